@@ -1,0 +1,266 @@
+"""Aggregation of province values from the 63-province layout (2008) to the 34-province one (2025).
+
+Each indicator carries its rule in the catalogue (``aggregation``):
+
+* ``sum`` -- counts add up: ``y_new = sum(y_old)``;
+* ``ratio`` -- recomputed from numerator and denominator:
+  ``y_new = scale * sum(numerator_old) / sum(denominator_old)``;
+* ``population_weighted`` -- ``y_new = sum(pop_old * y_old) / sum(pop_old)``;
+* ``none`` -- not aggregated (a province's own target, a meeting date): left out.
+
+A new province gets a value only when *every* old province that formed it has one, so a
+partial sum is never shown as a total. Results are marked ``derived`` (or ``synthetic`` when
+any input is synthetic) and say in ``derived_from`` which inputs and rule made them.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from data import catalogue, registry, schema
+
+POPULATION = "population"
+_KEY = [schema.GEO_CODE, schema.PERIOD]
+
+
+def _status_of(statuses: pd.Series) -> str:
+    return schema.STATUS_SYNTHETIC if (statuses == schema.STATUS_SYNTHETIC).any() else schema.STATUS_DERIVED
+
+
+def _province_values(obs: pd.DataFrame, indicator: str, layout: str) -> pd.DataFrame:
+    mask = (
+        (obs[schema.GEO_LEVEL] == "province")
+        & (obs[schema.LAYOUT] == layout)
+        & (obs[schema.INDICATOR] == indicator)
+        & obs[schema.STATUS].isin([schema.STATUS_REPORTED, schema.STATUS_DERIVED, schema.STATUS_SYNTHETIC])
+    )
+    cols = [schema.GEO_CODE, schema.PERIOD, schema.GRANULARITY, schema.DATE, schema.VALUE, schema.STATUS]
+    return obs.loc[mask, cols]
+
+
+def _complete_groups(values: pd.DataFrame, crosswalk: pd.DataFrame) -> pd.DataFrame:
+    """Attach the new code; keep only (new code, period) groups where every predecessor is present."""
+    merged = values.merge(
+        crosswalk.rename(columns={schema.OLD_CODE: schema.GEO_CODE}), on=schema.GEO_CODE
+    )
+    needed = crosswalk.groupby(schema.NEW_CODE).size().rename("needed")
+    have = merged.groupby([schema.NEW_CODE, schema.PERIOD])[schema.GEO_CODE].nunique().rename("have")
+    ok = have.reset_index().merge(needed.reset_index(), on=schema.NEW_CODE)
+    ok = ok[ok["have"] == ok["needed"]][[schema.NEW_CODE, schema.PERIOD]]
+    return merged.merge(ok, on=[schema.NEW_CODE, schema.PERIOD])
+
+
+def _population_for(obs: pd.DataFrame, layout: str, values: pd.DataFrame) -> pd.DataFrame:
+    """Population of each row's province, and whether it is synthetic.
+
+    Uses the population of the same period when there is one, else the latest one of the same
+    or an earlier year, else the earliest known. Returns columns ``weight`` and ``weight_synthetic``.
+    """
+    pop = _province_values(obs, POPULATION, layout)
+    result = pd.DataFrame({"weight": float("nan"), "weight_synthetic": False}, index=values.index)
+    if pop.empty or values.empty:
+        return result
+    pop = pop.assign(
+        year=pop[schema.DATE].str[:4].astype(int),
+        synth=(pop[schema.STATUS] == schema.STATUS_SYNTHETIC).astype(float),
+    )
+    keyed = values[[schema.GEO_CODE, schema.PERIOD]].assign(year=values[schema.DATE].str[:4].astype(int))
+    exact = keyed.reset_index().merge(
+        pop[[schema.GEO_CODE, schema.PERIOD, schema.VALUE, "synth"]], on=[schema.GEO_CODE, schema.PERIOD], how="left"
+    ).set_index("index")
+    yearly = pop.sort_values("year").drop_duplicates([schema.GEO_CODE, "year"], keep="last")
+    asof = pd.merge_asof(
+        keyed.reset_index().sort_values("year"),
+        yearly[[schema.GEO_CODE, "year", schema.VALUE, "synth"]],
+        on="year", by=schema.GEO_CODE, direction="backward",
+    ).set_index("index")
+    earliest = keyed.reset_index().merge(
+        yearly.drop_duplicates(schema.GEO_CODE)[[schema.GEO_CODE, schema.VALUE, "synth"]],
+        on=schema.GEO_CODE, how="left",
+    ).set_index("index")
+    best = exact[[schema.VALUE, "synth"]].fillna(asof[[schema.VALUE, "synth"]]).fillna(earliest[[schema.VALUE, "synth"]])
+    result["weight"] = best[schema.VALUE].reindex(values.index)
+    result["weight_synthetic"] = best["synth"].reindex(values.index).fillna(0) > 0
+    return result
+
+
+def _mark_synthetic_weights(frame: pd.DataFrame) -> pd.DataFrame:
+    """A value computed with a synthetic weight is synthetic."""
+    frame = frame.copy()
+    frame.loc[frame["weight_synthetic"], schema.STATUS] = schema.STATUS_SYNTHETIC
+    return frame
+
+
+def _finish(frame: pd.DataFrame, indicator: str, unit: str, rule_text: str) -> pd.DataFrame:
+    frame = frame.rename(columns={schema.NEW_CODE: schema.GEO_CODE})
+    frame[schema.GEO_LEVEL] = "province"
+    frame[schema.LAYOUT] = schema.LAYOUT_2025
+    frame[schema.INDICATOR] = indicator
+    frame[schema.UNIT] = unit
+    frame[schema.QUALIFIER] = ""
+    frame[schema.TARGET_DATE] = ""
+    frame[schema.SOURCE_ID] = frame[schema.STATUS].map(
+        {schema.STATUS_SYNTHETIC: "synthetic_demo", schema.STATUS_DERIVED: "derived_here"}
+    )
+    frame[schema.NOTE] = ""
+    frame[schema.DERIVED_FROM] = rule_text + " of 2008-layout provinces " + frame["inputs"]
+    return frame.reindex(columns=list(schema.OBSERVATION_COLUMNS))
+
+
+def _group(merged: pd.DataFrame, value_col: str | dict) -> pd.DataFrame:
+    keys = [schema.NEW_CODE, schema.PERIOD]
+    agg = merged.groupby(keys).agg(
+        granularity=(schema.GRANULARITY, "first"),
+        date=(schema.DATE, "first"),
+        status=(schema.STATUS, _status_of),
+        inputs=(schema.GEO_CODE, lambda s: ", ".join(sorted(s))),
+    )
+    return agg.reset_index()
+
+
+def to_new_layout(obs: pd.DataFrame, indicators: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Aggregate 2008-layout province observations to the 2025 layout, indicator by indicator.
+
+    Parameters
+    ----------
+    obs : pandas.DataFrame
+        Tidy observations (:data:`data.schema.OBSERVATION_COLUMNS`). Only province rows of the
+        2008 layout with status reported, derived or synthetic are used; targets never aggregate.
+    indicators : pandas.DataFrame, optional
+        The catalogue (:func:`data.catalogue.indicators`); defaults to the bundled one.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Observations of the 2025 layout with status ``derived`` or ``synthetic`` and
+        ``derived_from`` naming the rule and the old province codes. Empty (same columns) when
+        nothing aggregates.
+
+    Examples
+    --------
+    Thái Nguyên (2025, code 19) is old Thái Nguyên (19) plus Bắc Kạn (06); counts add up:
+
+    >>> obs = pd.DataFrame({"geo_level": ["province"] * 2, "layout": ["2008"] * 2,
+    ...     "geo_code": ["06", "19"], "indicator_id": ["rd_staff"] * 2, "period": ["2025-Q1"] * 2,
+    ...     "granularity": ["quarter"] * 2, "date": ["2025-03-31"] * 2, "value": [100.0, 900.0],
+    ...     "status": ["synthetic"] * 2})
+    >>> to_new_layout(obs)[["geo_code", "value"]].values.tolist()
+    [['19', 1000.0]]
+    """
+    cat = (indicators if indicators is not None else catalogue.indicators()).set_index(schema.INDICATOR)
+    xwalk = registry.crosswalk()
+    present = set(obs.loc[obs[schema.LAYOUT] == schema.LAYOUT_2008, schema.INDICATOR])
+    parts = []
+    for ind in sorted(present & set(cat.index)):
+        spec = cat.loc[ind]
+        rule = spec["aggregation"]
+        if rule == "sum":
+            merged = _complete_groups(_province_values(obs, ind, schema.LAYOUT_2008), xwalk)
+            if merged.empty:
+                continue
+            out = _group(merged, schema.VALUE)
+            out[schema.VALUE] = merged.groupby([schema.NEW_CODE, schema.PERIOD])[schema.VALUE].sum().to_numpy()
+            parts.append(_finish(out, ind, spec["unit"], "sum"))
+        elif rule == "population_weighted":
+            values = _province_values(obs, ind, schema.LAYOUT_2008)
+            values = values.join(_population_for(obs, schema.LAYOUT_2008, values)).dropna(subset=["weight"])
+            values = _mark_synthetic_weights(values)
+            merged = _complete_groups(values, xwalk)
+            if merged.empty:
+                continue
+            out = _group(merged, schema.VALUE)
+            merged["wv"] = merged[schema.VALUE] * merged["weight"]
+            sums = merged.groupby([schema.NEW_CODE, schema.PERIOD])[["wv", "weight"]].sum()
+            out[schema.VALUE] = (sums["wv"] / sums["weight"]).to_numpy()
+            parts.append(_finish(out, ind, spec["unit"], "population-weighted mean"))
+        elif rule == "ratio":
+            out = _ratio_new_layout(obs, spec, xwalk)
+            if out is not None:
+                rule_text = f"{spec['scale']:g} × sum({spec['numerator']}) / sum({spec['denominator']})"
+                parts.append(_finish(out, ind, spec["unit"], rule_text))
+    if not parts:
+        return schema.empty_observations()
+    return pd.concat(parts, ignore_index=True)
+
+
+def _ratio_new_layout(obs: pd.DataFrame, spec: pd.Series, xwalk: pd.DataFrame) -> pd.DataFrame | None:
+    num = _province_values(obs, spec["numerator"], schema.LAYOUT_2008)
+    if num.empty:
+        return None
+    num = _with_denominator(obs, spec, schema.LAYOUT_2008, num)
+    merged = _complete_groups(num, xwalk)
+    if merged.empty:
+        return None
+    out = _group(merged, schema.VALUE)
+    sums = merged.groupby([schema.NEW_CODE, schema.PERIOD])[[schema.VALUE, "den"]].sum()
+    out[schema.VALUE] = (spec["scale"] * sums[schema.VALUE] / sums["den"]).to_numpy()
+    return out
+
+
+def _with_denominator(obs: pd.DataFrame, spec: pd.Series, layout: str, num: pd.DataFrame) -> pd.DataFrame:
+    """Attach column ``den`` (the ratio's denominator) to numerator rows; drop rows without one."""
+    if spec["denominator"] == POPULATION:
+        pop = _population_for(obs, layout, num)
+        num = _mark_synthetic_weights(num.join(pop)).rename(columns={"weight": "den"})
+    else:
+        other = _province_values(obs, spec["denominator"], layout)[_KEY + [schema.VALUE, schema.STATUS]]
+        both = num.reset_index().merge(other, on=_KEY, how="left", suffixes=("", "_den")).set_index("index")
+        num = num.assign(den=both[schema.VALUE + "_den"])
+        synth = both[schema.STATUS + "_den"] == schema.STATUS_SYNTHETIC
+        num.loc[synth.reindex(num.index, fill_value=False), schema.STATUS] = schema.STATUS_SYNTHETIC
+    num = num.dropna(subset=["den"])
+    return num[num["den"] > 0]
+
+
+def derive_ratio(obs: pd.DataFrame, indicator: str, layout: str, indicators: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Compute a ratio indicator for each province and period from its numerator and denominator.
+
+    Parameters
+    ----------
+    obs : pandas.DataFrame
+        Tidy observations holding the numerator (and denominator, or population) of ``indicator``.
+    indicator : str
+        An indicator whose catalogue rule is ``ratio``.
+    layout : str
+        ``"2008"`` or ``"2025"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per province and period where both inputs exist, status ``derived`` (or
+        ``synthetic`` when an input is), ``derived_from`` naming the formula.
+
+    Raises
+    ------
+    ValueError
+        If the indicator's rule is not ``ratio`` or the layout is unknown.
+
+    Examples
+    --------
+    >>> obs = pd.DataFrame({"geo_level": ["province"] * 2, "layout": ["2025"] * 2,
+    ...     "geo_code": ["19"] * 2, "indicator_id": ["rd_staff", "population"],
+    ...     "period": ["2025", "2025"], "granularity": ["year"] * 2,
+    ...     "date": ["2025-12-31"] * 2, "value": [1861.0, 1799489.0], "status": ["reported"] * 2})
+    >>> round(derive_ratio(obs, "rd_staff_per_10k", "2025")["value"].iloc[0], 2)
+    10.34
+    """
+    schema.check_choice("layout", layout, schema.LAYOUTS)
+    cat = (indicators if indicators is not None else catalogue.indicators()).set_index(schema.INDICATOR)
+    spec = cat.loc[indicator]
+    if spec["aggregation"] != "ratio":
+        raise ValueError(f"The indicator {indicator!r} is not a ratio (its rule is {spec['aggregation']!r}).")
+    out = _with_denominator(obs, spec, layout, _province_values(obs, spec["numerator"], layout))
+    out[schema.VALUE] = spec["scale"] * out[schema.VALUE] / out["den"]
+    out[schema.STATUS] = out[schema.STATUS].where(out[schema.STATUS] == schema.STATUS_SYNTHETIC, schema.STATUS_DERIVED)
+    out[schema.GEO_LEVEL] = "province"
+    out[schema.LAYOUT] = layout
+    out[schema.INDICATOR] = indicator
+    out[schema.UNIT] = spec["unit"]
+    out[schema.QUALIFIER] = ""
+    out[schema.TARGET_DATE] = ""
+    out[schema.SOURCE_ID] = out[schema.STATUS].map(
+        {schema.STATUS_SYNTHETIC: "synthetic_demo", schema.STATUS_DERIVED: "derived_here"}
+    )
+    out[schema.NOTE] = ""
+    out[schema.DERIVED_FROM] = f"{spec['scale']:g} × {spec['numerator']} / {spec['denominator']}"
+    return out.reindex(columns=list(schema.OBSERVATION_COLUMNS)).reset_index(drop=True)

@@ -1,0 +1,165 @@
+"""Indicator catalogue and source metadata, read from the TOML files beside this module.
+
+``catalogue.toml`` describes every indicator (names, unit, pillar, direction, aggregation rule,
+valid range); ``sources.toml`` describes every source (producer, title, URL, dates, licence).
+Pages read units, names and citations from here, never from their own text.
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from pathlib import Path
+
+import pandas as pd
+
+from data import schema
+
+DATA_DIR = Path(__file__).resolve().parent
+CATALOGUE_FILE = DATA_DIR / "catalogue.toml"
+SOURCES_FILE = DATA_DIR / "sources.toml"
+
+AGGREGATIONS = ("sum", "ratio", "population_weighted", "none")
+DIRECTIONS = ("higher", "lower")
+
+#: Columns of the indicator table returned by :func:`indicators`.
+INDICATOR_COLUMNS = (
+    schema.INDICATOR,
+    "name_en",
+    "name_vi",
+    "unit",
+    "short_unit",
+    "pillar",
+    "direction",
+    "aggregation",
+    "numerator",
+    "denominator",
+    "scale",
+    "min",
+    "max",
+    "decimals",
+    "description",
+)
+
+
+@functools.lru_cache(maxsize=4)
+def _read_toml(path: Path) -> dict:
+    with open(path, "rb") as handle:
+        return tomllib.load(handle)
+
+
+def _check_indicator(ind_id: str, spec: dict, pillars: dict) -> None:
+    for field in ("name_en", "name_vi", "unit", "short_unit", "pillar", "description"):
+        if not spec.get(field):
+            raise ValueError(f"{CATALOGUE_FILE.name}: indicator {ind_id!r} has no {field!r}.")
+    schema.check_choice(f"{ind_id}.pillar", spec["pillar"], tuple(pillars))
+    schema.check_choice(f"{ind_id}.direction", spec["direction"], DIRECTIONS)
+    schema.check_choice(f"{ind_id}.aggregation", spec["aggregation"], AGGREGATIONS)
+    if spec["aggregation"] == "ratio" and not (spec.get("numerator") and spec.get("denominator")):
+        raise ValueError(
+            f"{CATALOGUE_FILE.name}: indicator {ind_id!r} aggregates as a ratio "
+            "but names no numerator and denominator."
+        )
+
+
+def indicators(path: Path | None = None) -> pd.DataFrame:
+    """Return the indicator catalogue as a frame, one row per indicator.
+
+    Parameters
+    ----------
+    path : Path, optional
+        Catalogue file; defaults to ``data/catalogue.toml``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`INDICATOR_COLUMNS`, indexed by nothing, in file order.
+        ``max`` is NaN when the indicator has no upper bound.
+
+    Raises
+    ------
+    ValueError
+        If an indicator lacks a required field or names an unknown pillar, direction or rule.
+
+    Examples
+    --------
+    >>> cat = indicators()
+    >>> cat.set_index("indicator_id").loc["rd_staff_per_10k", "aggregation"]
+    'ratio'
+    """
+    raw = _read_toml(Path(path or CATALOGUE_FILE))
+    defaults = raw.get("defaults", {})
+    pillars = raw.get("pillars", {})
+    rows = []
+    for ind_id, own in raw.get("indicators", {}).items():
+        spec = {**defaults, **own}
+        _check_indicator(ind_id, spec, pillars)
+        row = {col: spec.get(col) for col in INDICATOR_COLUMNS}
+        row[schema.INDICATOR] = ind_id
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=list(INDICATOR_COLUMNS))
+    for col in ("scale", "min", "max"):
+        frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("float64")
+    frame["decimals"] = frame["decimals"].fillna(0).astype(int)
+    return frame
+
+
+def pillars(path: Path | None = None) -> pd.DataFrame:
+    """Return the pillars (the five objectives of Programme 32, plus cross-cutting and context).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``pillar``, ``name_en``, ``name_vi``, ``order``, sorted by ``order``.
+    """
+    raw = _read_toml(Path(path or CATALOGUE_FILE))
+    rows = [{"pillar": key, **value} for key, value in raw.get("pillars", {}).items()]
+    return pd.DataFrame(rows).sort_values("order").reset_index(drop=True)
+
+
+def sources(path: Path | None = None) -> pd.DataFrame:
+    """Return every source with its origin metadata and a ready-made citation.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`data.schema.SOURCE_COLUMNS` plus ``accessed_via`` and ``title_from_url``.
+
+    Examples
+    --------
+    >>> src = sources().set_index("source_id")
+    >>> src.loc["thainguyen_2025_11_03", "date_published"]
+    '2025-11-03'
+    """
+    raw = _read_toml(Path(path or SOURCES_FILE))
+    rows = []
+    for source_id, spec in raw.items():
+        row = {schema.SOURCE_ID: source_id, **spec}
+        row[schema.SOURCE_CITATION] = citation(row)
+        rows.append(row)
+    columns = list(schema.SOURCE_COLUMNS) + ["accessed_via", "title_from_url"]
+    frame = pd.DataFrame(rows).reindex(columns=columns)
+    frame["title_from_url"] = frame["title_from_url"].fillna(False).astype(bool)
+    return frame.fillna("")
+
+
+def citation(source: dict) -> str:
+    """Build a one-line citation: producer, title, date, URL, and how it was read.
+
+    Examples
+    --------
+    >>> citation({"producer": "VnEconomy", "title": "5G", "date_published": "2025-11",
+    ...           "url": "https://x.vn/a", "accessed_via": ""})
+    'VnEconomy, “5G”, 2025-11. https://x.vn/a'
+    """
+    text = f"{source.get('producer', '')}, “{source.get('title', '')}”"
+    if source.get("title_from_url"):
+        text += " [title from the URL]"
+    if source.get("date_published"):
+        text += f", {source['date_published']}"
+    text += "."
+    if source.get("url"):
+        text += f" {source['url']}"
+    if source.get("accessed_via"):
+        text += f" (read in a {source['accessed_via']})"
+    return text

@@ -1,0 +1,244 @@
+"""Column names, allowed values and validation of the tidy observation table.
+
+Every column name used anywhere in the project is a constant defined here, once.
+Pages and analysis import these constants instead of typing string literals.
+
+The observation table is *tidy*: one row per (geography, indicator, period, status),
+with its unit, source and note beside the value (Our World in Data's ETL, scaled down).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+
+import pandas as pd
+
+# --- layouts -----------------------------------------------------------------
+#: 63 provinces, in force from 2008-08-01 (Hà Tây joined Hà Nội) to 2025-06-30.
+LAYOUT_2008 = "2008"
+#: 34 provinces, in force from 2025-07-01 (National Assembly Resolution 202/2025/QH15).
+LAYOUT_2025 = "2025"
+LAYOUTS = (LAYOUT_2008, LAYOUT_2025)
+#: First day of the 34-province layout.
+MERGER_DATE = _dt.date(2025, 7, 1)
+
+# --- province registry columns -------------------------------------------------
+LAYOUT = "layout"
+CODE = "code"
+NAME_VI = "name_vi"  # short name with diacritics: "Hà Nội"
+FULL_NAME_VI = "full_name_vi"  # "Thành phố Hà Nội"
+NAME_ASCII = "name_ascii"  # "Ha Noi"
+NAME_EN = "name_en"  # "Hanoi"
+UNIT_TYPE = "unit_type"  # "province" or "city" (centrally-run city)
+REGION = "region"  # GSO socio-economic region code (2008 layout only)
+LAT = "lat"
+LON = "lon"
+UNIT_TYPES = ("province", "city")
+
+# --- crosswalk columns ---------------------------------------------------------
+OLD_CODE = "old_code"  # code in the 2008 layout
+NEW_CODE = "new_code"  # code in the 2025 layout
+
+# --- region columns --------------------------------------------------------------
+REGION_CODE = "region_code"
+
+# --- observation columns ---------------------------------------------------------
+GEO_LEVEL = "geo_level"  # "province", "region" or "nation"
+GEO_CODE = "geo_code"  # province code, region code, or NATION_CODE
+INDICATOR = "indicator_id"
+PERIOD = "period"  # canonical label: "2025", "2025-H1", "2025-Q3", "2025-11", "2025-11-03"
+GRANULARITY = "granularity"  # year, half, quarter, month, day
+DATE = "date"  # reference date: the last day of the period
+VALUE = "value"
+QUALIFIER = "value_qualifier"  # "", "about", "more than", "at least"
+UNIT = "unit"
+STATUS = "status"
+TARGET_DATE = "target_date"  # deadline of a target; empty when the source gives none
+SOURCE_ID = "source_id"
+NOTE = "note"
+DERIVED_FROM = "derived_from"  # for derived values: the inputs and the rule
+BATCH_ID = "batch_id"  # which import (or bundled load) wrote the row
+
+GEO_LEVELS = ("province", "region", "nation")
+NATION_CODE = "VN"
+GRANULARITIES = ("year", "half", "quarter", "month", "day")
+
+STATUS_REPORTED = "reported"
+STATUS_TARGET = "target"
+STATUS_DERIVED = "derived"
+STATUS_SYNTHETIC = "synthetic"
+STATUSES = (STATUS_REPORTED, STATUS_TARGET, STATUS_DERIVED, STATUS_SYNTHETIC)
+
+QUALIFIERS = ("", "about", "more than", "at least", "less than")
+
+#: Columns of the tidy observation table, in display order.
+OBSERVATION_COLUMNS = (
+    GEO_LEVEL,
+    LAYOUT,
+    GEO_CODE,
+    INDICATOR,
+    PERIOD,
+    GRANULARITY,
+    DATE,
+    VALUE,
+    QUALIFIER,
+    UNIT,
+    STATUS,
+    TARGET_DATE,
+    SOURCE_ID,
+    NOTE,
+    DERIVED_FROM,
+)
+#: Columns a file must have (the rest default to empty).
+REQUIRED_COLUMNS = (GEO_LEVEL, GEO_CODE, INDICATOR, PERIOD, VALUE, STATUS, SOURCE_ID)
+#: A row is identified by these; two rows with the same key conflict.
+KEY_COLUMNS = (GEO_LEVEL, LAYOUT, GEO_CODE, INDICATOR, PERIOD, STATUS, TARGET_DATE)
+
+# --- source (origin) columns -------------------------------------------------------
+SOURCE_PRODUCER = "producer"
+SOURCE_TITLE = "title"
+SOURCE_URL = "url"
+SOURCE_PUBLISHED = "date_published"
+SOURCE_ACCESSED = "date_accessed"
+SOURCE_LICENCE = "licence"
+SOURCE_LANGUAGE = "language"
+SOURCE_CITATION = "citation"
+SOURCE_COLUMNS = (
+    SOURCE_ID,
+    SOURCE_PRODUCER,
+    SOURCE_TITLE,
+    SOURCE_URL,
+    SOURCE_PUBLISHED,
+    SOURCE_ACCESSED,
+    SOURCE_LICENCE,
+    SOURCE_LANGUAGE,
+    SOURCE_CITATION,
+)
+
+# --- milestone (non-numeric fact) columns ------------------------------------------
+MILESTONE_KIND = "kind"
+MILESTONE_TEXT_EN = "text_en"
+MILESTONE_TEXT_VI = "text_vi"
+MILESTONE_COLUMNS = (
+    GEO_LEVEL,
+    LAYOUT,
+    GEO_CODE,
+    DATE,
+    MILESTONE_KIND,
+    MILESTONE_TEXT_EN,
+    MILESTONE_TEXT_VI,
+    SOURCE_ID,
+    NOTE,
+)
+
+# --- periods --------------------------------------------------------------------------
+_PERIOD_PATTERNS = (
+    ("day", re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")),
+    ("month", re.compile(r"^(\d{4})-(\d{2})$")),
+    ("quarter", re.compile(r"^(\d{4})-Q([1-4])$")),
+    ("half", re.compile(r"^(\d{4})-H([12])$")),
+    ("year", re.compile(r"^(\d{4})$")),
+)
+
+
+def _month_end(year: int, month: int) -> _dt.date:
+    if month == 12:
+        return _dt.date(year, 12, 31)
+    return _dt.date(year, month + 1, 1) - _dt.timedelta(days=1)
+
+
+def parse_period(label: str) -> tuple[str, _dt.date, _dt.date]:
+    """Parse a period label into its granularity, first day and last day.
+
+    Parameters
+    ----------
+    label : str
+        One of ``YYYY``, ``YYYY-Hn``, ``YYYY-Qn``, ``YYYY-MM`` or ``YYYY-MM-DD``.
+
+    Returns
+    -------
+    tuple of (str, datetime.date, datetime.date)
+        Granularity (one of :data:`GRANULARITIES`), start date and end date.
+
+    Raises
+    ------
+    ValueError
+        If the label matches none of the forms, or names an impossible date.
+
+    Examples
+    --------
+    >>> parse_period("2025-Q3")
+    ('quarter', datetime.date(2025, 7, 1), datetime.date(2025, 9, 30))
+    """
+    text = str(label).strip()
+    for granularity, pattern in _PERIOD_PATTERNS:
+        match = pattern.match(text)
+        if not match:
+            continue
+        year = int(match.group(1))
+        if granularity == "day":
+            day = _dt.date(year, int(match.group(2)), int(match.group(3)))
+            return granularity, day, day
+        if granularity == "month":
+            month = int(match.group(2))
+            if not 1 <= month <= 12:
+                break
+            return granularity, _dt.date(year, month, 1), _month_end(year, month)
+        if granularity == "quarter":
+            q = int(match.group(2))
+            return granularity, _dt.date(year, 3 * q - 2, 1), _month_end(year, 3 * q)
+        if granularity == "half":
+            h = int(match.group(2))
+            return granularity, _dt.date(year, 6 * h - 5, 1), _month_end(year, 6 * h)
+        return granularity, _dt.date(year, 1, 1), _dt.date(year, 12, 31)
+    raise ValueError(
+        f"Cannot read the period {label!r}: expected YYYY, YYYY-H1, YYYY-Q1, YYYY-MM or YYYY-MM-DD."
+    )
+
+
+def layout_for_date(day: _dt.date | str) -> str:
+    """Return the layout in force on a date.
+
+    Parameters
+    ----------
+    day : datetime.date or str
+        The date (ISO text accepted).
+
+    Returns
+    -------
+    str
+        :data:`LAYOUT_2008` before 2025-07-01, :data:`LAYOUT_2025` from then on.
+
+    Examples
+    --------
+    >>> layout_for_date("2025-06-30"), layout_for_date("2025-07-01")
+    ('2008', '2025')
+    """
+    if isinstance(day, str):
+        day = _dt.date.fromisoformat(day)
+    if isinstance(day, _dt.datetime):
+        day = day.date()
+    return LAYOUT_2025 if day >= MERGER_DATE else LAYOUT_2008
+
+
+def check_choice(name: str, value: object, allowed: tuple | list | set) -> None:
+    """Raise ``ValueError`` naming the parameter when ``value`` is not allowed.
+
+    Examples
+    --------
+    >>> check_choice("layout", "2020", LAYOUTS)
+    Traceback (most recent call last):
+    ...
+    ValueError: The 'layout' parameter must be one of {'2008', '2025'}. Got '2020' instead.
+    """
+    if value not in allowed:
+        shown = "{" + ", ".join(repr(a) for a in allowed) + "}"
+        raise ValueError(f"The {name!r} parameter must be one of {shown}. Got {value!r} instead.")
+
+
+def empty_observations() -> pd.DataFrame:
+    """An observation frame with every column and no rows."""
+    frame = pd.DataFrame({col: pd.Series(dtype="object") for col in OBSERVATION_COLUMNS})
+    frame[VALUE] = frame[VALUE].astype("float64")
+    return frame

@@ -1,0 +1,295 @@
+"""The embedded store: one DuckDB file holding observations, their metadata and import batches.
+
+* Location: ``$VN57_STORE`` if set, else ``$VN57_DATA_DIR/vn57.duckdb``, else ``.data/vn57.duckdb``
+  in the project folder (git ignores it).
+* First open creates it from the bundled files (:mod:`data.observations`, the catalogue and
+  the sources) as one batch of kind ``bundled``. Later opens keep it as it is; when the bundled
+  files change (a new version of the dashboard), only the rows of the bundled batch are
+  replaced, in one transaction, so imported data is never touched.
+* Every write is one transaction recorded in ``batches`` (id, time, kind, file name, sha256,
+  rows, who), so an import can be undone as a whole.
+
+The connection is shared; each query opens its own cursor, as DuckDB asks for threads.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import io
+import os
+import threading
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from data import catalogue, observations, schema
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+STORE_FILE_NAME = "vn57.duckdb"
+SCHEMA_VERSION = "1"
+KIND_BUNDLED = "bundled"
+KIND_IMPORT = "import"
+
+_OBS_SQL_COLUMNS = ", ".join(f"{c} VARCHAR" for c in schema.OBSERVATION_COLUMNS if c != schema.VALUE)
+_DDL = f"""
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE SEQUENCE IF NOT EXISTS batch_seq START 1;
+CREATE TABLE IF NOT EXISTS batches (
+    {schema.BATCH_ID} INTEGER PRIMARY KEY,
+    created_at TIMESTAMP,
+    kind VARCHAR,
+    file_name VARCHAR,
+    sha256 VARCHAR,
+    rows_added INTEGER,
+    user_name VARCHAR,
+    undone_at TIMESTAMP
+);
+CREATE TABLE IF NOT EXISTS observations ({_OBS_SQL_COLUMNS}, {schema.VALUE} DOUBLE, {schema.BATCH_ID} INTEGER);
+CREATE TABLE IF NOT EXISTS indicators (payload VARCHAR);
+CREATE TABLE IF NOT EXISTS sources (payload VARCHAR);
+CREATE TABLE IF NOT EXISTS milestones (payload VARCHAR);
+"""
+_META_TABLES = ("indicators", "sources", "milestones")
+
+
+def default_path() -> Path:
+    """Where the store lives unless told otherwise (see the module docstring)."""
+    if os.environ.get("VN57_STORE"):
+        return Path(os.environ["VN57_STORE"])
+    folder = Path(os.environ.get("VN57_DATA_DIR") or PROJECT_DIR / ".data")
+    return folder / STORE_FILE_NAME
+
+
+def bundled_fingerprint() -> str:
+    """sha256 over the bundled files: changes whenever a new version ships different data."""
+    digest = hashlib.sha256(SCHEMA_VERSION.encode())
+    for path in (
+        observations.REPORTED_FILE,
+        observations.SYNTHETIC_FILE,
+        observations.MILESTONES_FILE,
+        catalogue.CATALOGUE_FILE,
+        catalogue.SOURCES_FILE,
+    ):
+        if path.exists():
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+class Store:
+    """A handle on the DuckDB store. Create it with :func:`open_store`."""
+
+    def __init__(self, path: Path, connection: duckdb.DuckDBPyConnection):
+        self.path = path
+        self._con = connection
+        self._lock = threading.Lock()  # serialises writers; readers use their own cursors
+
+    # --- reading ---------------------------------------------------------------------------
+    def _query(self, sql: str, params: list | None = None) -> pd.DataFrame:
+        cursor = self._con.cursor()
+        try:
+            return cursor.execute(sql, params or []).df()
+        finally:
+            cursor.close()
+
+    def observations(
+        self,
+        *,
+        indicators: list[str] | None = None,
+        layouts: list[str] | None = None,
+        geo_levels: list[str] | None = None,
+        geo_codes: list[str] | None = None,
+        province_codes: list[str] | None = None,
+        statuses: list[str] | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+    ) -> pd.DataFrame:
+        """Observations matching every filter given (``None`` means no filter on that column).
+
+        Rows of undone batches are never returned. Nation and region rows have no layout and pass
+        any layout filter; ``province_codes`` restricts province rows only (nation and region rows
+        pass), while ``geo_codes`` restricts every row. Dates are ISO text compared inclusively on the period's end date.
+        """
+        where, params = ["b.undone_at IS NULL"], []
+
+        def within(column: str, values: list | None) -> None:
+            if values is not None:
+                if not values:
+                    where.append("FALSE")
+                    return
+                where.append(f"o.{column} IN ({', '.join('?' * len(values))})")
+                params.extend(values)
+
+        within(schema.INDICATOR, indicators)
+        within(schema.GEO_LEVEL, geo_levels)
+        within(schema.GEO_CODE, geo_codes)
+        within(schema.STATUS, statuses)
+        for column, values in ((schema.LAYOUT, layouts), (schema.GEO_CODE, province_codes)):
+            if values is not None:
+                marks = ", ".join("?" * len(values)) or "NULL"
+                where.append(f"(o.{schema.GEO_LEVEL} <> 'province' OR o.{column} IN ({marks}))")
+                params.extend(values)
+        if date_from:
+            where.append(f"o.{schema.DATE} >= ?")
+            params.append(date_from)
+        if date_to:
+            where.append(f"o.{schema.DATE} <= ?")
+            params.append(date_to)
+        cols = ", ".join(f"o.{c}" for c in schema.OBSERVATION_COLUMNS) + f", o.{schema.BATCH_ID}"
+        sql = (
+            f"SELECT {cols} FROM observations o JOIN batches b USING ({schema.BATCH_ID}) "
+            f"WHERE {' AND '.join(where)} "
+            f"ORDER BY o.{schema.INDICATOR}, o.{schema.GEO_LEVEL}, o.{schema.LAYOUT}, o.{schema.GEO_CODE}, o.{schema.DATE}"
+        )
+        return self._query(sql, params)
+
+    def distinct(self, column: str) -> list[str]:
+        """Sorted distinct values of an observation column (rows of undone batches left out)."""
+        schema.check_choice("column", column, schema.OBSERVATION_COLUMNS)
+        sql = (
+            f"SELECT DISTINCT o.{column} AS v FROM observations o JOIN batches b USING ({schema.BATCH_ID}) "
+            "WHERE b.undone_at IS NULL ORDER BY v"
+        )
+        return [str(v) for v in self._query(sql)["v"]]
+
+    def _payload(self, table: str) -> pd.DataFrame:
+        text = self._query(f"SELECT payload FROM {table}")
+        if text.empty:
+            return pd.DataFrame()
+        return pd.read_json(io.StringIO(text["payload"].iloc[0]), orient="table")
+
+    def indicators(self) -> pd.DataFrame:
+        """The indicator catalogue stored beside the observations."""
+        return self._payload("indicators")
+
+    def sources(self) -> pd.DataFrame:
+        """The sources stored beside the observations, with citations."""
+        return self._payload("sources")
+
+    def milestones(self) -> pd.DataFrame:
+        """Dated non-numeric facts (meetings, plans)."""
+        return self._payload("milestones")
+
+    def batches(self) -> pd.DataFrame:
+        """Every write to the store, newest first."""
+        return self._query("SELECT * FROM batches ORDER BY batch_id DESC")
+
+    def meta(self, key: str) -> str | None:
+        found = self._query("SELECT value FROM meta WHERE key = ?", [key])
+        return None if found.empty else str(found["value"].iloc[0])
+
+    # --- writing ---------------------------------------------------------------------------
+    def add_batch(
+        self,
+        frame: pd.DataFrame,
+        *,
+        kind: str,
+        file_name: str = "",
+        sha256: str = "",
+        user: str = "",
+        cursor: duckdb.DuckDBPyConnection | None = None,
+    ) -> int:
+        """Insert validated observations as one batch; returns its id.
+
+        With ``cursor`` given the caller owns the transaction; otherwise this call is one
+        transaction of its own, so a failure leaves the store as it was.
+        """
+        own = cursor is None
+        cur = cursor or self._con.cursor()
+        try:
+            if own:
+                self._lock.acquire()
+                cur.execute("BEGIN TRANSACTION")
+            batch_id = int(cur.execute("SELECT nextval('batch_seq')").fetchone()[0])
+            cur.execute(
+                "INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
+                [batch_id, _dt.datetime.now(), kind, file_name, sha256, len(frame), user],
+            )
+            rows = frame.reindex(columns=list(schema.OBSERVATION_COLUMNS)).copy()
+            rows[schema.BATCH_ID] = batch_id
+            for col in schema.OBSERVATION_COLUMNS:
+                if col != schema.VALUE:
+                    rows[col] = rows[col].fillna("").astype(str)
+            cur.register("incoming", rows)
+            cols = ", ".join(list(schema.OBSERVATION_COLUMNS) + [schema.BATCH_ID])
+            cur.execute(f"INSERT INTO observations ({cols}) SELECT {cols} FROM incoming")
+            cur.unregister("incoming")
+            if own:
+                cur.execute("COMMIT")
+            return batch_id
+        except BaseException:
+            if own:
+                cur.execute("ROLLBACK")
+            raise
+        finally:
+            if own:
+                self._lock.release()
+                cur.close()
+
+    def load_bundled(self, force: bool = False) -> bool:
+        """Load (or replace) the bundled data when it changed; returns True if it wrote anything."""
+        fingerprint = bundled_fingerprint()
+        if not force and self.meta("bundled_fingerprint") == fingerprint:
+            return False
+        frame = observations.bundled_observations()
+        payloads = {
+            "indicators": catalogue.indicators(),
+            "sources": catalogue.sources(),
+            "milestones": observations.bundled_milestones(),
+        }
+        with self._lock:
+            cur = self._con.cursor()
+            try:
+                cur.execute("BEGIN TRANSACTION")
+                old = f"SELECT {schema.BATCH_ID} FROM batches WHERE kind = '{KIND_BUNDLED}'"
+                cur.execute(f"DELETE FROM observations WHERE {schema.BATCH_ID} IN ({old})")
+                cur.execute(f"DELETE FROM batches WHERE kind = '{KIND_BUNDLED}'")
+                self.add_batch(frame, kind=KIND_BUNDLED, file_name="data/sample", sha256=fingerprint, cursor=cur)
+                for table, payload in payloads.items():
+                    cur.execute(f"DELETE FROM {table}")
+                    cur.execute(f"INSERT INTO {table} VALUES (?)", [payload.to_json(orient="table", index=False)])
+                cur.execute("INSERT OR REPLACE INTO meta VALUES ('bundled_fingerprint', ?)", [fingerprint])
+                cur.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+                cur.execute("COMMIT")
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+            finally:
+                cur.close()
+        return True
+
+    def close(self) -> None:
+        self._con.close()
+
+
+def open_store(path: Path | str | None = None, *, read_only: bool = False) -> Store:
+    """Open the store, creating it from the bundled data on first use.
+
+    Parameters
+    ----------
+    path : Path or str, optional
+        The DuckDB file; defaults to :func:`default_path`. Its folder is created if needed.
+    read_only : bool
+        Open without writing (no bundled refresh).
+
+    Returns
+    -------
+    Store
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> store = open_store(pathlib.Path(tempfile.mkdtemp()) / "s.duckdb")
+    >>> int(store.observations(indicators=["rd_staff_per_10k"], geo_levels=["nation"])["value"].iloc[0] * 10)
+    82
+    """
+    target = Path(path) if path else default_path()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    connection = duckdb.connect(str(target), read_only=read_only)
+    store = Store(target, connection)
+    if not read_only:
+        connection.execute(_DDL)
+        store.load_bundled()
+    return store

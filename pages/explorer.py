@@ -1,0 +1,82 @@
+"""Data explorer: filter observations, read units, status and sources, download exactly that."""
+
+import datetime as dt
+import functools
+
+import streamlit as st
+
+from data import __version__, export, schema
+from ui import loaders, sidebar, state, widgets
+from ui.i18n import format_number, t
+
+# 1. title and help
+sel = sidebar.selection()
+st.title(t("explorer_title"))
+st.caption(t("explorer_intro"))
+
+# 2. filters, every one mirrored in the URL
+catalogue = loaders.indicators()
+names = catalogue.set_index(schema.INDICATOR)["name_vi" if sel.lang == "vi" else "name_en"]
+provinces = loaders.provinces(sel.layout)
+province_names = provinces.set_index(schema.CODE)[schema.NAME_VI if sel.lang == "vi" else schema.NAME_EN]
+months = sorted({d[:7] for d in loaders.period_dates()})
+left, right = st.columns(2)
+with left:
+    chosen = state.url_multiselect("ind", t("filter_indicators"), names.index, format_func=names.get,
+                                   placeholder=t("filter_indicators_placeholder"))
+    places = state.url_multiselect("p", t("filter_places"), province_names.index, format_func=province_names.get,
+                                   placeholder=t("filter_places_placeholder"))
+    levels = state.url_multiselect("geo", t("filter_levels"), schema.GEO_LEVELS, default=schema.GEO_LEVELS,
+                                   format_func=lambda v: t(f"level_{v}"))
+with right:
+    statuses = state.url_multiselect("st", t("filter_status"), sel.statuses, default=sel.statuses,
+                                     format_func=widgets.status_label)
+    first, last = state.url_range("period", t("filter_period"), months)
+
+# 3. cached query with that selection
+filters = dict(
+    indicators=tuple(chosen) or None,
+    layouts=(sel.layout,),
+    geo_levels=tuple(levels),
+    province_codes=tuple(places) or None,
+    statuses=tuple(statuses),
+    date_from=f"{first}-01",
+    date_to=f"{last}-31",
+)
+table = loaders.labelled_observations(sel.lang, **filters)
+
+# 5. draw
+st.caption(t("rows_shown", n=format_number(len(table), 0, sel.lang)) + " · " + t("link_hint"))
+if table.empty:
+    st.warning(t("no_rows"))
+else:
+    widgets.synthetic_banner(table)
+    widgets.observation_table(table, key="explorer_table")
+
+described = {
+    "indicators": ", ".join(chosen) or "all",
+    "layout": sel.layout,
+    "provinces": ", ".join(places) or "all",
+    "geography": ", ".join(levels),
+    "statuses": ", ".join(statuses),
+    "period": f"{first} to {last}",
+    "language": sel.lang,
+}
+stamp = dt.date.today().isoformat()
+buttons = st.columns(2)
+buttons[0].download_button(
+    t("download_csv"), data=functools.partial(export.to_csv_bytes, table), file_name=f"vn57-observations-{stamp}.csv",
+    mime="text/csv", key="download_csv", on_click="ignore", help=t("download_help"), icon="⬇️",
+)
+buttons[1].download_button(
+    t("download_xlsx"),
+    data=functools.partial(export.to_xlsx_bytes, table, filters=described, sources=loaders.sources(), indicators=catalogue),
+    file_name=f"vn57-observations-{stamp}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    key="download_xlsx", on_click="ignore", help=t("download_help"), icon="⬇️",
+)
+
+# 6. sources and citation
+widgets.source_line(table[schema.SOURCE_ID].unique(), loaders.sources())
+with st.expander(t("citation_title")):
+    st.code(t("citation_text", app=export.APP_NAME, version=__version__, date=stamp), language=None)

@@ -1,0 +1,76 @@
+"""Home: national headline numbers with dates and sources, and what the dashboard holds."""
+
+import streamlit as st
+
+from analysis.benchmarking import latest_values
+from data import export, schema
+from ui import loaders, sidebar, widgets
+from ui.i18n import format_date, format_number, t
+
+# 1. title and help
+sel = sidebar.selection()
+st.title(t("home_title"))
+st.caption(t("home_intro"))
+
+# 2-4. data: the latest reported national figures
+national = latest_values(loaders.observations(geo_levels=("nation",), statuses=(schema.STATUS_REPORTED,)))
+by_indicator = national.set_index(schema.INDICATOR)
+catalogue = loaders.indicators().set_index(schema.INDICATOR)
+sources = loaders.sources()
+
+# 5. headline metrics: (label key, indicator, denominator indicator for "x of y")
+HEADLINES = [
+    ("metric_rd", "rd_staff_per_10k", None),
+    ("metric_g5", "g5_population_coverage", None),
+    ("metric_gov_tasks", "gov_programme_tasks_done", "gov_programme_tasks_total"),
+    ("metric_plan02", "plan02_tasks_done", "plan02_tasks_total"),
+    ("metric_population", "population", None),
+]
+st.subheader(t("home_national"))
+shown = []
+for column, (label, ind, total) in zip(st.columns(len(HEADLINES)), HEADLINES):
+    if ind not in by_indicator.index:
+        continue
+    row = by_indicator.loc[ind]
+    spec = catalogue.loc[ind]
+    value = format_number(row[schema.VALUE], int(spec["decimals"]), sel.lang)
+    if total and total in by_indicator.index:
+        value += " / " + format_number(by_indicator.loc[total, schema.VALUE], 0, sel.lang)
+    unit = spec["short_unit"]
+    value_text = f"{value}{unit}" if unit == "%" else f"{value} {unit}"
+    with column:
+        st.metric(t(label), value_text, help=row[schema.NOTE] or None, border=True)
+        st.caption(t("metric_on", date=format_date(row[schema.DATE], sel.lang)) + f" · {row[schema.PERIOD]}")
+    shown.append(row[schema.SOURCE_ID])
+widgets.source_line(shown, sources)
+
+# what the dashboard holds
+st.subheader(t("home_holds"))
+everything = loaders.observations(statuses=sel.statuses)
+counts = st.columns(4)
+counts[0].metric(t("holds_provinces"), t("holds_provinces_value", n34=len(loaders.provinces("2025")), n63=len(loaders.provinces("2008"))))
+counts[1].metric(t("holds_indicators"), format_number(everything[schema.INDICATOR].nunique(), 0, sel.lang))
+counts[2].metric(t("holds_observations"), format_number(len(everything), 0, sel.lang))
+counts[3].metric(t("holds_sources"), format_number(everything[schema.SOURCE_ID].nunique(), 0, sel.lang))
+by_status = everything[schema.STATUS].value_counts().rename_axis(t("col_status")).reset_index(name=t("holds_observations"))
+by_status[t("col_status")] = by_status[t("col_status")].map(widgets.status_label)
+st.caption(t("home_statuses"))
+st.dataframe(by_status, hide_index=True, width="content")
+widgets.synthetic_banner(everything)
+
+# milestones of the steering committees
+st.subheader(t("home_milestones"))
+events = loaders.milestones()
+labelled = events.assign(
+    place=export.place_names(events, loaders.provinces(), loaders.regions(), sel.lang),
+    kind=events[schema.MILESTONE_KIND].map(lambda k: t(f"milestone_kind_{k}")),
+    text=events[schema.MILESTONE_TEXT_VI if sel.lang == "vi" else schema.MILESTONE_TEXT_EN],
+    date=events[schema.DATE].map(lambda d: format_date(d, sel.lang)),
+)
+st.dataframe(
+    labelled[[schema.DATE, "place", "kind", "text"]],
+    hide_index=True,
+    width="stretch",
+    column_config={schema.DATE: t("col_period"), "place": t("col_place"), "kind": " ", "text": st.column_config.TextColumn(t("col_note"), width="large")},
+)
+widgets.source_line(events[schema.SOURCE_ID], sources)

@@ -1,0 +1,63 @@
+"""Translations and number/date formatting for the two interface languages."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+import tomllib
+from pathlib import Path
+
+import streamlit as st
+
+LANGUAGES = ("vi", "en")
+LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
+TRANSLATIONS_FILE = Path(__file__).with_name("translations.toml")
+LANG_KEY = "lang"
+
+
+@functools.lru_cache(maxsize=1)
+def translations() -> dict[str, dict[str, str]]:
+    """Both language tables from ``translations.toml``."""
+    with open(TRANSLATIONS_FILE, "rb") as handle:
+        return tomllib.load(handle)
+
+
+def browser_language() -> str:
+    """``vi`` when the browser prefers Vietnamese, else ``en``."""
+    try:
+        locale = st.context.locale or ""
+    except Exception:  # no browser context (bare mode, AppTest)
+        locale = ""
+    return "vi" if locale.lower().startswith("vi") else "en"
+
+
+def current_language() -> str:
+    """The language chosen in the sidebar (stored in session state by :func:`ui.state`)."""
+    lang = st.session_state.get(LANG_KEY)
+    return lang if lang in LANGUAGES else browser_language()
+
+
+def t(key: str, lang: str | None = None, **values) -> str:
+    """The text for ``key`` in the current language, with ``{name}`` fields filled in."""
+    table = translations()[lang or current_language()]
+    return table[key].format(**values) if values else table[key]
+
+
+def format_number(value: float, decimals: int = 0, lang: str | None = None) -> str:
+    """Format a number for the language: ``10,3`` and ``1.861`` in Vietnamese, ``10.3`` and ``1,861`` in English."""
+    text = f"{value:,.{decimals}f}"
+    if (lang or current_language()) == "vi":
+        text = text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
+    return text
+
+
+def format_date(iso: str, lang: str | None = None) -> str:
+    """Format an ISO date: ``03/11/2025`` in Vietnamese, ``2025-11-03`` in English."""
+    if not iso:
+        return ""
+    if (lang or current_language()) == "vi":
+        try:
+            return _dt.date.fromisoformat(iso).strftime("%d/%m/%Y")
+        except ValueError:
+            return iso
+    return iso

@@ -1,0 +1,53 @@
+"""The shared sidebar (language, province layout, synthetic values), drawn once in ``app.py``."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import streamlit as st
+
+from data import schema
+from ui import i18n, state
+from ui.i18n import t
+
+LAYOUT_KEY = "layout"
+SYNTHETIC_KEY = "synthetic"
+
+
+@dataclasses.dataclass(frozen=True)
+class Selection:
+    """What the sidebar chose; every page reads it through :func:`selection`."""
+
+    lang: str
+    layout: str
+    show_synthetic: bool
+
+    @property
+    def statuses(self) -> tuple[str, ...]:
+        """Statuses to show: all of them, or all but synthetic."""
+        return tuple(s for s in schema.STATUSES if self.show_synthetic or s != schema.STATUS_SYNTHETIC)
+
+
+def draw() -> Selection:
+    """Draw the sidebar widgets (keys ``lang``, ``layout``, ``synthetic``, all mirrored in the URL)."""
+    with st.sidebar:
+        state.url_selectbox(
+            st.radio, i18n.LANG_KEY, t("sidebar_language"), i18n.LANGUAGES,
+            default=i18n.browser_language(), format_func=i18n.LANGUAGE_NAMES.get, horizontal=True,
+        )
+        state.url_selectbox(
+            st.radio, LAYOUT_KEY, t("sidebar_layout"), (schema.LAYOUT_2025, schema.LAYOUT_2008),
+            default=schema.LAYOUT_2025, format_func=lambda v: t(f"layout_{v}"),
+        )
+        state.url_toggle(SYNTHETIC_KEY, t("sidebar_show_synthetic"), default=True, help=t("sidebar_synthetic_help"))
+    return selection()
+
+
+def selection() -> Selection:
+    """The current sidebar choice, read from session state (defaults when the sidebar is not drawn)."""
+    layout = st.session_state.get(LAYOUT_KEY) or schema.LAYOUT_2025
+    return Selection(
+        lang=i18n.current_language(),
+        layout=layout if layout in schema.LAYOUTS else schema.LAYOUT_2025,
+        show_synthetic=bool(st.session_state.get(SYNTHETIC_KEY, True)),
+    )

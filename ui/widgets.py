@@ -1,0 +1,56 @@
+"""Small drawing helpers shared by the pages: status labels, source lines, banners, tables."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from data import schema
+from ui.i18n import format_date, t
+
+
+def status_label(status: str) -> str:
+    """Translated status, with 🧪 on synthetic values."""
+    return t(f"status_{status}") if status in schema.STATUSES else status
+
+
+def synthetic_banner(frame: pd.DataFrame) -> None:
+    """Say that synthetic values are on screen, when the frame holds any."""
+    if not frame.empty and (frame[schema.STATUS] == schema.STATUS_SYNTHETIC).any():
+        st.info(t("synthetic_banner"), icon="🧪")
+
+
+def source_line(source_ids, sources: pd.DataFrame) -> None:
+    """A caption under a chart or table citing every source its numbers came from."""
+    used = sources[sources[schema.SOURCE_ID].isin(set(source_ids))]
+    if used.empty:
+        return
+    parts = []
+    for row in used.itertuples(index=False):
+        title = getattr(row, schema.SOURCE_TITLE).replace("[", "(").replace("]", ")")
+        producer = getattr(row, schema.SOURCE_PRODUCER)
+        url = getattr(row, schema.SOURCE_URL)
+        date = format_date(getattr(row, schema.SOURCE_PUBLISHED)) if len(getattr(row, schema.SOURCE_PUBLISHED)) == 10 else getattr(row, schema.SOURCE_PUBLISHED)
+        label = f"{producer}: {title}" + (f" ({date})" if date else "")
+        parts.append(f"[{label}]({url})" if url else label)
+    st.caption(t("source_line", sources=" · ".join(parts)))
+
+
+def observation_table(frame: pd.DataFrame, key: str) -> None:
+    """The labelled observation table with translated headers and a link to each source."""
+    shown = frame.assign(**{schema.STATUS: frame[schema.STATUS].map(status_label)})
+    columns = {
+        "place": st.column_config.TextColumn(t("col_place")),
+        "indicator": st.column_config.TextColumn(t("col_indicator"), width="medium"),
+        schema.PERIOD: st.column_config.TextColumn(t("col_period")),
+        schema.VALUE: st.column_config.NumberColumn(t("col_value")),
+        schema.QUALIFIER: st.column_config.TextColumn(t("col_qualifier")),
+        schema.UNIT: st.column_config.TextColumn(t("col_unit")),
+        schema.STATUS: st.column_config.TextColumn(t("col_status")),
+        schema.TARGET_DATE: st.column_config.TextColumn(t("col_target_date")),
+        "source_url": st.column_config.LinkColumn(t("col_source"), display_text=r"https?://(?:www\.)?([^/]+)/?.*"),
+        schema.NOTE: st.column_config.TextColumn(t("col_note"), width="large"),
+        schema.DERIVED_FROM: st.column_config.TextColumn(t("col_derived_from")),
+        schema.LAYOUT: st.column_config.TextColumn(t("col_layout")),
+    }
+    st.dataframe(shown, column_order=list(columns), column_config=columns, hide_index=True, key=key, width="stretch")
