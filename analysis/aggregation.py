@@ -150,8 +150,10 @@ def to_new_layout(obs: pd.DataFrame, indicators: pd.DataFrame | None = None) -> 
     cat = (indicators if indicators is not None else catalogue.indicators()).set_index(schema.INDICATOR)
     xwalk = registry.crosswalk()
     present = set(obs.loc[obs[schema.LAYOUT] == schema.LAYOUT_2008, schema.INDICATOR])
+    # a ratio is recomputed whenever its numerator is there, even if the old ratio values are not
+    wanted = present | set(cat.index[(cat["aggregation"] == "ratio") & cat["numerator"].isin(present)])
     parts = []
-    for ind in sorted(present & set(cat.index)):
+    for ind in sorted(wanted & set(cat.index)):
         spec = cat.loc[ind]
         rule = spec["aggregation"]
         if rule == "sum":

@@ -39,6 +39,7 @@ INDICATOR_COLUMNS = (
     "max",
     "decimals",
     "description",
+    "expected_empty",
 )
 
 

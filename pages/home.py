@@ -33,7 +33,7 @@ for column, (label, ind, total) in zip(st.columns(len(HEADLINES)), HEADLINES):
         continue
     row = by_indicator.loc[ind]
     spec = catalogue.loc[ind]
-    value = format_number(row[schema.VALUE], int(spec["decimals"]), sel.lang)
+    value = widgets.qualifier_mark(row[schema.QUALIFIER]) + format_number(row[schema.VALUE], None, sel.lang)
     if total and total in by_indicator.index:
         value += " / " + format_number(by_indicator.loc[total, schema.VALUE], 0, sel.lang)
     unit = spec["short_unit"]

@@ -43,9 +43,16 @@ def t(key: str, lang: str | None = None, **values) -> str:
     return table[key].format(**values) if values else table[key]
 
 
-def format_number(value: float, decimals: int = 0, lang: str | None = None) -> str:
-    """Format a number for the language: ``10,3`` and ``1.861`` in Vietnamese, ``10.3`` and ``1,861`` in English."""
-    text = f"{value:,.{decimals}f}"
+def format_number(value: float, decimals: int | None = None, lang: str | None = None) -> str:
+    """Format a number for the language: ``10,3`` and ``1.861`` in Vietnamese, ``10.3`` and ``1,861`` in English.
+
+    With ``decimals=None`` the number is shown as recorded (up to 4 decimals, no trailing zeros),
+    so a reported 39.52 is never rounded to 39.5.
+    """
+    if decimals is None:
+        text = f"{value:,.4f}".rstrip("0").rstrip(".")
+    else:
+        text = f"{value:,.{decimals}f}"
     if (lang or current_language()) == "vi":
         text = text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
     return text

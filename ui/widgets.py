@@ -14,6 +14,11 @@ def status_label(status: str) -> str:
     return t(f"status_{status}") if status in schema.STATUSES else status
 
 
+def qualifier_mark(qualifier: str) -> str:
+    """A sign for a value's qualifier: ≈ about, > more than, ≥ at least, < less than."""
+    return {"about": "≈", "more than": ">", "at least": "≥", "less than": "<"}.get(qualifier, "")
+
+
 def synthetic_banner(frame: pd.DataFrame) -> None:
     """Say that synthetic values are on screen, when the frame holds any."""
     if not frame.empty and (frame[schema.STATUS] == schema.STATUS_SYNTHETIC).any():
