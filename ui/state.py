@@ -61,16 +61,20 @@ def url_toggle(key: str, label: str, default: bool = True, **kwargs) -> bool:
 
 
 def url_range(key: str, label: str, options: Sequence[str], **kwargs) -> tuple[str, str]:
-    """``st.select_slider`` over ordered options, kept in the URL as ``from~to``."""
+    """``st.select_slider`` over ordered options, kept in the URL as ``from~to``.
+
+    The slider gets its start value through ``value=`` (a pair), because Streamlit decides from
+    ``value`` alone that a select slider is a range; seeding session state is not enough.
+    """
     options = list(options)
     default = (options[0], options[-1])
-    if key not in st.session_state:
-        parts = (st.query_params.get(key) or "").split("~")
-        ok = len(parts) == 2 and all(p in options for p in parts)
-        st.session_state[key] = tuple(parts) if ok else default
-    low, high = st.session_state[key]
-    if low not in options or high not in options:
-        st.session_state[key] = default
-    value = st.select_slider(label, options=options, key=key, **kwargs)
+    parts = tuple((st.query_params.get(key) or "").split("~"))
+    initial = parts if len(parts) == 2 and all(p in options for p in parts) else default
+    current = st.session_state.get(key)
+    if current is not None and not (
+        isinstance(current, (tuple, list)) and len(current) == 2 and all(p in options for p in current)
+    ):
+        del st.session_state[key]
+    value = tuple(st.select_slider(label, options=options, value=initial, key=key, **kwargs))
     _write(key, "~".join(value), "~".join(default))
-    return tuple(value)
+    return value

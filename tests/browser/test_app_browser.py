@@ -73,6 +73,31 @@ def test_explorer_xlsx_download(page, helpers, external_requests, tmp_path):
     assert external_requests[before:] == [], f"Explorer requested outside hosts: {external_requests[before:]}"
 
 
+def _rerun(page, helpers) -> None:
+    """Rerun the script in the same session, as any widget change does (hotkey "r")."""
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    page.keyboard.press("r")
+    try:  # a fast rerun may never show "running": then the quiet spell below covers it
+        page.wait_for_selector(
+            '[data-testid="stApp"][data-test-script-state="running"]', state="attached", timeout=3_000
+        )
+    except Exception:  # noqa: BLE001 - playwright TimeoutError
+        pass
+    helpers.wait_for_idle(page)
+
+
+@pytest.mark.parametrize("path", ["/", "/explorer"])
+def test_page_survives_rerun(page, helpers, external_requests, path):
+    """Widget state carried into a rerun (e.g. the period range) must still work."""
+    before = len(external_requests)
+    _open(page, helpers, path)
+    _rerun(page, helpers)
+    helpers.assert_no_exception(page)
+    _rerun(page, helpers)
+    helpers.assert_no_exception(page)
+    assert external_requests[before:] == [], f"{path} requested outside hosts: {external_requests[before:]}"
+
+
 def test_zz_no_request_left_localhost(external_requests, helpers):
     """Across every browser test of the session, nothing went past loopback."""
     helpers.assert_no_external_requests(external_requests)
