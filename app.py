@@ -1,15 +1,19 @@
 """Entry point: ``streamlit run app.py``. Navigation, the shared sidebar and the page theme."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from ui import sidebar
 from ui.i18n import t
 
-st.set_page_config(page_title="Resolution 57 · Provinces", page_icon="📊", layout="wide")
+# a local icon: a ":material/...:" page icon makes the browser fetch the favicon from Google Fonts
+ICON = Path(__file__).parent / "ui" / "assets" / "icon.png"
+st.set_page_config(page_title="Resolution 57 · Provinces", page_icon=str(ICON), layout="wide")
 
 selection = sidebar.draw()
 pages = [
-    st.Page("pages/home.py", title=t("nav_home"), icon="🏠", default=True),
-    st.Page("pages/explorer.py", title=t("nav_explorer"), icon="🔎", url_path="explorer"),
+    st.Page("pages/home.py", title=t("nav_home"), icon=":material/home:", default=True),
+    st.Page("pages/explorer.py", title=t("nav_explorer"), icon=":material/table_view:", url_path="explorer"),
 ]
 st.navigation(pages).run()

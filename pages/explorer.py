@@ -66,14 +66,14 @@ stamp = dt.date.today().isoformat()
 buttons = st.columns(2)
 buttons[0].download_button(
     t("download_csv"), data=functools.partial(export.to_csv_bytes, table), file_name=f"vn57-observations-{stamp}.csv",
-    mime="text/csv", key="download_csv", on_click="ignore", help=t("download_help"), icon="⬇️",
+    mime="text/csv", key="download_csv", on_click="ignore", help=t("download_help"), icon=":material/download:",
 )
 buttons[1].download_button(
     t("download_xlsx"),
     data=functools.partial(export.to_xlsx_bytes, table, filters=described, sources=loaders.sources(), indicators=catalogue),
     file_name=f"vn57-observations-{stamp}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    key="download_xlsx", on_click="ignore", help=t("download_help"), icon="⬇️",
+    key="download_xlsx", on_click="ignore", help=t("download_help"), icon=":material/download:",
 )
 
 # 6. sources and citation

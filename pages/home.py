@@ -5,7 +5,7 @@ import streamlit as st
 from analysis.benchmarking import latest_values
 from data import export, schema
 from ui import loaders, sidebar, widgets
-from ui.i18n import format_date, format_number, t
+from ui.i18n import format_compact, format_date, format_number, t
 
 # 1. title and help
 sel = sidebar.selection()
@@ -28,19 +28,20 @@ HEADLINES = [
 ]
 st.subheader(t("home_national"))
 shown = []
-for column, (label, ind, total) in zip(st.columns(len(HEADLINES)), HEADLINES):
+cards = st.columns(3) + st.columns(3)
+for column, (label, ind, total) in zip(cards, HEADLINES):
     if ind not in by_indicator.index:
         continue
     row = by_indicator.loc[ind]
-    spec = catalogue.loc[ind]
-    value = widgets.qualifier_mark(row[schema.QUALIFIER]) + format_number(row[schema.VALUE], None, sel.lang)
+    value = widgets.qualifier_mark(row[schema.QUALIFIER]) + format_compact(row[schema.VALUE], sel.lang)
     if total and total in by_indicator.index:
         value += " / " + format_number(by_indicator.loc[total, schema.VALUE], 0, sel.lang)
-    unit = spec["short_unit"]
-    value_text = f"{value}{unit}" if unit == "%" else f"{value} {unit}"
+    if catalogue.loc[ind, "short_unit"] == "%":
+        value += "%"
     with column:
-        st.metric(t(label), value_text, help=row[schema.NOTE] or None, border=True)
-        st.caption(t("metric_on", date=format_date(row[schema.DATE], sel.lang)) + f" · {row[schema.PERIOD]}")
+        st.metric(t(label), value, help=row[schema.NOTE] or None, border=True)
+        period = row[schema.PERIOD]
+        st.caption(t("metric_on", period=format_date(period, sel.lang) if len(period) == 10 else period))
     shown.append(row[schema.SOURCE_ID])
 widgets.source_line(shown, sources)
 
@@ -54,9 +55,9 @@ counts[2].metric(t("holds_observations"), format_number(len(everything), 0, sel.
 counts[3].metric(t("holds_sources"), format_number(everything[schema.SOURCE_ID].nunique(), 0, sel.lang))
 by_status = everything[schema.STATUS].value_counts().rename_axis(t("col_status")).reset_index(name=t("holds_observations"))
 by_status[t("col_status")] = by_status[t("col_status")].map(widgets.status_label)
+widgets.synthetic_banner(everything)
 st.caption(t("home_statuses"))
 st.dataframe(by_status, hide_index=True, width="content")
-widgets.synthetic_banner(everything)
 
 # milestones of the steering committees
 st.subheader(t("home_milestones"))

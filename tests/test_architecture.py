@@ -80,20 +80,6 @@ def test_every_page_file_is_registered_in_app():
     assert not unregistered, f"page files not listed in app.py's st.Page calls: {unregistered}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "Bug in app.py + pages/: Streamlit 1.67 treats an entry script with a sibling 'pages/' folder as a v1 "
-        "multipage app until st.navigation has run once in the process (PagesManager.uses_pages_directory). "
-        "A first request to /explorer after a server start runs pages/explorer.py alone: no sidebar, nav shows "
-        "'app, explorer, home'. Fix: rename pages/ to e.g. views/ and update the st.Page paths in app.py."
-    ),
-)
-def test_page_folder_is_not_the_v1_pages_directory():
-    assert all(p.parent != (ROOT / "pages").resolve() for p in _registered_pages())
-    assert not (ROOT / "pages").exists()
-
-
 def test_page_files_stay_short():
     long = {
         str(p.relative_to(ROOT)): n

@@ -58,6 +58,13 @@ def format_number(value: float, decimals: int | None = None, lang: str | None = 
     return text
 
 
+def format_compact(value: float, lang: str | None = None) -> str:
+    """Millions as ``101.3 million`` / ``101,3 triệu``; smaller numbers as :func:`format_number`."""
+    if abs(value) >= 1_000_000:
+        return f"{format_number(value / 1_000_000, None, lang)} {t('million', lang)}"
+    return format_number(value, None, lang)
+
+
 def format_date(iso: str, lang: str | None = None) -> str:
     """Format an ISO date: ``03/11/2025`` in Vietnamese, ``2025-11-03`` in English."""
     if not iso:

@@ -30,6 +30,7 @@ class Selection:
 
 def draw() -> Selection:
     """Draw the sidebar widgets (keys ``lang``, ``layout``, ``synthetic``, all mirrored in the URL)."""
+    state.seed_choice(i18n.LANG_KEY, i18n.LANGUAGES, i18n.browser_language())
     with st.sidebar:
         state.url_selectbox(
             st.radio, i18n.LANG_KEY, t("sidebar_language"), i18n.LANGUAGES,
@@ -43,8 +44,25 @@ def draw() -> Selection:
     return selection()
 
 
+def _run_through_app() -> None:
+    """Make sure the page runs inside ``app.py``'s navigation, never on its own.
+
+    Streamlit 1.67 remembers that a ``pages/`` folder exists beside the main script and, until some
+    session has run ``st.navigation``, runs a requested page file directly (its old multipage
+    mode). The first visitor of a fresh server who opens a shared link such as ``/explorer``
+    would then get the page without the sidebar, language or URL state. Clearing that flag and
+    rerunning sends the run through ``app.py``, whose ``st.navigation`` opens the same page.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def selection() -> Selection:
     """The current sidebar choice, read from session state (defaults when the sidebar is not drawn)."""
+    _run_through_app()
     layout = st.session_state.get(LAYOUT_KEY) or schema.LAYOUT_2025
     return Selection(
         lang=i18n.current_language(),

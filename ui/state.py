@@ -27,13 +27,21 @@ def _write(key: str, value, default) -> None:
         st.query_params[key] = str(value)
 
 
-def url_selectbox(widget: Callable, key: str, label: str, options: Sequence, default, **kwargs):
-    """A single-choice widget (``st.selectbox``, ``st.radio``, ``st.segmented_control``...) kept in the URL."""
-    options = list(options)
+def seed_choice(key: str, options: Sequence, default) -> None:
+    """Put the URL's value (or the default) into session state before anything reads it.
+
+    Lets text drawn before the widget (its own label, say) already follow the URL.
+    """
     from_url = st.query_params.get(key)
     _seed(key, from_url if from_url in options else default)
     if st.session_state[key] not in options:
         st.session_state[key] = default
+
+
+def url_selectbox(widget: Callable, key: str, label: str, options: Sequence, default, **kwargs):
+    """A single-choice widget (``st.selectbox``, ``st.radio``, ``st.segmented_control``...) kept in the URL."""
+    options = list(options)
+    seed_choice(key, options, default)
     value = widget(label, options=options, key=key, **kwargs)
     _write(key, value, default)
     return value

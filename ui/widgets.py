@@ -10,7 +10,7 @@ from ui.i18n import format_date, t
 
 
 def status_label(status: str) -> str:
-    """Translated status, with 🧪 on synthetic values."""
+    """Translated status; synthetic values read "synthetic (demo)" (text, so no emoji font is needed)."""
     return t(f"status_{status}") if status in schema.STATUSES else status
 
 
@@ -22,7 +22,7 @@ def qualifier_mark(qualifier: str) -> str:
 def synthetic_banner(frame: pd.DataFrame) -> None:
     """Say that synthetic values are on screen, when the frame holds any."""
     if not frame.empty and (frame[schema.STATUS] == schema.STATUS_SYNTHETIC).any():
-        st.info(t("synthetic_banner"), icon="🧪")
+        st.info(t("synthetic_banner"), icon=":material/science:")
 
 
 def source_line(source_ids, sources: pd.DataFrame) -> None:

@@ -35,6 +35,19 @@ def _download(page, tmp_path, key: str):
     return target
 
 
+def test_a_shared_link_on_a_fresh_server_opens_inside_the_app(page, helpers, external_requests):
+    """First visit of a new server goes straight to a deep link (runs first in this module).
+
+    Streamlit would otherwise run pages/explorer.py on its own (old multipage mode): no sidebar,
+    no language, no URL state. The link must open the explorer in Vietnamese with its filter.
+    """
+    _open(page, helpers, "/explorer?lang=vi&ind=rd_staff_per_10k&st=reported")
+    assert page.locator(".st-key-lang").count() == 1, "the shared sidebar is missing"
+    page.get_by_text("Khám phá dữ liệu", exact=True).first.wait_for(state="visible")
+    page.get_by_text("2 dòng", exact=False).first.wait_for(state="visible")
+    assert external_requests == []
+
+
 def test_home_shows_metrics(page, helpers, external_requests):
     before = len(external_requests)
     _open(page, helpers, "/")

@@ -1,0 +1,210 @@
+"""Home page through the whole app (app.py -> st.navigation -> pages/home.py), with AppTest.
+
+Expected numbers come from the sources (Thái Nguyên's report of 2025-11-03, VnEconomy 2025-11,
+the GSO population 2024) and from the bundled CSV files read here with the csv module, never from
+the app's own code.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ui.i18n import t
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "data" / "sample"
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    with open(SAMPLE / name, encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _province_names() -> dict[tuple[str, str], dict[str, str]]:
+    with open(ROOT / "data" / "registry" / "provinces.csv", encoding="utf-8-sig", newline="") as handle:
+        return {(r["layout"], r["code"].zfill(2)): r for r in csv.DictReader(handle)}
+
+
+def _place(row: dict[str, str]) -> tuple[str, str, str, str]:
+    code = row["geo_code"].zfill(2) if row["geo_level"] == "province" else row["geo_code"]
+    layout = "" if row["geo_level"] == "nation" else row["layout"]
+    return row["geo_level"], layout, code, row["indicator_id"], row["period"]
+
+
+def expected_observation_counts() -> tuple[int, int]:
+    """(all rows, rows without synthetic) the store should hold, worked out from the CSV files.
+
+    A synthetic row never replaces a reported one: a synthetic row for the place, indicator and
+    period of a reported row is left out.
+    """
+    reported, synthetic = _rows("reported.csv"), _rows("synthetic.csv")
+    taken = {_place(r) for r in reported if r["status"] == "reported"}
+    kept_synthetic = [r for r in synthetic if _place(r) not in taken]
+    everything = reported + kept_synthetic
+    return len(everything), sum(r["status"] != "synthetic" for r in everything)
+
+
+def _million(lang: str) -> str:
+    try:
+        return t("million", lang)
+    except KeyError:  # no compact form in this version
+        return "million" if lang == "en" else "triệu"
+
+
+def _app(**params) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at
+
+
+def _ok(at: AppTest) -> AppTest:
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def _metric(at: AppTest, key: str, lang: str) -> str:
+    """The value of the metric labelled with translation ``key``."""
+    return _metrics(at)[t(key, lang)]
+
+
+def _texts(at: AppTest) -> str:
+    return "\n".join([c.value for c in at.caption] + [m.value for m in at.markdown])
+
+
+def _synthetic_banners(at: AppTest, lang: str) -> list:
+    return [i for i in at.info if i.body == t("synthetic_banner", lang)]
+
+
+def _n_provinces(layout: str) -> int:
+    return len({code for (lay, code) in _province_names() if lay == layout})
+
+
+@pytest.fixture(scope="module")
+def home_en() -> AppTest:
+    return _ok(_app(lang="en").run())
+
+
+@pytest.fixture(scope="module")
+def home_vi() -> AppTest:
+    return _ok(_app(lang="vi").run())
+
+
+# --- English ---------------------------------------------------------------------------------------------------
+def test_home_english_title(home_en):
+    assert home_en.title[0].value == "Science, technology, innovation and digital transformation in Viet Nam's provinces"
+    assert home_en.radio(key="lang").value == "en"
+
+
+def test_rd_staff_national_average(home_en):
+    # Thái Nguyên's report of 2025-11-03: 10.3 per 10,000 in the province, national average 8.2.
+    assert re.match(r"^8\.2(\s|$)", _metric(home_en, "metric_rd", "en"))
+    assert "2025-11-03" in _texts(home_en)
+
+
+def test_5g_coverage_is_not_rounded(home_en):
+    # 39.52 % (VnEconomy, 2025-10): not 39.5, not the older 26 (2025-Q2), not the 90 % target
+    assert re.match(r"^39\.52\s?%", _metric(home_en, "metric_g5", "en"))
+
+
+def test_task_counts(home_en):
+    assert re.match(r"^370 / 944(\s|$)", _metric(home_en, "metric_gov_tasks", "en"))
+    assert re.match(r"^50 / 70(\s|$)", _metric(home_en, "metric_plan02", "en"))
+
+
+def test_population_is_about_101_3_million(home_en):
+    value = _metric(home_en, "metric_population", "en")
+    # "about" qualifier shown as ≈; in full or in millions
+    assert value.startswith(("≈101,300,000", "≈101.3 " + _million("en"))), value
+
+
+def test_headline_source_is_cited(home_en):
+    assert "https://thainguyen.dcs.vn/" in _texts(home_en)
+    assert "vneconomy.vn" in _texts(home_en)
+
+
+def test_what_it_holds(home_en):
+    n34, n63 = _n_provinces("2025"), _n_provinces("2008")
+    assert (n34, n63) == (34, 63)
+    assert _metric(home_en, "holds_provinces", "en") == t("holds_provinces_value", "en", n34=34, n63=63)
+    total, _ = expected_observation_counts()
+    assert _metric(home_en, "holds_observations", "en") == f"{total:,}"
+
+
+def test_synthetic_banner_shown_by_default(home_en):
+    assert len(_synthetic_banners(home_en, "en")) == 1
+    assert t("status_synthetic", "en") in home_en.dataframe[0].value.iloc[:, 0].tolist()
+
+
+def test_milestones_table(home_en):
+    expected = _rows("milestones.csv")
+    names = _province_names()
+    table = home_en.dataframe[-1].value
+    assert len(table) == len(expected) == 6
+    rows = set(zip(table["date"], table["place"], table["kind"]))
+    meetings = [(r["date"], names[(r["layout"], r["geo_code"].zfill(2))]["name_en"]) for r in expected if r["kind"] == "meeting"]
+    assert ("2025-03-04", "Binh Dinh") in meetings and ("2025-04-25", "Ha Giang") in meetings
+    for date, place in meetings:
+        assert (date, place, t("milestone_kind_meeting", "en")) in rows
+
+
+# --- Vietnamese ---------------------------------------------------------------------------------------------
+def test_home_vietnamese(home_vi):
+    assert home_vi.title[0].value.startswith("Khoa học, công nghệ, đổi mới sáng tạo")
+    assert home_vi.radio(key="lang").value == "vi"
+    assert re.match(r"^8,2(\s|$)", _metric(home_vi, "metric_rd", "vi"))
+    assert re.match(r"^39,52\s?%", _metric(home_vi, "metric_g5", "vi"))
+    assert re.match(r"^370 / 944(\s|$)", _metric(home_vi, "metric_gov_tasks", "vi"))
+    assert _metric(home_vi, "metric_population", "vi").startswith(("≈101.300.000", "≈101,3 " + _million("vi")))
+    assert "03/11/2025" in _texts(home_vi)
+    total, _ = expected_observation_counts()
+    assert _metric(home_vi, "holds_observations", "vi") == f"{total:,}".replace(",", ".")
+    table = home_vi.dataframe[-1].value
+    assert "04/03/2025" in set(table["date"]) and "Bình Định" in set(table["place"])
+
+
+def test_language_radio_switches_to_vietnamese():
+    at = _ok(_app(lang="en").run())
+    at.radio(key="lang").set_value("vi").run()
+    _ok(at)
+    assert at.title[0].value.startswith("Khoa học")
+    assert re.match(r"^8,2(\s|$)", _metric(at, "metric_rd", "vi"))
+    assert at.query_params["lang"] == "vi"
+    # No further rerun here: AppTest formats the layout radio's options outside the script, where
+    # t() cannot see the session's language, so it would look for the English labels.
+
+
+# --- hiding synthetic values ------------------------------------------------------------------------------
+def _assert_no_synthetic(at: AppTest) -> None:
+    _, without = expected_observation_counts()
+    assert without == len(_rows("reported.csv"))  # every bundled non-synthetic row is in reported.csv
+    assert _metric(at, "holds_observations", "en") == f"{without:,}"
+    assert not _synthetic_banners(at, "en")
+    statuses = at.dataframe[0].value.iloc[:, 0].tolist()
+    assert statuses and t("status_synthetic", "en") not in statuses
+
+
+def test_hide_synthetic_with_the_toggle():
+    at = _ok(_app(lang="en").run())
+    assert at.toggle(key="synthetic").value is True
+    at.toggle(key="synthetic").set_value(False).run()
+    _ok(at)
+    _assert_no_synthetic(at)
+    assert at.query_params["synthetic"] == "0"
+
+
+def test_hide_synthetic_with_the_url():
+    at = _ok(_app(lang="en", synthetic="0").run())
+    assert at.toggle(key="synthetic").value is False
+    _assert_no_synthetic(at)
+    # the national headline numbers are reported values, so they stay
+    assert re.match(r"^8\.2(\s|$)", _metric(at, "metric_rd", "en"))
