@@ -89,11 +89,9 @@ def place_names(
     schema.check_choice("lang", lang, ("en", "vi"))
     name_col = schema.NAME_EN if lang == "en" else schema.NAME_VI
     prov_names = provinces.set_index([schema.LAYOUT, schema.CODE])[name_col]
-    place = pd.Series(
-        [prov_names.get((layout, code), code) for layout, code in zip(frame[schema.LAYOUT], frame[schema.GEO_CODE])],
-        index=frame.index,
-        dtype="object",
-    )
+    keys = pd.MultiIndex.from_arrays([frame[schema.LAYOUT], frame[schema.GEO_CODE]])
+    place = pd.Series(prov_names.reindex(keys).to_numpy(), index=frame.index, dtype="object")
+    place = place.fillna(frame[schema.GEO_CODE].astype("object"))
     place[frame[schema.GEO_LEVEL] == "nation"] = "Viet Nam" if lang == "en" else "Việt Nam"
     if regions is not None and not regions.empty:
         is_region = frame[schema.GEO_LEVEL] == "region"

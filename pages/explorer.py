@@ -50,7 +50,7 @@ st.caption(t("rows_shown", n=format_number(len(table), 0, sel.lang)) + " · " + 
 if table.empty:
     st.warning(t("no_rows"))
 else:
-    widgets.synthetic_banner(table)
+    widgets.synthetic_banner(table[schema.STATUS])
     widgets.observation_table(table, key="explorer_table")
 
 described = {

@@ -47,17 +47,21 @@ widgets.source_line(shown, sources)
 
 # what the dashboard holds
 st.subheader(t("home_holds"))
-everything = loaders.observations(statuses=sel.statuses)
-counts = st.columns(4)
-counts[0].metric(t("holds_provinces"), t("holds_provinces_value", n34=len(loaders.provinces("2025")), n63=len(loaders.provinces("2008"))))
-counts[1].metric(t("holds_indicators"), format_number(everything[schema.INDICATOR].nunique(), 0, sel.lang))
-counts[2].metric(t("holds_observations"), format_number(len(everything), 0, sel.lang))
-counts[3].metric(t("holds_sources"), format_number(everything[schema.SOURCE_ID].nunique(), 0, sel.lang))
-by_status = everything[schema.STATUS].value_counts().rename_axis(t("col_status")).reset_index(name=t("holds_observations"))
-by_status[t("col_status")] = by_status[t("col_status")].map(widgets.status_label)
-widgets.synthetic_banner(everything)
+counts = loaders.summary(sel.statuses).set_index("status")
+total = counts.loc["all"] if "all" in counts.index else {"indicators": 0, "observations": 0, "sources": 0}
+cards = st.columns(4)
+cards[0].metric(t("holds_provinces"), t("holds_provinces_value", n34=len(loaders.provinces("2025")), n63=len(loaders.provinces("2008"))))
+cards[1].metric(t("holds_indicators"), format_number(total["indicators"], 0, sel.lang))
+cards[2].metric(t("holds_observations"), format_number(total["observations"], 0, sel.lang))
+cards[3].metric(t("holds_sources"), format_number(total["sources"], 0, sel.lang))
+by_status = counts.drop(index="all", errors="ignore")["observations"].sort_values(ascending=False)
+widgets.synthetic_banner(by_status.index)
 st.caption(t("home_statuses"))
-st.dataframe(by_status, hide_index=True, width="content")
+st.dataframe(
+    by_status.rename(index=widgets.status_label).rename_axis(t("col_status")).reset_index(name=t("holds_observations")),
+    hide_index=True,
+    width="content",
+)
 
 # milestones of the steering committees
 st.subheader(t("home_milestones"))

@@ -80,6 +80,12 @@ def labelled_observations(lang: str, **filters) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False)
+def summary(statuses: tuple[str, ...]) -> pd.DataFrame:
+    """Counts of observations, indicators and sources per status (see :meth:`data.store.Store.summary`)."""
+    return store().summary(list(statuses))
+
+
+@st.cache_data(show_spinner=False)
 def period_dates() -> list[str]:
     """Every distinct period end date in the store, sorted."""
     return store().distinct(schema.DATE)

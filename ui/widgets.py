@@ -19,9 +19,9 @@ def qualifier_mark(qualifier: str) -> str:
     return {"about": "≈", "more than": ">", "at least": "≥", "less than": "<"}.get(qualifier, "")
 
 
-def synthetic_banner(frame: pd.DataFrame) -> None:
-    """Say that synthetic values are on screen, when the frame holds any."""
-    if not frame.empty and (frame[schema.STATUS] == schema.STATUS_SYNTHETIC).any():
+def synthetic_banner(statuses) -> None:
+    """Say that synthetic values are on screen when any of the given statuses is synthetic."""
+    if schema.STATUS_SYNTHETIC in set(statuses):
         st.info(t("synthetic_banner"), icon=":material/science:")
 
 

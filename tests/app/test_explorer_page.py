@@ -15,7 +15,6 @@ import tomllib
 from pathlib import Path
 
 import pandas as pd
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from ui.i18n import t
@@ -192,6 +191,16 @@ def test_deep_link_gives_the_same_table_as_the_widgets():
 def test_deep_link_with_2008_layout():
     table = _table(_explorer(layout="2008", ind=IND, st="target"))
     assert _shown(table) == {("Binh Dinh", 12.0, "target", "")}
+
+
+def test_deep_link_in_vietnamese():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for key, value in {"lang": "vi", "ind": IND, "st": "reported"}.items():
+        at.query_params[key] = value
+    table = _table(_ok(at.switch_page(EXPLORER).run()))
+    assert at.title[0].value == t("explorer_title", "vi")
+    assert dict(zip(table["place"], table["value"])) == {"Thái Nguyên": 10.3, "Việt Nam": 8.2}
+    assert set(table["status"]) == {t("status_reported", "vi")}
 
 
 def test_deep_link_with_invalid_values_falls_back():

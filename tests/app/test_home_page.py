@@ -30,7 +30,7 @@ def _province_names() -> dict[tuple[str, str], dict[str, str]]:
         return {(r["layout"], r["code"].zfill(2)): r for r in csv.DictReader(handle)}
 
 
-def _place(row: dict[str, str]) -> tuple[str, str, str, str]:
+def _place(row: dict[str, str]) -> tuple[str, str, str, str, str]:
     code = row["geo_code"].zfill(2) if row["geo_level"] == "province" else row["geo_code"]
     layout = "" if row["geo_level"] == "nation" else row["layout"]
     return row["geo_level"], layout, code, row["indicator_id"], row["period"]

@@ -6,6 +6,8 @@ seeded before the first run, read back after a run to see what the script wrote.
 
 from __future__ import annotations
 
+import ast
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -60,8 +62,6 @@ def _app(script, params: dict | None = None, **kwargs) -> AppTest:
 
 def _shown(at: AppTest):
     assert not at.exception, [e.message for e in at.exception]
-    import ast
-
     return ast.literal_eval(at.text[0].value)
 
 
