@@ -27,10 +27,10 @@ with left:
     places = state.url_multiselect("p", t("filter_places"), province_names.index, format_func=province_names.get,
                                    placeholder=t("filter_places_placeholder"))
     levels = state.url_multiselect("geo", t("filter_levels"), schema.GEO_LEVELS, default=schema.GEO_LEVELS,
-                                   format_func=lambda v: t(f"level_{v}"))
+                                   format_func=lambda v: t(f"level_{v}", sel.lang))
 with right:
     statuses = state.url_multiselect("st", t("filter_status"), sel.statuses, default=sel.statuses,
-                                     format_func=widgets.status_label)
+                                     format_func=functools.partial(widgets.status_label, lang=sel.lang))
     first, last = state.url_range("period", t("filter_period"), months)
 
 # 3. cached query with that selection

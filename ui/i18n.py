@@ -11,15 +11,32 @@ import streamlit as st
 
 LANGUAGES = ("vi", "en")
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
-TRANSLATIONS_FILE = Path(__file__).with_name("translations.toml")
+#: One TOML file per page or feature, each with an [en] and a [vi] table; a key lives in one file.
+TRANSLATIONS_DIR = Path(__file__).with_name("translations")
 LANG_KEY = "lang"
 
 
 @functools.lru_cache(maxsize=1)
 def translations() -> dict[str, dict[str, str]]:
-    """Both language tables from ``translations.toml``."""
-    with open(TRANSLATIONS_FILE, "rb") as handle:
-        return tomllib.load(handle)
+    """Both language tables, merged from every file of ``ui/translations/``.
+
+    Raises
+    ------
+    ValueError
+        If two files define the same key.
+    """
+    merged: dict[str, dict[str, str]] = {lang: {} for lang in LANGUAGES}
+    owner: dict[str, str] = {}
+    for path in sorted(TRANSLATIONS_DIR.glob("*.toml")):
+        with open(path, "rb") as handle:
+            tables = tomllib.load(handle)
+        for lang in LANGUAGES:
+            for key, text in tables.get(lang, {}).items():
+                if key in merged[lang] and owner.get(f"{lang}:{key}") != path.name:
+                    raise ValueError(f"Translation key {key!r} ({lang}) is in both {owner[f'{lang}:{key}']} and {path.name}.")
+                merged[lang][key] = text
+                owner[f"{lang}:{key}"] = path.name
+    return merged
 
 
 def browser_language() -> str:

@@ -31,6 +31,7 @@ class Selection:
 def draw() -> Selection:
     """Draw the sidebar widgets (keys ``lang``, ``layout``, ``synthetic``, all mirrored in the URL)."""
     state.seed_choice(i18n.LANG_KEY, i18n.LANGUAGES, i18n.browser_language())
+    lang = i18n.current_language()  # bound into option labels: they are formatted outside the run
     with st.sidebar:
         state.url_selectbox(
             st.radio, i18n.LANG_KEY, t("sidebar_language"), i18n.LANGUAGES,
@@ -38,7 +39,7 @@ def draw() -> Selection:
         )
         state.url_selectbox(
             st.radio, LAYOUT_KEY, t("sidebar_layout"), (schema.LAYOUT_2025, schema.LAYOUT_2008),
-            default=schema.LAYOUT_2025, format_func=lambda v: t(f"layout_{v}"),
+            default=schema.LAYOUT_2025, format_func=lambda v: t(f"layout_{v}", lang),
         )
         state.url_toggle(SYNTHETIC_KEY, t("sidebar_show_synthetic"), default=True, help=t("sidebar_synthetic_help"))
     return selection()

@@ -9,9 +9,9 @@ from data import schema
 from ui.i18n import format_date, t
 
 
-def status_label(status: str) -> str:
+def status_label(status: str, lang: str | None = None) -> str:
     """Translated status; synthetic values read "synthetic (demo)" (text, so no emoji font is needed)."""
-    return t(f"status_{status}") if status in schema.STATUSES else status
+    return t(f"status_{status}", lang) if status in schema.STATUSES else status
 
 
 def qualifier_mark(qualifier: str) -> str:

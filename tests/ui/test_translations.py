@@ -13,13 +13,20 @@ from data import schema
 from ui import i18n
 
 ROOT = Path(__file__).resolve().parents[2]
-TRANSLATIONS = ROOT / "ui" / "translations.toml"
+TRANSLATIONS = sorted((ROOT / "ui" / "translations").glob("*.toml"))
 SOURCE_FILES = sorted([ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "ui").glob("*.py")])
 
 
 def _tables() -> dict[str, dict[str, str]]:
-    with open(TRANSLATIONS, "rb") as handle:
-        return tomllib.load(handle)
+    """Every translation file merged, failing on a key defined in two files."""
+    merged: dict[str, dict[str, str]] = {}
+    for path in TRANSLATIONS:
+        with open(path, "rb") as handle:
+            for lang, table in tomllib.load(handle).items():
+                clash = set(merged.setdefault(lang, {})) & set(table)
+                assert not clash, f"{path.name} redefines {sorted(clash)}"
+                merged[lang].update(table)
+    return merged
 
 
 def _milestone_kinds() -> set[str]:
