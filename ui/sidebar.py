@@ -7,11 +7,13 @@ import dataclasses
 import streamlit as st
 
 from data import schema
-from ui import i18n, state
+from ui import i18n, loaders, state
 from ui.i18n import t
 
 LAYOUT_KEY = "layout"
 SYNTHETIC_KEY = "synthetic"
+PROVINCE_KEY = "province"
+_PENDING_PROVINCE = "_pending_province"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -21,6 +23,7 @@ class Selection:
     lang: str
     layout: str
     show_synthetic: bool
+    province: str | None = None  # code in ``layout``; None when no province is chosen
 
     @property
     def statuses(self) -> tuple[str, ...]:
@@ -29,8 +32,10 @@ class Selection:
 
 
 def draw() -> Selection:
-    """Draw the sidebar widgets (keys ``lang``, ``layout``, ``synthetic``, all mirrored in the URL)."""
+    """Draw the sidebar widgets (keys ``lang``, ``layout``, ``province``, ``synthetic``, all in the URL)."""
     state.seed_choice(i18n.LANG_KEY, i18n.LANGUAGES, i18n.browser_language())
+    if _PENDING_PROVINCE in st.session_state:  # set by select_province() in the previous run
+        st.session_state[PROVINCE_KEY] = st.session_state.pop(_PENDING_PROVINCE)
     lang = i18n.current_language()  # bound into option labels: they are formatted outside the run
     with st.sidebar:
         state.url_selectbox(
@@ -41,8 +46,24 @@ def draw() -> Selection:
             st.radio, LAYOUT_KEY, t("sidebar_layout"), (schema.LAYOUT_2025, schema.LAYOUT_2008),
             default=schema.LAYOUT_2025, format_func=lambda v: t(f"layout_{v}", lang),
         )
+        layout = st.session_state[LAYOUT_KEY]
+        names = loaders.provinces(layout).set_index(schema.CODE)[schema.NAME_VI if lang == "vi" else schema.NAME_EN]
+        state.url_selectbox(
+            st.selectbox, PROVINCE_KEY, t("sidebar_province"), [""] + list(names.index), default="",
+            format_func=lambda code: names.get(code, t("sidebar_province_none", lang)),
+        )
         state.url_toggle(SYNTHETIC_KEY, t("sidebar_show_synthetic"), default=True, help=t("sidebar_synthetic_help"))
     return selection()
+
+
+def select_province(code: str | None) -> None:
+    """Choose a province for the whole app (from a map click, say) and rerun to show it.
+
+    The sidebar's selectbox is already drawn when a page reacts to a click, and Streamlit forbids
+    changing a drawn widget's value, so the choice is applied at the start of the next run.
+    """
+    st.session_state[_PENDING_PROVINCE] = code or ""
+    st.rerun()
 
 
 def _run_through_app() -> None:
@@ -69,4 +90,5 @@ def selection() -> Selection:
         lang=i18n.current_language(),
         layout=layout if layout in schema.LAYOUTS else schema.LAYOUT_2025,
         show_synthetic=bool(st.session_state.get(SYNTHETIC_KEY, True)),
+        province=st.session_state.get(PROVINCE_KEY) or None,
     )

@@ -208,3 +208,19 @@ def test_hide_synthetic_with_the_url():
     _assert_no_synthetic(at)
     # the national headline numbers are reported values, so they stay
     assert re.match(r"^8\.2(\s|$)", _metric(at, "metric_rd", "en"))
+
+
+def test_sidebar_province_comes_from_the_url_and_is_kept_in_it():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file("app.py", default_timeout=60)
+    at.query_params["lang"] = "en"
+    at.query_params["province"] = "19"
+    at.run()
+    assert not at.exception
+    box = at.selectbox(key="province")
+    assert box.value == "19"
+    box.set_value("52").run()
+    assert at.query_params["province"] == ["52"] or at.query_params["province"] == "52"
+    box.set_value("").run()
+    assert "province" not in at.query_params
