@@ -213,7 +213,7 @@ def test_hide_synthetic_with_the_url():
 def test_sidebar_province_comes_from_the_url_and_is_kept_in_it():
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file("app.py", default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.query_params["lang"] = "en"
     at.query_params["province"] = "19"
     at.run()
