@@ -124,7 +124,8 @@ def sources(path: Path | None = None) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns :data:`data.schema.SOURCE_COLUMNS` plus ``accessed_via`` and ``title_from_url``.
+        Columns :data:`data.schema.SOURCE_COLUMNS` plus ``accessed_via``, ``title_from_url`` and
+        ``producer_vi``/``title_vi`` (the Vietnamese text, or the original where there is none).
 
     Examples
     --------
@@ -138,8 +139,10 @@ def sources(path: Path | None = None) -> pd.DataFrame:
         row = {schema.SOURCE_ID: source_id, **spec}
         row[schema.SOURCE_CITATION] = citation(row)
         rows.append(row)
-    columns = list(schema.SOURCE_COLUMNS) + ["accessed_via", "title_from_url"]
+    columns = list(schema.SOURCE_COLUMNS) + ["accessed_via", "title_from_url", "producer_vi", "title_vi"]
     frame = pd.DataFrame(rows).reindex(columns=columns)
+    for col in ("producer", "title"):  # Vietnamese text falls back to the original
+        frame[f"{col}_vi"] = frame[f"{col}_vi"].fillna(frame[col])
     frame["title_from_url"] = frame["title_from_url"].fillna(False).astype(bool)
     return frame.fillna("")
 

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from data import schema
-from ui.i18n import format_date, t
+from ui.i18n import current_language, format_date, t
 
 
 def status_label(status: str, lang: str | None = None) -> str:
@@ -25,20 +25,21 @@ def synthetic_banner(statuses) -> None:
         st.info(t("synthetic_banner"), icon=":material/science:")
 
 
-def source_line(source_ids, sources: pd.DataFrame) -> None:
+def source_line(source_ids, sources: pd.DataFrame, lang: str | None = None) -> None:
     """A caption under a chart or table citing every source its numbers came from."""
     used = sources[sources[schema.SOURCE_ID].isin(set(source_ids))]
     if used.empty:
         return
+    lang = lang or current_language()
+    suffix = "_vi" if lang == "vi" else ""
     parts = []
-    for row in used.itertuples(index=False):
-        title = getattr(row, schema.SOURCE_TITLE).replace("[", "(").replace("]", ")")
-        producer = getattr(row, schema.SOURCE_PRODUCER)
-        url = getattr(row, schema.SOURCE_URL)
-        date = format_date(getattr(row, schema.SOURCE_PUBLISHED)) if len(getattr(row, schema.SOURCE_PUBLISHED)) == 10 else getattr(row, schema.SOURCE_PUBLISHED)
-        label = f"{producer}: {title}" + (f" ({date})" if date else "")
-        parts.append(f"[{label}]({url})" if url else label)
-    st.caption(t("source_line", sources=" · ".join(parts)))
+    for row in used.to_dict("records"):
+        title = row[schema.SOURCE_TITLE + suffix].replace("[", "(").replace("]", ")")
+        published = row[schema.SOURCE_PUBLISHED]
+        date = format_date(published, lang) if len(published) == 10 else published
+        label = f"{row[schema.SOURCE_PRODUCER + suffix]}: {title}" + (f" ({date})" if date else "")
+        parts.append(f"[{label}]({row[schema.SOURCE_URL]})" if row[schema.SOURCE_URL] else label)
+    st.caption(t("source_line", lang, sources=" · ".join(parts)))
 
 
 def observation_table(frame: pd.DataFrame, key: str) -> None:
