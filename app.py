@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import sidebar
+from ui import present, sidebar
 from ui.i18n import t
 
 # a local icon: a ":material/...:" page icon makes the browser fetch the favicon from Google Fonts
@@ -16,4 +16,7 @@ pages = [
     st.Page("pages/home.py", title=t("nav_home"), icon=":material/home:", default=True),
     st.Page("pages/explorer.py", title=t("nav_explorer"), icon=":material/table_view:", url_path="explorer"),
 ]
-st.navigation(pages).run()
+presenting = present.is_presenting()
+if presenting:
+    present.apply_chrome()
+st.navigation(pages, position="hidden" if presenting else "sidebar").run()

@@ -7,7 +7,7 @@ import dataclasses
 import streamlit as st
 
 from data import schema
-from ui import i18n, loaders, state
+from ui import i18n, loaders, present, state
 from ui.i18n import t
 
 LAYOUT_KEY = "layout"
@@ -53,6 +53,7 @@ def draw() -> Selection:
             format_func=lambda code: names.get(code, t("sidebar_province_none", lang)),
         )
         state.url_toggle(SYNTHETIC_KEY, t("sidebar_show_synthetic"), default=True, help=t("sidebar_synthetic_help"))
+        state.url_toggle(present.PRESENT_KEY, t("sidebar_present"), default=False, help=t("sidebar_present_help"))
     return selection()
 
 

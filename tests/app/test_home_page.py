@@ -224,3 +224,18 @@ def test_sidebar_province_comes_from_the_url_and_is_kept_in_it():
     assert at.query_params["province"] == ["52"] or at.query_params["province"] == "52"
     box.set_value("").run()
     assert "province" not in at.query_params
+
+
+def test_presentation_mode_from_the_url_hides_the_navigation_and_sidebar():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["present"] = "1"
+    at.run()
+    assert not at.exception
+    assert at.toggle(key="present").value is True
+    styles = " ".join(str(getattr(el, "proto", "")) for el in at.get("html"))
+    assert 'stSidebar' in styles and "display: none" in styles
+    at.toggle(key="present").set_value(False).run()
+    assert "present" not in at.query_params
+    assert not [el for el in at.get("html") if "stSidebar" in str(getattr(el, "proto", ""))]
