@@ -108,17 +108,29 @@ def _finish(frame: pd.DataFrame, indicator: str, unit: str, rule_text: str) -> p
 
 
 def _group(merged: pd.DataFrame, value_col: str | dict) -> pd.DataFrame:
+    """One row per (new code, period): granularity, date, status and the input codes.
+
+    Vectorised (no Python function per group): a group is synthetic when any input is, and its
+    inputs are every predecessor, since :func:`_complete_groups` keeps complete groups only.
+    """
     keys = [schema.NEW_CODE, schema.PERIOD]
-    agg = merged.groupby(keys).agg(
+    flagged = merged.assign(_synthetic=merged[schema.STATUS] == schema.STATUS_SYNTHETIC)
+    agg = flagged.groupby(keys).agg(
         granularity=(schema.GRANULARITY, "first"),
         date=(schema.DATE, "first"),
-        status=(schema.STATUS, _status_of),
-        inputs=(schema.GEO_CODE, lambda s: ", ".join(sorted(s))),
+        _synthetic=("_synthetic", "any"),
     )
-    return agg.reset_index()
+    agg[schema.STATUS] = agg.pop("_synthetic").map({True: schema.STATUS_SYNTHETIC, False: schema.STATUS_DERIVED})
+    codes = merged[[schema.NEW_CODE, schema.GEO_CODE]].drop_duplicates().sort_values(schema.GEO_CODE)
+    inputs = codes.groupby(schema.NEW_CODE)[schema.GEO_CODE].agg(", ".join)
+    agg = agg.reset_index()
+    agg["inputs"] = agg[schema.NEW_CODE].map(inputs)
+    return agg
 
 
-def to_new_layout(obs: pd.DataFrame, indicators: pd.DataFrame | None = None) -> pd.DataFrame:
+def to_new_layout(
+    obs: pd.DataFrame, indicators: pd.DataFrame | None = None, *, only: list[str] | None = None
+) -> pd.DataFrame:
     """Aggregate 2008-layout province observations to the 2025 layout, indicator by indicator.
 
     Parameters
@@ -128,6 +140,8 @@ def to_new_layout(obs: pd.DataFrame, indicators: pd.DataFrame | None = None) -> 
         2008 layout with status reported, derived or synthetic are used; targets never aggregate.
     indicators : pandas.DataFrame, optional
         The catalogue (:func:`data.catalogue.indicators`); defaults to the bundled one.
+    only : list of str, optional
+        Aggregate these indicators only (their inputs must be in ``obs``); default: every one.
 
     Returns
     -------
@@ -152,44 +166,111 @@ def to_new_layout(obs: pd.DataFrame, indicators: pd.DataFrame | None = None) -> 
     present = set(obs.loc[obs[schema.LAYOUT] == schema.LAYOUT_2008, schema.INDICATOR])
     # a ratio is recomputed whenever its numerator is there, even if the old ratio values are not
     wanted = present | set(cat.index[(cat["aggregation"] == "ratio") & cat["numerator"].isin(present)])
+    if only is not None:
+        wanted &= set(only)
     parts = []
     for ind in sorted(wanted & set(cat.index)):
-        spec = cat.loc[ind]
-        rule = spec["aggregation"]
-        if rule == "sum":
-            merged = _complete_groups(_province_values(obs, ind, schema.LAYOUT_2008), xwalk)
-            if merged.empty:
-                continue
-            out = _group(merged, schema.VALUE)
-            out[schema.VALUE] = merged.groupby([schema.NEW_CODE, schema.PERIOD])[schema.VALUE].sum().to_numpy()
-            parts.append(_finish(out, ind, spec["unit"], "sum"))
-        elif rule == "population_weighted":
-            values = _province_values(obs, ind, schema.LAYOUT_2008)
-            values = values.join(_population_for(obs, schema.LAYOUT_2008, values)).dropna(subset=["weight"])
-            values = _mark_synthetic_weights(values)
-            merged = _complete_groups(values, xwalk)
-            if merged.empty:
-                continue
-            out = _group(merged, schema.VALUE)
-            merged["wv"] = merged[schema.VALUE] * merged["weight"]
-            sums = merged.groupby([schema.NEW_CODE, schema.PERIOD])[["wv", "weight"]].sum()
-            out[schema.VALUE] = (sums["wv"] / sums["weight"]).to_numpy()
-            parts.append(_finish(out, ind, spec["unit"], "population-weighted mean"))
-        elif rule == "ratio":
-            out = _ratio_new_layout(obs, spec, xwalk)
-            if out is not None:
-                rule_text = f"{spec['scale']:g} × sum({spec['numerator']}) / sum({spec['denominator']})"
-                parts.append(_finish(out, ind, spec["unit"], rule_text))
+        found = _aggregate(obs, cat.loc[ind], schema.LAYOUT_2008, xwalk)
+        if found is not None:
+            out, rule_text = found
+            parts.append(_finish(out, ind, cat.loc[ind, "unit"], rule_text))
     if not parts:
         return schema.empty_observations()
     return pd.concat(parts, ignore_index=True)
 
 
-def _ratio_new_layout(obs: pd.DataFrame, spec: pd.Series, xwalk: pd.DataFrame) -> pd.DataFrame | None:
-    num = _province_values(obs, spec["numerator"], schema.LAYOUT_2008)
+def _aggregate(obs: pd.DataFrame, spec: pd.Series, layout: str, xwalk: pd.DataFrame) -> tuple[pd.DataFrame, str] | None:
+    """Province values of ``layout`` grouped by ``xwalk`` (old_code -> new_code) with the indicator's rule.
+
+    Returns the grouped frame (new code, period, granularity, date, status, inputs, value) and the
+    rule in words, or None when the rule is ``none`` or no group is complete.
+    """
+    rule = spec["aggregation"]
+    ind = spec.name
+    if rule == "sum":
+        merged = _complete_groups(_province_values(obs, ind, layout), xwalk)
+        if merged.empty:
+            return None
+        out = _group(merged, schema.VALUE)
+        out[schema.VALUE] = merged.groupby([schema.NEW_CODE, schema.PERIOD])[schema.VALUE].sum().to_numpy()
+        return out, "sum"
+    if rule == "population_weighted":
+        values = _province_values(obs, ind, layout)
+        values = values.join(_population_for(obs, layout, values)).dropna(subset=["weight"])
+        values = _mark_synthetic_weights(values)
+        merged = _complete_groups(values, xwalk)
+        if merged.empty:
+            return None
+        out = _group(merged, schema.VALUE)
+        merged["wv"] = merged[schema.VALUE] * merged["weight"]
+        sums = merged.groupby([schema.NEW_CODE, schema.PERIOD])[["wv", "weight"]].sum()
+        out[schema.VALUE] = (sums["wv"] / sums["weight"]).to_numpy()
+        return out, "population-weighted mean"
+    if rule == "ratio":
+        out = _ratio_new_layout(obs, spec, xwalk, layout)
+        if out is None:
+            return None
+        return out, f"{spec['scale']:g} × sum({spec['numerator']}) / sum({spec['denominator']})"
+    return None
+
+
+def to_nation(obs: pd.DataFrame, indicator: str, layout: str, indicators: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The national value of an indicator computed from every province of a layout, by its catalogue rule.
+
+    The same rules as :func:`to_new_layout` with the whole country as the one group: counts add up,
+    ratios are recomputed from the sums of numerator and denominator, coverage shares are
+    population-weighted, rule ``none`` gives nothing. A period gets a national value only when
+    *every* province of the layout has one (a partial sum is never shown as the country's).
+
+    Parameters
+    ----------
+    obs : pandas.DataFrame
+        Tidy observations with the indicator (and its numerator, denominator or population).
+        Give one value per province and period (see :func:`analysis.benchmarking.values_for_layout`).
+    indicator : str
+        Key of the catalogue.
+    layout : {"2008", "2025"}
+        Whose provinces are added up.
+    indicators : pandas.DataFrame, optional
+        The catalogue; defaults to the bundled one.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Nation rows (``geo_code`` ``VN``, empty layout), one per complete period, status
+        ``derived`` (``synthetic`` when any input is), ``derived_from`` naming the rule and layout.
+
+    Examples
+    --------
+    >>> codes = sorted(registry.provinces("2025")["code"])
+    >>> obs = pd.DataFrame({"geo_level": "province", "layout": "2025", "geo_code": codes,
+    ...     "indicator_id": "r57_tasks_done", "period": "2025-Q4", "granularity": "quarter",
+    ...     "date": "2025-12-31", "value": 10.0, "status": "reported"})
+    >>> to_nation(obs, "r57_tasks_done", "2025")[["geo_code", "value", "status"]].values.tolist()
+    [['VN', 340.0, 'derived']]
+    """
+    schema.check_choice("layout", layout, schema.LAYOUTS)
+    cat = (indicators if indicators is not None else catalogue.indicators()).set_index(schema.INDICATOR)
+    codes = registry.provinces(layout)[schema.CODE]
+    whole = pd.DataFrame({schema.OLD_CODE: codes, schema.NEW_CODE: schema.NATION_CODE})
+    found = _aggregate(obs, cat.loc[indicator], layout, whole) if indicator in cat.index else None
+    if found is None:
+        return schema.empty_observations()
+    out, rule_text = found
+    out = _finish(out, indicator, cat.loc[indicator, "unit"], rule_text)
+    out[schema.GEO_LEVEL] = "nation"
+    out[schema.LAYOUT] = ""
+    out[schema.DERIVED_FROM] = f"{rule_text} of all {len(codes)} provinces ({layout} layout)"
+    return out.reset_index(drop=True)
+
+
+def _ratio_new_layout(
+    obs: pd.DataFrame, spec: pd.Series, xwalk: pd.DataFrame, layout: str = schema.LAYOUT_2008
+) -> pd.DataFrame | None:
+    num = _province_values(obs, spec["numerator"], layout)
     if num.empty:
         return None
-    num = _with_denominator(obs, spec, schema.LAYOUT_2008, num)
+    num = _with_denominator(obs, spec, layout, num)
     merged = _complete_groups(num, xwalk)
     if merged.empty:
         return None

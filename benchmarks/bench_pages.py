@@ -47,6 +47,11 @@ from pathlib import Path
 PAGES = [
     "pages/home.py",
     "pages/explorer.py",
+    "pages/compare.py",
+    "pages/profile.py",
+    "pages/targets.py",
+    "pages/map.py",  # 34-province layout (the default)
+    "pages/map.py?layout=2008",  # a query string is set as the link's parameters
 ]
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -101,6 +106,34 @@ def time_store_open() -> dict:
     return {"available": False}
 
 
+# --------------------------------------------------------------------------- forecasts
+def time_forecasts() -> dict:
+    """Time forecasting every target of the bundled sample data, with and without synthetic values.
+
+    ``analysis.forecasting.forecast_targets`` over ``data.observations.bundled_observations()``
+    (what the Targets page does on a cold cache), after one untimed run that loads the imports.
+    """
+    from analysis import forecasting
+    from data import observations, schema
+
+    obs = observations.bundled_observations()
+    forecasting.forecast_targets(obs, show_synthetic=True)  # warm-up: imports, catalogue, registry
+    runs = {}
+    for show in (True, False):
+        times = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            table = forecasting.forecast_targets(obs, show_synthetic=show)
+            times.append(time.perf_counter() - t0)
+        runs["with synthetic" if show else "without synthetic"] = {
+            "seconds": statistics.median(times),
+            "targets": len(table),
+            "models": int((table[schema.METHOD] == forecasting.METHOD_MODEL).sum()),
+            "statuses": table[schema.FORECAST_STATUS].value_counts().to_dict(),
+        }
+    return {"available": True, "observations": len(obs), "runs": runs}
+
+
 # --------------------------------------------------------------------------- pages
 def _exceptions(at) -> list[str]:
     return [str(getattr(e, "message", e))[:500] for e in at.exception]
@@ -137,19 +170,26 @@ def _measure(make_at, label: str, cold_at=None) -> dict:
     errors = _exceptions(at)
     if errors:
         raise RuntimeError(f"{label}: exception on rerun: {errors[0]}")
-    return {"method": label, "cold_s": cold, "first_s": first, "warm_s": statistics.median(warm), "warm_all_s": warm}
+    decks = [len(e.proto.json) for e in at.get("deck_gl_json_chart")]  # bytes of each pydeck map sent
+    return {"method": label, "cold_s": cold, "first_s": first, "warm_s": statistics.median(warm), "warm_all_s": warm,
+            "deck_bytes": decks}
 
 
 def _measure_via_app(page_rel: str) -> dict:
-    """Open ``page_rel`` as the app does: AppTest(app.py) + switch_page."""
+    """Open ``page_rel`` as the app does: AppTest(app.py) + switch_page (``?a=1&b=2``: the link's parameters)."""
+    from urllib.parse import parse_qsl
+
     from streamlit.testing.v1 import AppTest
 
+    page_rel, _, query = page_rel.partition("?")
+    params = parse_qsl(query)
     page_abs = str((REPO_ROOT / page_rel).resolve())
     # Before the first run switch_page() guesses the page from its filename
     # (right when url_path is the file's stem, or for the default page). The
     # cold run checks the guess against what st.navigation registered; if it
     # was wrong, that run showed another page: switch and run again.
     at = AppTest.from_file(str(APP), default_timeout=DEFAULT_TIMEOUT_S)
+    at.query_params.update(params)
     at.switch_page(page_rel)
     guessed = at._page_hash
     cold = _timed_run(at)
@@ -165,6 +205,7 @@ def _measure_via_app(page_rel: str) -> dict:
 
     def make():
         fresh = AppTest.from_file(str(APP), default_timeout=DEFAULT_TIMEOUT_S)
+        fresh.query_params.update(params)
         if not guess_ok:
             fresh.run()
         return fresh.switch_page(page_rel)
@@ -215,12 +256,29 @@ def measure_target(kind: str, target: str) -> dict:
         except Exception as exc:  # noqa: BLE001 - try the other way
             failures.append(f"via app.py: {exc}")
     try:
-        page_abs = str(REPO_ROOT / target)
+        page_abs = str(REPO_ROOT / target.partition("?")[0])
         label = "page file" + (" (cold after failed app.py try)" if failures else "")
         return _measure(lambda: AppTest.from_file(page_abs, default_timeout=DEFAULT_TIMEOUT_S), label)
     except Exception as exc:  # noqa: BLE001
         failures.append(f"page file: {exc}")
     raise RuntimeError("; ".join(failures))
+
+
+# --------------------------------------------------------------------------- map payload
+def _map_payload(rows: list[tuple[str, dict]]) -> list[str]:
+    """Lines on what the map sends: the boundary GeoJSON per layout and the whole deck JSON."""
+    try:
+        from geo.boundaries import payload_bytes
+    except ImportError:  # no geo package: nothing to report
+        return []
+    decks = {name: r.get("deck_bytes") for name, r in rows if r.get("deck_bytes")}
+    out = ["### Map payload (bytes sent to the browser)", "", "| layout | boundary GeoJSON (geo.boundaries.payload_bytes) | whole deck JSON (page) |", "| --- | ---: | ---: |"]
+    for layout in ("2025", "2008"):
+        page = "pages/map.py" + ("" if layout == "2025" else f"?layout={layout}")
+        deck = decks.get(page)
+        out.append(f"| {layout} | {payload_bytes(layout):,} | {'–' if not deck else f'{deck[0]:,}'} |")
+    out.append("")
+    return out
 
 
 # --------------------------------------------------------------------------- driver
@@ -229,7 +287,12 @@ def _worker(spec: str) -> None:
     sys.path.insert(0, str(REPO_ROOT))
     kind, _, target = spec.partition(":")
     try:
-        result = time_store_open() if kind == "store" else measure_target(kind, target)
+        if kind == "store":
+            result = time_store_open()
+        elif kind == "forecasts":
+            result = time_forecasts()
+        else:
+            result = measure_target(kind, target)
     except Exception as exc:  # noqa: BLE001 - reported in the table
         result = {"error": f"{type(exc).__name__}: {exc}"}
     print(RESULT_MARK + json.dumps(result), flush=True)
@@ -291,10 +354,11 @@ def main() -> int:
             ("bare_page.py", _spawn(f"script:{BARE}", env)),
             ("reference_page.py", _spawn(f"script:{REFERENCE}", env)),
         ]
-        missing = [p for p in PAGES if not (REPO_ROOT / p).exists()]
+        missing = [p for p in PAGES if not (REPO_ROOT / p.partition("?")[0]).exists()]
         for page in PAGES:
             if page not in missing:
                 rows.append((page, _spawn(f"page:{page}", env)))
+        forecasts = _spawn("forecasts:", env)
         total_s = time.perf_counter() - t_start
 
     bare, ref = rows[0][1], rows[1][1]
@@ -363,6 +427,18 @@ def main() -> int:
         )
     for page in missing:
         out.append(f"| {page} | not found | | | | | |")
+    out.append("")
+    out.extend(_map_payload(rows))
+    out.append("### Forecasting every target of the sample data (analysis.forecasting.forecast_targets)")
+    out.append("")
+    if "error" in forecasts:
+        out.append(f"forecasts: error: {forecasts['error']}")
+    else:
+        out.append(f"| run ({forecasts['observations']} observations) | targets | robust-trend models | seconds (median of 3) | statuses |")
+        out.append("| --- | ---: | ---: | ---: | --- |")
+        for name, run in forecasts["runs"].items():
+            statuses = ", ".join(f"{k} {v}" for k, v in run["statuses"].items())
+            out.append(f"| {name} | {run['targets']} | {run['models']} | {_s(run['seconds'])} | {statuses} |")
     out.append("")
     ctx = _ratio(ref.get("warm_s"), bare.get("warm_s"))
     out.append(

@@ -40,6 +40,7 @@ INDICATOR_COLUMNS = (
     "decimals",
     "description",
     "expected_empty",
+    "baseline_zero_on",
 )
 
 
@@ -102,6 +103,7 @@ def indicators(path: Path | None = None) -> pd.DataFrame:
     for col in ("scale", "min", "max"):
         frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("float64")
     frame["decimals"] = frame["decimals"].fillna(0).astype(int)
+    frame["baseline_zero_on"] = frame["baseline_zero_on"].fillna("").astype(str)
     return frame
 
 

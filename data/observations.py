@@ -66,19 +66,199 @@ def _text(frame: pd.DataFrame, column: str) -> pd.Series:
     return frame[column].fillna("").astype(str).str.strip()
 
 
-def _periods(labels: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """Granularity, end date and a per-row error message for each distinct period label."""
-    parsed = {}
-    for label in labels.unique():
+def _periods(labels: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Granularity, end date and error message of each label; each distinct label is parsed once."""
+    codes, uniques = pd.factorize(labels.to_numpy(dtype=object))
+    parsed = []
+    for label in uniques:
         try:
             granularity, _, end = schema.parse_period(label)
-            parsed[label] = (granularity, end.isoformat(), "")
+            parsed.append((granularity, end.isoformat(), ""))
         except ValueError as exc:
-            parsed[label] = ("", "", str(exc))
-    gran = labels.map(lambda x: parsed[x][0])
-    end = labels.map(lambda x: parsed[x][1])
-    err = labels.map(lambda x: parsed[x][2])
-    return gran, end, err
+            parsed.append(("", "", str(exc)))
+    table = np.array(parsed, dtype=object).reshape(-1, 3)
+    return table[codes, 0], table[codes, 1], table[codes, 2]
+
+
+def _lookup(keys: pd.Series, table: pd.Series, default) -> np.ndarray:
+    """``keys.map(table)`` as an object array, looking each distinct key up once."""
+    codes, uniques = pd.factorize(keys.to_numpy(dtype=object))
+    found = pd.Series(uniques, dtype=object).map(table).to_numpy(dtype=object)
+    found = np.where(pd.isna(found), default, found) if len(found) else found
+    return np.append(found, default)[codes] if len(codes) else np.array([], dtype=object)
+
+
+class _Cells(dict):
+    """Columns of a frame as object arrays, converted on first use."""
+
+    def __init__(self, frame: pd.DataFrame):
+        super().__init__()
+        self._frame = frame
+
+    def __missing__(self, column: str) -> np.ndarray:
+        self[column] = self._frame[column].to_numpy(dtype=object)
+        return self[column]
+
+
+@dataclasses.dataclass
+class Checked:
+    """What :func:`check_observations` found: every row, filled in, and every problem."""
+
+    frame: pd.DataFrame  # every input row in input order, unit, granularity and date filled
+    problems: list[Problem]  # sorted by row, then column
+    bad: np.ndarray  # True for each row of ``frame`` that has at least one problem
+
+    def valid(self) -> pd.DataFrame:
+        """The rows without problems, identical duplicates merged into one."""
+        good = self.frame[~self.bad]
+        return good.drop_duplicates(list(schema.KEY_COLUMNS)).reset_index(drop=True)
+
+
+def check_observations(
+    frame: pd.DataFrame,
+    *,
+    file_name: str = "<data>",
+    first_line: int = _HEADER_LINES + 1,
+    lines=None,
+    columns=None,
+) -> Checked:
+    """Check every row of a tidy frame and collect every problem instead of stopping at the first.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Text cells; must hold :data:`data.schema.REQUIRED_COLUMNS`.
+    file_name : str
+        Named in every problem message.
+    first_line : int
+        File row of the frame's first row (2 for a CSV with one header line), when ``lines`` is not given.
+    lines : array-like of int, optional
+        File row of each frame row (rows of a wide table share a file row).
+    columns : callable, optional
+        ``columns(position, column)`` names the file's column in which the problem of the row at
+        ``position`` lies (a wide table keeps each period in a column of its own); defaults to ``column``.
+
+    Returns
+    -------
+    Checked
+
+    Raises
+    ------
+    ValidationError
+        Only when required columns are missing (then no row can be checked).
+    """
+    missing = [c for c in schema.REQUIRED_COLUMNS if c not in frame.columns]
+    if missing:
+        raise ValidationError(
+            [Problem(file_name, None, c, "required column is missing") for c in missing]
+        )
+    frame = frame.reset_index(drop=True)
+    n = len(frame)
+    rows = np.arange(n) + first_line if lines is None else np.asarray(lines, dtype=np.int64)
+    out = pd.DataFrame({col: _text(frame, col) for col in schema.OBSERVATION_COLUMNS})
+    text = _Cells(out)  # a column's cells as an object array, made when a message needs it
+    found: list[tuple[int, str, str]] = []
+    bad = np.zeros(n, dtype=bool)
+
+    def flag(mask, column: str, message) -> None:
+        where = np.flatnonzero(np.asarray(mask, dtype=bool))
+        bad[where] = True
+        for idx in where:
+            found.append((int(idx), column, message(idx) if callable(message) else message))
+
+    cat = catalogue.indicators().set_index(schema.INDICATOR)
+    known_sources = set(catalogue.sources()[schema.SOURCE_ID])
+
+    # geography
+    level = out[schema.GEO_LEVEL]
+    flag(~level.isin(schema.GEO_LEVELS), schema.GEO_LEVEL,
+         lambda i: f"{text[schema.GEO_LEVEL][i]!r} is not one of {', '.join(schema.GEO_LEVELS)}")
+    is_prov = (level == "province").to_numpy()
+    if is_prov.any():
+        out.loc[is_prov, schema.GEO_CODE] = out.loc[is_prov, schema.GEO_CODE].str.zfill(2)
+    code = out[schema.GEO_CODE].to_numpy(dtype=object)
+    layout = out[schema.LAYOUT]
+    good_layout = layout.isin(schema.LAYOUTS).to_numpy()
+    flag(is_prov & ~good_layout, schema.LAYOUT,
+         lambda i: f"{text[schema.LAYOUT][i]!r} is not a layout: use 2008 (63 provinces) or 2025 (34)")
+    prov = registry.provinces()
+    known = pd.MultiIndex.from_arrays([prov[schema.LAYOUT], prov[schema.CODE]])
+    here = pd.MultiIndex.from_arrays([layout.to_numpy(dtype=object), code])
+    flag(is_prov & good_layout & ~here.isin(known), schema.GEO_CODE,
+         lambda i: f"no province {code[i]!r} in the {text[schema.LAYOUT][i]} layout")
+    is_nation = (level == "nation").to_numpy()
+    flag(is_nation & (code != schema.NATION_CODE), schema.GEO_CODE,
+         f"the whole country has code {schema.NATION_CODE!r}")
+    out.loc[is_nation, schema.LAYOUT] = ""
+    is_region = (level == "region").to_numpy()
+    flag(is_region & ~out[schema.GEO_CODE].isin(set(registry.regions()[schema.REGION_CODE])).to_numpy(),
+         schema.GEO_CODE, lambda i: f"unknown region {code[i]!r}")
+    out.loc[is_region, schema.LAYOUT] = schema.LAYOUT_2008
+
+    # indicator, status, source, qualifier
+    ind = out[schema.INDICATOR]
+    known_ind = ind.isin(cat.index).to_numpy()
+    flag(~known_ind, schema.INDICATOR, lambda i: f"unknown indicator {text[schema.INDICATOR][i]!r}")
+    flag(~out[schema.STATUS].isin(schema.STATUSES), schema.STATUS,
+         lambda i: f"{text[schema.STATUS][i]!r} is not one of {', '.join(schema.STATUSES)}")
+    flag(~out[schema.SOURCE_ID].isin(known_sources), schema.SOURCE_ID,
+         lambda i: f"unknown source {text[schema.SOURCE_ID][i]!r}")
+    flag(~out[schema.QUALIFIER].isin(schema.QUALIFIERS), schema.QUALIFIER,
+         lambda i: f"{text[schema.QUALIFIER][i]!r} is not one of {schema.QUALIFIERS}")
+
+    # period and target date
+    gran, end, err = _periods(out[schema.PERIOD])
+    flag(err != "", schema.PERIOD, lambda i: err[i])
+    out[schema.GRANULARITY], out[schema.DATE] = gran, end
+    out[schema.GRANULARITY] = out[schema.GRANULARITY].astype(out[schema.PERIOD].dtype)
+    out[schema.DATE] = out[schema.DATE].astype(out[schema.PERIOD].dtype)
+    tdate = text[schema.TARGET_DATE]
+    has_tdate = tdate != ""
+    if has_tdate.any():
+        unreadable = set()
+        for label in set(tdate[has_tdate]):
+            try:
+                _dt.date.fromisoformat(label)
+            except ValueError:
+                unreadable.add(label)
+        flag(has_tdate & np.isin(tdate, list(unreadable)), schema.TARGET_DATE,
+             lambda i: f"cannot read the date {tdate[i]!r}: use YYYY-MM-DD")
+        flag(has_tdate & (text[schema.STATUS] != schema.STATUS_TARGET), schema.TARGET_DATE,
+             "only a row with status 'target' has a target date")
+
+    # value, unit and range
+    value = pd.to_numeric(out[schema.VALUE], errors="coerce").astype("float64").to_numpy()
+    flag(~np.isfinite(value), schema.VALUE, lambda i: f"{text[schema.VALUE][i]!r} is not a number")
+    units = _lookup(ind, cat["unit"], "")
+    short = _lookup(ind, cat["short_unit"], "")
+    given = text[schema.UNIT]
+    flag(known_ind & (given != "") & (given != units) & (given != short), schema.UNIT,
+         lambda i: f"unit {given[i]!r} differs from the catalogue's {units[i]!r} for {text[schema.INDICATOR][i]!r}")
+    out[schema.UNIT] = pd.Series(units, index=out.index).astype(out[schema.INDICATOR].dtype)
+    low = _lookup(ind, cat["min"], np.nan).astype("float64")
+    high = _lookup(ind, cat["max"], np.nan).astype("float64")
+    with np.errstate(invalid="ignore"):
+        outside = known_ind & np.isfinite(value) & ((value < low) | (value > np.where(np.isnan(high), np.inf, high)))
+    flag(outside, schema.VALUE,
+         lambda i: f"{value[i]:g} is outside the valid range of {text[schema.INDICATOR][i]!r} "
+         f"({low[i]:g} to {'no limit' if np.isnan(high[i]) else format(high[i], 'g')})")
+    out[schema.VALUE] = value
+
+    # conflicting duplicates: same key, different value
+    key = list(schema.KEY_COLUMNS)
+    dup = out.duplicated(key, keep=False).to_numpy()
+    if dup.any():
+        values = out.loc[dup, key + [schema.VALUE]]
+        spread = values.groupby(key, dropna=False)[schema.VALUE].transform("nunique")
+        conflicting = np.zeros(n, dtype=bool)
+        conflicting[np.flatnonzero(dup)[(spread > 1).to_numpy()]] = True
+        flag(conflicting, schema.VALUE,
+             "conflicts with another row for the same place, indicator, period and status")
+
+    name = columns or (lambda _i, column: column)
+    problems = [Problem(file_name, int(rows[i]), name(i, column), message) for i, column, message in found]
+    problems.sort(key=lambda p: (p.row or 0, p.column or ""))
+    return Checked(out, problems, bad)
 
 
 def prepare_observations(
@@ -109,7 +289,7 @@ def prepare_observations(
         Listing every problem with file, row and column: missing required column, unknown
         geography, indicator, source, status or qualifier, unparseable period, value or target
         date, value outside the indicator's valid range, unit that contradicts the catalogue,
-        conflicting duplicates.
+        conflicting duplicates. :func:`check_observations` collects the same problems without raising.
 
     Examples
     --------
@@ -119,110 +299,10 @@ def prepare_observations(
     >>> prepare_observations(raw)["unit"].iloc[0]
     'persons per 10,000 inhabitants'
     """
-    missing = [c for c in schema.REQUIRED_COLUMNS if c not in frame.columns]
-    if missing:
-        raise ValidationError(
-            [Problem(file_name, None, c, "required column is missing") for c in missing]
-        )
-    frame = frame.reset_index(drop=True)
-    lines = pd.Series(np.arange(len(frame)) + first_line, index=frame.index)
-    out = pd.DataFrame({col: _text(frame, col) for col in schema.OBSERVATION_COLUMNS})
-    problems: list[Problem] = []
-
-    def flag(mask: pd.Series, column: str, message) -> None:
-        for idx in mask[mask].index:
-            text = message(idx) if callable(message) else message
-            problems.append(Problem(file_name, int(lines[idx]), column, text))
-
-    cat = catalogue.indicators().set_index(schema.INDICATOR)
-    known_sources = set(catalogue.sources()[schema.SOURCE_ID])
-
-    # geography
-    level = out[schema.GEO_LEVEL]
-    flag(~level.isin(schema.GEO_LEVELS), schema.GEO_LEVEL,
-         lambda i: f"{level[i]!r} is not one of {', '.join(schema.GEO_LEVELS)}")
-    is_prov = level == "province"
-    out.loc[is_prov, schema.GEO_CODE] = out.loc[is_prov, schema.GEO_CODE].str.zfill(2)
-    flag(is_prov & ~out[schema.LAYOUT].isin(schema.LAYOUTS), schema.LAYOUT,
-         lambda i: f"{out.at[i, schema.LAYOUT]!r} is not a layout: use 2008 (63 provinces) or 2025 (34)")
-    prov = registry.provinces()
-    known = set(zip(prov[schema.LAYOUT], prov[schema.CODE]))
-    bad_prov = is_prov & out[schema.LAYOUT].isin(schema.LAYOUTS) & ~pd.Series(
-        [(a, b) in known for a, b in zip(out[schema.LAYOUT], out[schema.GEO_CODE])], index=out.index
-    )
-    flag(bad_prov, schema.GEO_CODE,
-         lambda i: f"no province {out.at[i, schema.GEO_CODE]!r} in the {out.at[i, schema.LAYOUT]} layout")
-    is_nation = level == "nation"
-    flag(is_nation & (out[schema.GEO_CODE] != schema.NATION_CODE), schema.GEO_CODE,
-         f"the whole country has code {schema.NATION_CODE!r}")
-    out.loc[is_nation, schema.LAYOUT] = ""
-    is_region = level == "region"
-    flag(is_region & ~out[schema.GEO_CODE].isin(set(registry.regions()[schema.REGION_CODE])),
-         schema.GEO_CODE, lambda i: f"unknown region {out.at[i, schema.GEO_CODE]!r}")
-    out.loc[is_region, schema.LAYOUT] = schema.LAYOUT_2008
-
-    # indicator, status, source, qualifier
-    ind = out[schema.INDICATOR]
-    flag(~ind.isin(cat.index), schema.INDICATOR, lambda i: f"unknown indicator {ind[i]!r}")
-    flag(~out[schema.STATUS].isin(schema.STATUSES), schema.STATUS,
-         lambda i: f"{out.at[i, schema.STATUS]!r} is not one of {', '.join(schema.STATUSES)}")
-    flag(~out[schema.SOURCE_ID].isin(known_sources), schema.SOURCE_ID,
-         lambda i: f"unknown source {out.at[i, schema.SOURCE_ID]!r}")
-    flag(~out[schema.QUALIFIER].isin(schema.QUALIFIERS), schema.QUALIFIER,
-         lambda i: f"{out.at[i, schema.QUALIFIER]!r} is not one of {schema.QUALIFIERS}")
-
-    # period and target date
-    gran, end, err = _periods(out[schema.PERIOD])
-    flag(err != "", schema.PERIOD, lambda i: err[i])
-    out[schema.GRANULARITY], out[schema.DATE] = gran, end
-    tdate = out[schema.TARGET_DATE]
-
-    def _bad_date(text: str) -> bool:
-        try:
-            _dt.date.fromisoformat(text)
-            return False
-        except ValueError:
-            return True
-
-    flag((tdate != "") & tdate.map(_bad_date), schema.TARGET_DATE,
-         lambda i: f"cannot read the date {tdate[i]!r}: use YYYY-MM-DD")
-    flag((tdate != "") & (out[schema.STATUS] != schema.STATUS_TARGET), schema.TARGET_DATE,
-         "only a row with status 'target' has a target date")
-
-    # value, unit and range
-    value = pd.to_numeric(out[schema.VALUE], errors="coerce")
-    flag(value.isna() | ~np.isfinite(value.fillna(0)), schema.VALUE,
-         lambda i: f"{out.at[i, schema.VALUE]!r} is not a number")
-    known_ind = ind.isin(cat.index)
-    units = ind.map(cat["unit"]).fillna("")
-    short = ind.map(cat["short_unit"]).fillna("")
-    given = out[schema.UNIT]
-    flag(known_ind & (given != "") & (given != units) & (given != short), schema.UNIT,
-         lambda i: f"unit {given[i]!r} differs from the catalogue's {units[i]!r} for {ind[i]!r}")
-    out[schema.UNIT] = units
-    low = ind.map(cat["min"])
-    high = ind.map(cat["max"])
-    outside = known_ind & value.notna() & ((value < low) | (value > high.fillna(np.inf)))
-    flag(outside, schema.VALUE,
-         lambda i: f"{value[i]:g} is outside the valid range of {ind[i]!r} "
-         f"({low[i]:g} to {'no limit' if pd.isna(high[i]) else format(high[i], 'g')})")
-    out[schema.VALUE] = value.astype("float64")
-
-    # conflicting duplicates: same key, different value
-    key = list(schema.KEY_COLUMNS)
-    dup = out.duplicated(key, keep=False)
-    if dup.any():
-        groups = out[dup].groupby(key)[schema.VALUE].nunique()
-        conflicting = groups[groups > 1].index
-        keyed = out.set_index(key).index
-        flag(pd.Series(keyed.isin(conflicting), index=out.index) & dup, schema.VALUE,
-             "conflicts with another row for the same place, indicator, period and status")
-        out = out.drop_duplicates(key)
-
-    if problems:
-        problems.sort(key=lambda p: (p.row or 0, p.column or ""))
-        raise ValidationError(problems)
-    return out.reset_index(drop=True)
+    checked = check_observations(frame, file_name=file_name, first_line=first_line)
+    if checked.problems:
+        raise ValidationError(checked.problems)
+    return checked.valid()
 
 
 def read_observations(path: Path | str) -> pd.DataFrame:

@@ -132,6 +132,55 @@ MILESTONE_COLUMNS = (
     NOTE,
 )
 
+# --- benchmark columns (analysis.benchmarking.benchmark; the Map page's tooltips use them) ---
+NATIONAL_VALUE = "national_value"
+NATIONAL_STATUS = "national_status"
+NATIONAL_SOURCE_ID = "national_source_id"
+NATIONAL_PERIOD = "national_period"
+NATIONAL_DERIVED_FROM = "national_derived_from"
+DIFFERENCE = "difference"  # value - national value
+RATIO = "ratio"  # value / national value
+RANK = "rank"  # 1 = best, by the indicator's direction; ties share the best rank
+RANK_OF = "rank_of"  # provinces with a value
+PERCENTILE = "percentile"
+QUARTILE = "quartile"
+Z_SCORE = "z_score"
+PEER_GROUP = "peer_group"  # GSO region code
+PEER_AVERAGE = "peer_average"
+PEER_COUNT = "peer_count"
+PREVIOUS_PERIOD = "previous_period"
+PREVIOUS_VALUE = "previous_value"
+CHANGE = "change"  # value - previous value
+DIRECTION = "direction"  # "higher" or "lower" is better (catalogue)
+
+# --- forecast columns (analysis.forecasting.forecast_targets) ------------------------------
+TARGET_VALUE = "target_value"
+SET_ON = "set_on"  # date the target was set (the target row's date)
+STATUSES_USED = "statuses_used"  # statuses of the observations the forecast used, comma-separated
+N_OBSERVATIONS = "n_observations"
+METHOD = "method"  # "model", "pace" or "none"
+BASELINE_DATE = "baseline_date"
+BASELINE_VALUE = "baseline_value"
+BASELINE_KIND = "baseline_kind"  # "zero start" or "first observation"
+LATEST_DATE = "latest_date"
+LATEST_VALUE = "latest_value"
+RULE = "rule"  # "growth" (compound rates) or "linear" (paces, for series that start at zero)
+OBSERVED_PACE = "observed_pace"  # units per day
+REQUIRED_PACE = "required_pace"  # units per day, from the baseline to the target
+OBSERVED_GROWTH = "observed_growth"  # compound rate a year (rule "growth")
+REQUIRED_GROWTH = "required_growth"
+PROGRESS_RATIO = "progress_ratio"  # R = d * observed / |required|
+PROJECTED_VALUE = "projected_value"  # at the target date
+PROJECTED_LOW = "projected_low"  # 80% interval (a wide pace band with 1-3 observations)
+PROJECTED_HIGH = "projected_high"
+PROJECTED_DATE = "projected_date"  # when the trend reaches the target
+PROJECTED_DATE_EARLY = "projected_date_early"
+PROJECTED_DATE_LATE = "projected_date_late"
+FORECAST_STATUS = "forecast_status"
+RISK = "risk"  # sort key: 0 = most at risk
+EXPLANATION_EN = "explanation_en"
+EXPLANATION_VI = "explanation_vi"
+
 # --- periods --------------------------------------------------------------------------
 _PERIOD_PATTERNS = (
     ("day", re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")),

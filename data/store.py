@@ -7,7 +7,11 @@
   files change (a new version of the dashboard), only the rows of the bundled batch are
   replaced, in one transaction, so imported data is never touched.
 * Every write is one transaction recorded in ``batches`` (id, time, kind, file name, sha256,
-  rows, who), so an import can be undone as a whole.
+  rows added and skipped, who), so an import can be undone as a whole. Undoing is one transaction
+  too: it stamps ``undone_at`` and ``undone_by`` on the batch and keeps its rows, which reads then
+  hide. Every write and every undo also adds a line to ``audit`` (what, which batch, who, when).
+* A killed process never leaves half a batch: DuckDB writes a transaction to its log only on
+  commit (``tests/data/test_store_kill.py`` kills an import inside its transaction to check).
 
 The connection is shared; each query opens its own cursor, as DuckDB asks for threads.
 """
@@ -19,9 +23,11 @@ import hashlib
 import io
 import os
 import threading
+import time
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from data import catalogue, observations, schema
@@ -31,6 +37,11 @@ STORE_FILE_NAME = "vn57.duckdb"
 SCHEMA_VERSION = "1"
 KIND_BUNDLED = "bundled"
 KIND_IMPORT = "import"
+#: Rows inserted per statement; ``progress`` is called after each chunk.
+CHUNK_ROWS = 25_000
+#: Test hook: when set to a file path, an import writes that file after its first chunk, inside its
+#: transaction, and waits there until the process is killed (see tests/data/test_store_kill.py).
+PAUSE_ENV = "VN57_TEST_PAUSE_IN_IMPORT"
 
 _OBS_SQL_COLUMNS = ", ".join(f"{c} VARCHAR" for c in schema.OBSERVATION_COLUMNS if c != schema.VALUE)
 _DDL = f"""
@@ -44,7 +55,20 @@ CREATE TABLE IF NOT EXISTS batches (
     sha256 VARCHAR,
     rows_added INTEGER,
     user_name VARCHAR,
-    undone_at TIMESTAMP
+    undone_at TIMESTAMP,
+    rows_skipped INTEGER DEFAULT 0,
+    undone_by VARCHAR
+);
+ALTER TABLE batches ADD COLUMN IF NOT EXISTS rows_skipped INTEGER DEFAULT 0;
+ALTER TABLE batches ADD COLUMN IF NOT EXISTS undone_by VARCHAR;
+CREATE SEQUENCE IF NOT EXISTS audit_seq START 1;
+CREATE TABLE IF NOT EXISTS audit (
+    audit_id INTEGER PRIMARY KEY,
+    created_at TIMESTAMP,
+    action VARCHAR,
+    {schema.BATCH_ID} INTEGER,
+    user_name VARCHAR,
+    detail VARCHAR
 );
 CREATE TABLE IF NOT EXISTS observations ({_OBS_SQL_COLUMNS}, {schema.VALUE} DOUBLE, {schema.BATCH_ID} INTEGER);
 CREATE TABLE IF NOT EXISTS indicators (payload VARCHAR);
@@ -201,6 +225,37 @@ class Store:
         """Every write to the store, newest first."""
         return self._query("SELECT * FROM batches ORDER BY batch_id DESC")
 
+    def batch(self, batch_id: int) -> dict | None:
+        """One batch as a dict, or None when there is no such batch."""
+        found = self._query(f"SELECT * FROM batches WHERE {schema.BATCH_ID} = ?", [int(batch_id)])
+        return None if found.empty else found.iloc[0].to_dict()
+
+    def imports_of(self, sha256: str) -> pd.DataFrame:
+        """Import batches of a file with this sha256, newest first (undone ones included)."""
+        return self._query(
+            f"SELECT * FROM batches WHERE kind = ? AND sha256 = ? ORDER BY {schema.BATCH_ID} DESC",
+            [KIND_IMPORT, sha256],
+        )
+
+    def audit(self) -> pd.DataFrame:
+        """The audit trail: every write and undo, newest first."""
+        return self._query("SELECT * FROM audit ORDER BY audit_id DESC")
+
+    def stored_matches(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Stored rows (of batches not undone) with the same key as rows of ``frame``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``position`` (row of ``frame``, from 0), ``stored_value``, ``batch_id`` and ``file_name``
+            of the stored row; one line per match.
+        """
+        cursor = self._con.cursor()
+        try:
+            return _matches(cursor, frame)
+        finally:
+            cursor.close()
+
     def meta(self, key: str) -> str | None:
         found = self._query("SELECT value FROM meta WHERE key = ?", [key])
         return None if found.empty else str(found["value"].iloc[0])
@@ -214,12 +269,21 @@ class Store:
         file_name: str = "",
         sha256: str = "",
         user: str = "",
+        rows_skipped: int = 0,
+        detail: str = "",
+        progress=None,
         cursor: duckdb.DuckDBPyConnection | None = None,
     ) -> int:
         """Insert validated observations as one batch; returns its id.
 
         With ``cursor`` given the caller owns the transaction; otherwise this call is one
-        transaction of its own, so a failure leaves the store as it was.
+        transaction of its own, so a failure (or a killed process) leaves the store as it was.
+
+        An ``import`` batch is checked against the store inside the transaction: a row stored with
+        the same key and the same value is skipped (counted in ``rows_skipped``); a row stored with
+        another value raises :class:`StoredConflictError` and nothing is written. Rows go in by
+        chunks of :data:`CHUNK_ROWS`, calling ``progress(done, total)`` after each chunk. The batch
+        and a line of the audit trail (``detail`` says what happened) are written with the rows.
         """
         own = cursor is None
         cur = cursor or self._con.cursor()
@@ -227,20 +291,27 @@ class Store:
             if own:
                 self._lock.acquire()
                 cur.execute("BEGIN TRANSACTION")
+            rows = _as_rows(frame)
+            if kind == KIND_IMPORT:
+                rows, stored = _drop_stored(cur, rows)
+                rows_skipped += stored
             batch_id = int(cur.execute("SELECT nextval('batch_seq')").fetchone()[0])
             cur.execute(
-                "INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
-                [batch_id, _dt.datetime.now(), kind, file_name, sha256, len(frame), user],
+                f"INSERT INTO batches ({schema.BATCH_ID}, created_at, kind, file_name, sha256, rows_added, "
+                "user_name, undone_at, rows_skipped, undone_by) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, NULL)",
+                [batch_id, _dt.datetime.now(), kind, file_name, sha256, len(rows), user, int(rows_skipped)],
             )
-            rows = frame.reindex(columns=list(schema.OBSERVATION_COLUMNS)).copy()
             rows[schema.BATCH_ID] = batch_id
-            for col in schema.OBSERVATION_COLUMNS:
-                if col != schema.VALUE:
-                    rows[col] = rows[col].fillna("").astype(str)
-            cur.register("incoming", rows)
             cols = ", ".join(list(schema.OBSERVATION_COLUMNS) + [schema.BATCH_ID])
-            cur.execute(f"INSERT INTO observations ({cols}) SELECT {cols} FROM incoming")
-            cur.unregister("incoming")
+            for start in range(0, max(len(rows), 1), CHUNK_ROWS):
+                cur.register("incoming", rows.iloc[start : start + CHUNK_ROWS])
+                cur.execute(f"INSERT INTO observations ({cols}) SELECT {cols} FROM incoming")
+                cur.unregister("incoming")
+                if own and kind == KIND_IMPORT and os.environ.get(PAUSE_ENV):
+                    _pause_for_a_test(os.environ[PAUSE_ENV], batch_id)
+                if progress is not None:
+                    progress(min(start + CHUNK_ROWS, len(rows)), len(rows))
+            _audit(cur, kind, batch_id, user, detail or f"{len(rows)} rows added, {int(rows_skipped)} skipped")
             if own:
                 cur.execute("COMMIT")
             return batch_id
@@ -251,6 +322,42 @@ class Store:
         finally:
             if own:
                 self._lock.release()
+                cur.close()
+
+    def undo_batch(self, batch_id: int, *, user: str = "") -> None:
+        """Undo an import in one transaction: stamp the batch undone (its rows stay, hidden) and audit it.
+
+        Raises
+        ------
+        ValueError
+            When there is no such batch, it is the bundled data, or it is already undone.
+        """
+        with self._lock:
+            cur = self._con.cursor()
+            try:
+                cur.execute("BEGIN TRANSACTION")
+                found = cur.execute(
+                    f"SELECT kind, undone_at, undone_by FROM batches WHERE {schema.BATCH_ID} = ?", [int(batch_id)]
+                ).fetchone()
+                if found is None:
+                    raise ValueError(f"There is no batch {batch_id}.")
+                kind, undone_at, undone_by = found
+                if kind != KIND_IMPORT:
+                    raise ValueError(f"Batch {batch_id} is the bundled data: only imports can be undone.")
+                if undone_at is not None:
+                    raise ValueError(
+                        f"Batch {batch_id} was already undone on {undone_at:%Y-%m-%d %H:%M} by {undone_by or 'unknown'}."
+                    )
+                cur.execute(
+                    f"UPDATE batches SET undone_at = ?, undone_by = ? WHERE {schema.BATCH_ID} = ?",
+                    [_dt.datetime.now(), user, int(batch_id)],
+                )
+                _audit(cur, "undo", int(batch_id), user, f"batch {batch_id} undone")
+                cur.execute("COMMIT")
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+            finally:
                 cur.close()
 
     def load_bundled(self, force: bool = False) -> bool:
@@ -287,6 +394,72 @@ class Store:
 
     def close(self) -> None:
         self._con.close()
+
+
+class StoredConflictError(ValueError):
+    """Rows of an import differ from values stored (since the file was checked) for the same key."""
+
+
+_KEY_MATCH = " AND ".join(f"o.{c} = i.{c}" for c in schema.KEY_COLUMNS)
+
+
+def _as_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """The observation columns of ``frame``, text columns without missing values (so keys compare)."""
+    rows = frame.reindex(columns=list(schema.OBSERVATION_COLUMNS)).reset_index(drop=True)
+    for col in schema.OBSERVATION_COLUMNS:
+        if col != schema.VALUE:
+            rows[col] = rows[col].fillna("").astype(str)
+    rows[schema.VALUE] = pd.to_numeric(rows[schema.VALUE])
+    return rows
+
+
+def _matches(cur: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> pd.DataFrame:
+    keys = _as_rows(frame)[list(schema.KEY_COLUMNS)].assign(position=range(len(frame)))
+    cur.register("probe", keys)
+    try:
+        return cur.sql(
+            f"SELECT i.position, o.{schema.VALUE} AS stored_value, o.{schema.BATCH_ID}, b.file_name "
+            f"FROM probe i JOIN observations o ON {_KEY_MATCH} JOIN batches b ON b.{schema.BATCH_ID} = o.{schema.BATCH_ID} "
+            "WHERE b.undone_at IS NULL ORDER BY i.position"
+        ).to_arrow_table().to_pandas()
+    finally:
+        cur.unregister("probe")
+
+
+def same_value(a, b) -> np.ndarray:
+    """Whether stored and incoming values are the same number (up to float noise)."""
+    return np.isclose(a, b, rtol=1e-9, atol=0.0)
+
+
+def _drop_stored(cur: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Rows not stored yet; raises :class:`StoredConflictError` when a stored value differs."""
+    found = _matches(cur, rows)
+    if found.empty:
+        return rows, 0
+    incoming = rows[schema.VALUE].to_numpy()[found["position"].to_numpy()]
+    same = same_value(found["stored_value"].to_numpy(), incoming)
+    if not same.all():
+        raise StoredConflictError(
+            f"{int((~same).sum())} row(s) differ from values stored since the file was checked "
+            "(same place, indicator, period and status): check the file again."
+        )
+    keep = ~pd.Series(range(len(rows))).isin(set(found["position"])).to_numpy()
+    return rows[keep].reset_index(drop=True), int((~keep).sum())
+
+
+def _audit(cur: duckdb.DuckDBPyConnection, action: str, batch_id: int | None, user: str, detail: str) -> None:
+    audit_id = int(cur.execute("SELECT nextval('audit_seq')").fetchone()[0])
+    cur.execute(
+        "INSERT INTO audit VALUES (?, ?, ?, ?, ?, ?)",
+        [audit_id, _dt.datetime.now(), action, batch_id, user, detail],
+    )
+
+
+def _pause_for_a_test(flag_file: str, batch_id: int) -> None:
+    """Announce "inside the transaction" through ``flag_file`` and wait to be killed (test hook)."""
+    Path(flag_file).write_text(str(batch_id), encoding="utf-8")
+    while True:
+        time.sleep(0.5)
 
 
 def open_store(path: Path | str | None = None, *, read_only: bool = False) -> Store:

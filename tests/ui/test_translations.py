@@ -40,6 +40,7 @@ FSTRING_VALUES = {
     "layout_": set(schema.LAYOUTS),
     "status_": set(schema.STATUSES),
     "milestone_kind_": _milestone_kinds(),
+    "granularity_": set(schema.GRANULARITIES),
 }
 
 

@@ -1,0 +1,220 @@
+"""Who may change data: pure checks, no Streamlit (the page side is ``ui/auth.py``).
+
+Viewers never change data. Importing and undoing need an editor, decided in this order:
+
+1. ``oidc``: an identity provider is configured for ``st.login`` (an ``[auth]`` section in
+   ``.streamlit/secrets.toml``): a logged-in user whose e-mail is in ``[vn57] editors`` edits.
+2. ``password``: ``[vn57] editor_password_hash`` holds a password hash (:func:`hash_password`,
+   scrypt with a random salt): whoever gives the password edits, in that session. Wrong
+   passwords slow the next attempts down (:class:`Throttle`), per session and per client.
+3. ``loopback``: neither is configured and the server listens on the loopback interface only
+   (``server.address`` 127.0.0.1, localhost or ::1): whoever can reach it is on this machine,
+   and edits.
+4. ``locked``: neither is configured and the server may be reached from other machines (an
+   empty address or 0.0.0.0 listens on every interface): nobody edits until one is configured.
+
+Make a hash with ``python -m data.auth`` (asks for the password twice).
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import hashlib
+import hmac
+import ipaddress
+import secrets as _secrets
+import threading
+import time
+from collections.abc import Callable, Mapping
+
+MODE_OIDC = "oidc"
+MODE_PASSWORD = "password"
+MODE_LOOPBACK = "loopback"
+MODE_LOCKED = "locked"
+MODES = (MODE_OIDC, MODE_PASSWORD, MODE_LOOPBACK, MODE_LOCKED)
+
+#: scrypt cost (2**14, r=8: about 16 MB and a few tens of milliseconds per check).
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+_PREFIX = "scrypt"
+LOOPBACK_NAMES = ("localhost",)
+
+
+def hash_password(password: str, *, salt: bytes | None = None, n: int = SCRYPT_N, r: int = SCRYPT_R, p: int = SCRYPT_P) -> str:
+    """Hash a password with scrypt and a random 16-byte salt.
+
+    Returns
+    -------
+    str
+        ``scrypt$<n>$<r>$<p>$<salt, base64>$<hash, base64>``: put it in secrets as
+        ``[vn57] editor_password_hash``.
+
+    Examples
+    --------
+    >>> encoded = hash_password("correct horse", n=2**10)
+    >>> encoded.startswith("scrypt$1024$8$1$"), verify_password("correct horse", encoded)
+    (True, True)
+    """
+    if not password:
+        raise ValueError("The password must not be empty.")
+    salt = salt or _secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=32)
+    b64 = base64.b64encode
+    return f"{_PREFIX}${n}${r}${p}${b64(salt).decode()}${b64(digest).decode()}"
+
+
+def verify_password(password: str, encoded: str) -> bool:
+    """Whether ``password`` matches the hash; compares in constant time. A malformed hash never matches."""
+    try:
+        prefix, n, r, p, salt, expected = str(encoded).split("$")
+        if prefix != _PREFIX:
+            return False
+        salt_bytes, expected_bytes = base64.b64decode(salt, validate=True), base64.b64decode(expected, validate=True)
+        digest = hashlib.scrypt(
+            str(password).encode("utf-8"), salt=salt_bytes, n=int(n), r=int(r), p=int(p), dklen=len(expected_bytes)
+        )
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(digest, expected_bytes)
+
+
+def is_loopback_only(address: str | None) -> bool:
+    """Whether a server bound to ``address`` is reachable from this machine only.
+
+    Examples
+    --------
+    >>> [is_loopback_only(a) for a in ("127.0.0.1", "localhost", "::1", "", None, "0.0.0.0", "192.168.1.5")]
+    [True, True, True, False, False, False, False]
+    """
+    text = (address or "").strip().strip("[]").lower()
+    if not text:
+        return False  # an empty address listens on every interface
+    if text in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(text).is_loopback
+    except ValueError:
+        return False
+
+
+def _section(settings: Mapping | None, key: str) -> Mapping:
+    try:
+        value = (settings or {}).get(key)
+    except Exception:  # a secrets object without that key, or without a file
+        return {}
+    return value if isinstance(value, Mapping) else {}
+
+
+def oidc_configured(secrets: Mapping | None) -> bool:
+    """Whether secrets configure an identity provider for ``st.login`` (``[auth]`` with a client, or named providers)."""
+    auth = _section(secrets, "auth")
+    if not auth:
+        return False
+    if auth.get("client_id") and auth.get("server_metadata_url"):
+        return True
+    return any(isinstance(v, Mapping) and v.get("client_id") for v in auth.values())
+
+
+def editor_emails(secrets: Mapping | None) -> frozenset[str]:
+    """The allow-list ``[vn57] editors``, lower-cased."""
+    listed = _section(secrets, "vn57").get("editors") or []
+    if isinstance(listed, str):
+        listed = [listed]
+    return frozenset(str(e).strip().lower() for e in listed if str(e).strip())
+
+
+def password_hash(secrets: Mapping | None) -> str:
+    return str(_section(secrets, "vn57").get("editor_password_hash") or "")
+
+
+def login_provider(secrets: Mapping | None) -> str | None:
+    """``[vn57] login_provider``: the ``[auth.<name>]`` provider ``st.login`` should use (default: ``[auth]`` itself)."""
+    return _section(secrets, "vn57").get("login_provider") or None
+
+
+def access_mode(secrets: Mapping | None, server_address: str | None) -> str:
+    """Which of :data:`MODES` applies (see the module docstring).
+
+    Examples
+    --------
+    >>> access_mode({}, "127.0.0.1"), access_mode({}, "0.0.0.0"), access_mode({"vn57": {"editor_password_hash": "x"}}, "")
+    ('loopback', 'locked', 'password')
+    """
+    if oidc_configured(secrets):
+        return MODE_OIDC
+    if password_hash(secrets):
+        return MODE_PASSWORD
+    return MODE_LOOPBACK if is_loopback_only(server_address) else MODE_LOCKED
+
+
+def is_editor_email(email: str | None, allowed: frozenset[str]) -> bool:
+    """Whether a logged-in e-mail is on the allow-list (case does not matter)."""
+    return bool(email) and str(email).strip().lower() in allowed
+
+
+@dataclasses.dataclass
+class _Failures:
+    count: int = 0
+    until: float = 0.0
+
+
+class Throttle:
+    """Exponential slow-down after failed password attempts, per key (a session, a client address).
+
+    After the k-th failure in a row for a key, no attempt for that key is checked for
+    ``base * 2 ** (k - 1)`` seconds, capped at ``cap``. A success clears the key. Shared by all
+    sessions of a server (it holds a lock).
+
+    Examples
+    --------
+    >>> clock = iter([0.0, 0.0, 0.5, 0.5, 1.5]).__next__
+    >>> throttle = Throttle(base=1.0, cap=8.0, clock=clock)
+    >>> throttle.failed(["s1"]), throttle.wait(["s1"]), throttle.failed(["s1"]), throttle.wait(["s1"])
+    (1.0, 1.0, 2.0, 2.0)
+    """
+
+    def __init__(self, base: float = 1.0, cap: float = 60.0, clock: Callable[[], float] = time.monotonic):
+        self.base, self.cap, self._clock = base, cap, clock
+        self._keys: dict[str, _Failures] = {}
+        self._lock = threading.Lock()
+
+    def wait(self, keys) -> float:
+        """Seconds before any of ``keys`` may try again (0 when it may now)."""
+        now = self._clock()
+        with self._lock:
+            return max([0.0] + [f.until - now for k in keys if (f := self._keys.get(k))])
+
+    def failed(self, keys) -> float:
+        """Record a failure for every key; returns the delay now imposed (the longest)."""
+        now = self._clock()
+        longest = 0.0
+        with self._lock:
+            for key in keys:
+                entry = self._keys.setdefault(key, _Failures())
+                entry.count += 1
+                delay = min(self.cap, self.base * 2 ** (entry.count - 1))
+                entry.until = now + delay
+                longest = max(longest, delay)
+        return longest
+
+    def succeeded(self, keys) -> None:
+        with self._lock:
+            for key in keys:
+                self._keys.pop(key, None)
+
+    def failures(self, key: str) -> int:
+        with self._lock:
+            return self._keys.get(key, _Failures()).count
+
+
+def main() -> None:  # pragma: no cover - interactive
+    import getpass
+
+    first = getpass.getpass("Editor password: ")
+    if first != getpass.getpass("Again: "):
+        raise SystemExit("The two passwords differ.")
+    print("Add to .streamlit/secrets.toml:\n\n[vn57]\neditor_password_hash = " + f'"{hash_password(first)}"')
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,76 @@
+"""Compare: provinces ranked on one indicator against the nation and their peers; a scatter; trends."""
+
+import streamlit as st
+
+from data import schema
+from ui import charts, compare_view as cv, loaders, sidebar, state, views, widgets
+from ui.i18n import t
+
+# 1. title and help
+sel = sidebar.selection()
+st.title(t("compare_title"))
+st.caption(t("compare_intro"))
+
+# 2. choices, every one in the URL
+names = views.names(sel.lang)
+choices = loaders.benchmark_indicators(sel.layout, sel.statuses)
+if not choices:
+    st.warning(t("compare_no_values"))
+    st.stop()
+regions = views.region_names(sel.lang)
+cols = st.columns([3, 2, 3])
+with cols[0]:
+    ind = state.url_selectbox(st.selectbox, "ind", t("compare_indicator"), choices,
+                              default=cv.DEFAULT_INDICATOR if cv.DEFAULT_INDICATOR in choices else choices[0],
+                              format_func=names.get)
+periods = loaders.benchmark_periods(ind, sel.layout, sel.statuses)
+with cols[1]:
+    period = state.url_selectbox(st.selectbox, "period", t("compare_period"), periods[::-1] or [""],
+                                 default=periods[-1] if periods else "", format_func=lambda p: views.period_text(p, sel.lang))
+with cols[2]:
+    peer_filter = state.url_multiselect("region", t("compare_regions"), regions.index, format_func=regions.get,
+                                        placeholder=t("compare_all_regions"))
+if not periods:
+    st.warning(t("compare_no_values"))
+    st.stop()
+
+# 3. cached benchmark, then labels
+table = loaders.benchmark(ind, period, sel.layout, sel.statuses)
+shown = cv.labelled(table, sel, peer_filter)
+national = table[schema.NATIONAL_VALUE].iloc[0]
+widgets.synthetic_banner(list(shown[schema.STATUS]) + [table[schema.NATIONAL_STATUS].iloc[0]])
+cv.national_metric(table, ind, sel.lang)
+
+# 4. ranking: bars with the national rule, then the table with sparklines
+ranked = shown[shown[schema.VALUE].notna()].sort_values([schema.RANK, views.PLACE])
+if ranked.empty:
+    st.info(t("compare_no_values_period"))
+else:
+    charts.show(charts.ranking, ranked[[views.PLACE, schema.VALUE, charts.STATUS_LABEL, charts.SYNTHETIC, schema.RANK]],
+                title=t("compare_bars_title", indicator=names[ind], period=views.period_text(period, sel.lang)),
+                value_title=views.axis_title(ind, sel.lang), status_title=t("col_status"),
+                labels=views.status_labels(sel.lang), national=None if cv.isnan(national) else float(national),
+                national_label=t("compare_national_label", value=views.value_text(national, ind, sel.lang, recorded=False)),
+                rank_title=t("col_rank"), key="ranking_chart")
+    widgets.source_line(views.sources_of((ranked, schema.SOURCE_ID), (table, schema.NATIONAL_SOURCE_ID)), loaders.sources())
+cv.ranking_table(shown, ind, period, sel)
+missing = shown.loc[shown[schema.VALUE].isna(), views.PLACE]
+if len(missing):
+    st.caption(t("compare_no_data", n=len(missing), places=", ".join(missing)))
+
+# 5. scatter of two indicators, with the nation
+st.subheader(t("compare_scatter"))
+others = [i for i in choices if i != ind]
+if others:
+    ind2 = state.url_selectbox(st.selectbox, "ind2", t("compare_second"), others,
+                               default=cv.DEFAULT_SECOND if cv.DEFAULT_SECOND in others else others[0], format_func=names.get)
+    cv.scatter(shown, table, ind, ind2, period, sel)
+
+# 6. trends of chosen provinces, with the nation
+st.subheader(t("compare_trends"))
+province_names = views.province_names(sel.layout, sel.lang)
+top = ranked[schema.GEO_CODE].head(3).tolist()
+default = [sel.province] if sel.province in province_names.index else top
+picked = state.url_multiselect("p", t("compare_trend_places"), province_names.index, default=default,
+                               format_func=province_names.get, placeholder=t("compare_trend_placeholder"))
+cv.trends(ind, picked, sel)

@@ -1,0 +1,38 @@
+"""Map: one indicator for every province of the chosen layout, by value or against the national average."""
+
+import streamlit as st
+
+from data import schema
+from ui import map_view, sidebar, widgets
+from ui.i18n import t
+
+# 1. title and help
+sel = sidebar.selection()
+st.title(t("map_title"))
+st.caption(t("map_intro"))
+
+# 2. indicator, period and colouring, every one mirrored in the URL
+choice = map_view.controls(sel)
+if choice is None or choice.period is None:
+    st.warning(t("map_no_periods"))
+    map_view.draw_uploader(sel)
+    st.stop()
+
+# 3. data, classes, colours and legend (cached benchmark; the rest is light)
+view = map_view.prepare(sel, choice)
+
+# 4. the map and its legend (with the synthetic banner, so the map starts high on a 1080p wall)
+left, right = st.columns([3, 1])
+with left:
+    map_view.draw_map(view, sel)
+with right:
+    widgets.synthetic_banner(view.table[schema.STATUS])
+    map_view.draw_legend(view)
+
+# 5. what is missing, where the numbers come from, the boundaries' licence
+map_view.draw_no_data(view)
+map_view.draw_sources(view, sel)
+
+# 6. static map for slides, and the user's own boundaries
+map_view.draw_downloads(view)
+map_view.draw_uploader(sel)

@@ -1,0 +1,52 @@
+"""Targets: every target of every province and of the nation, with a status light, most at risk first."""
+
+import streamlit as st
+
+from analysis import forecasting
+from data import schema
+from ui import loaders, sidebar, state, views, widgets
+from ui.i18n import format_number, t
+
+# 1. title and the rule
+sel = sidebar.selection()
+st.title(t("targets_title"))
+st.caption(t("targets_intro"))
+with st.expander(t("targets_rule_title")):
+    st.markdown(t("targets_rule"))
+
+# 2-3. every target with its forecast (cached), labelled
+forecasts = loaders.forecasts(sel.show_synthetic)
+labelled = views.label_targets(forecasts, sel.lang)
+catalogue = loaders.indicators().set_index(schema.INDICATOR)
+labelled["pillar"] = labelled[schema.INDICATOR].map(catalogue["pillar"])
+pillars = loaders.pillars().set_index("pillar")["name_vi" if sel.lang == "vi" else "name_en"]
+places = dict(zip(labelled[views.PLACE_KEY], labelled[views.PLACE]))
+
+# filters, in the URL
+cols = st.columns(3)
+with cols[0]:
+    chosen_pillars = state.url_multiselect("pillar", t("targets_pillar"), [p for p in pillars.index if p in set(labelled["pillar"])],
+                                           format_func=pillars.get, placeholder=t("targets_all"))
+with cols[1]:
+    chosen_status = state.url_multiselect("status", t("col_forecast_status"), forecasting.STATUSES,
+                                          format_func=lambda s: views.light(s, sel.lang), placeholder=t("targets_all"))
+with cols[2]:
+    chosen_places = state.url_multiselect("place", t("targets_place"), list(places), format_func=places.get,
+                                          placeholder=t("targets_all"))
+shown = views.filtered(labelled, {"pillar": chosen_pillars, schema.FORECAST_STATUS: chosen_status,
+                                   views.PLACE_KEY: chosen_places})
+
+# 5. the table (sorted by risk: moving away first, achieved last), a chart of the paces, one forecast
+counts = shown[schema.FORECAST_STATUS].value_counts()
+st.caption(t("targets_count", n=format_number(len(shown), 0, sel.lang)) + " · "
+           + " · ".join(f"{views.light(s, sel.lang)}: {counts[s]}" for s in forecasting.STATUSES if s in counts))
+widgets.synthetic_banner([schema.STATUS_SYNTHETIC] if shown[schema.STATUSES_USED].str.contains(schema.STATUS_SYNTHETIC).any() else [])
+if shown.empty:
+    st.warning(t("targets_none"))
+    st.stop()
+views.targets_table(shown, sel.lang, key="targets_table")
+widgets.source_line(views.sources_of((shown, schema.SOURCE_ID)), loaders.sources())
+views.progress_chart(shown, sel.lang)
+st.subheader(t("targets_forecast"))
+chosen = views.target_choice(shown, "target")
+views.forecast_chart(chosen, sel)

@@ -1,0 +1,255 @@
+"""Forecasts of targets: pace, trend, interval, status, checked against hand calculations.
+
+The status rule (Eurostat SDG indicators / Open SDG), as analysis/forecasting.py reads it: with the
+baseline y_0 at t_0, the latest observation y_t at t, the target y_T at the deadline T and d = +1 when
+higher is better (-1 otherwise), R = d * g_o / |g_r| with growth rates g = (y / y_0) ** (1 / years) - 1,
+or, for counts that start at zero (growth from zero is undefined), R = d * v_o / |v_r| with linear paces
+v = (y - y_0) / days. Met: achieved; R >= 0.95 on track; 0.6 <= R < 0.95 needs acceleration;
+0 <= R < 0.6 limited progress; R < 0 moving away.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import forecasting as fc
+from data import schema
+
+
+def make_obs(rows) -> pd.DataFrame:
+    """Observations from tuples (geo_level, layout, code, indicator, period, value, status[, target_date])."""
+    records = []
+    for level, layout, code, ind, period, value, status, *deadline in rows:
+        granularity, _, end = schema.parse_period(period)
+        records.append({
+            schema.GEO_LEVEL: level, schema.LAYOUT: layout, schema.GEO_CODE: code, schema.INDICATOR: ind,
+            schema.PERIOD: period, schema.GRANULARITY: granularity, schema.DATE: end.isoformat(),
+            schema.VALUE: float(value), schema.QUALIFIER: "", schema.UNIT: "", schema.STATUS: status,
+            schema.TARGET_DATE: deadline[0] if deadline else "", schema.SOURCE_ID: "src", schema.NOTE: "",
+            schema.DERIVED_FROM: "",
+        })
+    return pd.DataFrame(records, columns=list(schema.OBSERVATION_COLUMNS))
+
+
+def only_target(obs: pd.DataFrame, *, show_synthetic: bool = True) -> fc.Forecast:
+    targets = fc.targets(obs)
+    assert len(targets) == 1
+    return fc.forecast(obs, targets.iloc[0].to_dict(), show_synthetic=show_synthetic)
+
+
+def days(a: str, b: str) -> int:
+    return (dt.date.fromisoformat(b) - dt.date.fromisoformat(a)).days
+
+
+# --- Thái Nguyên: 83 of 156 tasks on 2025-11-03 -------------------------------------------------
+THAI_NGUYEN = [
+    ("province", "2025", "19", "r57_tasks_done", "2025-11-03", 83, "reported"),
+    ("province", "2025", "19", "r57_tasks_total", "2025-11-03", 156, "reported"),
+]
+
+
+def test_thai_nguyen_tasks_need_acceleration_to_finish_by_the_end_of_2025():
+    """83 of 156 tasks done on 2025-11-03, none on 2024-12-22 (the Resolution): can all 156 be done by 2025-12-31?
+
+    Tasks done is a count that starts at zero, so growth rates break down ((83 / 0) ** ... is
+    undefined) and the rule compares linear paces instead:
+
+    * 2024-12-22 -> 2025-11-03 is 9 + 304 + 3 = 316 days; observed pace v_o = (83 - 0) / 316 = 0.2627 a day;
+    * 2024-12-22 -> 2025-12-31 is 9 + 365 = 374 days; required pace v_r = (156 - 0) / 374 = 0.4171 a day;
+    * higher is better (d = +1): R = 0.2627 / 0.4171 = 0.630, in [0.6, 0.95): **needs acceleration**.
+
+    At 0.2627 a day the 73 tasks left take 73 / 0.2627 = 277.9 more days: day 593.9 after
+    2024-12-22, i.e. 2026-08-08, early August 2026. One observation is a pace, not a model: the band
+    runs from no further progress (83) to twice the pace (83 + 2 * 0.2627 * 58 = 113.5 on 2025-12-31).
+    """
+    obs = make_obs(THAI_NGUYEN + [("province", "2025", "19", "r57_tasks_done", "2025-11-03", 156, "target", "2025-12-31")])
+    f = only_target(obs)
+    row = f.row
+    assert days("2024-12-22", "2025-11-03") == 316 and days("2024-12-22", "2025-12-31") == 374
+    assert (row[schema.BASELINE_KIND], row[schema.BASELINE_DATE], row[schema.BASELINE_VALUE]) == ("zero start", "2024-12-22", 0.0)
+    assert row[schema.RULE] == "linear" and row[schema.METHOD] == "pace"
+    assert row[schema.OBSERVED_PACE] == pytest.approx(83 / 316) == pytest.approx(0.263, abs=5e-4)
+    assert row[schema.REQUIRED_PACE] == pytest.approx(156 / 374) == pytest.approx(0.417, abs=5e-4)
+    assert row[schema.PROGRESS_RATIO] == pytest.approx((83 / 316) / (156 / 374)) == pytest.approx(0.63, abs=5e-3)
+    assert row[schema.FORECAST_STATUS] == "needs_acceleration"
+    reach = dt.date(2024, 12, 22) + dt.timedelta(days=round(316 + 73 / (83 / 316)))
+    assert reach == dt.date(2026, 8, 8)
+    assert row[schema.PROJECTED_DATE] == reach.isoformat()
+    # value at the deadline: 83 + 0.2627 * 58 = 98.2, band 83 to 113.5
+    assert row[schema.PROJECTED_VALUE] == pytest.approx(83 + 83 / 316 * 58)
+    assert row[schema.PROJECTED_LOW] == pytest.approx(83.0)
+    assert row[schema.PROJECTED_HIGH] == pytest.approx(83 + 2 * 83 / 316 * 58)
+    assert row[schema.PROJECTED_DATE_LATE] == ""  # at the slow edge (no progress) it is never reached
+    assert row[schema.STATUSES_USED] == "reported" and row[schema.N_OBSERVATIONS] == 1
+    assert "not a model" in row[schema.EXPLANATION_EN] and "needs acceleration" in row[schema.EXPLANATION_EN]
+    assert "chưa phải mô hình" in row[schema.EXPLANATION_VI] and "cần tăng tốc" in row[schema.EXPLANATION_VI]
+    # the chart's history starts from the assumed zero
+    assert f.history[schema.STATUS].tolist() == ["baseline", "reported"]
+    assert f.history[schema.VALUE].tolist() == [0.0, 83.0]
+
+
+def test_a_target_without_a_deadline_still_gets_its_pace_and_date():
+    obs = make_obs(THAI_NGUYEN + [("province", "2025", "19", "r57_tasks_done", "2025-11-03", 156, "target")])
+    row = only_target(obs).row
+    assert row[schema.TARGET_DATE] == ""
+    assert row[schema.FORECAST_STATUS] == "no_deadline"
+    assert row[schema.OBSERVED_PACE] == pytest.approx(83 / 316)
+    assert math.isnan(row[schema.REQUIRED_PACE]) and math.isnan(row[schema.PROGRESS_RATIO])
+    assert math.isnan(row[schema.PROJECTED_VALUE])
+    assert row[schema.PROJECTED_DATE] == "2026-08-08"
+    assert "no deadline given" in row[schema.EXPLANATION_EN]
+    assert "không có thời hạn" in row[schema.EXPLANATION_VI]
+
+
+def test_the_data_can_move_the_zero_baseline():
+    # an observation before the Resolution (5 tasks on 2024-12-01) is the start, not zero on 2024-12-22
+    obs = make_obs([
+        ("province", "2025", "19", "r57_tasks_done", "2024-12-01", 5, "reported"),
+        ("province", "2025", "19", "r57_tasks_done", "2025-11-03", 83, "reported"),
+        ("province", "2025", "19", "r57_tasks_done", "2025-11-03", 156, "target", "2025-12-31"),
+    ])
+    row = only_target(obs).row
+    assert (row[schema.BASELINE_KIND], row[schema.BASELINE_DATE], row[schema.BASELINE_VALUE]) == ("first observation", "2024-12-01", 5.0)
+    assert row[schema.OBSERVED_PACE] == pytest.approx(78 / days("2024-12-01", "2025-11-03"))
+
+
+# --- the growth rule ----------------------------------------------------------------------------
+def test_national_5g_coverage_makes_limited_progress_towards_90_percent():
+    """26% (2025-Q2, ends 2025-06-30) and 39.52% (2025-10, ends 2025-10-31); about 90% by 2025-12-31.
+
+    Time in years: 123 / 365.25 and 184 / 365.25. g_o = (39.52 / 26) ** (365.25 / 123) - 1 = 2.467,
+    g_r = (90 / 26) ** (365.25 / 184) - 1 = 10.76, R = 2.467 / 10.76 = 0.229: limited progress.
+    """
+    obs = make_obs([
+        ("nation", "", "VN", "g5_population_coverage", "2025-Q2", 26, "reported"),
+        ("nation", "", "VN", "g5_population_coverage", "2025-10", 39.52, "reported"),
+        ("nation", "", "VN", "g5_population_coverage", "2025-10", 90, "target", "2025-12-31"),
+    ])
+    row = only_target(obs).row
+    g_o = (39.52 / 26) ** (365.25 / 123) - 1
+    g_r = (90 / 26) ** (365.25 / 184) - 1
+    assert row[schema.RULE] == "growth"
+    assert row[schema.OBSERVED_GROWTH] == pytest.approx(g_o) == pytest.approx(2.467, abs=1e-3)
+    assert row[schema.REQUIRED_GROWTH] == pytest.approx(g_r) == pytest.approx(10.76, abs=1e-2)
+    assert row[schema.PROGRESS_RATIO] == pytest.approx(g_o / g_r) == pytest.approx(0.229, abs=1e-3)
+    assert row[schema.FORECAST_STATUS] == "limited_progress"
+    # two observations: a pace (13.52 points in 123 days), band +/- 1 / sqrt(2) of it over the 61 days left
+    pace = 13.52 / 123
+    assert row[schema.METHOD] == "pace"
+    assert row[schema.PROJECTED_VALUE] == pytest.approx(39.52 + pace * 61)
+    assert row[schema.PROJECTED_LOW] == pytest.approx(39.52 + pace * (1 - 2 ** -0.5) * 61)
+    assert row[schema.PROJECTED_HIGH] == pytest.approx(39.52 + pace * (1 + 2 ** -0.5) * 61)
+
+
+def test_lower_is_better_indicator():
+    """Innovation index rank (1 = best): 21 at the end of 2024, 15 a year later; target 5 by the end of 2027.
+
+    d = -1. g_o = (15 / 21) ** (365.25 / 365) - 1 = -0.2858 (falling, which is good);
+    g_r = (5 / 21) ** (365.25 / 1095) - 1 = -0.3804; R = -1 * -0.2858 / 0.3804 = 0.751: needs acceleration.
+    A rank that rises to 25 instead moves away (R < 0).
+    """
+    base = [("province", "2025", "52", "pii_rank", "2024", 21, "reported"),
+            ("province", "2025", "52", "pii_rank", "2025", 5, "target", "2027-12-31")]
+    row = only_target(make_obs(base + [("province", "2025", "52", "pii_rank", "2025", 15, "reported")])).row
+    g_o = (15 / 21) ** (365.25 / 365) - 1
+    g_r = (5 / 21) ** (365.25 / 1095) - 1
+    assert row[schema.DIRECTION] == "lower"
+    assert row[schema.PROGRESS_RATIO] == pytest.approx(-g_o / abs(g_r)) == pytest.approx(0.751, abs=1e-3)
+    assert row[schema.FORECAST_STATUS] == "needs_acceleration"
+    assert only_target(make_obs(base + [("province", "2025", "52", "pii_rank", "2025", 25, "reported")])).row[
+        schema.FORECAST_STATUS] == "moving_away"
+    assert only_target(make_obs(base + [("province", "2025", "52", "pii_rank", "2025", 4, "reported")])).row[
+        schema.FORECAST_STATUS] == "achieved"
+
+
+@pytest.mark.parametrize(("ratio", "status"), [
+    (1.5, "on_track"), (0.95, "on_track"), (0.949, "needs_acceleration"), (0.6, "needs_acceleration"),
+    (0.599, "limited_progress"), (0.0, "limited_progress"), (-0.01, "moving_away"),
+])
+def test_status_thresholds(ratio, status):
+    assert fc.status_of(ratio) == status
+
+
+# --- the model and its interval ------------------------------------------------------------------
+def _linear_series(seed: int, noise: float = 1.0):
+    """12 quarterly values on y = 20 + 0.05 * day (day 0 = 2023-12-31) plus N(0, noise); truth at 2027-12-31."""
+    rng = np.random.default_rng(seed)
+    quarters = [f"{y}-Q{q}" for y in (2024, 2025, 2026) for q in (1, 2, 3, 4)]
+    start = dt.date(2023, 12, 31)
+    rows = []
+    for q in quarters:
+        day = (schema.parse_period(q)[2] - start).days
+        rows.append(("province", "2025", "01", "st_teams", q, 20 + 0.05 * day + rng.normal(0, noise), "synthetic"))
+    deadline = "2027-12-31"
+    truth = 20 + 0.05 * (dt.date(2027, 12, 31) - start).days
+    return rows + [("province", "2025", "01", "st_teams", "2026-Q4", 200, "target", deadline)], truth
+
+
+def test_known_linear_trend_falls_inside_the_80_percent_interval():
+    rows, truth = _linear_series(seed=0)
+    row = only_target(make_obs(rows)).row
+    assert row[schema.METHOD] == "model" and row[schema.N_OBSERVATIONS] == 12
+    assert row[schema.PROJECTED_LOW] < truth < row[schema.PROJECTED_HIGH]
+    assert row[schema.PROJECTED_VALUE] == pytest.approx(truth, rel=0.05)
+    assert row[schema.STATUSES_USED] == "synthetic"
+    assert row[schema.EXPLANATION_EN].startswith("Synthetic (demo) data.")
+    # over several noise draws the band holds the truth most of the time (it is an 80% band, at least)
+    inside = 0
+    for seed in range(1, 11):
+        rows, truth = _linear_series(seed)
+        r = only_target(make_obs(rows)).row
+        inside += r[schema.PROJECTED_LOW] <= truth <= r[schema.PROJECTED_HIGH]
+    assert inside >= 8
+
+
+def test_synthetic_values_are_used_only_when_allowed_and_never_over_reported_ones():
+    rows, _ = _linear_series(seed=0)
+    obs = make_obs(rows)
+    hidden = only_target(obs, show_synthetic=False).row
+    assert hidden[schema.FORECAST_STATUS] == "not_enough_data" and hidden[schema.STATUSES_USED] == ""
+    assert hidden[schema.N_OBSERVATIONS] == 0
+    # one reported value wins over twelve synthetic ones
+    obs = pd.concat([obs, make_obs([("province", "2025", "01", "st_teams", "2026-12-31", 70, "reported")])])
+    row = only_target(obs).row
+    assert row[schema.STATUSES_USED] == "reported" and row[schema.N_OBSERVATIONS] == 1
+    assert row[schema.FORECAST_STATUS] == "not_enough_data"  # one point, no zero start: no pace
+
+
+def test_no_observation_at_all():
+    obs = make_obs([("province", "2008", "52", "hq_workers_trained", "2025-03-04", 7500, "target")])
+    row = only_target(obs).row
+    assert row[schema.FORECAST_STATUS] == "not_enough_data" and row[schema.METHOD] == "none"
+    assert row[schema.SET_ON] == "2025-03-04"
+    assert row[schema.EXPLANATION_EN] == "No observation yet, so progress cannot be judged; target 7,500, no deadline given — not enough data."
+
+
+def test_forecast_targets_sorts_by_risk_and_covers_every_target():
+    obs = make_obs(THAI_NGUYEN + [
+        ("province", "2025", "19", "r57_tasks_done", "2025-11-03", 156, "target", "2025-12-31"),
+        ("province", "2025", "19", "r57_tasks_done", "2025-11-03", 80, "target", "2025-12-31"),  # already met
+        ("nation", "", "VN", "g5_population_coverage", "2025-10", 90, "target", "2025-12-31"),  # no data
+    ])
+    table = fc.forecast_targets(obs, show_synthetic=False)
+    assert list(table.columns) == list(fc.FORECAST_COLUMNS)
+    assert table[schema.FORECAST_STATUS].tolist() == ["needs_acceleration", "not_enough_data", "achieved"]
+    assert table[schema.RISK].is_monotonic_increasing
+
+
+def test_bundled_targets():
+    """The five targets of the bundled data: Bình Định's three, Gia Lai's, and the nation's 5G."""
+    from data import observations
+
+    table = fc.forecast_targets(observations.bundled_observations(), show_synthetic=False)
+    got = {(r[schema.GEO_CODE], r[schema.LAYOUT], r[schema.INDICATOR]): r for r in table.to_dict("records")}
+    assert set(got) == {
+        ("52", "2008", "hq_workers_trained"), ("52", "2008", "rd_staff_per_10k"), ("52", "2008", "officials_digital_share"),
+        ("52", "2025", "budget_share_stidx"), ("VN", "", "g5_population_coverage"),
+    }
+    assert got[("VN", "", "g5_population_coverage")][schema.FORECAST_STATUS] == "limited_progress"
+    assert got[("52", "2008", "rd_staff_per_10k")][schema.FORECAST_STATUS] == "not_enough_data"  # only synthetic data
+    assert got[("52", "2025", "budget_share_stidx")][schema.TARGET_DATE] == "2026-12-31"

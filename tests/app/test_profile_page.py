@@ -1,0 +1,114 @@
+"""Profile page through the whole app (app.py -> st.navigation -> pages/profile.py), with AppTest.
+
+Source facts (data/sample/reported.csv): Thái Nguyên (2025 layout, 19) reported 10.3 R&D staff per 10,000
+on 2025-11-03 against a national 8.2; 83 of 156 Resolution 57 tasks done. Bình Định (2008 layout, 52)
+set three targets on 2025-03-04 (7,500 high-quality workers; 12 R&D staff per 10,000, no year; every
+official on digital platforms by 2025-12-31); Gia Lai (2025 layout, 52 = Bình Định + old Gia Lai 64) set
+3% of budget spending from 2026. Bình Định's targets are its own: on Gia Lai's profile they appear as
+"target of predecessor Bình Định" and never become a number of Gia Lai.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from streamlit.testing.v1 import AppTest
+
+from ui.i18n import t
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGE = "pages/profile.py"
+
+
+def _ok(at: AppTest) -> AppTest:
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def _profile(**params) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.query_params["lang"] = params.pop("lang", "en")
+    for key, value in params.items():
+        at.query_params[key] = value
+    return _ok(at.switch_page(PAGE).run())
+
+
+#: a column that tells the page's two tables apart
+TABLE_COLUMN = {"profile_table": "value_text", "profile_targets": "target_text"}
+
+
+def _frame(at: AppTest, key: str) -> pd.DataFrame:
+    found = [d.value for d in at.dataframe if TABLE_COLUMN[key] in d.value.columns]
+    assert len(found) == 1, f"no table {key}"
+    return found[0].reset_index(drop=True)
+
+
+def _row(table: pd.DataFrame, indicator: str) -> pd.Series:
+    return table[table["indicator_id"] == indicator].iloc[0]
+
+
+def test_thai_nguyen_lists_10_3_against_8_2():
+    for synthetic in ("1", "0"):  # a real value is shown even when later synthetic ones exist
+        at = _profile(province="19", synthetic=synthetic)
+        assert at.title[0].value == t("profile_title", "en", place="Thai Nguyen")
+        assert at.selectbox(key="profile_province").value == "19"
+        row = _row(_frame(at, "profile_table"), "rd_staff_per_10k")
+        assert (row["value_text"], row["national_text"]) == ("10.3 per 10,000", "8.2 per 10,000")
+        assert row["period"] == "2025-11-03" and row["status"] == "reported"
+        assert abs(row["difference"] - (10.3 - 8.2)) < 1e-9
+        assert row["rank_text"] == "1 / 1"
+        tasks = _row(_frame(at, "profile_table"), "r57_tasks_done")
+        assert (tasks["value_text"], tasks["period"]) == ("83 tasks", "2025-11-03")
+    assert len(at.get("vega_lite_chart")) >= 1
+    # its sources are listed, the Thái Nguyên report among them
+    assert any("thainguyen.dcs.vn" in m.value for m in at.markdown)
+    assert [c.value for c in at.caption if c.value == t("profile_no_targets", "en")]
+
+
+def test_gia_lai_shows_its_predecessors_targets_apart():
+    at = _profile(province="52")
+    targets = _frame(at, "profile_targets")
+    places = dict(zip(targets["indicator_id"], targets["place"]))
+    predecessor = t("target_of_predecessor", "en", place="Binh Dinh")
+    assert places == {
+        "hq_workers_trained": predecessor, "rd_staff_per_10k": predecessor, "officials_digital_share": predecessor,
+        "budget_share_stidx": "Gia Lai",
+    }
+    texts = dict(zip(targets["indicator_id"], targets["target_text"]))
+    assert texts["rd_staff_per_10k"] == "12 per 10,000, no deadline given"
+    assert texts["budget_share_stidx"] == "3 % by 2026-12-31"
+    # never merged into a number: Gia Lai's own R&D density is not 12
+    indicators = _frame(at, "profile_table")
+    assert "12 per 10,000" not in set(indicators["value_text"])
+    # a forecast chart of the first target with data (Bình Định's, on synthetic demonstration values)
+    assert len(at.get("vega_lite_chart")) == 2
+    assert at.selectbox(key="target").value.startswith("2008:52:rd_staff_per_10k")
+
+
+def test_the_page_selectbox_sets_the_sidebar_province_and_the_link():
+    at = _profile()
+    assert at.selectbox(key="profile_province").value == "01"  # nothing chosen yet: the first province
+    at.selectbox(key="profile_province").set_value("19").run()
+    _ok(at)
+    assert at.selectbox(key="province").value == "19"  # the sidebar follows
+    assert at.query_params["province"] == "19"
+    assert at.title[0].value == t("profile_title", "en", place="Thai Nguyen")
+    at.selectbox(key="province").set_value("52").run()  # and the page follows the sidebar
+    assert _ok(at).selectbox(key="profile_province").value == "52"
+
+
+def test_print_view_hides_the_widgets():
+    at = _profile(province="19", print="1")
+    assert at.toggle(key="print").value is True
+    css = [h.proto.body for h in at.get("html")]
+    assert any("stSidebar" in c and "display: none" in c and "@media print" in c for c in css)
+    assert not any("http" in c for c in css)  # no outside font or stylesheet
+
+
+def test_vietnamese_and_2008_layout():
+    at = _profile(lang="vi", layout="2008", province="52")
+    assert at.title[0].value == t("profile_title", "vi", place="Bình Định")
+    targets = _frame(at, "profile_targets")
+    assert set(targets["place"]) == {"Bình Định"}  # its own targets, in its own layout
+    assert "7.500 persons, không có thời hạn" in set(targets["target_text"])

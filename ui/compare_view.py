@@ -1,0 +1,135 @@
+"""Pieces of the Compare page: labelled benchmark, national metric, ranking table, scatter, trends."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import streamlit as st
+
+from data import schema
+from ui import charts, loaders, views, widgets
+from ui.i18n import t
+
+DEFAULT_INDICATOR = "rd_staff_per_10k"
+DEFAULT_SECOND = "g5_population_coverage"
+PEER_NAME = "peer_name"
+
+
+def isnan(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def labelled(table: pd.DataFrame, sel, peer_filter: list[str]) -> pd.DataFrame:
+    """The benchmark with place names, peer-group names and status labels, filtered to the chosen regions."""
+    out = views.mark_status(table, sel.lang)
+    out[views.PLACE] = out[schema.GEO_CODE].map(views.province_names(sel.layout, sel.lang))
+    out[PEER_NAME] = out[schema.PEER_GROUP].map(views.region_names(sel.lang)).fillna("")
+    if peer_filter:
+        out = out[out[schema.PEER_GROUP].isin(peer_filter)]
+    return out.reset_index(drop=True)
+
+
+def national_metric(table: pd.DataFrame, indicator: str, lang: str) -> None:
+    """The nation's value, its period and status (or why there is none)."""
+    row = table.iloc[0]
+    if isnan(row[schema.NATIONAL_VALUE]):
+        st.caption(t("compare_no_national"))
+        return
+    label = t("compare_national", period=views.period_text(row[schema.NATIONAL_PERIOD], lang),
+              status=widgets.status_label(row[schema.NATIONAL_STATUS], lang))
+    help_text = row[schema.NATIONAL_DERIVED_FROM] or None
+    value = views.value_text(row[schema.NATIONAL_VALUE], indicator, lang,
+                             recorded=row[schema.NATIONAL_STATUS] == schema.STATUS_REPORTED)
+    st.metric(label, value, help=help_text, border=True)
+
+
+def ranking_table(shown: pd.DataFrame, indicator: str, period: str, sel) -> None:
+    """Rank, value, national comparison, peers, change and a sparkline of each province's series."""
+    series = loaders.province_series(indicator, sel.layout, sel.statuses)
+    granularity = schema.parse_period(period)[0]
+    series = series[series[schema.GRANULARITY] == granularity].sort_values(schema.DATE)
+    lines = series.groupby(schema.GEO_CODE)[schema.VALUE].agg(list)
+    table = shown.sort_values([schema.RANK, views.PLACE], na_position="last").assign(
+        **{views.TREND: lambda f: f[schema.GEO_CODE].map(lines).apply(lambda v: v if isinstance(v, list) else [])})
+    unit = views.spec(indicator)["short_unit"]
+    columns = {
+        schema.RANK: st.column_config.NumberColumn(t("col_rank"), format="%d"),
+        views.PLACE: st.column_config.TextColumn(t("col_place")),
+        schema.VALUE: st.column_config.NumberColumn(t("col_value_unit", unit=unit), format="%.4g"),
+        charts.STATUS_LABEL: st.column_config.TextColumn(t("col_status")),
+        schema.DIFFERENCE: st.column_config.NumberColumn(t("col_difference"), format="%+.3g"),
+        schema.RATIO: st.column_config.NumberColumn(t("col_ratio"), format="%.3f"),
+        schema.PERCENTILE: st.column_config.NumberColumn(t("col_percentile"), format="%.0f"),
+        schema.QUARTILE: st.column_config.NumberColumn(t("col_quartile"), format="%d"),
+        PEER_NAME: st.column_config.TextColumn(t("col_peer_group")),
+        schema.PEER_AVERAGE: st.column_config.NumberColumn(t("col_peer_average"), format="%.4g"),
+        schema.CHANGE: st.column_config.NumberColumn(t("col_change"), format="%+.3g",
+                                                     help=t("col_change_help", period=table[schema.PREVIOUS_PERIOD].iloc[0] or "–")),
+        views.TREND: st.column_config.LineChartColumn(t("col_trend", granularity=t(f"granularity_{granularity}"))),
+        schema.DERIVED_FROM: st.column_config.TextColumn(t("col_derived_from")),
+    }
+    st.caption(t("compare_table_caption", n=int(table[schema.RANK_OF].iloc[0]) if len(table) else 0,
+                 total=len(loaders.provinces(sel.layout))))
+    st.dataframe(table, column_order=list(columns), column_config=columns, hide_index=True, key="ranking_table",
+                 width="stretch")
+    widgets.source_line(views.sources_of((table, schema.SOURCE_ID)), loaders.sources())
+
+
+def _nearest_period(indicator: str, period: str, sel) -> str:
+    """``period`` if the indicator has it, else its latest period ending on or before it, else its first."""
+    periods = loaders.benchmark_periods(indicator, sel.layout, sel.statuses)
+    if not periods or period in periods:
+        return period if periods else ""
+    end = schema.parse_period(period)[2]
+    before = [p for p in periods if schema.parse_period(p)[2] <= end]
+    return before[-1] if before else periods[0]
+
+
+def scatter(shown: pd.DataFrame, table: pd.DataFrame, ind: str, ind2: str, period: str, sel) -> None:
+    """Provinces on two indicators (same period, or the second's nearest earlier one), the nation as a diamond."""
+    period2 = _nearest_period(ind2, period, sel)
+    if not period2:
+        st.info(t("compare_no_values"))
+        return
+    other = loaders.benchmark(ind2, period2, sel.layout, sel.statuses).set_index(schema.GEO_CODE)
+    data = shown.assign(**{charts.X: shown[schema.VALUE], charts.Y: shown[schema.GEO_CODE].map(other[schema.VALUE])})
+    synthetic = (shown[schema.STATUS] == schema.STATUS_SYNTHETIC) | (
+        shown[schema.GEO_CODE].map(other[schema.STATUS]) == schema.STATUS_SYNTHETIC)
+    data = data.assign(**{charts.SYNTHETIC: synthetic.to_numpy()})
+    data.loc[synthetic.to_numpy(), charts.STATUS_LABEL] = widgets.status_label(schema.STATUS_SYNTHETIC, sel.lang)
+    data = data.dropna(subset=[charts.X, charts.Y])
+    if data.empty:
+        st.info(t("compare_scatter_empty", period=views.period_text(period2, sel.lang)))
+        return
+    nat = (table[schema.NATIONAL_VALUE].iloc[0], other[schema.NATIONAL_VALUE].iloc[0])
+    charts.show(charts.scatter, data[[views.PLACE, charts.X, charts.Y, charts.STATUS_LABEL, charts.SYNTHETIC]],
+                title=t("compare_scatter_title", period=views.period_text(period, sel.lang),
+                        period2=views.period_text(period2, sel.lang)),
+                x_title=views.axis_title(ind, sel.lang), y_title=views.axis_title(ind2, sel.lang),
+                status_title=t("col_status"), labels=views.status_labels(sel.lang),
+                national=None if any(isnan(v) for v in nat) else (float(nat[0]), float(nat[1])),
+                national_label=views.place_name("nation", "", schema.NATION_CODE, sel.lang), key="scatter_chart")
+    used = other.reset_index()
+    widgets.source_line(views.sources_of((data, schema.SOURCE_ID), (used[used[schema.GEO_CODE].isin(data[schema.GEO_CODE])], schema.SOURCE_ID),
+                                         (table, schema.NATIONAL_SOURCE_ID), (used, schema.NATIONAL_SOURCE_ID)), loaders.sources())
+
+
+def trends(ind: str, picked: list[str], sel) -> None:
+    """Lines of the chosen provinces and the nation over every period."""
+    series = loaders.province_series(ind, sel.layout, sel.statuses)
+    series = series[series[schema.GEO_CODE].isin(picked)]
+    nation = loaders.national_series(ind, sel.layout, sel.statuses)
+    both = pd.concat([series.assign(**{charts.IS_NATION: False}), nation.assign(**{charts.IS_NATION: True})], ignore_index=True)
+    if both.empty:
+        st.info(t("compare_trend_empty"))
+        return
+    both = views.mark_status(both, sel.lang)
+    names = views.province_names(sel.layout, sel.lang)
+    nation_name = views.place_name("nation", "", schema.NATION_CODE, sel.lang)
+    both[views.PLACE] = both[schema.GEO_CODE].map(names).fillna(nation_name)
+    cols = [views.PLACE, schema.DATE, schema.VALUE, charts.STATUS_LABEL, charts.SYNTHETIC, charts.IS_NATION]
+    charts.show(charts.trends, both[cols], title=t("compare_trends_title", indicator=views.names(sel.lang)[ind]),
+                y_title=views.axis_title(ind, sel.lang), date_title=t("axis_date"), status_title=t("col_status"),
+                place_title=t("col_place"), labels=views.status_labels(sel.lang), key="trend_chart")
+    widgets.source_line(views.sources_of((both, schema.SOURCE_ID)), loaders.sources())

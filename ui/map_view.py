@@ -1,0 +1,336 @@
+"""The Map page's drawing helpers (pages/map.py only draws): controls, map, legend, lists, exports.
+
+The numbers come from :func:`ui.loaders.map_table` (the benchmark); classes, colours, the feature
+collection and the legend from :mod:`geo.choropleth`; the deck from :mod:`geo.web_map`; the PNG and
+SVG from :mod:`geo.static_map`. Text that comes from data (names, sources, units) is escaped before
+it reaches Markdown, and no HTML is ever written.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+import hashlib
+import re
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from analysis import map_data
+from data import schema
+from geo import boundaries, choropleth, static_map, web_map
+from ui import loaders, sidebar, state, widgets
+from ui.i18n import format_date, format_number, t
+
+IND_KEY, PERIOD_KEY, COLOUR_KEY, PALETTE_KEY, CLASSES_KEY, LABELS_KEY = (
+    "ind", "period", "colour", "palette", "classes", "labels"
+)  # fmt: skip
+DEFAULT_INDICATOR = "rd_staff_per_10k"
+MAP_HEIGHT = 620
+_CLICKS = "_map_clicks"  # bumped after each click: a new chart key drops Streamlit's selection fade
+_USER = "_map_user_boundaries"  # {layout: UserBoundaries}, kept for the session
+_RESETS = "_map_upload_resets"
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~:])")
+
+
+def md_escape(text: object) -> str:
+    """Text safe to put in Markdown: every character Markdown could read as syntax is escaped."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text))
+
+
+@dataclasses.dataclass(frozen=True)
+class Choice:
+    """What the controls chose (all of it mirrored in the URL)."""
+
+    indicator: str
+    period: str | None
+    mode: str
+    palette: str
+    scheme: str
+    labels: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class UserBoundaries:
+    """A user's boundary file, matched to the provinces of one layout."""
+
+    name: str
+    fingerprint: str  # name and sha256 of the content: the same file is read once
+    frame: object  # geopandas.GeoDataFrame: code, layout, geometry (unsimplified)
+    web: dict
+    labels: tuple
+    report: pd.DataFrame
+
+
+@dataclasses.dataclass
+class MapView:
+    """Everything the page draws, computed once per run by :func:`prepare`."""
+
+    choice: Choice
+    layout: str
+    lang: str
+    name: str
+    unit: str
+    table: pd.DataFrame
+    mode: str
+    legend_title: str
+    legend: list
+    notes: list
+    collection: dict
+    names: pd.Series
+    archipelagos: list
+    province_labels: list
+    user: UserBoundaries | None
+    sources: list
+    source_text: str
+
+
+def _period_label(period: str, lang: str) -> str:
+    return format_date(period, lang) if len(period) == 10 else period
+
+
+def controls(sel: sidebar.Selection) -> Choice | None:
+    """Indicator, period, colouring, palette, classes and labels; None when nothing can be mapped."""
+    options = loaders.benchmark_indicators(sel.layout, sel.statuses)
+    if not options:
+        return None
+    names = loaders.indicators().set_index(schema.INDICATOR)["name_vi" if sel.lang == "vi" else "name_en"]
+    lang = sel.lang
+    top = st.columns([5, 2, 3], vertical_alignment="bottom")
+    default = DEFAULT_INDICATOR if DEFAULT_INDICATOR in options else options[0]
+    with top[0]:
+        indicator = state.url_selectbox(st.selectbox, IND_KEY, t("map_indicator"), options, default, format_func=names.get)
+    periods = loaders.benchmark_periods(indicator, sel.layout, sel.statuses)
+    with top[1]:
+        period = state.url_selectbox(
+            st.selectbox, PERIOD_KEY, t("map_period"), periods, periods[-1],
+            format_func=lambda p: _period_label(p, lang),
+        ) if periods else None
+    modes = {"value": t("map_colour_value"), "difference": t("map_colour_difference")}
+    with top[2]:
+        mode = state.url_selectbox(st.radio, COLOUR_KEY, t("map_colour"), modes, "value", format_func=modes.get, horizontal=True)
+    row = st.columns([3, 3, 2], vertical_alignment="bottom")
+    palettes = {"viridis": t("map_palette_viridis"), "cividis": t("map_palette_cividis"), "high_contrast": t("map_palette_high_contrast")}
+    with row[0]:
+        palette = state.url_selectbox(st.selectbox, PALETTE_KEY, t("map_palette"), palettes, "viridis", format_func=palettes.get)
+    schemes = {"quantile": t("map_classes_quantile"), "nice": t("map_classes_nice")}
+    with row[1]:
+        scheme = state.url_selectbox(st.radio, CLASSES_KEY, t("map_classes"), schemes, "quantile", format_func=schemes.get, horizontal=True)
+    with row[2]:
+        labels = state.url_toggle(LABELS_KEY, t("map_labels"), default=False)
+    return Choice(indicator, period, mode, palette, scheme, labels)
+
+
+def _tooltip_labels() -> dict:
+    return {
+        "value": t("map_tt_value"), "rank": t("map_tt_rank"), "national": t("map_tt_national"),
+        "status": t("map_tt_status"), "source": t("map_tt_source"), "no_data": t("map_no_data"),
+        "qualifier": {q: widgets.qualifier_mark(q) for q in schema.QUALIFIERS},
+    }
+
+
+def prepare(sel: sidebar.Selection, choice: Choice) -> MapView:
+    """Classes, colours, legend, tooltips and the feature collection for the chosen map."""
+    spec = loaders.indicators().set_index(schema.INDICATOR).loc[choice.indicator]
+    table = loaders.map_table(choice.indicator, choice.period, sel.layout, sel.statuses)
+    vi = sel.lang == "vi"
+    names = loaders.provinces(sel.layout).set_index(schema.CODE)[schema.NAME_VI if vi else schema.NAME_EN]
+    sources = loaders.sources().set_index(schema.SOURCE_ID)
+    fmt = functools.partial(format_number, decimals=int(spec["decimals"]), lang=sel.lang)
+    exact = functools.partial(format_number, decimals=None, lang=sel.lang)  # round breaks, as they are
+    unit, mode, notes = str(spec["unit"]), choice.mode, []
+    middle, kind = map_data.centre(table, spec["aggregation"]) if mode == "difference" else (None, "")
+    if mode == "difference" and middle is None:
+        mode = "value"
+        notes.append(t("map_note_no_centre"))
+    if mode == "difference":
+        classes = choropleth.classify_diverging(table[schema.VALUE], middle, scheme=choice.scheme)
+        what = {"national": t("map_centre_national"), "national_per_province": t("map_centre_per_province"),
+                "provinces_mean": t("map_centre_provinces")}[kind]
+        legend_title = t("map_legend_difference", what=what, centre=fmt(middle), unit=unit)
+        notes.append(t("map_note_diverging_lower") if spec["direction"] == "lower" else t("map_note_diverging"))
+    else:
+        classes = choropleth.classify(table[schema.VALUE], scheme=choice.scheme)
+        legend_title = unit
+    colours = choropleth.palette(mode, choice.palette, spec["direction"], n=classes.n)
+    breaks = fmt if choice.scheme == "quantile" else exact
+    legend = choropleth.legend_entries(classes, colours, breaks, no_data_label=t("map_no_data"))
+    labels = _tooltip_labels()
+    origin_note = t("map_origin_from_2008") if sel.layout == schema.LAYOUT_2025 else t("map_origin_from_2025")
+    tooltips = {}
+    for row in table.to_dict("records"):
+        code = row[schema.GEO_CODE]
+        source = row[schema.SOURCE_ID]
+        tooltips[code] = choropleth.tooltip_text({
+            **row, "name": names.get(code, code), "unit": spec["short_unit"],
+            "status": widgets.status_label(row[schema.STATUS], sel.lang),
+            "source": sources.loc[source, "producer_vi" if vi else "producer"] if source in sources.index else source,
+            "note": origin_note if row[map_data.ORIGIN] == map_data.CONVERTED else "",
+        }, labels, fmt)
+    user = (st.session_state.get(_USER) or {}).get(sel.layout)
+    geojson = user.web if user else boundaries.geojson_dict(sel.layout)
+    collection = choropleth.feature_collection(
+        geojson, table, classes, colours, tooltips=tooltips, names=names.to_dict(), selected=sel.province
+    )
+    statuses = set(table[schema.STATUS])
+    if schema.STATUS_SYNTHETIC in statuses:
+        notes.append(t("map_note_synthetic"))
+    if (table[map_data.ORIGIN] == map_data.CONVERTED).any():
+        notes.append(origin_note)
+    if table[schema.VALUE].isna().any():
+        notes.append(t("map_note_no_data"))
+    if sel.province in names.index:
+        notes.append(t("map_note_selected", name=names[sel.province]))
+    arch = boundaries.load_archipelagos()
+    archipelagos = list(zip(arch[schema.NAME_VI if vi else schema.NAME_EN], arch["label_lon"], arch["label_lat"], arch.geometry))
+    points = user.labels if user else web_map.bundled_label_points(sel.layout)
+    province_labels = [(names.get(c, c), x, y, p) for c, x, y, p in points] if choice.labels else []
+    used = sorted(s for s in set(table[schema.SOURCE_ID]) | set(table[schema.NATIONAL_SOURCE_ID]) if s)
+    producer = "producer_vi" if vi else "producer"
+    source_text = "; ".join(str(sources.loc[s, producer]) for s in used if s in sources.index) or "–"
+    return MapView(choice, sel.layout, sel.lang, spec["name_vi" if vi else "name_en"], unit, table, mode, legend_title,
+                   legend, notes, collection, names, archipelagos, province_labels, user, used, source_text)
+
+
+def draw_map(view: MapView, sel: sidebar.Selection) -> None:
+    """The pydeck map; a click on a province chooses it for the whole app."""
+    deck = web_map.build_deck(view.collection, view.archipelagos, view.province_labels, height=MAP_HEIGHT)
+    clicks = st.session_state.get(_CLICKS, 0)
+    event = st.pydeck_chart(
+        deck, on_select="rerun", selection_mode="single-object", key=f"map_{view.layout}_{clicks}",
+        height=MAP_HEIGHT, alt=t("map_alt", name=view.name),
+    )
+    code = web_map.clicked_code(event)
+    if code:
+        st.session_state[_CLICKS] = clicks + 1
+        sidebar.select_province(code)
+
+
+def _legend_chart(legend: list) -> alt.Chart:
+    rows = pd.DataFrame({
+        "order": range(len(legend)), "label": [f"{e.label}  ({e.count})" for e in legend],
+        "colour": [e.colour for e in legend], "dash": [e.kind == "no_data" for e in legend],
+    })
+    base = alt.Chart(rows).encode(y=alt.Y("order:O", axis=None))
+    swatch = base.mark_square(size=560, filled=True, stroke="#555555", strokeWidth=1.2, opacity=1).encode(
+        x=alt.value(14), color=alt.Color("colour:N", scale=None),
+        strokeDash=alt.condition("datum.dash", alt.value([4, 3]), alt.value([1, 0])),
+    )
+    text = base.mark_text(align="left", baseline="middle", fontSize=16, dx=0).encode(x=alt.value(44), text="label:N")
+    return (swatch + text).properties(height=alt.Step(34), width=250).configure_view(strokeWidth=0)
+
+
+def draw_legend(view: MapView) -> None:
+    """Units, class breaks with counts, and what the outlines mean."""
+    st.markdown(f"**{md_escape(view.legend_title)}**")
+    st.altair_chart(_legend_chart(view.legend), width="content", key="map_legend")
+    for note in view.notes:
+        st.caption(md_escape(note))
+
+
+def draw_no_data(view: MapView) -> None:
+    """The provinces without a value, by name."""
+    missing = view.table.loc[view.table[schema.VALUE].isna(), schema.GEO_CODE]
+    if missing.empty:
+        st.caption(t("map_no_data_none"))
+        return
+    listed = ", ".join(md_escape(view.names.get(c, c)) for c in missing)
+    st.markdown(f"**{md_escape(t('map_no_data_list', n=len(missing)))}** {listed}")
+
+
+def draw_sources(view: MapView, sel: sidebar.Selection) -> None:
+    """Sources of the values, the layout rule, and the boundaries' attribution."""
+    widgets.source_line(view.sources, loaders.sources(), sel.lang)
+    st.caption(md_escape(t("map_rule_2025") if view.layout == schema.LAYOUT_2025 else t("map_rule_2008")))
+    st.caption(md_escape(_attribution(view)))
+
+
+def _attribution(view: MapView) -> str:
+    """The boundaries' attribution: the ODbL line as written in SOURCE.toml, or the same facts in Vietnamese."""
+    if view.user:
+        return t("map_user_attribution", view.lang, name=view.user.name)
+    if view.lang == "en":
+        return boundaries.ATTRIBUTION
+    return t("map_attribution", view.lang, **web_map.attribution_fields())
+
+
+def _static(view: MapView, fmt: str) -> bytes:
+    """The PNG or SVG (called by the download button when pressed: uses nothing but ``view``)."""
+    fine = view.user.frame if view.user else boundaries.load_boundaries(view.layout, fine=True)
+    layout = t(f"layout_{view.layout}", view.lang)
+    modes = {"value": t("map_colour_value", view.lang), "difference": t("map_colour_difference", view.lang)}
+    return static_map.render(
+        static_map.styled_frame(fine, view.collection), title=view.name,
+        subtitle=f"{_period_label(view.choice.period, view.lang)} · {layout} · {modes[view.mode]}",
+        legend_title=view.legend_title, legend=view.legend, notes=view.notes,
+        source=t("map_static_sources", view.lang, sources=view.source_text),
+        date_line=t("map_static_date", view.lang, date=format_date(dt.date.today().isoformat(), view.lang)),
+        attribution=_attribution(view),
+        archipelagos=view.archipelagos, province_labels=view.choice.labels, fmt=fmt,
+    )
+
+
+def draw_downloads(view: MapView) -> None:
+    """PNG (1920 x 1080) and SVG of the map for slides, drawn only when a button is pressed."""
+    stem = f"vn57-map-{view.choice.indicator}-{view.choice.period}-{view.layout}"
+    left, right = st.columns(2)
+    left.download_button(
+        t("map_download_png"), data=functools.partial(_static, view, "png"), file_name=f"{stem}.png", mime="image/png",
+        key="download_map_png", on_click="ignore", help=t("map_download_help"), icon=":material/image:",
+    )
+    right.download_button(
+        t("map_download_svg"), data=functools.partial(_static, view, "svg"), file_name=f"{stem}.svg",
+        mime="image/svg+xml", key="download_map_svg", on_click="ignore", help=t("map_download_help"),
+        icon=":material/draw:",
+    )
+
+
+def _fingerprint(upload) -> str:
+    return f"{upload.name}:{hashlib.sha256(upload.getvalue()).hexdigest()}"
+
+
+def _read_user(upload, layout: str) -> UserBoundaries:
+    frame = boundaries.read_user_boundaries(upload)
+    matched, report = boundaries.match_user_boundaries(frame, layout)
+    if matched.empty:
+        raise ValueError(t("map_upload_none_matched"))
+    return UserBoundaries(upload.name, _fingerprint(upload), matched, web_map.web_geojson(matched, layout),
+                          tuple(web_map.label_points(matched)), report)
+
+
+def draw_uploader(sel: sidebar.Selection) -> None:
+    """Bring your own boundary file; it replaces the bundled one for this layout and session."""
+    mine = st.session_state.setdefault(_USER, {})
+    with st.expander(t("map_upload_title"), icon=":material/upload_file:"):
+        st.caption(t("map_upload_help"))
+        resets = st.session_state.get(_RESETS, 0)  # a new key empties the uploader after a reset
+        upload = st.file_uploader(
+            t("map_upload_label"), type=["geojson", "json", "gpkg", "zip"], key=f"map_upload_{sel.layout}_{resets}"
+        )
+        current = mine.get(sel.layout)
+        if upload is not None and (current is None or current.fingerprint != _fingerprint(upload)):
+            try:
+                mine[sel.layout] = _read_user(upload, sel.layout)
+            except ValueError as exc:
+                st.error(md_escape(exc))
+            else:
+                st.rerun()  # draw the map above with the new boundaries
+        if current is None:
+            return
+        matched = len(current.frame)
+        st.success(md_escape(t("map_upload_matched", name=current.name, n=matched, total=len(sel_names(sel)))))
+        report = current.report.assign(reason=current.report["reason"].astype(str))
+        if not report.empty:
+            st.caption(t("map_upload_report"))
+            st.dataframe(report[["kind", "row", "value", "reason", "candidates"]], hide_index=True, width="stretch")
+        if st.button(t("map_upload_reset"), key="map_upload_reset"):
+            mine.pop(sel.layout, None)
+            st.session_state[_RESETS] = resets + 1
+            st.rerun()
+
+
+def sel_names(sel: sidebar.Selection) -> pd.Series:
+    """The provinces of the sidebar's layout, by code."""
+    return loaders.provinces(sel.layout).set_index(schema.CODE)[schema.NAME_VI if sel.lang == "vi" else schema.NAME_EN]

@@ -1,0 +1,93 @@
+"""Pieces of the Profile page: the province against the nation and its peers, its targets, its sources."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from data import catalogue, schema
+from ui import charts, loaders, views, widgets
+from ui.i18n import format_number, t
+
+NATIONAL_TEXT, PEER_TEXT, VALUE_TEXT, RANK_TEXT = "national_text", "peer_text", "value_text", "rank_text"
+
+
+def labelled(profile: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The profile with indicator names and values written out with their units."""
+    out = views.mark_status(profile, lang)
+    rows = out.to_dict("records")
+    out[charts.LABEL] = out[schema.INDICATOR].map(views.names(lang))
+    reported = schema.STATUS_REPORTED
+    out[VALUE_TEXT] = [views.value_text(r[schema.VALUE], r[schema.INDICATOR], lang, r[schema.QUALIFIER],
+                                        recorded=r[schema.STATUS] == reported) for r in rows]
+    out[NATIONAL_TEXT] = [views.value_text(r[schema.NATIONAL_VALUE], r[schema.INDICATOR], lang,
+                                           recorded=r[schema.NATIONAL_STATUS] == reported) for r in rows]
+    out[PEER_TEXT] = [views.value_text(r[schema.PEER_AVERAGE], r[schema.INDICATOR], lang, recorded=False) for r in rows]
+    out[RANK_TEXT] = [f"{int(r[schema.RANK])} / {int(r[schema.RANK_OF])}" if pd.notna(r[schema.RANK]) else "–" for r in rows]
+    out[schema.PERIOD] = out[schema.PERIOD].map(lambda p: views.period_text(p, lang))
+    return out
+
+
+def against_nation(shown: pd.DataFrame, place: str, lang: str) -> None:
+    """Indicators with a national value, as a percentage of it (nation = 100), the peers' average as a tick."""
+    rules = shown[schema.INDICATOR].map(loaders.indicators().set_index(schema.INDICATOR)["aggregation"])
+    # a count against the nation's total is a share, not a benchmark: counts stay in the table
+    have = shown[shown[schema.NATIONAL_VALUE].notna() & (shown[schema.NATIONAL_VALUE] != 0) & (rules != "sum")]
+    if have.empty:
+        st.caption(t("profile_no_national"))
+        return
+    data = have.assign(**{
+        charts.INDEX: 100 * have[schema.VALUE] / have[schema.NATIONAL_VALUE],
+        charts.PEER_INDEX: 100 * have[schema.PEER_AVERAGE] / have[schema.NATIONAL_VALUE],
+        charts.PLACE: have[VALUE_TEXT] + " · " + have[schema.PERIOD],
+    })
+    cols = [charts.LABEL, charts.INDEX, charts.PEER_INDEX, charts.STATUS_LABEL, charts.SYNTHETIC, charts.PLACE]
+    charts.show(charts.against_nation, data[cols], title=t("profile_chart_title", place=place),
+                x_title=t("profile_chart_x"), peer_title=t("col_peer_average"), status_title=t("col_status"),
+                labels=views.status_labels(lang), value_title=t("col_value"), key="profile_chart")
+    st.caption(t("profile_chart_caption"))
+    widgets.source_line(views.sources_of((have, schema.SOURCE_ID), (have, schema.NATIONAL_SOURCE_ID)), loaders.sources())
+
+
+def indicator_table(shown: pd.DataFrame) -> None:
+    """Every indicator: value, period, nation, difference, rank, peers, status, how it was derived."""
+    columns = {
+        charts.LABEL: st.column_config.TextColumn(t("col_indicator"), width="medium"),
+        schema.PERIOD: st.column_config.TextColumn(t("col_period")),
+        VALUE_TEXT: st.column_config.TextColumn(t("col_value")),
+        NATIONAL_TEXT: st.column_config.TextColumn(t("col_national")),
+        schema.DIFFERENCE: st.column_config.NumberColumn(t("col_difference"), format="%+.3g"),
+        RANK_TEXT: st.column_config.TextColumn(t("col_rank")),
+        PEER_TEXT: st.column_config.TextColumn(t("col_peer_average")),
+        charts.STATUS_LABEL: st.column_config.TextColumn(t("col_status")),
+        schema.DERIVED_FROM: st.column_config.TextColumn(t("col_derived_from")),
+    }
+    st.dataframe(shown, column_order=list(columns), column_config=columns, hide_index=True, key="profile_table",
+                 width="stretch")
+    widgets.source_line(views.sources_of((shown, schema.SOURCE_ID), (shown, schema.NATIONAL_SOURCE_ID)), loaders.sources())
+
+
+def targets_of(forecasts: pd.DataFrame, layout: str, code: str) -> pd.DataFrame:
+    """The province's own targets and, for a 2025 province, those of the 2008 provinces that formed it."""
+    places = views.predecessors_of(layout, code)
+    keys = pd.Series(list(zip(forecasts[schema.LAYOUT], forecasts[schema.GEO_CODE])), index=forecasts.index, dtype=object)
+    mask = keys.isin(places) & (forecasts[schema.GEO_LEVEL] == "province")
+    return forecasts[mask].reset_index(drop=True)
+
+
+def sources_list(shown: pd.DataFrame, targets: pd.DataFrame, lang: str) -> None:
+    """Every source behind the profile's numbers and targets, with its citation."""
+    ids = views.sources_of((shown, schema.SOURCE_ID), (shown, schema.NATIONAL_SOURCE_ID), (targets, schema.SOURCE_ID))
+    sources = loaders.sources()
+    used = sources[sources[schema.SOURCE_ID].isin(ids)]
+    if used.empty:
+        st.caption(t("profile_no_sources"))
+        return
+    st.caption(t("profile_sources_count", n=format_number(len(used), 0, lang)))
+    for row in used.to_dict("records"):
+        if lang == "vi":  # the Vietnamese producer and title where this project wrote them in English
+            text = catalogue.citation({**row, schema.SOURCE_PRODUCER: row["producer_vi"], schema.SOURCE_TITLE: row["title_vi"],
+                                       "accessed_via": ""}) + (f" ({t('profile_read_in_translation')})" if row["accessed_via"] else "")
+        else:
+            text = row[schema.SOURCE_CITATION]
+        st.markdown("- " + text.replace("[", "(").replace("]", ")"))
