@@ -14,12 +14,13 @@ st.set_page_config(page_title="Resolution 57 · Provinces", page_icon=str(ICON),
 selection = sidebar.draw()
 pages = [
     st.Page("pages/home.py", title=t("nav_home"), icon=":material/home:", default=True),
-    st.Page("pages/explorer.py", title=t("nav_explorer"), icon=":material/table_view:", url_path="explorer"),
+    st.Page("pages/map.py", title=t("nav_map"), icon=":material/map:", url_path="map"),
     st.Page("pages/compare.py", title=t("nav_compare"), icon=":material/leaderboard:", url_path="compare"),
     st.Page("pages/profile.py", title=t("nav_profile"), icon=":material/person_pin_circle:", url_path="profile"),
     st.Page("pages/targets.py", title=t("nav_targets"), icon=":material/flag:", url_path="targets"),
+    st.Page("pages/present.py", title=t("nav_present"), icon=":material/slideshow:", url_path="present"),
+    st.Page("pages/explorer.py", title=t("nav_explorer"), icon=":material/table_view:", url_path="explorer"),
     st.Page("pages/import.py", title=t("nav_import"), icon=":material/upload_file:", url_path="import"),
-    st.Page("pages/map.py", title=t("nav_map"), icon=":material/map:", url_path="map"),
 ]
 presenting = present.is_presenting()
 if presenting:

@@ -40,14 +40,15 @@ def _province_values(obs: pd.DataFrame, indicator: str, layout: str) -> pd.DataF
 
 def _complete_groups(values: pd.DataFrame, crosswalk: pd.DataFrame) -> pd.DataFrame:
     """Attach the new code; keep only (new code, period) groups where every predecessor is present."""
-    merged = values.merge(
-        crosswalk.rename(columns={schema.OLD_CODE: schema.GEO_CODE}), on=schema.GEO_CODE
-    )
-    needed = crosswalk.groupby(schema.NEW_CODE).size().rename("needed")
-    have = merged.groupby([schema.NEW_CODE, schema.PERIOD])[schema.GEO_CODE].nunique().rename("have")
-    ok = have.reset_index().merge(needed.reset_index(), on=schema.NEW_CODE)
-    ok = ok[ok["have"] == ok["needed"]][[schema.NEW_CODE, schema.PERIOD]]
-    return merged.merge(ok, on=[schema.NEW_CODE, schema.PERIOD])
+    new_of = dict(zip(crosswalk[schema.OLD_CODE], crosswalk[schema.NEW_CODE]))
+    needed = crosswalk.groupby(schema.NEW_CODE)[schema.OLD_CODE].size()
+    merged = values.assign(**{schema.NEW_CODE: values[schema.GEO_CODE].map(new_of)})
+    merged = merged[merged[schema.NEW_CODE].notna()]
+    if merged.empty:
+        return merged.reset_index(drop=True)
+    have = merged.groupby([schema.NEW_CODE, schema.PERIOD])[schema.GEO_CODE].transform("nunique")
+    complete = have.to_numpy() == merged[schema.NEW_CODE].map(needed).to_numpy()
+    return merged[complete].reset_index(drop=True)
 
 
 def _population_for(obs: pd.DataFrame, layout: str, values: pd.DataFrame) -> pd.DataFrame:
@@ -55,32 +56,35 @@ def _population_for(obs: pd.DataFrame, layout: str, values: pd.DataFrame) -> pd.
 
     Uses the population of the same period when there is one, else the latest one of the same
     or an earlier year, else the earliest known. Returns columns ``weight`` and ``weight_synthetic``.
+    (Looked up in plain dictionaries, once per distinct province and period: a few hundred rows
+    do not need the joins.)
     """
     pop = _province_values(obs, POPULATION, layout)
     result = pd.DataFrame({"weight": float("nan"), "weight_synthetic": False}, index=values.index)
     if pop.empty or values.empty:
         return result
-    pop = pop.assign(
-        year=pop[schema.DATE].str[:4].astype(int),
-        synth=(pop[schema.STATUS] == schema.STATUS_SYNTHETIC).astype(float),
-    )
-    keyed = values[[schema.GEO_CODE, schema.PERIOD]].assign(year=values[schema.DATE].str[:4].astype(int))
-    exact = keyed.reset_index().merge(
-        pop[[schema.GEO_CODE, schema.PERIOD, schema.VALUE, "synth"]], on=[schema.GEO_CODE, schema.PERIOD], how="left"
-    ).set_index("index")
-    yearly = pop.sort_values("year").drop_duplicates([schema.GEO_CODE, "year"], keep="last")
-    asof = pd.merge_asof(
-        keyed.reset_index().sort_values("year"),
-        yearly[[schema.GEO_CODE, "year", schema.VALUE, "synth"]],
-        on="year", by=schema.GEO_CODE, direction="backward",
-    ).set_index("index")
-    earliest = keyed.reset_index().merge(
-        yearly.drop_duplicates(schema.GEO_CODE)[[schema.GEO_CODE, schema.VALUE, "synth"]],
-        on=schema.GEO_CODE, how="left",
-    ).set_index("index")
-    best = exact[[schema.VALUE, "synth"]].fillna(asof[[schema.VALUE, "synth"]]).fillna(earliest[[schema.VALUE, "synth"]])
-    result["weight"] = best[schema.VALUE].reindex(values.index)
-    result["weight_synthetic"] = best["synth"].reindex(values.index).fillna(0) > 0
+    exact: dict[tuple[str, str], tuple[float, bool]] = {}
+    yearly: dict[str, dict[int, tuple[float, bool]]] = {}
+    for code, period, date, value, status in zip(pop[schema.GEO_CODE], pop[schema.PERIOD], pop[schema.DATE],
+                                                  pop[schema.VALUE], pop[schema.STATUS]):
+        found = (float(value), status == schema.STATUS_SYNTHETIC)
+        exact.setdefault((code, period), found)
+        yearly.setdefault(code, {})[int(str(date)[:4])] = found  # the last of a year wins
+    ordered = {code: sorted(years.items()) for code, years in yearly.items()}
+
+    def lookup(code: str, period: str, year: int) -> tuple[float, bool]:
+        if (code, period) in exact:
+            return exact[(code, period)]
+        years = ordered.get(code)
+        if not years:
+            return float("nan"), False
+        earlier = [found for y, found in years if y <= year]
+        return earlier[-1] if earlier else years[0][1]
+
+    keys = list(zip(values[schema.GEO_CODE], values[schema.PERIOD], values[schema.DATE].astype(str).str[:4].astype(int)))
+    memo = {key: lookup(*key) for key in set(keys)}
+    result["weight"] = [memo[key][0] for key in keys]
+    result["weight_synthetic"] = [memo[key][1] for key in keys]
     return result
 
 
@@ -324,7 +328,7 @@ def derive_ratio(obs: pd.DataFrame, indicator: str, layout: str, indicators: pd.
     ...     "geo_code": ["19"] * 2, "indicator_id": ["rd_staff", "population"],
     ...     "period": ["2025", "2025"], "granularity": ["year"] * 2,
     ...     "date": ["2025-12-31"] * 2, "value": [1861.0, 1799489.0], "status": ["reported"] * 2})
-    >>> round(derive_ratio(obs, "rd_staff_per_10k", "2025")["value"].iloc[0], 2)
+    >>> round(float(derive_ratio(obs, "rd_staff_per_10k", "2025")["value"].iloc[0]), 2)
     10.34
     """
     schema.check_choice("layout", layout, schema.LAYOUTS)

@@ -83,6 +83,8 @@ Callers filter ``obs`` to the statuses they show (the sidebar's synthetic switch
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pandas as pd
 
@@ -92,6 +94,7 @@ from data import catalogue, registry, schema
 _PLACE = [schema.GEO_LEVEL, schema.LAYOUT, schema.GEO_CODE, schema.INDICATOR, schema.STATUS]
 VALUE_STATUSES = (schema.STATUS_REPORTED, schema.STATUS_DERIVED, schema.STATUS_SYNTHETIC)
 _STATUS_ORDER = {schema.STATUS_REPORTED: 0, schema.STATUS_DERIVED: 1, schema.STATUS_SYNTHETIC: 2}
+_REAL_STATUSES = (schema.STATUS_REPORTED, schema.STATUS_DERIVED)
 _OWN, _RECOMPUTED, _CONVERTED = 0, 1, 2
 _ORDER = "_order"
 
@@ -211,22 +214,36 @@ def _layout_values(obs: pd.DataFrame, wanted, layout: str, cat: pd.DataFrame, co
 
     ``convert=False`` leaves out values converted from the other layout; ``recompute=False``
     leaves out ratios recomputed from their inputs (not needed as inputs of an aggregation,
-    which recomputes ratios from the sums).
+    which recomputes ratios from the sums). Values that could not win over the layout's own
+    (see :func:`_settled`) are not computed at all.
     """
     wanted = sorted(set(wanted) & set(cat.index))
     cat_frame = cat.reset_index()
-    parts = [_own(obs, wanted, layout).assign(**{_ORDER: _OWN})]
+    own = _own(obs, wanted, layout)
+    settled = _settled(own, obs, layout, cat)
+    parts = [own.assign(**{_ORDER: _OWN})]
     present = set(obs.loc[obs[schema.LAYOUT] == layout, schema.INDICATOR])
     for ind in wanted if recompute else []:
         if cat.loc[ind, "aggregation"] == "ratio" and cat.loc[ind, "numerator"] in present:
-            parts.append(aggregation.derive_ratio(obs, ind, layout, cat_frame).assign(**{_ORDER: _RECOMPUTED}))
+            numerator = (obs[schema.INDICATOR] == cat.loc[ind, "numerator"]) & (obs[schema.LAYOUT] == layout)
+            useless = numerator & obs[schema.PERIOD].isin({p for i, p in settled if i == ind})
+            if (numerator & ~useless).any():
+                parts.append(aggregation.derive_ratio(obs[~useless], ind, layout, cat_frame).assign(**{_ORDER: _RECOMPUTED}))
     if convert and layout == schema.LAYOUT_2025:
-        needed = sorted({i for ind in wanted for i in inputs_of(ind, cat)})
-        old = _layout_values(obs, needed, schema.LAYOUT_2008, cat, convert=False, recompute=False)
         convertible = [i for i in wanted if cat.loc[i, "aggregation"] != "none"]
-        if not old.empty and convertible:
-            new = aggregation.to_new_layout(old, cat_frame, only=convertible)
-            parts.append(new.assign(**{_ORDER: _CONVERTED}))
+        needed = sorted({i for ind in convertible for i in inputs_of(ind, cat)})
+        old_rows = obs[(obs[schema.LAYOUT] == schema.LAYOUT_2008) & obs[schema.INDICATOR].isin(needed)]
+        # a converted value exists for the periods of its driving input (a ratio's numerator, else itself)
+        driver = {i: cat.loc[i, "numerator"] if cat.loc[i, "aggregation"] == "ratio" else i for i in convertible}
+        open_periods = {p for i in convertible for p in set(old_rows.loc[old_rows[schema.INDICATOR] == driver[i],
+                                                                          schema.PERIOD]) if (i, p) not in settled}
+        if open_periods:
+            old_rows = old_rows[old_rows[schema.PERIOD].isin(open_periods)
+                                | (old_rows[schema.INDICATOR] == aggregation.POPULATION)]
+            old = _layout_values(old_rows, needed, schema.LAYOUT_2008, cat, convert=False, recompute=False)
+            if not old.empty:
+                new = aggregation.to_new_layout(old, cat_frame, only=convertible)
+                parts.append(new.assign(**{_ORDER: _CONVERTED}))
     elif convert and layout == schema.LAYOUT_2008:
         parts.append(_same_territory(_layout_values(obs, wanted, schema.LAYOUT_2025, cat, convert=False), cat))
     parts = [p for p in parts if not p.empty]
@@ -234,6 +251,29 @@ def _layout_values(obs: pd.DataFrame, wanted, layout: str, cat: pd.DataFrame, co
         return schema.empty_observations()
     both = pd.concat(parts, ignore_index=True)
     return _best(both, [schema.INDICATOR, schema.GEO_CODE, schema.PERIOD])
+
+
+def _settled(own: pd.DataFrame, obs: pd.DataFrame, layout: str, cat: pd.DataFrame) -> set[tuple[str, str]]:
+    """(indicator, period) pairs for which no recomputed or converted value could replace an own one.
+
+    Every province of the layout has its own value, and either none is synthetic (an own reported
+    or derived value beats any computed one) or no input of the indicator has a real value in
+    that period anywhere (a computed value would be synthetic too, and the own one wins a tie).
+    """
+    if own.empty:
+        return set()
+    n = len(registry.provinces(layout))
+    flagged = own.assign(_synthetic=own[schema.STATUS] == schema.STATUS_SYNTHETIC)
+    groups = flagged.groupby([schema.INDICATOR, schema.PERIOD]).agg(
+        _n=(schema.GEO_CODE, "nunique"), _synthetic=("_synthetic", "any"))
+    full = groups[groups["_n"] == n]
+    real = obs[(obs[schema.GEO_LEVEL] == "province") & obs[schema.STATUS].isin(_REAL_STATUSES)]
+    real_pairs = set(zip(real[schema.INDICATOR], real[schema.PERIOD]))
+    found = set()
+    for (ind, period), synthetic in full["_synthetic"].items():
+        if not synthetic or not any((i, period) in real_pairs for i in inputs_of(ind, cat) if i != aggregation.POPULATION):
+            found.add((ind, period))
+    return found
 
 
 def _same_territory(new: pd.DataFrame, cat: pd.DataFrame) -> pd.DataFrame:
@@ -331,8 +371,13 @@ def _national_at(own: pd.DataFrame, inputs: pd.DataFrame, indicator: str, period
         exact = own[(own[schema.DATE] == end.isoformat()) & point]
     if not exact.empty:
         return exact.iloc[0]
-    if cat.loc[indicator, "aggregation"] == "none":
+    spec = cat.loc[indicator]
+    if spec["aggregation"] == "none":
         return None
+    driver = spec["numerator"] if spec["aggregation"] == "ratio" else indicator
+    provinces_with = inputs.loc[(inputs[schema.INDICATOR] == driver) & (inputs[schema.PERIOD] == period), schema.GEO_CODE]
+    if provinces_with.nunique() < len(registry.provinces(layout)):
+        return None  # a partial sum is never the nation's
     at = inputs[(inputs[schema.PERIOD] == period) | (inputs[schema.INDICATOR] == aggregation.POPULATION)]
     computed = aggregation.to_nation(at, indicator, layout, cat.reset_index())
     computed = computed[computed[schema.PERIOD] == period]
@@ -365,18 +410,22 @@ def national_values(
 
 
 # --- the benchmark -----------------------------------------------------------------------------------
-def peer_groups(layout: str) -> pd.Series:
-    """GSO region code of every province of ``layout``, indexed by code (see "Peer groups" above).
+@functools.lru_cache(maxsize=2)
+def _peer_groups(layout: str) -> dict[str, str]:
+    old = registry.provinces(schema.LAYOUT_2008).set_index(schema.CODE)[schema.REGION]
+    return {code: old.get(code, "") for code in registry.provinces(layout)[schema.CODE]}
+
+
+def peer_groups(layout: str) -> dict[str, str]:
+    """GSO region code of every province of ``layout``, by code (see "Peer groups" above).
 
     Examples
     --------
-    >>> peer_groups("2025")[["52", "80", "19"]].tolist()
+    >>> [peer_groups("2025")[code] for code in ("52", "80", "19")]
     ['NCC', 'MRD', 'NMM']
     """
     schema.check_choice("layout", layout, schema.LAYOUTS)
-    old = registry.provinces(schema.LAYOUT_2008).set_index(schema.CODE)[schema.REGION]
-    codes = registry.provinces(layout)[schema.CODE]
-    return pd.Series(codes.map(old).to_numpy(), index=codes.to_numpy(), name=schema.PEER_GROUP)
+    return dict(_peer_groups(layout))
 
 
 def benchmark(
@@ -437,55 +486,82 @@ def _codes(layout: str, provinces: pd.DataFrame | None) -> pd.Series:
 
 def _table(values: pd.DataFrame, national: pd.Series | None, indicator: str, period: str, layout: str,
            cat: pd.DataFrame, provinces: pd.DataFrame | None) -> pd.DataFrame:
+    """The benchmark frame (:data:`BENCHMARK_COLUMNS`), built column by column from plain arrays."""
     spec = cat.loc[indicator]
     granularity, _, end = schema.parse_period(period)
-    now = values[values[schema.PERIOD] == period].set_index(schema.GEO_CODE)
-    out = pd.DataFrame({schema.GEO_CODE: _codes(layout, provinces)})
-    out[schema.VALUE] = out[schema.GEO_CODE].map(now[schema.VALUE]).astype("float64")
+    codes = _codes(layout, provinces).to_numpy(dtype=object)
+    n_rows = len(codes)
+    now = values[values[schema.PERIOD] == period]
+    row_of = {code: i for i, code in enumerate(now[schema.GEO_CODE])}
+    at = [row_of.get(code, -1) for code in codes]
+
+    def pick(column: str, missing):
+        found = now[column].to_numpy(dtype=object)
+        return [found[i] if i >= 0 and not _blank(found[i]) else missing for i in at]
+
+    out: dict[str, object] = {schema.GEO_CODE: codes}
+    value = np.array(pick(schema.VALUE, np.nan), dtype="float64")
+    out[schema.VALUE] = value
     for col in _TEXT:
-        out[col] = out[schema.GEO_CODE].map(now[col]).fillna("").astype(str)
+        out[col] = [str(v) for v in pick(col, "")]
 
     def nat(col: str, default=""):
-        return default if national is None else national[col]
+        found = default if national is None else national[col]
+        return default if _blank(found) else found
 
-    out[schema.NATIONAL_VALUE] = float(nat(schema.VALUE, np.nan))
-    out[schema.NATIONAL_STATUS] = nat(schema.STATUS)
-    out[schema.NATIONAL_SOURCE_ID] = nat(schema.SOURCE_ID)
-    out[schema.NATIONAL_PERIOD] = nat(schema.PERIOD)
-    out[schema.NATIONAL_DERIVED_FROM] = str(nat(schema.DERIVED_FROM) or "") if national is not None else ""
-    out[schema.DIFFERENCE] = out[schema.VALUE] - out[schema.NATIONAL_VALUE]
-    out[schema.RATIO] = out[schema.VALUE] / out[schema.NATIONAL_VALUE].replace(0.0, np.nan)
+    national_value = float(nat(schema.VALUE, np.nan))
+    out[schema.NATIONAL_VALUE] = np.full(n_rows, national_value)
+    for col, name in ((schema.STATUS, schema.NATIONAL_STATUS), (schema.SOURCE_ID, schema.NATIONAL_SOURCE_ID),
+                      (schema.PERIOD, schema.NATIONAL_PERIOD), (schema.DERIVED_FROM, schema.NATIONAL_DERIVED_FROM)):
+        out[name] = [str(nat(col))] * n_rows
+    out[schema.DIFFERENCE] = value - national_value
+    out[schema.RATIO] = value / national_value if national_value else np.full(n_rows, np.nan)
 
     ascending = spec["direction"] == "lower"
-    value = out[schema.VALUE]
-    n = int(value.notna().sum())
-    out[schema.RANK] = value.rank(method="min", ascending=ascending).astype("Int64")
-    out[schema.RANK_OF] = n
-    worse = n - value.rank(method="max", ascending=ascending)
-    out[schema.PERCENTILE] = 100.0 * worse / (n - 1) if n > 1 else np.nan
-    out[schema.QUARTILE] = (np.floor(4 * (out[schema.RANK].astype("float64") - 1) / max(n, 1)) + 1).astype("Int64")
-    std = value.std(ddof=1) if n > 1 else np.nan
-    out[schema.Z_SCORE] = (value - value.mean()) / std if n > 1 and std > 0 else np.nan
+    series = pd.Series(value)
+    n = int(np.isfinite(value).sum())
+    rank = series.rank(method="min", ascending=ascending).to_numpy()
+    out[schema.RANK] = rank
+    out[schema.RANK_OF] = np.full(n_rows, n)
+    worse = n - series.rank(method="max", ascending=ascending).to_numpy()
+    out[schema.PERCENTILE] = 100.0 * worse / (n - 1) if n > 1 else np.full(n_rows, np.nan)
+    out[schema.QUARTILE] = np.floor(4 * (rank - 1) / max(n, 1)) + 1
+    std = float(np.nanstd(value, ddof=1)) if n > 1 else np.nan
+    out[schema.Z_SCORE] = (value - np.nanmean(value)) / std if n > 1 and std > 0 else np.full(n_rows, np.nan)
 
-    out[schema.PEER_GROUP] = out[schema.GEO_CODE].map(peer_groups(layout)).fillna("")
-    peers = out.groupby(schema.PEER_GROUP)[schema.VALUE]
-    out[schema.PEER_AVERAGE] = peers.transform("mean")
-    out[schema.PEER_COUNT] = peers.transform("count").astype("Int64")
+    peers = peer_groups(layout)
+    group = [peers.get(code, "") or "" for code in codes]
+    sums: dict[str, list[float]] = {}
+    for g, v in zip(group, value):
+        if np.isfinite(v):
+            sums.setdefault(g, []).append(v)
+    out[schema.PEER_GROUP] = group
+    out[schema.PEER_AVERAGE] = [float(np.mean(sums[g])) if g in sums else np.nan for g in group]
+    out[schema.PEER_COUNT] = [len(sums.get(g, ())) for g in group]
 
     earlier = values[(values[schema.GRANULARITY] == granularity) & (values[schema.DATE] < end.isoformat())]
     previous = _sorted_periods(earlier)[-1] if not earlier.empty else ""
-    before = earlier[earlier[schema.PERIOD] == previous].set_index(schema.GEO_CODE)[schema.VALUE]
-    out[schema.PREVIOUS_PERIOD] = previous
-    out[schema.PREVIOUS_VALUE] = out[schema.GEO_CODE].map(before).astype("float64")
-    out[schema.CHANGE] = out[schema.VALUE] - out[schema.PREVIOUS_VALUE]
+    before = earlier[earlier[schema.PERIOD] == previous]
+    before = dict(zip(before[schema.GEO_CODE], before[schema.VALUE]))
+    previous_value = np.array([before.get(code, np.nan) for code in codes], dtype="float64")
+    out[schema.PREVIOUS_PERIOD] = [previous] * n_rows
+    out[schema.PREVIOUS_VALUE] = previous_value
+    out[schema.CHANGE] = value - previous_value
 
-    out[schema.INDICATOR] = indicator
-    out[schema.PERIOD] = period
-    out[schema.DATE] = end.isoformat()
-    out[schema.LAYOUT] = layout
-    out[schema.UNIT] = spec["unit"]
-    out[schema.DIRECTION] = spec["direction"]
-    return out.reindex(columns=list(BENCHMARK_COLUMNS))
+    out[schema.INDICATOR] = [indicator] * n_rows
+    out[schema.PERIOD] = [period] * n_rows
+    out[schema.DATE] = [end.isoformat()] * n_rows
+    out[schema.LAYOUT] = [layout] * n_rows
+    out[schema.UNIT] = [spec["unit"]] * n_rows
+    out[schema.DIRECTION] = [spec["direction"]] * n_rows
+    frame = pd.DataFrame(out, columns=list(BENCHMARK_COLUMNS))
+    for col in (schema.RANK, schema.RANK_OF, schema.QUARTILE, schema.PEER_COUNT):
+        frame[col] = frame[col].astype("Int64")
+    return frame
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, float) and np.isnan(value))
 
 
 def province_profile(
@@ -519,10 +595,13 @@ def province_profile(
     mine = mine.assign(_fine=mine[schema.GRANULARITY].map(fine), _real=real).sort_values(["_real", schema.DATE, "_fine"])
     latest = mine.drop_duplicates(schema.INDICATOR, keep="last").set_index(schema.INDICATOR)[schema.PERIOD]
     rows = []
+    by_indicator = dict(tuple(inputs.groupby(schema.INDICATOR)))
+    nation = obs[obs[schema.GEO_LEVEL] == "nation"]
+    nation_by = dict(tuple(nation.groupby(schema.INDICATOR)))
     for ind in [i for i in cat.index if i in latest.index]:
-        needed = inputs[inputs[schema.INDICATOR].isin(inputs_of(ind, cat))]
-        values = needed[needed[schema.INDICATOR] == ind]
-        national = _national_at(_nation_rows(obs, ind), needed, ind, latest[ind], layout, cat)
+        needed = pd.concat([by_indicator[i] for i in inputs_of(ind, cat) if i in by_indicator], ignore_index=True)
+        values = by_indicator[ind]
+        national = _national_at(_nation_rows(nation_by.get(ind, nation.iloc[:0]), ind), needed, ind, latest[ind], layout, cat)
         table = _table(values, national, ind, latest[ind], layout, cat, provinces)
         rows.append(table[table[schema.GEO_CODE] == geo_code])
     if not rows:

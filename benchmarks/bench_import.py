@@ -76,6 +76,7 @@ result = {}
 if mode == "memory":
     tracemalloc.start()
 base = rss_kb()
+c0 = time.process_time()
 t0 = time.perf_counter()
 if target == "reference":
     frame = pd.read_csv(csv_path)
@@ -92,6 +93,7 @@ else:
     result["commit_s"] = time.perf_counter() - t1
     result["rows"] = int(batch["rows_added"])
 result["total_s"] = time.perf_counter() - t0
+result["cpu_s"] = time.process_time() - c0
 if mode == "memory":
     result["tracemalloc_peak_mb"] = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
@@ -129,12 +131,15 @@ def main() -> int:
         targets = ("reference", "reference_text", "import")
         timed = {t: [run(t, "time", csv_path, workdir) for _ in range(args.repeats)] for t in targets}
         memory = {t: run(t, "memory", csv_path, workdir) for t in targets}
+    load = os.getloadavg()[0]
     med = {t: {k: statistics.median(r[k] for r in runs) for k in runs[0] if k.endswith("_s")} for t, runs in timed.items()}
     rss = {t: statistics.median(r["rss_rise_mb"] for r in runs) for t, runs in timed.items()}
     ref, text, imp = med["reference"]["total_s"], med["reference_text"]["total_s"], med["import"]["total_s"]
     peak = {t: m["tracemalloc_peak_mb"] for t, m in memory.items()}
     rows = [
         ("time, median (s)", f"{ref:.2f}", f"{text:.2f}", f"{imp:.2f}", f"{imp / ref:.1f}x"),
+        ("CPU time, median (s)", f"{med['reference']['cpu_s']:.2f}", f"{med['reference_text']['cpu_s']:.2f}",
+         f"{med['import']['cpu_s']:.2f}", f"{med['import']['cpu_s'] / med['reference']['cpu_s']:.1f}x"),
         ("  of which validate (analyse)", "", "", f"{med['import']['analyse_s']:.2f}", ""),
         ("  of which store (commit)", "", "", f"{med['import']['commit_s']:.2f}", ""),
         ("peak RSS rise (MB)", f"{rss['reference']:.0f}", f"{rss['reference_text']:.0f}", f"{rss['import']:.0f}",
@@ -143,7 +148,9 @@ def main() -> int:
          f"{peak['import'] / max(peak['reference'], 1):.1f}x"),
     ]  # fmt: skip
     print(f"Import benchmark: {args.rows:,} tidy rows, {size_mb:.1f} MB CSV; {args.repeats} runs each; "
-          f"Python {platform.python_version()} on {os.cpu_count()} CPU(s)")  # fmt: skip
+          f"Python {platform.python_version()} on {os.cpu_count()} CPU(s), load average {load:.1f}")  # fmt: skip
+    if load > (os.cpu_count() or 1):
+        print("note: the machine is busy (load above the CPU count): wall times are inflated, CPU times less so")
     print(f"{'':30} {'read_csv':>9} {'as text':>9} {'import':>9} {'import/read_csv':>16}")
     for label, a, b, c, d in rows:
         print(f"{label:30} {a:>9} {b:>9} {c:>9} {d:>16}")
@@ -152,7 +159,8 @@ def main() -> int:
     RESULTS.mkdir(exist_ok=True)
     stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     (RESULTS / f"import-{stamp}.json").write_text(json.dumps(
-        {"rows": args.rows, "csv_mb": size_mb, "time": med, "rss_rise_mb": rss, "memory": memory, "goal_met": ok}, indent=2))
+        {"rows": args.rows, "csv_mb": size_mb, "load_average": load, "time": med, "rss_rise_mb": rss, "memory": memory,
+         "goal_met": ok}, indent=2))
     return 0 if ok or not args.strict else 1
 
 

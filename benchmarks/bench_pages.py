@@ -267,6 +267,8 @@ def measure_target(kind: str, target: str) -> dict:
 # --------------------------------------------------------------------------- map payload
 def _map_payload(rows: list[tuple[str, dict]]) -> list[str]:
     """Lines on what the map sends: the boundary GeoJSON per layout and the whole deck JSON."""
+    if str(REPO_ROOT) not in sys.path:
+        sys.path.insert(0, str(REPO_ROOT))
     try:
         from geo.boundaries import payload_bytes
     except ImportError:  # no geo package: nothing to report

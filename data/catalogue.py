@@ -29,6 +29,8 @@ INDICATOR_COLUMNS = (
     "name_vi",
     "unit",
     "short_unit",
+    "unit_vi",
+    "short_unit_vi",
     "pillar",
     "direction",
     "aggregation",
@@ -51,7 +53,7 @@ def _read_toml(path: Path) -> dict:
 
 
 def _check_indicator(ind_id: str, spec: dict, pillars: dict) -> None:
-    for field in ("name_en", "name_vi", "unit", "short_unit", "pillar", "description"):
+    for field in ("name_en", "name_vi", "unit", "short_unit", "unit_vi", "short_unit_vi", "pillar", "description"):
         if not spec.get(field):
             raise ValueError(f"{CATALOGUE_FILE.name}: indicator {ind_id!r} has no {field!r}.")
     schema.check_choice(f"{ind_id}.pillar", spec["pillar"], tuple(pillars))

@@ -129,6 +129,8 @@ def labelled(
     ind_names = indicators.set_index(schema.INDICATOR)["name_en" if lang == "en" else "name_vi"]
     src = sources.set_index(schema.SOURCE_ID)
     out = obs.reindex(columns=list(schema.OBSERVATION_COLUMNS)).copy()
+    if lang == "vi" and "unit_vi" in indicators:  # units in the language of the names
+        out[schema.UNIT] = obs[schema.INDICATOR].map(indicators.set_index(schema.INDICATOR)["unit_vi"]).fillna(out[schema.UNIT])
     out.insert(0, "indicator", obs[schema.INDICATOR].map(ind_names).fillna(obs[schema.INDICATOR]))
     out.insert(0, "place", place)
     out["source_title"] = obs[schema.SOURCE_ID].map(src[schema.SOURCE_TITLE]).fillna("")

@@ -80,9 +80,9 @@ def _periods(labels: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return table[codes, 0], table[codes, 1], table[codes, 2]
 
 
-def _lookup(keys: pd.Series, table: pd.Series, default) -> np.ndarray:
-    """``keys.map(table)`` as an object array, looking each distinct key up once."""
-    codes, uniques = pd.factorize(keys.to_numpy(dtype=object))
+def _lookup(keys: tuple[np.ndarray, np.ndarray], table: pd.Series, default) -> np.ndarray:
+    """``keys.map(table)`` for factorized keys (codes, distinct values): each distinct key looked up once."""
+    codes, uniques = keys
     found = pd.Series(uniques, dtype=object).map(table).to_numpy(dtype=object)
     found = np.where(pd.isna(found), default, found) if len(found) else found
     return np.append(found, default)[codes] if len(codes) else np.array([], dtype=object)
@@ -229,14 +229,16 @@ def check_observations(
     # value, unit and range
     value = pd.to_numeric(out[schema.VALUE], errors="coerce").astype("float64").to_numpy()
     flag(~np.isfinite(value), schema.VALUE, lambda i: f"{text[schema.VALUE][i]!r} is not a number")
-    units = _lookup(ind, cat["unit"], "")
-    short = _lookup(ind, cat["short_unit"], "")
+    ind_keys = pd.factorize(ind)
+    ind_keys = (ind_keys[0], np.asarray(ind_keys[1], dtype=object))
+    units = _lookup(ind_keys, cat["unit"], "")
+    short = _lookup(ind_keys, cat["short_unit"], "")
     given = text[schema.UNIT]
     flag(known_ind & (given != "") & (given != units) & (given != short), schema.UNIT,
          lambda i: f"unit {given[i]!r} differs from the catalogue's {units[i]!r} for {text[schema.INDICATOR][i]!r}")
     out[schema.UNIT] = pd.Series(units, index=out.index).astype(out[schema.INDICATOR].dtype)
-    low = _lookup(ind, cat["min"], np.nan).astype("float64")
-    high = _lookup(ind, cat["max"], np.nan).astype("float64")
+    low = _lookup(ind_keys, cat["min"], np.nan).astype("float64")
+    high = _lookup(ind_keys, cat["max"], np.nan).astype("float64")
     with np.errstate(invalid="ignore"):
         outside = known_ind & np.isfinite(value) & ((value < low) | (value > np.where(np.isnan(high), np.inf, high)))
     flag(outside, schema.VALUE,

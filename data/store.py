@@ -225,6 +225,21 @@ class Store:
         """Every write to the store, newest first."""
         return self._query("SELECT * FROM batches ORDER BY batch_id DESC")
 
+    def data_version(self) -> tuple[str, int, int]:
+        """What the data is now, cheaply (one small query): (store path, highest batch id, batches undone).
+
+        Changes with every write: an import adds a batch, an undo stamps one, a reload of the
+        bundled data replaces its batch with a new (higher) id. Results computed from the data can
+        be cached under it and are never stale.
+        """
+        cursor = self._con.cursor()
+        try:
+            top, undone = cursor.execute(
+                f"SELECT coalesce(max({schema.BATCH_ID}), 0), count(undone_at) FROM batches").fetchone()
+        finally:
+            cursor.close()
+        return str(self.path), int(top), int(undone)
+
     def batch(self, batch_id: int) -> dict | None:
         """One batch as a dict, or None when there is no such batch."""
         found = self._query(f"SELECT * FROM batches WHERE {schema.BATCH_ID} = ?", [int(batch_id)])

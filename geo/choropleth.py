@@ -16,7 +16,8 @@ distinct for colour-blind viewers and on a washed-out projector:
   indicator where lower is better, values below the average are blue.
 
 Maps are drawn on a pale blue-grey sea (:data:`SEA_HEX`), so the pale classes and the white
-outlines stay visible on a white page. Provinces without data are grey (:data:`NO_DATA_RGBA`) with a dashed outline; synthetic values
+outlines stay visible on a white page. Provinces without data are grey (:data:`NO_DATA_RGBA`)
+with a dashed outline; synthetic values
 have a white outline (:data:`LINE_SYNTHETIC`); the province chosen in the app has a thick black
 one.
 """
@@ -212,7 +213,8 @@ def classify_diverging(values, centre: float, k: int = K, scheme: str = "quantil
     schema.check_choice("scheme", scheme, SCHEMES)
     if centre is None or not np.isfinite(centre):
         raise ValueError("A diverging classification needs a finite centre (the national average).")
-    diff = np.round(np.asarray(values, dtype="float64") - float(centre), 10)  # 6.1 - 8.2 is -2.1, not -2.0999999999999996
+    # rounded: 6.1 - 8.2 is -2.1 here, not -2.0999999999999996 (which would fall in another class than +2.1)
+    diff = np.round(np.asarray(values, dtype="float64") - float(centre), 10)
     size = np.abs(diff[~np.isnan(diff)])
     reach = float(size.max()) if size.size else 0.0
     if reach == 0:
@@ -378,16 +380,17 @@ def feature_collection(
         ``line`` (RGBA lists), ``line_width`` (pixels), ``dash`` ([dash, gap]) and
         ``tooltip``. Features whose code is not in ``table`` count as without data.
     """
-    rows = table.reset_index(drop=True).assign(_class=classes.classes)
-    by_code = rows.set_index(schema.GEO_CODE)
+    columns = [c for c in (schema.GEO_CODE, schema.VALUE, schema.STATUS, schema.QUALIFIER, "origin") if c in table]
+    lists = [table[c].tolist() for c in columns] + [classes.classes.tolist()]  # much faster than to_dict on Arrow text
+    by_code = {row[0]: dict(zip([*columns, "_class"], row)) for row in zip(*lists)}
     features = []
     for feature in geojson["features"]:
         props = dict(feature.get("properties") or {})
         code = props.get("code")
-        row = by_code.loc[code] if code in by_code.index else None
+        row = by_code.get(code)
         value = None if row is None else _plain(row[schema.VALUE])
-        cls = -1 if row is None or value is None else int(row["_class"])
-        status = "" if value is None else str(row[schema.STATUS])
+        cls = -1 if value is None else int(row["_class"])
+        status = "" if value is None else str(row.get(schema.STATUS) or "")
         kind = "selected" if code == selected else "no_data" if cls < 0 else (
             "synthetic" if status == schema.STATUS_SYNTHETIC else "default"
         )

@@ -58,7 +58,19 @@ def label_points(frame: gpd.GeoDataFrame) -> list[tuple[str, float, float, float
     """
     points = frame.geometry.representative_point()
     areas = shapely.area(list(frame.geometry))  # square degrees: only compared with each other
-    return [(code, round(p.x, 4), round(p.y, 4), round(float(a), 4)) for code, p, a in zip(frame["code"], points, areas)]
+    return [
+        (code, round(p.x, 4), round(p.y, 4), round(float(a), 4)) for code, p, a in zip(frame["code"], points, areas)
+    ]
+
+
+@functools.lru_cache(maxsize=2)
+def bundled_geojson(layout: str) -> dict:
+    """The bundled web GeoJSON of a layout, parsed once per process: read it, never change it.
+
+    :func:`geo.choropleth.feature_collection` builds new features from it without changing it;
+    parsing the file again on every rerun would cost 10 to 15 ms.
+    """
+    return boundaries.geojson_dict(layout)
 
 
 def bundled_label_points(layout: str) -> list[tuple[str, float, float, float]]:
@@ -172,8 +184,8 @@ def build_deck(
     CompactDeck
         ``map_provider=None``, ``map_style`` left at pydeck's default; layers
         :data:`PROVINCE_LAYER` (pickable GeoJsonLayer with dashed outlines where ``dash`` says
-        so) over :data:`SEA_LAYER` (a pale rectangle), :data:`ISLAND_LAYER` (ScatterplotLayer), :data:`ARCHIPELAGO_LAYER` and, with
-        labels, :data:`LABEL_LAYER` (TextLayers);
+        so) over :data:`SEA_LAYER` (a pale rectangle), :data:`ISLAND_LAYER` (ScatterplotLayer),
+        :data:`ARCHIPELAGO_LAYER` and, with labels, :data:`LABEL_LAYER` (TextLayers);
         tooltip ``{"text": "{tooltip}"}``: plain text, never HTML.
     """
     layers = [
@@ -195,7 +207,7 @@ def build_deck(
             data=[{"position": p} for a in archipelagos for p in island_points(a[3] if len(a) > 3 else None)],
         ),
         _text_layer(ARCHIPELAGO_LAYER, [{"text": a[0], "position": [a[1], a[2]]} for a in archipelagos],
-                    14, [25, 25, 25, 255], background=False, anchor="start"),
+                    16, [25, 25, 25, 255], background=False, anchor="start"),
     ]
     if province_labels:
         rows = [{"text": n, "position": [x, y], "priority": p} for n, x, y, p in province_labels]

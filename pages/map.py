@@ -22,7 +22,7 @@ if choice is None or choice.period is None:
 view = map_view.prepare(sel, choice)
 
 # 4. the map and its legend (with the synthetic banner, so the map starts high on a 1080p wall)
-left, right = st.columns([3, 1])
+left, right = st.columns([5, 2])
 with left:
     map_view.draw_map(view, sel)
 with right:

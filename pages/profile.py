@@ -29,7 +29,7 @@ else:
 
 # 5. targets: its own, and its predecessors' (never merged into a number), with a forecast
 st.subheader(t("profile_targets"))
-mine = pv.targets_of(loaders.forecasts(sel.show_synthetic), sel.layout, code)
+mine = loaders.forecasts_for(tuple(views.predecessors_of(sel.layout, code)), sel.show_synthetic)
 if mine.empty:
     st.caption(t("profile_no_targets"))
 else:

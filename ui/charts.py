@@ -81,8 +81,10 @@ def _fill(labels: dict[str, str], title: str, colours: dict[str, str] | None = N
 _STATUS_COLOURS = {schema.STATUS_REPORTED: BLUE, schema.STATUS_DERIVED: GREEN, schema.STATUS_SYNTHETIC: "#9ecae1"}
 
 
-def _spec(chart: alt.TopLevelMixin) -> dict:
-    return chart.configure_view(stroke=None).to_dict()
+def _spec(chart: alt.TopLevelMixin, validate: bool = False) -> dict:
+    """The chart's Vega-Lite spec. Not validated against the schema here (it costs more than building
+    the chart); ``tests/ui/test_charts.py`` validates every builder's output."""
+    return chart.configure_view(stroke=None).to_dict(validate=validate)
 
 
 def ranking(frame: pd.DataFrame, *, title: str, value_title: str, status_title: str, labels: dict[str, str],

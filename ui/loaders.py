@@ -6,6 +6,9 @@
 
 from __future__ import annotations
 
+import functools
+import zlib
+
 import pandas as pd
 import streamlit as st
 
@@ -21,12 +24,52 @@ def store() -> Store:
     return open_store()
 
 
-@st.cache_data(show_spinner=False)
+def data_version() -> tuple[str, int, int]:
+    """The store's data version (:meth:`data.store.Store.data_version`): changes with every import, undo or reload."""
+    return store().data_version()
+
+
+def per_data_version(max_entries: int = 64):
+    """Cache a loader once per data version, for every session, across ``st.cache_data.clear()``.
+
+    The loader becomes a ``st.cache_data`` function (each caller gets its own copy; cleared by
+    :func:`clear_after_write`) over a ``st.cache_resource`` keyed on :func:`data_version`, so a new
+    session or a cleared data cache does not recompute it, and no result of older data is ever
+    returned (an import, an undo or a reload of the bundled data changes the version). The loader
+    must read the store itself (:func:`_stored`), never another ``st.cache_data`` loader whose
+    answer could be older than the version.
+    """
+    def wrap(fn):
+        def once(version, *args, **kwargs):
+            return fn(*args, **kwargs)
+
+        # a distinct cache per loader, renewed when its code changes
+        once.__qualname__ = once.__name__ = f"{fn.__qualname__}_v{zlib.crc32(fn.__code__.co_code):x}"
+        once.__module__ = fn.__module__
+        computed = st.cache_resource(show_spinner=False, max_entries=max_entries)(once)
+
+        @functools.wraps(fn)
+        def loader(*args, **kwargs):
+            return computed(data_version(), *args, **kwargs)
+
+        cached = st.cache_data(show_spinner=False, max_entries=max_entries)(loader)
+        cached.fresh = loader  # for other such loaders: this version's result, never an older cached copy
+        return cached
+
+    return wrap
+
+
+def _stored(**filters) -> pd.DataFrame:
+    """Observations straight from the store (for :func:`per_data_version` loaders); lists for tuples."""
+    return store().observations(**{k: _listed(v) if isinstance(v, tuple) else v for k, v in filters.items()})
+
+
+@per_data_version(max_entries=4)
 def indicators() -> pd.DataFrame:
     return store().indicators()
 
 
-@st.cache_data(show_spinner=False)
+@per_data_version(max_entries=4)
 def sources() -> pd.DataFrame:
     return store().sources()
 
@@ -102,11 +145,14 @@ def clear_after_write() -> None:
 
     Every ``st.cache_data`` loader of this module is cleared except those of
     ``_UNCHANGED_BY_WRITES``, so a loader added later is covered without being listed here.
+    ``st.cache_resource`` loaders (the store, lookups of the catalogue) are left alone.
     """
+    from streamlit.runtime.caching.cache_data_api import CachedDataFuncInfo
     from streamlit.runtime.caching.cache_utils import CachedFunc
 
     for name, value in list(globals().items()):
-        if isinstance(value, CachedFunc) and name not in _UNCHANGED_BY_WRITES:
+        if (isinstance(value, CachedFunc) and isinstance(getattr(value, "_info", None), CachedDataFuncInfo)
+                and name not in _UNCHANGED_BY_WRITES):
             value.clear()
 
 
@@ -114,59 +160,68 @@ def clear_after_write() -> None:
 @st.cache_data(show_spinner=False, max_entries=128)
 def map_table(indicator: str, period: str, layout: str, statuses: tuple[str, ...]) -> pd.DataFrame:
     """:func:`benchmark` with each value's origin, own or converted (:func:`analysis.map_data.with_origin`)."""
-    own = observations(indicators=_inputs(indicator), layouts=(layout,), geo_levels=("province",), statuses=statuses)
-    return map_data.with_origin(benchmark(indicator, period, layout, statuses), own, indicator, period, layout, indicators())
+    provinces_obs = observations(geo_levels=("province",), statuses=statuses)  # the query benchmark_indicators made
+    return map_data.with_origin(benchmark(indicator, period, layout, statuses), provinces_obs, indicator, period, layout,
+                                indicators())
 
 
 # --- Compare, Profile and Targets (analysis/benchmarking.py, analysis/forecasting.py) -----------------------
+# Computed once per data version (per_data_version): a new session or st.cache_data.clear() does not
+# recompute them; inside, other loaders are called through ``.fresh`` and observations come from _stored.
+def _catalogue() -> pd.DataFrame:
+    return indicators.fresh()
+
+
 def _inputs(indicator: str) -> tuple[str, ...]:
-    return tuple(benchmarking.inputs_of(indicator, indicators()))
+    return tuple(benchmarking.inputs_of(indicator, _catalogue()))
 
 
-@st.cache_data(show_spinner=False, max_entries=128)
+@per_data_version(max_entries=128)
 def layout_values(indicator: str, layout: str, statuses: tuple[str, ...]) -> pd.DataFrame:
     """Province values of an indicator and its inputs in a layout (converted ones included), plus the nation's rows.
 
     Computed once per indicator, layout and statuses; the benchmark, periods, trends and national
     series below start from it (:func:`analysis.benchmarking.values_for_layout`, ``with_inputs``).
     """
-    obs = observations(indicators=_inputs(indicator), statuses=statuses)
-    values = benchmarking.values_for_layout(obs, indicator, layout, indicators=indicators(), with_inputs=True)
+    obs = _stored(indicators=_inputs(indicator), statuses=statuses)
+    values = benchmarking.values_for_layout(obs, indicator, layout, indicators=_catalogue(), with_inputs=True)
     nation = obs[obs[schema.GEO_LEVEL] == "nation"]
     return pd.concat([values, nation.reindex(columns=values.columns)], ignore_index=True)
 
 
-@st.cache_data(show_spinner=False, max_entries=128)
+@per_data_version(max_entries=128)
 def benchmark_periods(indicator: str, layout: str, statuses: tuple[str, ...]) -> list[str]:
     """Periods with province values of an indicator in a layout, oldest first."""
-    return benchmarking.periods_for(layout_values(indicator, layout, statuses), indicator, layout, indicators=indicators())
+    return benchmarking.periods_for(layout_values.fresh(indicator, layout, statuses), indicator, layout,
+                                    indicators=_catalogue())
 
 
-@st.cache_data(show_spinner=False, max_entries=128)
+@per_data_version(max_entries=128)
 def benchmark(indicator: str, period: str, layout: str, statuses: tuple[str, ...]) -> pd.DataFrame:
     """Every province against the nation and its peers (:func:`analysis.benchmarking.benchmark`)."""
-    return benchmarking.benchmark(layout_values(indicator, layout, statuses), indicator, period, layout,
-                                  indicators=indicators(), provinces=provinces(layout))
+    return benchmarking.benchmark(layout_values.fresh(indicator, layout, statuses), indicator, period, layout,
+                                  indicators=_catalogue(), provinces=registry.provinces(layout))
 
 
-@st.cache_data(show_spinner=False, max_entries=128)
+@per_data_version(max_entries=128)
 def province_series(indicator: str, layout: str, statuses: tuple[str, ...]) -> pd.DataFrame:
     """Every province value of an indicator in a layout, all periods (for trends and sparklines)."""
-    values = layout_values(indicator, layout, statuses)
+    values = layout_values.fresh(indicator, layout, statuses)
     return values[(values[schema.GEO_LEVEL] == "province") & (values[schema.INDICATOR] == indicator)]
 
 
-@st.cache_data(show_spinner=False, max_entries=128)
+@per_data_version(max_entries=128)
 def national_series(indicator: str, layout: str, statuses: tuple[str, ...]) -> pd.DataFrame:
     """The nation's value in every period, its own or computed from the layout's provinces."""
-    return benchmarking.national_values(layout_values(indicator, layout, statuses), indicator, layout, indicators=indicators())
+    return benchmarking.national_values(layout_values.fresh(indicator, layout, statuses), indicator, layout,
+                                        indicators=_catalogue())
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@per_data_version(max_entries=32)
 def benchmark_indicators(layout: str, statuses: tuple[str, ...]) -> list[str]:
     """Indicators that have province values in a layout (own or convertible), in catalogue order."""
-    obs = observations(geo_levels=("province",), statuses=statuses)
-    cat = indicators().set_index(schema.INDICATOR)
+    obs = _stored(geo_levels=("province",), statuses=statuses)
+    cat = _catalogue().set_index(schema.INDICATOR)
     present = set(obs.loc[obs[schema.STATUS] != schema.STATUS_TARGET, schema.INDICATOR])
     if layout == schema.LAYOUT_2025:
         return [i for i in cat.index if i in present]
@@ -174,32 +229,78 @@ def benchmark_indicators(layout: str, statuses: tuple[str, ...]) -> list[str]:
     return [i for i in cat.index if i in own or (i in present and cat.loc[i, "aggregation"] != "none")]
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@per_data_version(max_entries=64)
 def province_profile(code: str, layout: str, statuses: tuple[str, ...]) -> pd.DataFrame:
     """Every indicator of one province at its latest period, benchmarked."""
-    return benchmarking.province_profile(observations(statuses=statuses), code, layout,
-                                         indicators=indicators(), provinces=provinces(layout))
+    return benchmarking.province_profile(_stored(statuses=statuses), code, layout,
+                                         indicators=_catalogue(), provinces=registry.provinces(layout))
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@per_data_version(max_entries=8)
 def forecasts(show_synthetic: bool) -> pd.DataFrame:
     """Every target with its forecast (:func:`analysis.forecasting.forecast_targets`), most at risk first."""
     statuses = tuple(s for s in schema.STATUSES if show_synthetic or s != schema.STATUS_SYNTHETIC)
-    return forecasting.forecast_targets(observations(statuses=statuses), show_synthetic=show_synthetic,
-                                        indicators=indicators())
+    targeted = _stored(statuses=(schema.STATUS_TARGET,))[schema.INDICATOR].unique()
+    needed = tuple(sorted({i for ind in targeted for i in _inputs(ind)}))
+    return forecasting.forecast_targets(_stored(indicators=needed, statuses=statuses),
+                                        show_synthetic=show_synthetic, indicators=_catalogue())
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@per_data_version(max_entries=64)
+def forecasts_for(places: tuple[tuple[str, str], ...], show_synthetic: bool) -> pd.DataFrame:
+    """The forecasts of the targets of some provinces, given as (layout, code) pairs (the Profile page)."""
+    rows = _stored(geo_levels=("province",), statuses=(schema.STATUS_TARGET,))
+    keys = pd.Series(list(zip(rows[schema.LAYOUT], rows[schema.GEO_CODE])), index=rows.index, dtype=object)
+    rows = rows[keys.isin(places)]
+    if rows.empty:
+        return pd.DataFrame(columns=list(forecasting.FORECAST_COLUMNS))
+    statuses = (schema.STATUS_REPORTED, schema.STATUS_DERIVED) + ((schema.STATUS_SYNTHETIC,) if show_synthetic else ())
+    needed = tuple(sorted({i for ind in rows[schema.INDICATOR].unique() for i in _inputs(ind)}))
+    values = _stored(indicators=needed, statuses=statuses)
+    return forecasting.forecast_targets(pd.concat([values, rows], ignore_index=True), show_synthetic=show_synthetic,
+                                        indicators=_catalogue())
+
+
+@per_data_version(max_entries=64)
 def forecast_detail(geo_level: str, layout: str, code: str, indicator: str, period: str, target_date: str,
                     show_synthetic: bool) -> forecasting.Forecast:
     """One target's forecast with the series of its chart."""
     statuses = tuple(s for s in schema.STATUSES if show_synthetic or s != schema.STATUS_SYNTHETIC)
-    obs = observations(indicators=_inputs(indicator), statuses=statuses)
+    obs = _stored(indicators=_inputs(indicator), statuses=statuses)
     rows = forecasting.targets(obs)
     match = rows[(rows[schema.GEO_LEVEL] == geo_level) & (rows[schema.LAYOUT].fillna("") == layout)
                  & (rows[schema.GEO_CODE] == code) & (rows[schema.PERIOD] == period)
                  & (rows[schema.TARGET_DATE].fillna("") == target_date)]
-    return forecasting.forecast(obs, match.iloc[0].to_dict(), show_synthetic=show_synthetic, indicators=indicators())
+    return forecasting.forecast(obs, match.iloc[0].to_dict(), show_synthetic=show_synthetic, indicators=_catalogue())
+
+
+@st.cache_resource(show_spinner=False)
+def lookups() -> dict:
+    """Names and units for labels, built once per process like the store they come from (read only).
+
+    ``names[lang][indicator]``, ``specs[lang][indicator]`` (unit and short_unit in that language,
+    decimals, aggregation, direction, pillar), ``provinces[(layout, lang)][code]``, ``regions[lang][region]``. The
+    catalogue and registry only change with a new version of the bundled files, which restarts the
+    app; cache_resource hands out the same dictionaries without copying them on every call.
+    """
+    cat = indicators().set_index(schema.INDICATOR)
+    fields = ("unit", "short_unit", "decimals", "aggregation", "direction", "pillar")
+    localised = {"vi": {"unit": "unit_vi", "short_unit": "short_unit_vi"}, "en": {}}
+    prov = provinces()
+    reg = regions().set_index(schema.REGION_CODE)
+    return {
+        "names": {lang: cat["name_vi" if lang == "vi" else "name_en"].to_dict() for lang in ("vi", "en")},
+        "specs": {
+            lang: {ind: {f: cat.at[ind, localised[lang].get(f, f)] for f in fields} for ind in cat.index}
+            for lang in ("vi", "en")
+        },
+        "provinces": {
+            (layout, lang): dict(zip(prov.loc[prov[schema.LAYOUT] == layout, schema.CODE],
+                                     prov.loc[prov[schema.LAYOUT] == layout, schema.NAME_VI if lang == "vi" else schema.NAME_EN]))
+            for layout in schema.LAYOUTS for lang in ("vi", "en")
+        },
+        "regions": {lang: reg[schema.NAME_VI if lang == "vi" else schema.NAME_EN].to_dict() for lang in ("vi", "en")},
+    }
 
 
 @st.cache_data(show_spinner=False)
@@ -210,9 +311,14 @@ def pillars() -> pd.DataFrame:
     return catalogue.pillars()
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@st.cache_resource(show_spinner=False, max_entries=256)
 def chart_spec(builder: str, args: tuple, kwargs: dict) -> dict:
-    """The Vega-Lite spec of ``ui.charts.<builder>(*args, **kwargs)``, built and validated once."""
+    """The Vega-Lite spec of ``ui.charts.<builder>(*args, **kwargs)``, built once per process.
+
+    A pure function of its arguments (the chart's frame and texts), so kept across sessions and
+    ``st.cache_data.clear()``; shared, not copied: callers must not change it (``st.vega_lite_chart``
+    works on a copy).
+    """
     from ui import charts
 
     return getattr(charts, builder)(*args, **kwargs)

@@ -14,7 +14,6 @@ import functools
 import hashlib
 import re
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -87,6 +86,11 @@ class MapView:
     source_text: str
 
 
+def _column(frame: pd.DataFrame, key: str, column: str) -> pd.Series:
+    """``frame[column]`` indexed by ``frame[key]`` (``set_index`` copies every block: slow on each rerun)."""
+    return pd.Series(frame[column].to_numpy(), index=frame[key].to_numpy(), name=column)
+
+
 def _period_label(period: str, lang: str) -> str:
     return format_date(period, lang) if len(period) == 10 else period
 
@@ -96,12 +100,14 @@ def controls(sel: sidebar.Selection) -> Choice | None:
     options = loaders.benchmark_indicators(sel.layout, sel.statuses)
     if not options:
         return None
-    names = loaders.indicators().set_index(schema.INDICATOR)["name_vi" if sel.lang == "vi" else "name_en"]
+    names = _column(loaders.indicators(), schema.INDICATOR, "name_vi" if sel.lang == "vi" else "name_en")
     lang = sel.lang
-    top = st.columns([5, 2, 3], vertical_alignment="bottom")
+    top = st.columns([5, 2, 4, 2], vertical_alignment="bottom")
     default = DEFAULT_INDICATOR if DEFAULT_INDICATOR in options else options[0]
     with top[0]:
-        indicator = state.url_selectbox(st.selectbox, IND_KEY, t("map_indicator"), options, default, format_func=names.get)
+        indicator = state.url_selectbox(
+            st.selectbox, IND_KEY, t("map_indicator"), options, default, format_func=names.get
+        )
     periods = loaders.benchmark_periods(indicator, sel.layout, sel.statuses)
     with top[1]:
         period = state.url_selectbox(
@@ -110,22 +116,29 @@ def controls(sel: sidebar.Selection) -> Choice | None:
         ) if periods else None
     modes = {"value": t("map_colour_value"), "difference": t("map_colour_difference")}
     with top[2]:
-        mode = state.url_selectbox(st.radio, COLOUR_KEY, t("map_colour"), modes, "value", format_func=modes.get, horizontal=True)
-    row = st.columns([3, 3, 2], vertical_alignment="bottom")
-    palettes = {"viridis": t("map_palette_viridis"), "cividis": t("map_palette_cividis"), "high_contrast": t("map_palette_high_contrast")}
-    with row[0]:
-        palette = state.url_selectbox(st.selectbox, PALETTE_KEY, t("map_palette"), palettes, "viridis", format_func=palettes.get)
+        mode = state.url_selectbox(
+            st.radio, COLOUR_KEY, t("map_colour"), modes, "value", format_func=modes.get, horizontal=True
+        )
+    palettes = {
+        "viridis": t("map_palette_viridis"), "cividis": t("map_palette_cividis"),
+        "high_contrast": t("map_palette_high_contrast"),
+    }
     schemes = {"quantile": t("map_classes_quantile"), "nice": t("map_classes_nice")}
-    with row[1]:
-        scheme = state.url_selectbox(st.radio, CLASSES_KEY, t("map_classes"), schemes, "quantile", format_func=schemes.get, horizontal=True)
-    with row[2]:
+    with top[3].popover(t("map_options"), icon=":material/tune:", width="stretch"):
+        palette = state.url_selectbox(
+            st.selectbox, PALETTE_KEY, t("map_palette"), palettes, "viridis", format_func=palettes.get
+        )
+        scheme = state.url_selectbox(
+            st.radio, CLASSES_KEY, t("map_classes"), schemes, "quantile", format_func=schemes.get
+        )
         labels = state.url_toggle(LABELS_KEY, t("map_labels"), default=False)
     return Choice(indicator, period, mode, palette, scheme, labels)
 
 
-def _tooltip_labels() -> dict:
+def _tooltip_labels(aggregation: str) -> dict:
+    national = t("map_tt_national_total") if aggregation == "sum" else t("map_tt_national")  # a count's is a total
     return {
-        "value": t("map_tt_value"), "rank": t("map_tt_rank"), "national": t("map_tt_national"),
+        "value": t("map_tt_value"), "rank": t("map_tt_rank"), "national": national,
         "status": t("map_tt_status"), "source": t("map_tt_source"), "no_data": t("map_no_data"),
         "qualifier": {q: widgets.qualifier_mark(q) for q in schema.QUALIFIERS},
     }
@@ -133,14 +146,14 @@ def _tooltip_labels() -> dict:
 
 def prepare(sel: sidebar.Selection, choice: Choice) -> MapView:
     """Classes, colours, legend, tooltips and the feature collection for the chosen map."""
-    spec = loaders.indicators().set_index(schema.INDICATOR).loc[choice.indicator]
+    cat = loaders.indicators()
+    spec = cat[cat[schema.INDICATOR] == choice.indicator].iloc[0]
     table = loaders.map_table(choice.indicator, choice.period, sel.layout, sel.statuses)
     vi = sel.lang == "vi"
-    names = loaders.provinces(sel.layout).set_index(schema.CODE)[schema.NAME_VI if vi else schema.NAME_EN]
-    sources = loaders.sources().set_index(schema.SOURCE_ID)
+    names = sel_names(sel)
     fmt = functools.partial(format_number, decimals=int(spec["decimals"]), lang=sel.lang)
     exact = functools.partial(format_number, decimals=None, lang=sel.lang)  # round breaks, as they are
-    unit, mode, notes = str(spec["unit"]), choice.mode, []
+    unit, mode, notes = str(spec["unit_vi" if vi else "unit"]), choice.mode, []
     middle, kind = map_data.centre(table, spec["aggregation"]) if mode == "difference" else (None, "")
     if mode == "difference" and middle is None:
         mode = "value"
@@ -157,20 +170,22 @@ def prepare(sel: sidebar.Selection, choice: Choice) -> MapView:
     colours = choropleth.palette(mode, choice.palette, spec["direction"], n=classes.n)
     breaks = fmt if choice.scheme == "quantile" else exact
     legend = choropleth.legend_entries(classes, colours, breaks, no_data_label=t("map_no_data"))
-    labels = _tooltip_labels()
+    labels = _tooltip_labels(spec["aggregation"])
     origin_note = t("map_origin_from_2008") if sel.layout == schema.LAYOUT_2025 else t("map_origin_from_2025")
+    producers = _column(loaders.sources(), schema.SOURCE_ID, "producer_vi" if vi else "producer").to_dict()
     tooltips = {}
-    for row in table.to_dict("records"):
-        code = row[schema.GEO_CODE]
-        source = row[schema.SOURCE_ID]
+    columns = [schema.GEO_CODE, schema.VALUE, schema.QUALIFIER, schema.STATUS, schema.SOURCE_ID, schema.RANK,
+               schema.RANK_OF, schema.NATIONAL_VALUE, map_data.ORIGIN]
+    for values in zip(*(table[c].tolist() for c in columns)):  # much faster than to_dict on Arrow text
+        row = dict(zip(columns, values))
+        code, source = row[schema.GEO_CODE], row[schema.SOURCE_ID]
         tooltips[code] = choropleth.tooltip_text({
-            **row, "name": names.get(code, code), "unit": spec["short_unit"],
-            "status": widgets.status_label(row[schema.STATUS], sel.lang),
-            "source": sources.loc[source, "producer_vi" if vi else "producer"] if source in sources.index else source,
+            **row, "name": names.get(code, code), "unit": spec["short_unit_vi" if vi else "short_unit"],
+            "status": widgets.status_label(row[schema.STATUS], sel.lang), "source": producers.get(source, source),
             "note": origin_note if row[map_data.ORIGIN] == map_data.CONVERTED else "",
         }, labels, fmt)
     user = (st.session_state.get(_USER) or {}).get(sel.layout)
-    geojson = user.web if user else boundaries.geojson_dict(sel.layout)
+    geojson = user.web if user else web_map.bundled_geojson(sel.layout)
     collection = choropleth.feature_collection(
         geojson, table, classes, colours, tooltips=tooltips, names=names.to_dict(), selected=sel.province
     )
@@ -184,12 +199,12 @@ def prepare(sel: sidebar.Selection, choice: Choice) -> MapView:
     if sel.province in names.index:
         notes.append(t("map_note_selected", name=names[sel.province]))
     arch = boundaries.load_archipelagos()
-    archipelagos = list(zip(arch[schema.NAME_VI if vi else schema.NAME_EN], arch["label_lon"], arch["label_lat"], arch.geometry))
+    arch_names = arch[schema.NAME_VI if vi else schema.NAME_EN]
+    archipelagos = list(zip(arch_names, arch["label_lon"], arch["label_lat"], arch.geometry))
     points = user.labels if user else web_map.bundled_label_points(sel.layout)
     province_labels = [(names.get(c, c), x, y, p) for c, x, y, p in points] if choice.labels else []
     used = sorted(s for s in set(table[schema.SOURCE_ID]) | set(table[schema.NATIONAL_SOURCE_ID]) if s)
-    producer = "producer_vi" if vi else "producer"
-    source_text = "; ".join(str(sources.loc[s, producer]) for s in used if s in sources.index) or "–"
+    source_text = "; ".join(str(producers[s]) for s in used if s in producers) or "–"
     return MapView(choice, sel.layout, sel.lang, spec["name_vi" if vi else "name_en"], unit, table, mode, legend_title,
                    legend, notes, collection, names, archipelagos, province_labels, user, used, source_text)
 
@@ -208,24 +223,34 @@ def draw_map(view: MapView, sel: sidebar.Selection) -> None:
         sidebar.select_province(code)
 
 
-def _legend_chart(legend: list) -> alt.Chart:
-    rows = pd.DataFrame({
-        "order": range(len(legend)), "label": [f"{e.label}  ({e.count})" for e in legend],
-        "colour": [e.colour for e in legend], "dash": [e.kind == "no_data" for e in legend],
-    })
-    base = alt.Chart(rows).encode(y=alt.Y("order:O", axis=None))
-    swatch = base.mark_square(size=560, filled=True, stroke="#555555", strokeWidth=1.2, opacity=1).encode(
-        x=alt.value(14), color=alt.Color("colour:N", scale=None),
-        strokeDash=alt.condition("datum.dash", alt.value([4, 3]), alt.value([1, 0])),
-    )
-    text = base.mark_text(align="left", baseline="middle", fontSize=16, dx=0).encode(x=alt.value(44), text="label:N")
-    return (swatch + text).properties(height=alt.Step(34), width=250).configure_view(strokeWidth=0)
+def legend_spec(legend: list) -> dict:
+    """The legend as a Vega-Lite spec: a swatch and a label per class (dashed for no data).
+
+    Written as a plain dict: building it through altair would cost about 40 ms a rerun.
+    """
+    values = [{"order": i, "label": f"{e.label}  ({e.count})", "colour": e.colour, "dash": e.kind == "no_data"}
+              for i, e in enumerate(legend)]
+    y = {"field": "order", "type": "ordinal", "axis": None}
+    return {
+        "data": {"values": values},
+        "height": {"step": 40}, "width": 320,
+        # Streamlit's own font, served by the app itself
+        "config": {"view": {"strokeWidth": 0}, "font": "'Source Sans', 'Source Sans Pro', sans-serif"},
+        "layer": [
+            {"mark": {"type": "square", "size": 760, "filled": True, "opacity": 1, "stroke": "#555555",
+                      "strokeWidth": 1.2},
+             "encoding": {"y": y, "x": {"value": 15}, "color": {"field": "colour", "type": "nominal", "scale": None},
+                          "strokeDash": {"condition": {"test": "datum.dash", "value": [4, 3]}, "value": [1, 0]}}},
+            {"mark": {"type": "text", "align": "left", "baseline": "middle", "fontSize": 20},
+             "encoding": {"y": y, "x": {"value": 46}, "text": {"field": "label", "type": "nominal"}}},
+        ],
+    }
 
 
 def draw_legend(view: MapView) -> None:
     """Units, class breaks with counts, and what the outlines mean."""
     st.markdown(f"**{md_escape(view.legend_title)}**")
-    st.altair_chart(_legend_chart(view.legend), width="content", key="map_legend")
+    st.vega_lite_chart(legend_spec(view.legend), width="content", theme=None, key="map_legend")
     for note in view.notes:
         st.caption(md_escape(note))
 
@@ -333,4 +358,4 @@ def draw_uploader(sel: sidebar.Selection) -> None:
 
 def sel_names(sel: sidebar.Selection) -> pd.Series:
     """The provinces of the sidebar's layout, by code."""
-    return loaders.provinces(sel.layout).set_index(schema.CODE)[schema.NAME_VI if sel.lang == "vi" else schema.NAME_EN]
+    return _column(loaders.provinces(sel.layout), schema.CODE, schema.NAME_VI if sel.lang == "vi" else schema.NAME_EN)

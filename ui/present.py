@@ -36,3 +36,86 @@ def is_presenting() -> bool:
 def apply_chrome() -> None:
     """Hide the sidebar and Streamlit's chrome and enlarge the type (call once per run)."""
     st.html(_CSS)
+
+
+# --- the slide deck (pages/present.py) -----------------------------------------------------------
+SLIDE_KEY = "slide"  # the indicator on screen, mirrored in the URL
+DECK_KEY = "deck"  # the indicators to step through, repeated in the URL (?deck=a&deck=b)
+AUTO_KEY = "auto"  # seconds between slides; 0 = off
+DEFAULT_DECK = ("rd_staff_per_10k", "r57_tasks_done_share", "g5_population_coverage", "fibre_households")
+AUTO_CHOICES = (0, 15, 30, 60)
+_LAST_MOVE = "_present_last_move"
+
+
+def deck(available: list[str]) -> list[str]:
+    """The indicators of the slide deck: from ``?deck=`` when given, else the default four."""
+    asked = [i for i in st.query_params.get_all(DECK_KEY) if i in available]
+    chosen = asked or [i for i in DEFAULT_DECK if i in available] or available[:4]
+    return chosen
+
+
+def step(slides: list[str], by: int) -> None:
+    """Button callback: move ``by`` slides (wrapping round). Runs before the widgets are drawn."""
+    current = st.session_state.get(SLIDE_KEY)
+    index = slides.index(current) if current in slides else 0
+    st.session_state[SLIDE_KEY] = slides[(index + by) % len(slides)]
+
+
+def auto_advance(slides: list[str], seconds: int) -> None:
+    """Every ``seconds``, show the next slide (a fragment on a timer reruns the whole app)."""
+    import time
+
+    st.session_state[_LAST_MOVE] = time.monotonic()
+
+    @st.fragment(run_every=seconds)
+    def _tick() -> None:
+        if time.monotonic() - st.session_state.get(_LAST_MOVE, 0.0) >= seconds - 0.5:
+            step(slides, +1)
+            st.rerun(scope="app")
+
+    _tick()
+
+
+def headlines(view, sel) -> list[tuple[str, str]]:
+    """Four headline numbers for the slide: the chosen province against the nation, or the nation.
+
+    With a province: its value, the national value, its rank and its gap to the nation. Without:
+    the national value, the highest and lowest provinces, and how many provinces have a value.
+    """
+    from data import schema
+    from ui import loaders, widgets
+    from ui.i18n import format_number, t
+
+    spec = loaders.indicators().set_index(schema.INDICATOR).loc[view.choice.indicator]
+    unit = str(spec["short_unit_vi" if sel.lang == "vi" else "short_unit"])
+
+    def fmt(value, signed=False) -> str:
+        if value is None or value != value:  # NaN
+            return "–"
+        text = format_number(float(value), int(spec["decimals"]), sel.lang)
+        text = ("+" + text) if signed and value > 0 else text
+        if unit == "%":  # a gap between two shares is in percentage points
+            return f"{text} {t('present_points')}" if signed else f"{text}%"
+        return f"{text} {unit}"
+
+    table = view.table.set_index(schema.GEO_CODE)
+    national = table[schema.NATIONAL_VALUE].dropna()
+    national_value = national.iloc[0] if len(national) else None
+    has = table[table[schema.VALUE].notna()]
+    if sel.province in has.index:
+        row = has.loc[sel.province]
+        return [
+            (view.names.get(sel.province, sel.province), widgets.qualifier_mark(row[schema.QUALIFIER]) + fmt(row[schema.VALUE])),
+            (t("present_national"), fmt(national_value)),
+            (t("present_rank"), f"{int(row[schema.RANK])} / {int(row[schema.RANK_OF])}"),
+            (t("present_gap"), fmt(row[schema.DIFFERENCE], signed=True)),
+        ]
+    best = has.sort_values(schema.RANK)
+    top = best.index[0] if len(best) else None
+    bottom = best.index[-1] if len(best) else None
+    return [
+        (t("present_national"), fmt(national_value)),
+        (t("present_highest", name=view.names.get(top, "–")), fmt(best[schema.VALUE].iloc[0] if top else None)),
+        (t("present_lowest", name=view.names.get(bottom, "–")), fmt(best[schema.VALUE].iloc[-1] if bottom else None)),
+        (t("present_with_data"), f"{len(has)} / {len(table)}"),
+    ]

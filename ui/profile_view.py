@@ -30,7 +30,7 @@ def labelled(profile: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 def against_nation(shown: pd.DataFrame, place: str, lang: str) -> None:
     """Indicators with a national value, as a percentage of it (nation = 100), the peers' average as a tick."""
-    rules = shown[schema.INDICATOR].map(loaders.indicators().set_index(schema.INDICATOR)["aggregation"])
+    rules = shown[schema.INDICATOR].map(lambda ind: views.spec(ind)["aggregation"])
     # a count against the nation's total is a share, not a benchmark: counts stay in the table
     have = shown[shown[schema.NATIONAL_VALUE].notna() & (shown[schema.NATIONAL_VALUE] != 0) & (rules != "sum")]
     if have.empty:
@@ -65,14 +65,6 @@ def indicator_table(shown: pd.DataFrame) -> None:
     st.dataframe(shown, column_order=list(columns), column_config=columns, hide_index=True, key="profile_table",
                  width="stretch")
     widgets.source_line(views.sources_of((shown, schema.SOURCE_ID), (shown, schema.NATIONAL_SOURCE_ID)), loaders.sources())
-
-
-def targets_of(forecasts: pd.DataFrame, layout: str, code: str) -> pd.DataFrame:
-    """The province's own targets and, for a 2025 province, those of the 2008 provinces that formed it."""
-    places = views.predecessors_of(layout, code)
-    keys = pd.Series(list(zip(forecasts[schema.LAYOUT], forecasts[schema.GEO_CODE])), index=forecasts.index, dtype=object)
-    mask = keys.isin(places) & (forecasts[schema.GEO_LEVEL] == "province")
-    return forecasts[mask].reset_index(drop=True)
 
 
 def sources_list(shown: pd.DataFrame, targets: pd.DataFrame, lang: str) -> None:

@@ -10,9 +10,9 @@ import pandas as pd
 import streamlit as st
 
 from analysis import forecasting
-from data import export, registry, schema
+from data import registry, schema
 from ui import charts, loaders, sidebar, widgets
-from ui.i18n import format_date, format_number, t
+from ui.i18n import current_language, format_date, format_number, t
 
 PLACE = charts.PLACE
 PLACE_KEY = "place_key"  # "2008:52", "2025:52", "VN": a place of either layout
@@ -45,18 +45,19 @@ _PRINT_CSS = """
 
 
 # --- labels ---------------------------------------------------------------------------------------------
-def names(lang: str) -> pd.Series:
+def names(lang: str) -> dict[str, str]:
     """Indicator names in the language, by indicator id."""
-    return loaders.indicators().set_index(schema.INDICATOR)["name_vi" if lang == "vi" else "name_en"]
+    return loaders.lookups()["names"][lang]
 
 
-def spec(indicator: str) -> pd.Series:
-    return loaders.indicators().set_index(schema.INDICATOR).loc[indicator]
+def spec(indicator: str, lang: str | None = None) -> dict:
+    """Unit and short unit (in the interface language), decimals, aggregation rule, direction, pillar."""
+    return loaders.lookups()["specs"][lang or current_language()][indicator]
 
 
 def axis_title(indicator: str, lang: str) -> str:
     """Name and unit, for an axis: ``R&D staff per 10,000 inhabitants (per 10,000)``."""
-    return f"{names(lang)[indicator]} ({spec(indicator)['short_unit']})"
+    return f"{names(lang)[indicator]} ({spec(indicator, lang)['short_unit']})"
 
 
 def value_text(value: float, indicator: str, lang: str, qualifier: str = "", recorded: bool = True) -> str:
@@ -67,22 +68,26 @@ def value_text(value: float, indicator: str, lang: str, qualifier: str = "", rec
     """
     if pd.isna(value):
         return "–"
+    found = spec(indicator, lang)
     mark = widgets.qualifier_mark(qualifier)
-    digits = None if recorded else int(spec(indicator)["decimals"])
-    return (mark + " " if mark else "") + f"{format_number(value, digits, lang)} {spec(indicator)['short_unit']}"
+    digits = None if recorded else int(found["decimals"])
+    return (mark + " " if mark else "") + f"{format_number(value, digits, lang)} {found['short_unit']}"
 
 
 def place_name(level: str, layout: str, code: str, lang: str) -> str:
-    frame = pd.DataFrame({schema.GEO_LEVEL: [level], schema.LAYOUT: [layout], schema.GEO_CODE: [code]})
-    return export.place_names(frame, loaders.provinces(), loaders.regions(), lang).iloc[0]
+    """Name of the nation or of a province."""
+    if level == "nation":
+        return "Việt Nam" if lang == "vi" else "Viet Nam"
+    return loaders.lookups()["provinces"][(layout, lang)].get(code, code)
 
 
 def province_names(layout: str, lang: str) -> pd.Series:
-    return loaders.provinces(layout).set_index(schema.CODE)[schema.NAME_VI if lang == "vi" else schema.NAME_EN]
+    """Province names of a layout, by code, in code order."""
+    return pd.Series(loaders.lookups()["provinces"][(layout, lang)])
 
 
 def region_names(lang: str) -> pd.Series:
-    return loaders.regions().set_index(schema.REGION_CODE)[schema.NAME_VI if lang == "vi" else schema.NAME_EN]
+    return pd.Series(loaders.lookups()["regions"][lang])
 
 
 def status_labels(lang: str) -> dict[str, str]:
@@ -131,7 +136,7 @@ def print_view(lang: str) -> bool:
 
     on = state.url_toggle("print", t("profile_print"), default=False, help=t("profile_print_help"))
     if on:
-        st.html(_PRINT_CSS)
+        st.markdown(_PRINT_CSS, unsafe_allow_html=True)
     return on
 
 
@@ -158,7 +163,8 @@ def target_text(row: dict, lang: str) -> str:
 def label_targets(frame: pd.DataFrame, lang: str, of_province: tuple[str, str] | None = None) -> pd.DataFrame:
     """Readable columns for a forecast table; ``of_province`` (layout, code) marks its predecessors' targets."""
     out = frame.copy()
-    place = export.place_names(out, loaders.provinces(), loaders.regions(), lang)
+    place = pd.Series([place_name(*key, lang) for key in zip(out[schema.GEO_LEVEL], out[schema.LAYOUT], out[schema.GEO_CODE])],
+                      index=out.index, dtype=object)
     if of_province is not None:
         own = (out[schema.LAYOUT] == of_province[0]) & (out[schema.GEO_CODE] == of_province[1])
         place = place.where(own, place.map(lambda p: t("target_of_predecessor", place=p)))
@@ -204,7 +210,10 @@ def targets_table(frame: pd.DataFrame, lang: str, key: str) -> None:
         "explanation": st.column_config.TextColumn(t("col_explanation"), width="large"),
         "source_url": st.column_config.LinkColumn(t("col_source"), display_text=r"https?://(?:www\.)?([^/]+)/?.*"),
     }
-    st.dataframe(style_lights(frame, lang), column_order=list(columns), column_config=columns, hide_index=True,
+    # the Styler renders every cell it gets: send the shown columns and the keys (not shown) only
+    keys = [schema.INDICATOR, schema.FORECAST_STATUS, schema.PROGRESS_RATIO, TARGET_ID]
+    shown = frame[[c for c in [*columns, *keys] if c in frame.columns]]
+    st.dataframe(style_lights(shown, lang), column_order=list(columns), column_config=columns, hide_index=True,
                  key=key, width="stretch")
 
 

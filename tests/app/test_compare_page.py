@@ -148,5 +148,5 @@ def test_2008_layout_without_synthetic_has_nothing_to_rank():
 def test_vietnamese():
     at = _compare(lang="vi", ind=IND, synthetic="0")
     assert at.title[0].value == t("compare_title", "vi")
-    assert at.metric[0].value == "8,2 per 10,000"
+    assert at.metric[0].value == "8,2 trên 10.000 dân"
     assert _table(at).dropna(subset=["value"])["place"].tolist() == ["Thái Nguyên"]

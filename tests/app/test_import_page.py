@@ -253,3 +253,13 @@ def test_template_download_button(app_store):
     at = _app()
     button = at.get("download_button")
     assert [b.label for b in button if b.key == "import_template"] == [t("import_template", "en")]
+
+
+def test_a_write_clears_the_cached_queries_but_keeps_the_store(app_store):
+    query = {"indicators": ("rd_staff",), "statuses": ("reported",)}
+    before = loaders.observations(**query)
+    importers.commit(importers.analyse("a.csv", tidy_text([row()]).encode(), store=app_store), app_store, user="t")
+    assert len(loaders.observations(**query)) == len(before)  # still the cached answer
+    loaders.clear_after_write()
+    assert len(loaders.observations(**query)) == len(before) + 1
+    assert loaders.store() is app_store

@@ -101,7 +101,7 @@ def test_the_page_selectbox_sets_the_sidebar_province_and_the_link():
 def test_print_view_hides_the_widgets():
     at = _profile(province="19", print="1")
     assert at.toggle(key="print").value is True
-    css = [h.proto.body for h in at.get("html")]
+    css = [m.value for m in at.markdown if "<style>" in m.value]
     assert any("stSidebar" in c and "display: none" in c and "@media print" in c for c in css)
     assert not any("http" in c for c in css)  # no outside font or stylesheet
 
@@ -111,4 +111,4 @@ def test_vietnamese_and_2008_layout():
     assert at.title[0].value == t("profile_title", "vi", place="Bình Định")
     targets = _frame(at, "profile_targets")
     assert set(targets["place"]) == {"Bình Định"}  # its own targets, in its own layout
-    assert "7.500 persons, không có thời hạn" in set(targets["target_text"])
+    assert "7.500 người, không có thời hạn" in set(targets["target_text"])

@@ -73,7 +73,7 @@ def test_bad_catalogue_is_refused_with_the_field_named(tmp_path):
     bad.write_text(
         '[pillars.x]\nname_en="X"\nname_vi="X"\norder=1\n'
         '[indicators.a]\nname_en="A"\nname_vi="A"\nunit="u"\nshort_unit="u"\npillar="x"\n'
-        'direction="up"\naggregation="sum"\ndescription="d"\n',
+        'unit_vi="u"\nshort_unit_vi="u"\ndirection="up"\naggregation="sum"\ndescription="d"\n',
         encoding="utf-8",
     )
     with pytest.raises(ValueError, match=r"The 'a.direction' parameter must be one of \{'higher', 'lower'\}. Got 'up' instead."):

@@ -1,0 +1,56 @@
+"""Presentation: one indicator per screen, a large map and headline numbers, for the meeting room."""
+
+import streamlit as st
+
+from data import schema
+from ui import loaders, map_view, present, sidebar, state, widgets
+from ui.i18n import t
+
+# 1. the selection: sidebar (language, layout, province) and the deck of indicators, all in the URL
+sel = sidebar.selection()
+available = loaders.benchmark_indicators(sel.layout, sel.statuses)
+if not available:
+    st.warning(t("map_no_periods"))
+    st.stop()
+slides = present.deck(available)
+names = loaders.indicators().set_index(schema.INDICATOR)["name_vi" if sel.lang == "vi" else "name_en"]
+
+# 2. controls: previous / next (also PageUp / PageDown, as sent by slide clickers), slide, auto-advance
+bar = st.columns([1, 6, 1, 2, 2], vertical_alignment="bottom")
+bar[0].button(t("present_previous"), key="present_prev", on_click=present.step, args=(slides, -1),
+              shortcut="PageUp", icon=":material/arrow_back:")
+with bar[1]:
+    indicator = state.url_selectbox(st.selectbox, present.SLIDE_KEY, t("present_slide"), slides, slides[0],
+                                    format_func=lambda i: f"{slides.index(i) + 1}/{len(slides)} · {names[i]}")
+bar[2].button(t("present_next"), key="present_next", on_click=present.step, args=(slides, +1),
+              shortcut="PageDown", icon=":material/arrow_forward:")
+with bar[3]:
+    seconds = state.url_selectbox(st.selectbox, present.AUTO_KEY, t("present_auto"), present.AUTO_CHOICES, 0,
+                                  format_func=lambda s: t("present_auto_off") if s == 0 else t("present_auto_every", s=s))
+bar[4].button(t("present_exit"), key="present_exit", on_click=lambda: st.session_state.update({present.PRESENT_KEY: False}),
+              icon=":material/close_fullscreen:", disabled=not present.is_presenting())
+
+# 3. the map of the latest period, high-contrast palette, classes and legend (ui/map_view, cached benchmark)
+periods = loaders.benchmark_periods(indicator, sel.layout, sel.statuses)
+if not periods:
+    st.warning(t("map_no_periods"))
+    st.stop()
+choice = map_view.Choice(indicator, periods[-1], "value", "high_contrast", "quantile", False)
+view = map_view.prepare(sel, choice)
+
+# 4. title and three or four headline numbers for the chosen province, or the nation
+st.title(view.name)
+st.caption(t("present_period", period=choice.period, layout=t(f"layout_{sel.layout}")))
+for column, (label, value) in zip(st.columns(4), present.headlines(view, sel)):
+    column.metric(label, value, border=True)
+
+# 5. the map, large, with its legend
+left, right = st.columns([4, 1])
+with left:
+    map_view.draw_map(view, sel)
+with right:
+    map_view.draw_legend(view)
+    widgets.synthetic_banner(view.table[schema.STATUS])
+map_view.draw_sources(view, sel)
+if int(seconds):
+    present.auto_advance(slides, int(seconds))

@@ -1,0 +1,72 @@
+"""The presentation page: one indicator per screen, headline numbers, previous/next, deep links."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ui import present
+from ui.i18n import t
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _present(**params) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["lang"] = params.pop("lang", "en")
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.switch_page("pages/present.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_shared_link_opens_the_same_slide_province_and_mode():
+    # Thái Nguyên (2025, code 19) reported 10.3 R&D staff per 10,000 on 2025-11-03; the national 8.2
+    at = _present(present="1", slide="rd_staff_per_10k", province="19", synthetic="0")
+    assert at.title[0].value == "R&D staff per 10,000 inhabitants"
+    assert "2025-11-03" in at.caption[0].value
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Thai Nguyen"] == "10.3 per 10,000"
+    assert metrics[t("present_national", "en")] == "8.2 per 10,000"
+    assert metrics[t("present_rank", "en")] == "1 / 1"
+    assert metrics[t("present_gap", "en")] == "+2.1 per 10,000"
+    assert at.toggle(key="present").value is True
+    assert len(at.get("deck_gl_json_chart")) == 1
+
+
+def test_next_and_previous_step_through_the_deck_and_wrap_round():
+    at = _present(deck=["rd_staff_per_10k", "fibre_households"])
+    assert at.selectbox(key="slide").value == "rd_staff_per_10k"
+    at.button(key="present_next").click().run()
+    assert at.selectbox(key="slide").value == "fibre_households"
+    assert at.query_params["slide"] in ("fibre_households", ["fibre_households"])
+    at.button(key="present_next").click().run()
+    assert at.selectbox(key="slide").value == "rd_staff_per_10k"
+    at.button(key="present_prev").click().run()
+    assert at.selectbox(key="slide").value == "fibre_households"
+
+
+def test_nation_headlines_without_a_province():
+    at = _present(slide="rd_staff_per_10k", synthetic="0")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics[t("present_national", "en")] == "8.2 per 10,000"
+    assert metrics[t("present_highest", "en", name="Thai Nguyen")] == "10.3 per 10,000"
+    assert metrics[t("present_with_data", "en")] == "1 / 34"
+
+
+def test_vietnamese_numbers_and_points_for_shares():
+    at = _present(lang="vi", slide="rd_staff_per_10k", province="19", synthetic="0")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Thái Nguyên"] == "10,3 trên 10.000 dân"
+    assert metrics[t("present_gap", "vi")] == "+2,1 trên 10.000 dân"
+
+
+@pytest.mark.parametrize("by, expected", [(+1, "b"), (-1, "c"), (+4, "b")])
+def test_step_wraps(by, expected, monkeypatch):
+    state = {present.SLIDE_KEY: "a"}
+    monkeypatch.setattr(present.st, "session_state", state)
+    present.step(["a", "b", "c"], by)
+    assert state[present.SLIDE_KEY] == expected
