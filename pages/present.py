@@ -16,7 +16,7 @@ slides = present.deck(available)
 names = loaders.indicators().set_index(schema.INDICATOR)["name_vi" if sel.lang == "vi" else "name_en"]
 
 # 2. controls: previous / next (also PageUp / PageDown, as sent by slide clickers), slide, auto-advance
-bar = st.columns([1, 6, 1, 2, 2], vertical_alignment="bottom")
+bar = st.columns([1.4, 5, 1.4, 2, 2], vertical_alignment="bottom")
 bar[0].button(t("present_previous"), key="present_prev", on_click=present.step, args=(slides, -1),
               shortcut="PageUp", icon=":material/arrow_back:")
 with bar[1]:
@@ -38,19 +38,17 @@ if not periods:
 choice = map_view.Choice(indicator, periods[-1], "value", "high_contrast", "quantile", False)
 view = map_view.prepare(sel, choice)
 
-# 4. title and three or four headline numbers for the chosen province, or the nation
+# 4. title, period and unit; the map large on the left, headline numbers and legend on the right
 st.title(view.name)
-st.caption(t("present_period", period=choice.period, layout=t(f"layout_{sel.layout}")))
-for column, (label, value) in zip(st.columns(4), present.headlines(view, sel)):
-    column.metric(label, value, border=True)
-
-# 5. the map, large, with its legend
-left, right = st.columns([4, 1])
+st.caption(t("present_period", period=choice.period, layout=t(f"layout_{sel.layout}"), unit=view.unit))
+left, right = st.columns([3, 1])
 with left:
-    map_view.draw_map(view, sel)
+    map_view.draw_map(view, sel, height=present.MAP_HEIGHT)
 with right:
+    for label, value in present.headlines(view, sel):
+        st.metric(label, value, border=True)
     map_view.draw_legend(view)
-    widgets.synthetic_banner(view.table[schema.STATUS])
+widgets.synthetic_banner(view.table[schema.STATUS])
 map_view.draw_sources(view, sel)
 if int(seconds):
     present.auto_advance(slides, int(seconds))

@@ -209,13 +209,13 @@ def prepare(sel: sidebar.Selection, choice: Choice) -> MapView:
                    legend, notes, collection, names, archipelagos, province_labels, user, used, source_text)
 
 
-def draw_map(view: MapView, sel: sidebar.Selection) -> None:
+def draw_map(view: MapView, sel: sidebar.Selection, height: int = MAP_HEIGHT) -> None:
     """The pydeck map; a click on a province chooses it for the whole app."""
-    deck = web_map.build_deck(view.collection, view.archipelagos, view.province_labels, height=MAP_HEIGHT)
+    deck = web_map.build_deck(view.collection, view.archipelagos, view.province_labels, height=height)
     clicks = st.session_state.get(_CLICKS, 0)
     event = st.pydeck_chart(
         deck, on_select="rerun", selection_mode="single-object", key=f"map_{view.layout}_{clicks}",
-        height=MAP_HEIGHT, alt=t("map_alt", name=view.name),
+        height=height, alt=t("map_alt", name=view.name),
     )
     code = web_map.clicked_code(event)
     if code:

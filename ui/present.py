@@ -18,8 +18,8 @@ _CSS = """
 [data-testid="stMainMenu"], footer { display: none !important; }
 [data-testid="stMainBlockContainer"] { padding: 1.5rem 2.5rem 1rem 2.5rem; max-width: 100%; }
 html, body, [data-testid="stApp"] { font-size: 22px; }
-[data-testid="stMetricValue"] { font-size: 3.2rem; }
-[data-testid="stMetricLabel"] p { font-size: 1.3rem; }
+[data-testid="stMetricValue"] { font-size: 2.4rem; }
+[data-testid="stMetricLabel"] p { font-size: 1.1rem; }
 h1 { font-size: 3rem !important; }
 [data-testid="stCaptionContainer"] { font-size: 1.05rem; }
 </style>
@@ -44,6 +44,7 @@ DECK_KEY = "deck"  # the indicators to step through, repeated in the URL (?deck=
 AUTO_KEY = "auto"  # seconds between slides; 0 = off
 DEFAULT_DECK = ("rd_staff_per_10k", "r57_tasks_done_share", "g5_population_coverage", "fibre_households")
 AUTO_CHOICES = (0, 15, 30, 60)
+MAP_HEIGHT = 700  # with the controls and title, the whole map fits a 1920x1080 screen
 _LAST_MOVE = "_present_last_move"
 
 
@@ -96,7 +97,7 @@ def headlines(view, sel) -> list[tuple[str, str]]:
         text = ("+" + text) if signed and value > 0 else text
         if unit == "%":  # a gap between two shares is in percentage points
             return f"{text} {t('present_points')}" if signed else f"{text}%"
-        return f"{text} {unit}"
+        return text  # the unit is written once, under the title
 
     table = view.table.set_index(schema.GEO_CODE)
     national = table[schema.NATIONAL_VALUE].dropna()

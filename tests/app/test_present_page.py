@@ -27,12 +27,12 @@ def test_shared_link_opens_the_same_slide_province_and_mode():
     # Thái Nguyên (2025, code 19) reported 10.3 R&D staff per 10,000 on 2025-11-03; the national 8.2
     at = _present(present="1", slide="rd_staff_per_10k", province="19", synthetic="0")
     assert at.title[0].value == "R&D staff per 10,000 inhabitants"
-    assert "2025-11-03" in at.caption[0].value
+    assert "2025-11-03" in at.caption[0].value and "persons per 10,000 inhabitants" in at.caption[0].value
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Thai Nguyen"] == "10.3 per 10,000"
-    assert metrics[t("present_national", "en")] == "8.2 per 10,000"
+    assert metrics["Thai Nguyen"] == "10.3"
+    assert metrics[t("present_national", "en")] == "8.2"
     assert metrics[t("present_rank", "en")] == "1 / 1"
-    assert metrics[t("present_gap", "en")] == "+2.1 per 10,000"
+    assert metrics[t("present_gap", "en")] == "+2.1"
     assert at.toggle(key="present").value is True
     assert len(at.get("deck_gl_json_chart")) == 1
 
@@ -52,16 +52,16 @@ def test_next_and_previous_step_through_the_deck_and_wrap_round():
 def test_nation_headlines_without_a_province():
     at = _present(slide="rd_staff_per_10k", synthetic="0")
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics[t("present_national", "en")] == "8.2 per 10,000"
-    assert metrics[t("present_highest", "en", name="Thai Nguyen")] == "10.3 per 10,000"
+    assert metrics[t("present_national", "en")] == "8.2"
+    assert metrics[t("present_highest", "en", name="Thai Nguyen")] == "10.3"
     assert metrics[t("present_with_data", "en")] == "1 / 34"
 
 
 def test_vietnamese_numbers_and_points_for_shares():
     at = _present(lang="vi", slide="rd_staff_per_10k", province="19", synthetic="0")
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Thái Nguyên"] == "10,3 trên 10.000 dân"
-    assert metrics[t("present_gap", "vi")] == "+2,1 trên 10.000 dân"
+    assert metrics["Thái Nguyên"] == "10,3"
+    assert metrics[t("present_gap", "vi")] == "+2,1"
 
 
 @pytest.mark.parametrize("by, expected", [(+1, "b"), (-1, "c"), (+4, "b")])

@@ -250,6 +250,49 @@ def test_benchmark_pages_draw_their_charts(page, helpers, external_requests, pat
     assert external_requests[before:] == [], f"{path} requested outside hosts: {external_requests[before:]}"
 
 
+ALL_PAGES = ["/", "/map", "/compare", "/profile", "/targets", "/present", "/explorer", "/import"]
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_every_page_in_both_languages_renders_and_stays_local(page, helpers, external_requests, lang):
+    before = len(external_requests)
+    for path in ALL_PAGES:
+        _open(page, helpers, f"{path}?lang={lang}")
+        page.locator("h1").first.wait_for(state="visible")
+        helpers.assert_no_exception(page)
+    page.wait_for_timeout(1000)
+    assert external_requests[before:] == [], f"pages requested outside hosts: {external_requests[before:]}"
+
+
+def test_presentation_link_opens_the_same_slide_fullscreen(browser, streamlit_server, helpers, external_requests, tmp_path):
+    """A shared presentation link in a new browser shows the same indicator, period and province,
+    with no sidebar, on a 1920x1080 screen; a screenshot is taken for the record."""
+    before = len(external_requests)
+    context = browser.new_context(base_url=streamlit_server, viewport={"width": 1920, "height": 1080})
+    context.route("**/*", lambda route, request: route.continue_() if "127.0.0.1" in request.url or "localhost" in request.url
+                  else (external_requests.append(f"{request.method} {request.url}"), route.abort()))
+    shown = context.new_page()
+    try:
+        shown.goto("/present?present=1&lang=vi&slide=rd_staff_per_10k&province=19&synthetic=0", wait_until="domcontentloaded")
+        helpers.wait_for_idle(shown)
+        helpers.assert_no_exception(shown)
+        shown.get_by_text("Nhân lực nghiên cứu và phát triển trên 10.000 dân", exact=True).first.wait_for(state="visible")
+        shown.get_by_text("Kỳ 2025-11-03", exact=False).first.wait_for(state="visible")
+        shown.get_by_text("Thái Nguyên", exact=True).first.wait_for(state="visible")
+        shown.get_by_text("10,3", exact=True).first.wait_for(state="visible")
+        shown.locator('[data-testid="stDeckGlJsonChart"] canvas').first.wait_for(state="visible")
+        assert not shown.locator('[data-testid="stSidebar"]').first.is_visible(), "the sidebar shows in presentation mode"
+        shown.wait_for_timeout(1500)
+        shot = tmp_path / "presentation.png"
+        shown.screenshot(path=str(shot))
+        from PIL import Image
+
+        assert Image.open(shot).size == (1920, 1080)
+    finally:
+        context.close()
+    assert external_requests[before:] == [], f"Presentation requested outside hosts: {external_requests[before:]}"
+
+
 def test_zz_no_request_left_localhost(external_requests, helpers):
     """Across every browser test of the session, nothing went past loopback."""
     helpers.assert_no_external_requests(external_requests)
