@@ -52,6 +52,8 @@ PAGES = [
     "pages/targets.py",
     "pages/map.py",  # 34-province layout (the default)
     "pages/map.py?layout=2008",  # a query string is set as the link's parameters
+    "pages/present.py?present=1&province=19",  # the meeting-room slide
+    "pages/import.py",
 ]
 
 REPO_ROOT = Path(__file__).resolve().parents[1]

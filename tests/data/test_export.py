@@ -71,11 +71,13 @@ def test_xlsx_has_data_and_metadata_with_filters_sources_definitions_time_and_ve
     note = book["data"].cell(row=2, column=header.index("note") + 1)
     assert note.value == "=cmd|' /C calc'!A0" and note.data_type == "s"  # text, never a formula
     meta = [tuple(v for v in r if v is not None) for r in book["metadata"].values]
-    flat = {r[0]: r[1] for r in meta if len(r) == 2}
+    flat = {r[0]: r[1] for r in meta if len(r) >= 2}
     assert flat["app version"] == __version__
     assert flat["downloaded at (UTC)"] == "2026-11-22 09:30:00"
     assert flat["filter: layout"] == "2025" and flat["filter: statuses"] == "reported"
     assert "synthetic" in flat["status meanings"]
+    assert "KHÔNG phải số liệu thật" in flat["status meanings (vi)"]
+    assert ("app version", __version__, "phiên bản") in meta
     cells = [c for r in meta for c in r]
     assert "sources" in cells and "definitions" in cells
     assert any(isinstance(c, str) and c.startswith("https://thainguyen.dcs.vn/") for c in cells)
