@@ -36,7 +36,7 @@ if not periods:
 
 # 3. cached benchmark, then labels
 table = loaders.benchmark(ind, period, sel.layout, sel.statuses)
-shown = cv.labelled(table, sel, peer_filter)
+shown = cv.shown_benchmark(ind, period, sel.layout, sel.statuses, sel.lang, tuple(peer_filter))
 national = table[schema.NATIONAL_VALUE].iloc[0]
 widgets.synthetic_banner(list(shown[schema.STATUS]) + [table[schema.NATIONAL_STATUS].iloc[0]])
 cv.national_metric(table, ind, sel.lang)
@@ -53,7 +53,7 @@ else:
                 national_label=t("compare_national_label", value=views.value_text(national, ind, sel.lang, recorded=False)),
                 rank_title=t("col_rank"), key="ranking_chart")
     widgets.source_line(views.sources_of((ranked, schema.SOURCE_ID), (table, schema.NATIONAL_SOURCE_ID)), loaders.sources())
-cv.ranking_table(shown, ind, period, sel)
+cv.ranking_table(ind, period, peer_filter, sel)
 missing = shown.loc[shown[schema.VALUE].isna(), views.PLACE]
 if len(missing):
     st.caption(t("compare_no_data", n=len(missing), places=", ".join(missing)))
@@ -64,7 +64,7 @@ others = [i for i in choices if i != ind]
 if others:
     ind2 = state.url_selectbox(st.selectbox, "ind2", t("compare_second"), others,
                                default=cv.DEFAULT_SECOND if cv.DEFAULT_SECOND in others else others[0], format_func=names.get)
-    cv.scatter(shown, table, ind, ind2, period, sel)
+    cv.scatter(ind, ind2, period, peer_filter, sel)
 
 # 6. trends of chosen provinces, with the nation
 st.subheader(t("compare_trends"))

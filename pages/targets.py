@@ -15,8 +15,7 @@ with st.expander(t("targets_rule_title")):
     st.markdown(t("targets_rule"))
 
 # 2-3. every target with its forecast (cached), labelled
-forecasts = loaders.forecasts(sel.show_synthetic)
-labelled = views.label_targets(forecasts, sel.lang)
+labelled = views.labelled_forecasts(sel.show_synthetic, sel.lang)
 catalogue = loaders.indicators().set_index(schema.INDICATOR)
 labelled["pillar"] = labelled[schema.INDICATOR].map(catalogue["pillar"])
 pillars = loaders.pillars().set_index("pillar")["name_vi" if sel.lang == "vi" else "name_en"]

@@ -14,6 +14,9 @@ Every chart renders locally: no tiles, fonts or data are fetched.
 
 from __future__ import annotations
 
+import hashlib
+import pickle
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -47,7 +50,9 @@ def show(builder, *args, key: str | None = None, **kwargs) -> None:
     """
     from ui import loaders
 
-    spec = loaders.chart_spec(builder.__name__, args, kwargs)
+    call = (builder.__name__, args, kwargs)
+    digest = hashlib.blake2b(pickle.dumps(call, protocol=pickle.HIGHEST_PROTOCOL), digest_size=20).hexdigest()
+    spec = loaders.chart_spec(digest, *call)
     st.vega_lite_chart(spec=spec, width="stretch", height=int(spec.get("height", 300)) + _ROOM, key=key)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import types
 
 import pandas as pd
 import streamlit as st
@@ -44,14 +45,36 @@ def national_metric(table: pd.DataFrame, indicator: str, lang: str) -> None:
     st.metric(label, value, help=help_text, border=True)
 
 
-def ranking_table(shown: pd.DataFrame, indicator: str, period: str, sel) -> None:
-    """Rank, value, national comparison, peers, change and a sparkline of each province's series."""
-    series = loaders.province_series(indicator, sel.layout, sel.statuses)
-    granularity = schema.parse_period(period)[0]
+@loaders.per_data_version(max_entries=128)
+def trend_lines(indicator: str, layout: str, statuses: tuple[str, ...], granularity: str) -> pd.Series:
+    """Each province's values of one granularity, oldest first (the ranking table's sparklines), by code."""
+    series = loaders.province_series.fresh(indicator, layout, statuses)
     series = series[series[schema.GRANULARITY] == granularity].sort_values(schema.DATE)
-    lines = series.groupby(schema.GEO_CODE)[schema.VALUE].agg(list)
-    table = shown.sort_values([schema.RANK, views.PLACE], na_position="last").assign(
+    return series.groupby(schema.GEO_CODE)[schema.VALUE].agg(list)
+
+
+@loaders.per_data_version(max_entries=64)
+def shown_benchmark(ind: str, period: str, layout: str, statuses: tuple[str, ...], lang: str,
+                    peer_filter: tuple[str, ...]) -> pd.DataFrame:
+    """:func:`labelled` of the benchmark, once per data version and choice."""
+    return labelled(loaders.benchmark.fresh(ind, period, layout, statuses), types.SimpleNamespace(layout=layout, lang=lang),
+                    list(peer_filter))
+
+
+@loaders.per_data_version(max_entries=64)
+def ranking_rows(ind: str, period: str, layout: str, statuses: tuple[str, ...], lang: str,
+                 peer_filter: tuple[str, ...]) -> pd.DataFrame:
+    """The ranking table's rows: best first, provinces without a value last, each with its sparkline."""
+    shown = shown_benchmark.fresh(ind, period, layout, statuses, lang, peer_filter)
+    lines = trend_lines.fresh(ind, layout, statuses, schema.parse_period(period)[0])
+    return shown.sort_values([schema.RANK, views.PLACE], na_position="last").assign(
         **{views.TREND: lambda f: f[schema.GEO_CODE].map(lines).apply(lambda v: v if isinstance(v, list) else [])})
+
+
+def ranking_table(indicator: str, period: str, peer_filter: list[str], sel) -> None:
+    """Rank, value, national comparison, peers, change and a sparkline of each province's series."""
+    granularity = schema.parse_period(period)[0]
+    table = ranking_rows(indicator, period, sel.layout, sel.statuses, sel.lang, tuple(peer_filter))
     unit = views.spec(indicator)["short_unit"]
     columns = {
         schema.RANK: st.column_config.NumberColumn(t("col_rank"), format="%d"),
@@ -76,9 +99,9 @@ def ranking_table(shown: pd.DataFrame, indicator: str, period: str, sel) -> None
     widgets.source_line(views.sources_of((table, schema.SOURCE_ID)), loaders.sources())
 
 
-def _nearest_period(indicator: str, period: str, sel) -> str:
+def _nearest_period(indicator: str, period: str, layout: str, statuses: tuple[str, ...]) -> str:
     """``period`` if the indicator has it, else its latest period ending on or before it, else its first."""
-    periods = loaders.benchmark_periods(indicator, sel.layout, sel.statuses)
+    periods = loaders.benchmark_periods.fresh(indicator, layout, statuses)
     if not periods or period in periods:
         return period if periods else ""
     end = schema.parse_period(period)[2]
@@ -86,48 +109,73 @@ def _nearest_period(indicator: str, period: str, sel) -> str:
     return before[-1] if before else periods[0]
 
 
-def scatter(shown: pd.DataFrame, table: pd.DataFrame, ind: str, ind2: str, period: str, sel) -> None:
-    """Provinces on two indicators (same period, or the second's nearest earlier one), the nation as a diamond."""
-    period2 = _nearest_period(ind2, period, sel)
+@loaders.per_data_version(max_entries=64)
+def scatter_data(ind: str, ind2: str, period: str, layout: str, statuses: tuple[str, ...], lang: str,
+                 peer_filter: tuple[str, ...]) -> dict:
+    """The scatter's rows and national point, the second indicator's period and the sources used.
+
+    ``period2`` is empty when the second indicator has no values; ``data`` is empty when no province
+    has both values.
+    """
+    period2 = _nearest_period(ind2, period, layout, statuses)
     if not period2:
-        st.info(t("compare_no_values"))
-        return
-    other = loaders.benchmark(ind2, period2, sel.layout, sel.statuses).set_index(schema.GEO_CODE)
+        return {"period2": "", "data": None}
+    table = loaders.benchmark.fresh(ind, period, layout, statuses)
+    shown = shown_benchmark.fresh(ind, period, layout, statuses, lang, peer_filter)
+    other = loaders.benchmark.fresh(ind2, period2, layout, statuses).set_index(schema.GEO_CODE)
     data = shown.assign(**{charts.X: shown[schema.VALUE], charts.Y: shown[schema.GEO_CODE].map(other[schema.VALUE])})
     synthetic = (shown[schema.STATUS] == schema.STATUS_SYNTHETIC) | (
         shown[schema.GEO_CODE].map(other[schema.STATUS]) == schema.STATUS_SYNTHETIC)
     data = data.assign(**{charts.SYNTHETIC: synthetic.to_numpy()})
-    data.loc[synthetic.to_numpy(), charts.STATUS_LABEL] = widgets.status_label(schema.STATUS_SYNTHETIC, sel.lang)
+    data.loc[synthetic.to_numpy(), charts.STATUS_LABEL] = widgets.status_label(schema.STATUS_SYNTHETIC, lang)
     data = data.dropna(subset=[charts.X, charts.Y])
+    nat = (table[schema.NATIONAL_VALUE].iloc[0], other[schema.NATIONAL_VALUE].iloc[0])
+    used = other.reset_index()
+    sources = views.sources_of((data, schema.SOURCE_ID), (used[used[schema.GEO_CODE].isin(data[schema.GEO_CODE])], schema.SOURCE_ID),
+                               (table, schema.NATIONAL_SOURCE_ID), (used, schema.NATIONAL_SOURCE_ID))
+    return {"period2": period2, "data": data[[views.PLACE, charts.X, charts.Y, charts.STATUS_LABEL, charts.SYNTHETIC]],
+            "national": None if any(isnan(v) for v in nat) else (float(nat[0]), float(nat[1])), "sources": sources}
+
+
+def scatter(ind: str, ind2: str, period: str, peer_filter: list[str], sel) -> None:
+    """Provinces on two indicators (same period, or the second's nearest earlier one), the nation as a diamond."""
+    found = scatter_data(ind, ind2, period, sel.layout, sel.statuses, sel.lang, tuple(peer_filter))
+    period2, data = found["period2"], found["data"]
+    if not period2:
+        st.info(t("compare_no_values"))
+        return
     if data.empty:
         st.info(t("compare_scatter_empty", period=views.period_text(period2, sel.lang)))
         return
-    nat = (table[schema.NATIONAL_VALUE].iloc[0], other[schema.NATIONAL_VALUE].iloc[0])
-    charts.show(charts.scatter, data[[views.PLACE, charts.X, charts.Y, charts.STATUS_LABEL, charts.SYNTHETIC]],
+    charts.show(charts.scatter, data,
                 title=t("compare_scatter_title", period=views.period_text(period, sel.lang),
                         period2=views.period_text(period2, sel.lang)),
                 x_title=views.axis_title(ind, sel.lang), y_title=views.axis_title(ind2, sel.lang),
-                status_title=t("col_status"), labels=views.status_labels(sel.lang),
-                national=None if any(isnan(v) for v in nat) else (float(nat[0]), float(nat[1])),
+                status_title=t("col_status"), labels=views.status_labels(sel.lang), national=found["national"],
                 national_label=views.place_name("nation", "", schema.NATION_CODE, sel.lang), key="scatter_chart")
-    used = other.reset_index()
-    widgets.source_line(views.sources_of((data, schema.SOURCE_ID), (used[used[schema.GEO_CODE].isin(data[schema.GEO_CODE])], schema.SOURCE_ID),
-                                         (table, schema.NATIONAL_SOURCE_ID), (used, schema.NATIONAL_SOURCE_ID)), loaders.sources())
+    widgets.source_line(found["sources"], loaders.sources())
+
+
+@loaders.per_data_version(max_entries=64)
+def trend_data(ind: str, picked: tuple[str, ...], layout: str, statuses: tuple[str, ...], lang: str) -> pd.DataFrame:
+    """The trend chart's rows: the chosen provinces' values and the nation's, labelled (with their sources)."""
+    series = loaders.province_series.fresh(ind, layout, statuses)
+    series = series[series[schema.GEO_CODE].isin(picked)]
+    nation = loaders.national_series.fresh(ind, layout, statuses)
+    both = pd.concat([series.assign(**{charts.IS_NATION: False}), nation.assign(**{charts.IS_NATION: True})], ignore_index=True)
+    both = views.mark_status(both, lang)
+    nation_name = views.place_name("nation", "", schema.NATION_CODE, lang)
+    both[views.PLACE] = both[schema.GEO_CODE].map(views.province_names(layout, lang)).fillna(nation_name)
+    return both[[views.PLACE, schema.DATE, schema.VALUE, charts.STATUS_LABEL, charts.SYNTHETIC, charts.IS_NATION,
+                 schema.SOURCE_ID]]
 
 
 def trends(ind: str, picked: list[str], sel) -> None:
     """Lines of the chosen provinces and the nation over every period."""
-    series = loaders.province_series(ind, sel.layout, sel.statuses)
-    series = series[series[schema.GEO_CODE].isin(picked)]
-    nation = loaders.national_series(ind, sel.layout, sel.statuses)
-    both = pd.concat([series.assign(**{charts.IS_NATION: False}), nation.assign(**{charts.IS_NATION: True})], ignore_index=True)
+    both = trend_data(ind, tuple(picked), sel.layout, sel.statuses, sel.lang)
     if both.empty:
         st.info(t("compare_trend_empty"))
         return
-    both = views.mark_status(both, sel.lang)
-    names = views.province_names(sel.layout, sel.lang)
-    nation_name = views.place_name("nation", "", schema.NATION_CODE, sel.lang)
-    both[views.PLACE] = both[schema.GEO_CODE].map(names).fillna(nation_name)
     cols = [views.PLACE, schema.DATE, schema.VALUE, charts.STATUS_LABEL, charts.SYNTHETIC, charts.IS_NATION]
     charts.show(charts.trends, both[cols], title=t("compare_trends_title", indicator=views.names(sel.lang)[ind]),
                 y_title=views.axis_title(ind, sel.lang), date_title=t("axis_date"), status_title=t("col_status"),

@@ -29,6 +29,9 @@ def data_version() -> tuple[str, int, int]:
     return store().data_version()
 
 
+_PER_VERSION: list = []  # every per_data_version loader, of any module
+
+
 def per_data_version(max_entries: int = 64):
     """Cache a loader once per data version, for every session, across ``st.cache_data.clear()``.
 
@@ -54,6 +57,7 @@ def per_data_version(max_entries: int = 64):
 
         cached = st.cache_data(show_spinner=False, max_entries=max_entries)(loader)
         cached.fresh = loader  # for other such loaders: this version's result, never an older cached copy
+        _PER_VERSION.append(cached)  # cleared by clear_after_write, wherever it is defined (ui.views...)
         return cached
 
     return wrap
@@ -144,7 +148,8 @@ def clear_after_write() -> None:
     """Forget every cached result drawn from observations, after an import or an undo.
 
     Every ``st.cache_data`` loader of this module is cleared except those of
-    ``_UNCHANGED_BY_WRITES``, so a loader added later is covered without being listed here.
+    ``_UNCHANGED_BY_WRITES``, so a loader added later is covered without being listed here, and so is
+    every :func:`per_data_version` loader of another module.
     ``st.cache_resource`` loaders (the store, lookups of the catalogue) are left alone.
     """
     from streamlit.runtime.caching.cache_data_api import CachedDataFuncInfo
@@ -154,6 +159,9 @@ def clear_after_write() -> None:
         if (isinstance(value, CachedFunc) and isinstance(getattr(value, "_info", None), CachedDataFuncInfo)
                 and name not in _UNCHANGED_BY_WRITES):
             value.clear()
+    for loader in _PER_VERSION:  # those of other modules (ui.views, ui.compare_view...)
+        if loader.__name__ not in _UNCHANGED_BY_WRITES:
+            loader.clear()
 
 
 # --- the Map page (analysis/map_data.py) --------------------------------------------------------------
@@ -312,13 +320,14 @@ def pillars() -> pd.DataFrame:
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
-def chart_spec(builder: str, args: tuple, kwargs: dict) -> dict:
-    """The Vega-Lite spec of ``ui.charts.<builder>(*args, **kwargs)``, built once per process.
+def chart_spec(digest: str, builder: str, _args: tuple, _kwargs: dict) -> dict:
+    """The Vega-Lite spec of ``ui.charts.<builder>(*_args, **_kwargs)``, built once per process.
 
-    A pure function of its arguments (the chart's frame and texts), so kept across sessions and
-    ``st.cache_data.clear()``; shared, not copied: callers must not change it (``st.vega_lite_chart``
-    works on a copy).
+    ``digest`` names the arguments (:func:`ui.charts.show` hashes their pickle: about 20 times faster
+    than Streamlit's hashing of the chart's frame on every rerun). A pure function of its arguments,
+    so kept across sessions and ``st.cache_data.clear()``; shared, not copied: callers must not
+    change it (``st.vega_lite_chart`` works on a copy).
     """
     from ui import charts
 
-    return getattr(charts, builder)(*args, **kwargs)
+    return getattr(charts, builder)(*_args, **_kwargs)

@@ -189,6 +189,12 @@ def label_targets(frame: pd.DataFrame, lang: str, of_province: tuple[str, str] |
     return out
 
 
+@loaders.per_data_version(max_entries=16)
+def labelled_forecasts(show_synthetic: bool, lang: str) -> pd.DataFrame:
+    """:func:`label_targets` of every target's forecast (the Targets page), once per data version and language."""
+    return label_targets(loaders.forecasts.fresh(show_synthetic), lang)
+
+
 def _projected(row: dict, lang: str) -> str:
     if pd.isna(row[schema.PROJECTED_VALUE]):
         return format_date(row[schema.PROJECTED_DATE], lang) if row[schema.PROJECTED_DATE] else "–"
@@ -242,21 +248,29 @@ def target_choice(frame: pd.DataFrame, key: str) -> dict | None:
 
 def forecast_chart(row: dict, sel) -> None:
     """History, trend, 80% band and target of one target, with its explanation and sources."""
-    found = loaders.forecast_detail(row[schema.GEO_LEVEL], row[schema.LAYOUT], row[schema.GEO_CODE],
-                                    row[schema.INDICATOR], row[schema.PERIOD], row[schema.TARGET_DATE],
-                                    sel.show_synthetic)
-    history = mark_status(found.history, sel.lang)
-    history.loc[history[schema.STATUS] == forecasting.BASELINE, charts.STATUS_LABEL] = t("forecast_zero_start")
+    found = forecast_chart_rows(row[schema.GEO_LEVEL], row[schema.LAYOUT], row[schema.GEO_CODE], row[schema.INDICATOR],
+                                row[schema.PERIOD], row[schema.TARGET_DATE], sel.show_synthetic, sel.lang)
     y_title = axis_title(row[schema.INDICATOR], sel.lang)
     charts.show(
-        charts.forecast, history[[schema.DATE, schema.VALUE, charts.STATUS_LABEL, charts.SYNTHETIC]], found.trend,
+        charts.forecast, found["history"], found["trend"],
         target=row[schema.TARGET_VALUE], deadline=row[schema.TARGET_DATE],
         title=f"{row[PLACE]} · {row['indicator']}", y_title=y_title, date_title=t("axis_date"),
         status_title=t("col_status"), band_title=t("forecast_band"), target_title=row[TARGET_TEXT],
         trend_title=t("forecast_trend"), labels={forecasting.BASELINE: t("forecast_zero_start"), **status_labels(sel.lang)},
         key="forecast_chart")
     st.caption(row["explanation"])
-    widgets.source_line(sources_of((found.history, schema.SOURCE_ID)) + [row[schema.SOURCE_ID]], loaders.sources())
+    widgets.source_line(found["sources"] + [row[schema.SOURCE_ID]], loaders.sources())
+
+
+@loaders.per_data_version(max_entries=64)
+def forecast_chart_rows(geo_level: str, layout: str, code: str, indicator: str, period: str, target_date: str,
+                        show_synthetic: bool, lang: str) -> dict:
+    """The forecast chart's history (labelled), trend and sources of one target, once per data version."""
+    found = loaders.forecast_detail.fresh(geo_level, layout, code, indicator, period, target_date, show_synthetic)
+    history = mark_status(found.history, lang)
+    history.loc[history[schema.STATUS] == forecasting.BASELINE, charts.STATUS_LABEL] = t("forecast_zero_start", lang)
+    return {"history": history[[schema.DATE, schema.VALUE, charts.STATUS_LABEL, charts.SYNTHETIC]], "trend": found.trend,
+            "sources": sources_of((found.history, schema.SOURCE_ID))}
 
 
 def progress_chart(frame: pd.DataFrame, lang: str) -> None:
