@@ -59,6 +59,21 @@ def show(builder, *args, key: str | None = None, **kwargs) -> None:
 _ROOM = 170  # title, x axis with its title, legend below
 
 
+def with_description(spec: dict) -> dict:
+    """Give the chart a text alternative: Vega-Lite's ``description`` becomes the SVG's ARIA label.
+
+    It repeats the chart's title (and subtitle); the numbers themselves are in the page's tables
+    and in the Data explorer.
+    """
+    title = spec.get("title", "")
+    if isinstance(title, dict):
+        parts = [title.get("text", ""), title.get("subtitle", "")]
+        title = ". ".join(" ".join(p) if isinstance(p, list) else str(p) for p in parts if p)
+    if title and "description" not in spec:
+        spec = {**spec, "description": str(title)}
+    return spec
+
+
 def _present(frame: pd.DataFrame, labels: dict[str, str]) -> dict[str, str]:
     """The statuses (and their labels) that occur in the frame, in the order of ``labels``."""
     found = set(frame[STATUS_LABEL])

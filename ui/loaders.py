@@ -121,20 +121,20 @@ def observations(
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@per_data_version(max_entries=64)
 def labelled_observations(lang: str, **filters) -> pd.DataFrame:
     """:func:`observations` with place, indicator and source names (see :func:`data.export.labelled`)."""
-    obs = observations(**filters)
-    return export.labelled(obs, provinces(), indicators(), sources(), regions(), lang=lang)
+    obs = _stored(**filters)
+    return export.labelled(obs, registry.provinces(), indicators.fresh(), sources.fresh(), registry.regions(), lang=lang)
 
 
-@st.cache_data(show_spinner=False)
+@per_data_version(max_entries=8)
 def summary(statuses: tuple[str, ...]) -> pd.DataFrame:
     """Counts of observations, indicators and sources per status (see :meth:`data.store.Store.summary`)."""
     return store().summary(list(statuses))
 
 
-@st.cache_data(show_spinner=False)
+@per_data_version(max_entries=2)
 def period_dates() -> list[str]:
     """Every distinct period end date in the store, sorted."""
     return store().distinct(schema.DATE)
@@ -330,4 +330,4 @@ def chart_spec(digest: str, builder: str, _args: tuple, _kwargs: dict) -> dict:
     """
     from ui import charts
 
-    return getattr(charts, builder)(*_args, **_kwargs)
+    return charts.with_description(getattr(charts, builder)(*_args, **_kwargs))

@@ -48,7 +48,6 @@ def source_line(source_ids, sources: pd.DataFrame, lang: str | None = None) -> N
 
 def observation_table(frame: pd.DataFrame, key: str) -> None:
     """The labelled observation table with translated headers and a link to each source."""
-    shown = frame.assign(**{schema.STATUS: frame[schema.STATUS].map(status_label)})
     columns = {
         "place": st.column_config.TextColumn(t("col_place")),
         "indicator": st.column_config.TextColumn(t("col_indicator"), width="medium"),
@@ -63,4 +62,6 @@ def observation_table(frame: pd.DataFrame, key: str) -> None:
         schema.DERIVED_FROM: st.column_config.TextColumn(t("col_derived_from")),
         schema.LAYOUT: st.column_config.TextColumn(t("col_layout")),
     }
+    # only the shown columns go to the browser: the long citation and title texts stay in the downloads
+    shown = frame[[c for c in columns if c != schema.STATUS]].assign(**{schema.STATUS: frame[schema.STATUS].map(status_label)})
     st.dataframe(shown, column_order=list(columns), column_config=columns, hide_index=True, key=key, width="stretch")

@@ -116,9 +116,9 @@ def test_reported_rd_staff_in_the_2025_layout():
     assert _shown(table) == expected
     assert len(table) == 2
     assert set(table["unit"]) == {"persons per 10,000 inhabitants"} == {_unit(IND)}
-    assert set(table["date"]) == {"2025-11-03"}
+    assert set(table["period"]) == {"2025-11-03"}
     assert all(url.startswith("https://thainguyen.dcs.vn/") for url in table["source_url"])
-    assert set(table["geo_code"]) == {THAI_NGUYEN_2025, "VN"}
+    assert set(table["place"]) == {"Thai Nguyen", "Viet Nam"}
     # URL mirroring
     assert at.query_params["ind"] == IND
     assert at.query_params["st"] == "reported"
@@ -131,7 +131,7 @@ def test_binh_dinh_target_in_the_2008_layout():
     at.multiselect(key="st").set_value(["target"])
     table = _table(_ok(at.run()))
     assert _shown(table) == _expected(IND, "2008", {"target"}) == {("Binh Dinh", 12.0, "target", "")}
-    assert table["date"].tolist() == ["2025-03-04"]  # the programme's date; the source gives no target year
+    assert table["period"].tolist() == ["2025-03-04"]  # the programme's date; the source gives no target year
     assert at.query_params["layout"] == "2008"
 
 

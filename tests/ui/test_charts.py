@@ -84,3 +84,13 @@ def test_the_national_value_is_drawn_as_a_rule():
     spec = BUILDERS["ranking"]()
     rules = [layer for layer in spec["layer"] if layer["mark"]["type"] == "rule"]
     assert rules and 1.5 in [row["value"] for row in _datasets(spec) if "label" in row]
+
+
+def test_every_chart_gets_a_text_alternative_from_its_title():
+    from ui import charts
+
+    assert charts.with_description({"title": "R&D staff per 10,000"})["description"] == "R&D staff per 10,000"
+    spec = charts.with_description({"title": {"text": "Tasks", "subtitle": ["Thái Nguyên", "2025"]}})
+    assert spec["description"] == "Tasks. Thái Nguyên 2025"
+    assert charts.with_description({"description": "own", "title": "x"})["description"] == "own"
+    assert "description" not in charts.with_description({})
