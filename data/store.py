@@ -18,6 +18,7 @@ The connection is shared; each query opens its own cursor, as DuckDB asks for th
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import hashlib
 import io
@@ -300,43 +301,49 @@ class Store:
         chunks of :data:`CHUNK_ROWS`, calling ``progress(done, total)`` after each chunk. The batch
         and a line of the audit trail (``detail`` says what happened) are written with the rows.
         """
-        own = cursor is None
-        cur = cursor or self._con.cursor()
-        try:
-            if own:
-                self._lock.acquire()
+        if cursor is not None:
+            return self._write_batch(cursor, frame, kind, file_name, sha256, user, rows_skipped, progress, detail, False)
+        with self._transaction() as cur:
+            return self._write_batch(cur, frame, kind, file_name, sha256, user, rows_skipped, progress, detail, True)
+
+    def _write_batch(self, cur, frame, kind, file_name, sha256, user, rows_skipped, progress, detail, own) -> int:
+        """The rows, the batch and its audit line, written with ``cur`` (see :meth:`add_batch`)."""
+        rows = _as_rows(frame)
+        if kind == KIND_IMPORT:
+            rows, stored = _drop_stored(cur, rows)
+            rows_skipped += stored
+        batch_id = int(cur.execute("SELECT nextval('batch_seq')").fetchone()[0])
+        cur.execute(
+            f"INSERT INTO batches ({schema.BATCH_ID}, created_at, kind, file_name, sha256, rows_added, "
+            "user_name, undone_at, rows_skipped, undone_by) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, NULL)",
+            [batch_id, _dt.datetime.now(), kind, file_name, sha256, len(rows), user, int(rows_skipped)],
+        )
+        rows[schema.BATCH_ID] = batch_id
+        cols = ", ".join(list(schema.OBSERVATION_COLUMNS) + [schema.BATCH_ID])
+        for start in range(0, max(len(rows), 1), CHUNK_ROWS):
+            cur.register("incoming", rows.iloc[start : start + CHUNK_ROWS])
+            cur.execute(f"INSERT INTO observations ({cols}) SELECT {cols} FROM incoming")
+            cur.unregister("incoming")
+            if own and kind == KIND_IMPORT and os.environ.get(PAUSE_ENV):
+                _pause_for_a_test(os.environ[PAUSE_ENV], batch_id)
+            if progress is not None:
+                progress(min(start + CHUNK_ROWS, len(rows)), len(rows))
+        _audit(cur, kind, batch_id, user, detail or f"{len(rows)} rows added, {int(rows_skipped)} skipped")
+        return batch_id
+
+    @contextlib.contextmanager
+    def _transaction(self):
+        """One write transaction: the writers' lock, a cursor, BEGIN, then COMMIT, or ROLLBACK on any error."""
+        with self._lock:
+            cur = self._con.cursor()
+            try:
                 cur.execute("BEGIN TRANSACTION")
-            rows = _as_rows(frame)
-            if kind == KIND_IMPORT:
-                rows, stored = _drop_stored(cur, rows)
-                rows_skipped += stored
-            batch_id = int(cur.execute("SELECT nextval('batch_seq')").fetchone()[0])
-            cur.execute(
-                f"INSERT INTO batches ({schema.BATCH_ID}, created_at, kind, file_name, sha256, rows_added, "
-                "user_name, undone_at, rows_skipped, undone_by) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, NULL)",
-                [batch_id, _dt.datetime.now(), kind, file_name, sha256, len(rows), user, int(rows_skipped)],
-            )
-            rows[schema.BATCH_ID] = batch_id
-            cols = ", ".join(list(schema.OBSERVATION_COLUMNS) + [schema.BATCH_ID])
-            for start in range(0, max(len(rows), 1), CHUNK_ROWS):
-                cur.register("incoming", rows.iloc[start : start + CHUNK_ROWS])
-                cur.execute(f"INSERT INTO observations ({cols}) SELECT {cols} FROM incoming")
-                cur.unregister("incoming")
-                if own and kind == KIND_IMPORT and os.environ.get(PAUSE_ENV):
-                    _pause_for_a_test(os.environ[PAUSE_ENV], batch_id)
-                if progress is not None:
-                    progress(min(start + CHUNK_ROWS, len(rows)), len(rows))
-            _audit(cur, kind, batch_id, user, detail or f"{len(rows)} rows added, {int(rows_skipped)} skipped")
-            if own:
+                yield cur
                 cur.execute("COMMIT")
-            return batch_id
-        except BaseException:
-            if own:
+            except BaseException:
                 cur.execute("ROLLBACK")
-            raise
-        finally:
-            if own:
-                self._lock.release()
+                raise
+            finally:
                 cur.close()
 
     def undo_batch(self, batch_id: int, *, user: str = "") -> None:
@@ -347,33 +354,24 @@ class Store:
         ValueError
             When there is no such batch, it is the bundled data, or it is already undone.
         """
-        with self._lock:
-            cur = self._con.cursor()
-            try:
-                cur.execute("BEGIN TRANSACTION")
-                found = cur.execute(
-                    f"SELECT kind, undone_at, undone_by FROM batches WHERE {schema.BATCH_ID} = ?", [int(batch_id)]
-                ).fetchone()
-                if found is None:
-                    raise ValueError(f"There is no batch {batch_id}.")
-                kind, undone_at, undone_by = found
-                if kind != KIND_IMPORT:
-                    raise ValueError(f"Batch {batch_id} is the bundled data: only imports can be undone.")
-                if undone_at is not None:
-                    raise ValueError(
-                        f"Batch {batch_id} was already undone on {undone_at:%Y-%m-%d %H:%M} by {undone_by or 'unknown'}."
-                    )
-                cur.execute(
-                    f"UPDATE batches SET undone_at = ?, undone_by = ? WHERE {schema.BATCH_ID} = ?",
-                    [_dt.datetime.now(), user, int(batch_id)],
+        with self._transaction() as cur:
+            found = cur.execute(
+                f"SELECT kind, undone_at, undone_by FROM batches WHERE {schema.BATCH_ID} = ?", [int(batch_id)]
+            ).fetchone()
+            if found is None:
+                raise ValueError(f"There is no batch {batch_id}.")
+            kind, undone_at, undone_by = found
+            if kind != KIND_IMPORT:
+                raise ValueError(f"Batch {batch_id} is the bundled data: only imports can be undone.")
+            if undone_at is not None:
+                raise ValueError(
+                    f"Batch {batch_id} was already undone on {undone_at:%Y-%m-%d %H:%M} by {undone_by or 'unknown'}."
                 )
-                _audit(cur, "undo", int(batch_id), user, f"batch {batch_id} undone")
-                cur.execute("COMMIT")
-            except BaseException:
-                cur.execute("ROLLBACK")
-                raise
-            finally:
-                cur.close()
+            cur.execute(
+                f"UPDATE batches SET undone_at = ?, undone_by = ? WHERE {schema.BATCH_ID} = ?",
+                [_dt.datetime.now(), user, int(batch_id)],
+            )
+            _audit(cur, "undo", int(batch_id), user, f"batch {batch_id} undone")
 
     def load_bundled(self, force: bool = False) -> bool:
         """Load (or replace) the bundled data when it changed; returns True if it wrote anything."""
@@ -386,25 +384,16 @@ class Store:
             "sources": catalogue.sources(),
             "milestones": observations.bundled_milestones(),
         }
-        with self._lock:
-            cur = self._con.cursor()
-            try:
-                cur.execute("BEGIN TRANSACTION")
-                old = f"SELECT {schema.BATCH_ID} FROM batches WHERE kind = '{KIND_BUNDLED}'"
-                cur.execute(f"DELETE FROM observations WHERE {schema.BATCH_ID} IN ({old})")
-                cur.execute(f"DELETE FROM batches WHERE kind = '{KIND_BUNDLED}'")
-                self.add_batch(frame, kind=KIND_BUNDLED, file_name="data/sample", sha256=fingerprint, cursor=cur)
-                for table, payload in payloads.items():
-                    cur.execute(f"DELETE FROM {table}")
-                    cur.execute(f"INSERT INTO {table} VALUES (?)", [payload.to_json(orient="table", index=False)])
-                cur.execute("INSERT OR REPLACE INTO meta VALUES ('bundled_fingerprint', ?)", [fingerprint])
-                cur.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
-                cur.execute("COMMIT")
-            except BaseException:
-                cur.execute("ROLLBACK")
-                raise
-            finally:
-                cur.close()
+        with self._transaction() as cur:
+            old = f"SELECT {schema.BATCH_ID} FROM batches WHERE kind = '{KIND_BUNDLED}'"
+            cur.execute(f"DELETE FROM observations WHERE {schema.BATCH_ID} IN ({old})")
+            cur.execute(f"DELETE FROM batches WHERE kind = '{KIND_BUNDLED}'")
+            self.add_batch(frame, kind=KIND_BUNDLED, file_name="data/sample", sha256=fingerprint, cursor=cur)
+            for table, payload in payloads.items():
+                cur.execute(f"DELETE FROM {table}")
+                cur.execute(f"INSERT INTO {table} VALUES (?)", [payload.to_json(orient="table", index=False)])
+            cur.execute("INSERT OR REPLACE INTO meta VALUES ('bundled_fingerprint', ?)", [fingerprint])
+            cur.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
         return True
 
     def close(self) -> None:
