@@ -15,6 +15,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.app_support import ok, open_page
+
 from ui.i18n import t
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,17 +32,8 @@ def _reported(indicator: str) -> dict[str, tuple[str, float]]:
             for r in rows}
 
 
-def _ok(at: AppTest) -> AppTest:
-    assert not at.exception, [e.message for e in at.exception]
-    return at
-
-
 def _compare(**params) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    at.query_params["lang"] = params.pop("lang", "en")
-    for key, value in params.items():
-        at.query_params[key] = value
-    return _ok(at.switch_page(PAGE).run())
+    return open_page(PAGE, **params)
 
 
 def _table(at: AppTest) -> pd.DataFrame:
@@ -98,7 +91,7 @@ def test_synthetic_values_are_shown_marked_and_ranked_by_default():
 def test_hiding_synthetic_in_the_sidebar_leaves_only_real_values():
     at = _compare(ind=IND)
     at.toggle(key="synthetic").set_value(False).run()
-    _ok(at)
+    ok(at)
     assert at.selectbox(key="period").options == ["2025-11-03"]
     assert _table(at)["value"].notna().sum() == 1
     assert at.query_params["synthetic"] == "0"
@@ -113,18 +106,18 @@ def test_peer_group_filter_and_deep_link():
     assert sorted(table["geo_code"]) == ["04", "08", "11", "12", "14", "15", "19", "20", "24", "25"]
     assert at.multiselect(key="region").value == ["NMM"]
     at.multiselect(key="region").set_value(["NMM", "RRD"]).run()
-    assert list(_ok(at).query_params["region"]) == ["NMM", "RRD"]
+    assert list(ok(at).query_params["region"]) == ["NMM", "RRD"]
 
 
 def test_widgets_are_mirrored_in_the_url():
     at = _compare()
     assert not {"ind", "period", "region", "ind2", "p"} & set(at.query_params)  # defaults stay out of the link
     at.selectbox(key="ind").set_value("r57_tasks_done_share").run()
-    assert _ok(at).query_params["ind"] == "r57_tasks_done_share"
+    assert ok(at).query_params["ind"] == "r57_tasks_done_share"
     at.selectbox(key="period").set_value("2025-Q4").run()
-    assert _ok(at).query_params["period"] == "2025-Q4"
+    assert ok(at).query_params["period"] == "2025-Q4"
     at.multiselect(key="p").set_value(["19", "52"]).run()
-    assert list(_ok(at).query_params["p"]) == ["19", "52"]
+    assert list(ok(at).query_params["p"]) == ["19", "52"]
     # the same link opens the same view
     linked = _compare(ind="r57_tasks_done_share", period="2025-Q4", p=["19", "52"])
     assert linked.selectbox(key="period").value == "2025-Q4"

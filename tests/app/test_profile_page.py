@@ -15,23 +15,16 @@ from pathlib import Path
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
+from tests.app_support import ok, open_page
+
 from ui.i18n import t
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = "pages/profile.py"
 
 
-def _ok(at: AppTest) -> AppTest:
-    assert not at.exception, [e.message for e in at.exception]
-    return at
-
-
 def _profile(**params) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    at.query_params["lang"] = params.pop("lang", "en")
-    for key, value in params.items():
-        at.query_params[key] = value
-    return _ok(at.switch_page(PAGE).run())
+    return open_page(PAGE, **params)
 
 
 #: a column that tells the page's two tables apart
@@ -90,12 +83,12 @@ def test_the_page_selectbox_sets_the_sidebar_province_and_the_link():
     at = _profile()
     assert at.selectbox(key="profile_province").value == "01"  # nothing chosen yet: the first province
     at.selectbox(key="profile_province").set_value("19").run()
-    _ok(at)
+    ok(at)
     assert at.selectbox(key="province").value == "19"  # the sidebar follows
     assert at.query_params["province"] == "19"
     assert at.title[0].value == t("profile_title", "en", place="Thai Nguyen")
     at.selectbox(key="province").set_value("52").run()  # and the page follows the sidebar
-    assert _ok(at).selectbox(key="profile_province").value == "52"
+    assert ok(at).selectbox(key="profile_province").value == "52"
 
 
 def test_print_view_hides_the_widgets():

@@ -19,23 +19,16 @@ from pathlib import Path
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
+from tests.app_support import ok, open_page
+
 from ui.i18n import t
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = "pages/targets.py"
 
 
-def _ok(at: AppTest) -> AppTest:
-    assert not at.exception, [e.message for e in at.exception]
-    return at
-
-
 def _targets(**params) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    at.query_params["lang"] = params.pop("lang", "en")
-    for key, value in params.items():
-        at.query_params[key] = value
-    return _ok(at.switch_page(PAGE).run())
+    return open_page(PAGE, **params)
 
 
 def _table(at: AppTest) -> pd.DataFrame:
@@ -89,14 +82,14 @@ def test_without_synthetic_values_binh_dinh_density_has_not_enough_data():
 def test_filters_by_pillar_status_and_place_live_in_the_url():
     at = _targets()
     at.multiselect(key="pillar").set_value(["infrastructure"]).run()
-    assert _table(_ok(at))["indicator_id"].tolist() == ["g5_population_coverage"]
+    assert _table(ok(at))["indicator_id"].tolist() == ["g5_population_coverage"]
     assert at.query_params["pillar"] == "infrastructure"
     at.multiselect(key="pillar").set_value([]).run()
     at.multiselect(key="status").set_value(["not_enough_data"]).run()
-    assert len(_table(_ok(at))) == 3
+    assert len(_table(ok(at))) == 3
     at.multiselect(key="status").set_value([]).run()
     at.multiselect(key="place").set_value(["2025:52"]).run()
-    assert _table(_ok(at))["indicator_id"].tolist() == ["budget_share_stidx"]
+    assert _table(ok(at))["indicator_id"].tolist() == ["budget_share_stidx"]
     # deep link
     linked = _targets(place=["2008:52", "VN"], status="not_enough_data")
     assert set(_table(linked)["indicator_id"]) == {"hq_workers_trained", "officials_digital_share"}
