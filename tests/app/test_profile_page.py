@@ -94,7 +94,7 @@ def test_the_page_selectbox_sets_the_sidebar_province_and_the_link():
 def test_print_view_hides_the_widgets():
     at = _profile(province="19", print="1")
     assert at.toggle(key="print").value is True
-    css = [m.value for m in at.markdown if "<style>" in m.value]
+    css = [str(el.proto) for el in at.get("html") if "<style>" in str(el.proto)]
     assert any("stSidebar" in c and "display: none" in c and "@media print" in c for c in css)
     assert not any("http" in c for c in css)  # no outside font or stylesheet
 
