@@ -5,7 +5,7 @@
   waits for ``/_stcore/health`` to answer ``ok`` and kills the whole process
   group at the end of the session.
 * ``browser``: Debian's Chromium (``/usr/bin/chromium``) driven by Playwright.
-  ``playwright install`` is never needed (and must not be run here).
+  Playwright's own browser download is never needed (and must not be run here).
 * ``page``: a fresh context + page whose every request to a host other than
   127.0.0.1/localhost is aborted and recorded in ``external_requests``.
 
