@@ -180,7 +180,9 @@ def label_targets(frame: pd.DataFrame, lang: str, of_province: tuple[str, str] |
     out["indicator"] = out[schema.INDICATOR].map(names(lang))
     out[TARGET_TEXT] = [target_text(r, lang) for r in rows]
     out[LIGHT] = [light(r[schema.FORECAST_STATUS], lang) for r in rows]
-    out["latest"] = [value_text(r[schema.LATEST_VALUE], r[schema.INDICATOR], lang) + (
+    # a value computed here (derived, synthetic) is shown to the catalogue's decimals, a reported one as given
+    out["latest"] = [value_text(r[schema.LATEST_VALUE], r[schema.INDICATOR], lang,
+                                recorded=str(r[schema.STATUSES_USED]) in ("reported", "")) + (
         f" ({format_date(r[schema.LATEST_DATE], lang)})" if r[schema.LATEST_DATE] else "") for r in rows]
     out["projected"] = [_projected(r, lang) for r in rows]
     out["explanation"] = out[schema.EXPLANATION_VI if lang == "vi" else schema.EXPLANATION_EN]
