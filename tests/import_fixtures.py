@@ -92,3 +92,15 @@ def fresh_store(folder):
     target = Path(folder) / "s.duckdb"
     shutil.copyfile(_PRISTINE[0], target)
     return store.open_store(target)
+
+
+def use_fresh_app_store(tmp_path, monkeypatch):
+    """Point the app (ui.loaders.store) at a fresh copy of the bundled store, with cold caches."""
+    import streamlit as st
+
+    from ui import loaders
+
+    fresh_store(tmp_path).close()
+    monkeypatch.setenv("VN57_STORE", str(tmp_path / "s.duckdb"))
+    loaders.store.clear()
+    st.cache_data.clear()

