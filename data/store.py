@@ -35,7 +35,6 @@ from data import catalogue, observations, schema
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 STORE_FILE_NAME = "vn57.duckdb"
-SCHEMA_VERSION = "1"
 KIND_BUNDLED = "bundled"
 KIND_IMPORT = "import"
 #: Rows inserted per statement; ``progress`` is called after each chunk.
@@ -77,6 +76,21 @@ CREATE TABLE IF NOT EXISTS sources (payload VARCHAR);
 CREATE TABLE IF NOT EXISTS milestones (payload VARCHAR);
 """
 _META_TABLES = ("indicators", "sources", "milestones")
+
+
+def _base_schema(cur) -> None:
+    """Step 1: the tables of the first release (meta, batches, audit, observations, payloads)."""
+    cur.execute(_DDL)
+
+
+#: Schema migrations, applied in order on open (:func:`migrate`), each in its own transaction that
+#: also records its number as the store's ``schema_version`` in ``meta``. A schema change is a new
+#: step appended here (never an edit of an existing one), so a store made by any earlier release
+#: keeps its imports when a newer one opens it. Steps take a cursor and should be idempotent SQL.
+MIGRATIONS: list[tuple[int, str, object]] = [
+    (1, "base schema: meta, batches, audit, observations, indicators, sources, milestones", _base_schema),
+]
+SCHEMA_VERSION = str(MIGRATIONS[-1][0])
 
 
 def default_path() -> Path:
@@ -393,7 +407,6 @@ class Store:
                 cur.execute(f"DELETE FROM {table}")
                 cur.execute(f"INSERT INTO {table} VALUES (?)", [payload.to_json(orient="table", index=False)])
             cur.execute("INSERT OR REPLACE INTO meta VALUES ('bundled_fingerprint', ?)", [fingerprint])
-            cur.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
         return True
 
     def close(self) -> None:
@@ -466,6 +479,69 @@ def _pause_for_a_test(flag_file: str, batch_id: int) -> None:
         time.sleep(0.5)
 
 
+def schema_version(connection) -> int:
+    """The schema version recorded in a store (0 for an empty file)."""
+    cur = connection.cursor()
+    try:
+        has_meta = cur.execute(
+            "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'meta'"
+        ).fetchone()[0]
+        if not has_meta:
+            return 0
+        found = cur.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        if found is None:  # a first-release store that never loaded its bundled batch
+            has_batches = cur.execute(
+                "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'batches'"
+            ).fetchone()[0]
+            return 1 if has_batches else 0
+        return int(found[0])
+    finally:
+        cur.close()
+
+
+def migrate(connection, steps=None) -> list[int]:
+    """Bring a store's schema up to date by applying the :data:`MIGRATIONS` it has not had.
+
+    Each step runs in one transaction together with the new ``schema_version``, so a step that
+    fails leaves the store at the version before it.
+
+    Returns
+    -------
+    list of int
+        The step numbers applied (empty when the store was up to date).
+
+    Raises
+    ------
+    RuntimeError
+        When the store was made by a newer release (its version is above the last known step).
+    """
+    steps = MIGRATIONS if steps is None else steps
+    current = schema_version(connection)
+    latest = steps[-1][0]
+    if current > latest:
+        raise RuntimeError(
+            f"The store has schema version {current}, newer than this release's {latest}: "
+            "upgrade the dashboard before opening it."
+        )
+    applied = []
+    for number, _description, step in steps:
+        if number <= current:
+            continue
+        cur = connection.cursor()
+        try:
+            cur.execute("BEGIN TRANSACTION")
+            step(cur)
+            cur.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(number)])
+            cur.execute("COMMIT")
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+        finally:
+            cur.close()
+        applied.append(number)
+    return applied
+
+
 def open_store(path: Path | str | None = None, *, read_only: bool = False) -> Store:
     """Open the store, creating it from the bundled data on first use.
 
@@ -492,6 +568,6 @@ def open_store(path: Path | str | None = None, *, read_only: bool = False) -> St
     connection = duckdb.connect(str(target), read_only=read_only)
     store = Store(target, connection)
     if not read_only:
-        connection.execute(_DDL)
+        migrate(connection)
         store.load_bundled()
     return store

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PURE_PACKAGES = ("data", "analysis", "geo")
+PURE_PACKAGES = ("data", "analysis", "geo", "i18n")
 #: Modules a pure package must not import: Streamlit, and the ui package that wraps it.
 FORBIDDEN = ("streamlit", "ui")
 MAX_PAGE_LINES = 100

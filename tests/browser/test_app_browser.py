@@ -121,7 +121,7 @@ def _click(page, helpers, key: str) -> None:
     helpers.assert_no_exception(page)
 
 
-NO_ROWS_EN = "No observation matches these filters."  # ui/translations/explorer.toml, no_rows
+NO_ROWS_EN = "No observation matches these filters."  # i18n/translations/explorer.toml, no_rows
 
 
 def test_import_a_file_then_see_it_in_the_explorer(page, helpers, external_requests, tmp_path):

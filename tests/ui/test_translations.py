@@ -13,7 +13,7 @@ from data import schema
 from ui import i18n
 
 ROOT = Path(__file__).resolve().parents[2]
-TRANSLATIONS = sorted((ROOT / "ui" / "translations").glob("*.toml"))
+TRANSLATIONS = sorted((ROOT / "i18n" / "translations").glob("*.toml"))
 SOURCE_FILES = sorted([ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "ui").glob("*.py")])
 
 
