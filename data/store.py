@@ -79,7 +79,11 @@ _META_TABLES = ("indicators", "sources", "milestones")
 
 
 def _base_schema(cur) -> None:
-    """Step 1: the tables of the first release (meta, batches, audit, observations, payloads)."""
+    """Step 2: the tables as of the release with imports (meta, batches, audit, observations, payloads).
+
+    Idempotent (``IF NOT EXISTS``), so it also upgrades a store of the first release, which
+    recorded version 1 with fewer batch columns and no audit table.
+    """
     cur.execute(_DDL)
 
 
@@ -88,7 +92,7 @@ def _base_schema(cur) -> None:
 #: step appended here (never an edit of an existing one), so a store made by any earlier release
 #: keeps its imports when a newer one opens it. Steps take a cursor and should be idempotent SQL.
 MIGRATIONS: list[tuple[int, str, object]] = [
-    (1, "base schema: meta, batches, audit, observations, indicators, sources, milestones", _base_schema),
+    (2, "base schema: meta, batches, audit, observations, indicators, sources, milestones", _base_schema),
 ]
 SCHEMA_VERSION = str(MIGRATIONS[-1][0])
 
@@ -489,7 +493,7 @@ def schema_version(connection) -> int:
         if not has_meta:
             return 0
         found = cur.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        if found is None:  # a first-release store that never loaded its bundled batch
+        if found is None:  # a store that never loaded its bundled batch
             has_batches = cur.execute(
                 "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'batches'"
             ).fetchone()[0]
@@ -531,7 +535,8 @@ def migrate(connection, steps=None) -> list[int]:
         try:
             cur.execute("BEGIN TRANSACTION")
             step(cur)
-            cur.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(number)])
+            cur.execute("DELETE FROM meta WHERE key = 'schema_version'")
+            cur.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(number)])
             cur.execute("COMMIT")
         except BaseException:
             cur.execute("ROLLBACK")

@@ -538,7 +538,9 @@ def test_a_store_made_before_imports_existed_is_upgraded_in_place(tmp_path):
     fresh_store(tmp_path).close()  # s.duckdb: the bundled data, to copy the rows from
     old = duckdb.connect(str(path))
     old.execute(f"ATTACH '{tmp_path / 's.duckdb'}' AS new (READ_ONLY)")
-    old.execute("CREATE TABLE meta AS SELECT * FROM new.meta")
+    old.execute("CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+    old.execute("INSERT INTO meta SELECT * FROM new.meta")
+    old.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")  # what that release recorded
     old.execute("CREATE SEQUENCE batch_seq START 2")
     old.execute("CREATE TABLE batches (batch_id INTEGER PRIMARY KEY, created_at TIMESTAMP, kind VARCHAR, file_name VARCHAR, "
                 "sha256 VARCHAR, rows_added INTEGER, user_name VARCHAR, undone_at TIMESTAMP)")  # fmt: skip
