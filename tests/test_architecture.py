@@ -87,3 +87,109 @@ def test_page_files_stay_short():
         if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_PAGE_LINES
     }
     assert not long, f"page files over {MAX_PAGE_LINES} lines (move logic to ui/ or analysis/): {long}"
+
+
+# --- layers and cycles -------------------------------------------------------------------------
+#: Each top-level package's floor: a module may import its own floor and the floors below it, never
+#: one above (files or store -> data -> analysis, geo -> ui -> pages; i18n under them all; app.py,
+#: cli.py, scripts/ and benchmarks/ on top).
+LAYERS = {"i18n": 0, "data": 1, "analysis": 2, "geo": 2, "ui": 3, "pages": 4,
+          "app": 5, "cli": 5, "scripts": 5, "benchmarks": 5}  # fmt: skip
+
+
+def _project_modules() -> dict[str, Path]:
+    """Dotted module name -> file, for every Python file of the layered packages."""
+    found = {}
+    for top in LAYERS:
+        single = ROOT / f"{top}.py"
+        if single.is_file():
+            found[top] = single
+        folder = ROOT / top
+        if folder.is_dir():
+            for path in folder.rglob("*.py"):
+                if "__pycache__" in path.parts:
+                    continue
+                parts = list(path.relative_to(ROOT).with_suffix("").parts)
+                if parts[-1] == "__init__":
+                    parts = parts[:-1]
+                found[".".join(parts)] = path
+    return found
+
+
+def _import_graph() -> dict[str, set[str]]:
+    """Module -> project modules it imports (anywhere in the file, function bodies included)."""
+    modules = _project_modules()
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        targets = set()
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level:
+                raise AssertionError(f"{path.relative_to(ROOT)}:{node.lineno}: use an absolute import")
+            for imported in names:
+                # the longest project module the name refers to (``from data import store`` -> data.store)
+                while imported and imported not in modules:
+                    imported = imported.rpartition(".")[0]
+                if imported and imported != name:
+                    targets.add(imported)
+        graph[name] = targets
+    # a package's __init__ importing its own submodules is how packages work, not a cycle
+    return {m: {t for t in ts if not (t.startswith(m + ".") and (ROOT / m.replace(".", "/")).is_dir())}
+            for m, ts in graph.items()}
+
+
+def test_no_module_imports_a_layer_above_its_own():
+    upward = sorted(
+        f"{m} -> {t}"
+        for m, targets in _import_graph().items()
+        for t in targets
+        if LAYERS[t.split(".")[0]] > LAYERS[m.split(".")[0]]
+    )
+    assert not upward, f"imports that run back up the layers: {upward}"
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components with more than one module (Tarjan's algorithm)."""
+    index, low, stack, on_stack, found = {}, {}, [], set(), []
+
+    def visit(v):
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in graph.get(v, ()):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return found
+
+
+def test_no_import_cycles_between_modules():
+    assert not _cycles(_import_graph())
+
+
+def test_the_layer_and_cycle_checks_see_what_they_should():
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    graph = _import_graph()
+    assert "data.store" in graph["ui.loaders"] or any(t.startswith("data") for t in graph["ui.loaders"])
+    assert set(LAYERS) >= {p.name for p in ROOT.iterdir() if p.is_dir() and (p / "__init__.py").exists()}

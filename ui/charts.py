@@ -44,19 +44,29 @@ _WIDTH = "container"
 def show(builder, *args, key: str | None = None, **kwargs) -> None:
     """Draw ``builder(*args, **kwargs)`` (a builder of this module) as wide as its container.
 
-    The spec is cached (:func:`ui.loaders.chart_spec`), so a rerun neither rebuilds nor revalidates it.
+    The spec is cached (:func:`chart_spec`), so a rerun neither rebuilds nor revalidates it.
     The element's height is the plot's plus room for the title, axes and legend (Streamlit does not
     size a chart from its spec's height).
     """
-    from ui import loaders
-
     call = (builder.__name__, args, kwargs)
     digest = hashlib.blake2b(pickle.dumps(call, protocol=pickle.HIGHEST_PROTOCOL), digest_size=20).hexdigest()
-    spec = loaders.chart_spec(digest, *call)
+    spec = chart_spec(digest, *call)
     st.vega_lite_chart(spec=spec, width="stretch", height=int(spec.get("height", 300)) + _ROOM, key=key)
 
 
 _ROOM = 170  # title, x axis with its title, legend below
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def chart_spec(digest: str, builder: str, _args: tuple, _kwargs: dict) -> dict:
+    """The Vega-Lite spec of ``<builder>(*_args, **_kwargs)`` (a builder of this module), built once per process.
+
+    ``digest`` names the arguments (:func:`show` hashes their pickle: about 20 times faster than
+    Streamlit's hashing of the chart's frame on every rerun). A pure function of its arguments, so
+    kept across sessions and ``st.cache_data.clear()``; shared, not copied: callers must not change
+    it (``st.vega_lite_chart`` works on a copy).
+    """
+    return with_description(globals()[builder](*_args, **_kwargs))
 
 
 def with_description(spec: dict) -> dict:

@@ -317,17 +317,3 @@ def pillars() -> pd.DataFrame:
     from data import catalogue
 
     return catalogue.pillars()
-
-
-@st.cache_resource(show_spinner=False, max_entries=256)
-def chart_spec(digest: str, builder: str, _args: tuple, _kwargs: dict) -> dict:
-    """The Vega-Lite spec of ``ui.charts.<builder>(*_args, **_kwargs)``, built once per process.
-
-    ``digest`` names the arguments (:func:`ui.charts.show` hashes their pickle: about 20 times faster
-    than Streamlit's hashing of the chart's frame on every rerun). A pure function of its arguments,
-    so kept across sessions and ``st.cache_data.clear()``; shared, not copied: callers must not
-    change it (``st.vega_lite_chart`` works on a copy).
-    """
-    from ui import charts
-
-    return charts.with_description(getattr(charts, builder)(*_args, **_kwargs))

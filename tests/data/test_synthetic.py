@@ -4,7 +4,8 @@ import pandas as pd
 import pytest
 
 from analysis import aggregation
-from data import make_synthetic, observations
+from data import observations
+from scripts import make_synthetic
 
 
 @pytest.fixture(scope="module")

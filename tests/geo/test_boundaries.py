@@ -19,7 +19,7 @@ from shapely.geometry import Point, Polygon
 
 from data import registry
 from geo import boundaries as b
-from geo import build_boundaries as build
+from scripts import build_boundaries as build
 
 LAYOUTS = ("2008", "2025")
 COUNTS = {"2008": 63, "2025": 34}

