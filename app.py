@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import present, sidebar
+from ui import present, sidebar, warmup
 from ui.i18n import t
 
 # a local icon: a ":material/...:" page icon makes the browser fetch the favicon from Google Fonts
@@ -26,3 +26,4 @@ presenting = present.is_presenting()
 if presenting:
     present.apply_chrome()
 st.navigation(pages, position="hidden" if presenting else "sidebar").run()
+warmup.start()  # after the page: the first visitor does not wait for it

@@ -63,8 +63,6 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.linear_model import HuberRegressor
 
 from analysis import benchmarking
 from data import catalogue, schema
@@ -218,6 +216,11 @@ def status_of(ratio: float) -> str:
 
 def _huber(t: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
     """Intercept, slope and scale of scikit-learn's robust ``HuberRegressor`` (y standardised for the fit)."""
+    # imported here, not at the top: scikit-learn costs about 0.6 s and 70 MB to import, and only
+    # a forecast of four or more points needs it (ui.warmup imports it in the background)
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.linear_model import HuberRegressor
+
     centre, spread = float(np.mean(y)), float(np.std(y)) or 1.0
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)

@@ -1,0 +1,38 @@
+"""Import the heavy libraries in the background once the server has started.
+
+scikit-learn (forecasts), openpyxl (XLSX downloads and the template) and geopandas (maps) are
+imported where they are used, so that a page which does not need them does not pay for them. A
+server's first visitor of a page that does need them would pay instead (about 0.6 s for
+scikit-learn alone): :func:`start` imports them in a daemon thread, once per process, right after
+the first script run begins, while the visitor reads the page.
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+
+import streamlit as st
+
+#: Imported in this order; each costs 0.1-0.6 s on the CI machine.
+HEAVY_MODULES = ("sklearn.linear_model", "openpyxl", "geopandas")
+
+
+def import_heavy(modules: tuple[str, ...] = HEAVY_MODULES) -> list[str]:
+    """Import ``modules`` (those that fail to import are skipped); returns the ones imported."""
+    done = []
+    for name in modules:
+        try:
+            importlib.import_module(name)
+        except ImportError:  # an optional part missing must not break the app
+            continue
+        done.append(name)
+    return done
+
+
+@st.cache_resource(show_spinner=False)
+def start() -> threading.Thread:
+    """Start the background import once per server process (a cached resource); returns the thread."""
+    thread = threading.Thread(target=import_heavy, name="vn57-warmup", daemon=True)
+    thread.start()
+    return thread
