@@ -1,32 +1,29 @@
-"""Page-speed benchmark: the app's pages side by side with two reference pages.
+"""Page-speed benchmark: every page of the app side by side with a reference page, at 1x and 10x the data.
 
-Run from anywhere:  python benchmarks/bench_pages.py  [--strict]
+Run from anywhere:
 
-What is measured, each target in its own fresh Python process (so one target's
-imports and caches never help another), with VN57_DATA_DIR set to one temp dir
-for the whole run:
+    python benchmarks/bench_pages.py                 # bundled data (1x)
+    python benchmarks/bench_pages.py --scale 10      # 1x and 10x, in one run
+    python benchmarks/bench_pages.py --scale 10 --json   # one JSON object on standard output
+    python benchmarks/bench_pages.py --scale 10 --readme # also rewrite README.md's figures
 
-* store: opening the store at app start (``time_store_open`` below): the
-  import of the loader module, the first open in an empty data dir, and a
-  reopen of that same dir from a new process (the usual app start).
-  Goal: both opens under 0.3 s.
-* bare_page.py (``st.write("hello")``) and reference_page.py (63-bar Altair
-  chart + st.dataframe + st.metric over a cached 20,000-row frame), and every
-  page in PAGES, run with streamlit.testing.v1.AppTest (default_timeout=60):
-  - cold: the first run in the fresh process. Includes the page's own imports
-    and every cache cold; excludes Python start-up and the common stack
-    (streamlit, numpy, pandas, altair), imported before timing.
-  - first: a new AppTest after st.cache_data.clear() (imports and
-    st.cache_resource warm, as on a running server; st.cache_data cold).
-  - warm: median of 5 further runs of that same AppTest.
-  The scan for installed v2 components, which every new AppTest repeats but a
-  server does once at start, is memoised after the warm-up and timed nowhere.
-  Goals: page warm / reference warm <= 3, page first / reference first <= 2.
-  reference warm / bare warm is printed for context (about 6 expected).
+What is measured (the machine is shared and noisy, so only ratios measured side by side count):
 
-App pages are run through app.py (AppTest.from_file("app.py") +
-switch_page(page)), falling back to AppTest.from_file(page) when that raises;
-the method used is shown in the table.
+* per scale, ONE worker process with its own store (``benchmarks/scaled_store.py``: the bundled
+  data, plus monthly synthetic rows for every province and indicator up to ``scale`` times the
+  bundled rows; synthetic values are switched on for the run with ``?synthetic=1``). Every page is
+  run under ``streamlit.testing.v1.AppTest`` through ``app.py``, alternating with the reference
+  page (``reference_page.py``: 63-bar altair chart, st.dataframe and st.metric over a cached
+  20,000-row frame) in rounds:
+  - first: a new AppTest after ``st.cache_data.clear()`` (imports and cache_resource warm, as on
+    a running server), reference then page, ``ROUNDS`` times;
+  - warm: the same AppTest rerun, reference and page alternating, ``WARM_RERUNS`` times each.
+  Ratios are medians of the page over medians of the reference. Goals: first <= 2, warm <= 3.
+  After every page has run, the worker's resident memory (VmRSS, VmHWM) is read: the same
+  Python work a server process does for one session of each page.
+* start (1x): each page in a fresh process, its first run after start (imports, every cache
+  cold) against a later first run in that process. Goal: at most 2 times.
+* store open at app start, the map payload and forecasting every target, as before.
 """
 
 from __future__ import annotations
@@ -64,6 +61,7 @@ REFERENCE = BENCH_DIR / "reference_page.py"
 
 DEFAULT_TIMEOUT_S = 60
 WARM_RERUNS = 5
+ROUNDS = 3  # first runs of each page (and of the reference beside it) per scale
 WORKER_TIMEOUT_S = 600
 GOAL_STORE_S = 0.3
 GOAL_WARM_RATIO = 3.0
@@ -147,75 +145,6 @@ def _timed_run(at) -> float:
     return time.perf_counter() - t0
 
 
-def _measure(make_at, label: str, cold_at=None) -> dict:
-    """cold / first / warm timings for one way of opening a page (see module doc).
-
-    ``cold_at``: an (AppTest, seconds) pair whose run already was the cold run.
-    """
-    import streamlit as st
-
-    if cold_at is None:
-        st.cache_data.clear()
-        st.cache_resource.clear()
-        at = make_at()
-        cold = _timed_run(at)
-    else:
-        at, cold = cold_at
-    errors = _exceptions(at)
-    if errors:
-        raise RuntimeError(f"{label}: exception on the page: {errors[0]}")
-
-    at = make_at()
-    st.cache_data.clear()
-    first = _timed_run(at)
-    warm = [_timed_run(at) for _ in range(WARM_RERUNS)]
-    errors = _exceptions(at)
-    if errors:
-        raise RuntimeError(f"{label}: exception on rerun: {errors[0]}")
-    decks = [len(e.proto.json) for e in at.get("deck_gl_json_chart")]  # bytes of each pydeck map sent
-    return {"method": label, "cold_s": cold, "first_s": first, "warm_s": statistics.median(warm), "warm_all_s": warm,
-            "deck_bytes": decks}
-
-
-def _measure_via_app(page_rel: str) -> dict:
-    """Open ``page_rel`` as the app does: AppTest(app.py) + switch_page (``?a=1&b=2``: the link's parameters)."""
-    from urllib.parse import parse_qsl
-
-    from streamlit.testing.v1 import AppTest
-
-    page_rel, _, query = page_rel.partition("?")
-    params = parse_qsl(query)
-    page_abs = str((REPO_ROOT / page_rel).resolve())
-    # Before the first run switch_page() guesses the page from its filename
-    # (right when url_path is the file's stem, or for the default page). The
-    # cold run checks the guess against what st.navigation registered; if it
-    # was wrong, that run showed another page: switch and run again.
-    at = AppTest.from_file(str(APP), default_timeout=DEFAULT_TIMEOUT_S)
-    at.query_params.update(params)
-    at.switch_page(page_rel)
-    guessed = at._page_hash
-    cold = _timed_run(at)
-    if _exceptions(at):
-        raise RuntimeError(f"app.py + switch_page: {_exceptions(at)[0]}")
-    try:
-        guess_ok = at._resolve_page_hash(page_abs) == guessed
-    except Exception:  # noqa: BLE001 - private API; fall back to run-then-switch
-        guess_ok = False
-    if not guess_ok:
-        at.switch_page(page_rel)
-        cold = _timed_run(at)
-
-    def make():
-        fresh = AppTest.from_file(str(APP), default_timeout=DEFAULT_TIMEOUT_S)
-        fresh.query_params.update(params)
-        if not guess_ok:
-            fresh.run()
-        return fresh.switch_page(page_rel)
-
-    label = "app.py + switch_page" if guess_ok else "app.py, run, switch_page (cold after default page)"
-    return _measure(make, label, cold_at=(at, cold))
-
-
 def _scan_components_once() -> None:
     """Each new AppTest scans every installed distribution for v2 component
     manifests on its first run (~0.15 s here); a real server does that once at
@@ -237,52 +166,97 @@ def _scan_components_once() -> None:
     manifest_scanner.scan_component_manifests = scan_once
 
 
-def measure_target(kind: str, target: str) -> dict:
+# --------------------------------------------------------------------------- alternating, per scale
+def _app_test(page: str, synthetic: bool):
+    """A fresh AppTest of ``page`` (``pages/x.py?a=1``) opened through app.py, or the reference page."""
+    from urllib.parse import parse_qsl
+
     from streamlit.testing.v1 import AppTest
 
-    # Common stack that any real page imports: not part of any page's cost.
-    import altair  # noqa: F401
-    import numpy  # noqa: F401
+    if page == "reference":
+        return AppTest.from_file(str(REFERENCE), default_timeout=DEFAULT_TIMEOUT_S)
+    page_rel, _, query = page.partition("?")
+    at = AppTest.from_file(str(APP), default_timeout=DEFAULT_TIMEOUT_S)
+    at.query_params.update(parse_qsl(query))
+    if synthetic:
+        at.query_params["synthetic"] = "1"
+    return at.switch_page(page_rel)
+
+
+def _memory_mb() -> dict:
+    fields = {}
+    with open("/proc/self/status", encoding="ascii") as handle:
+        for line in handle:
+            key, _, value = line.partition(":")
+            if key in ("VmRSS", "VmHWM"):
+                fields[key] = int(value.split()[0]) / 1024
+    return {"rss_mb": fields.get("VmRSS"), "peak_rss_mb": fields.get("VmHWM")}
+
+
+def measure_scale(scale: int) -> dict:
+    """Every page alternating with the reference page in this process, on a store ``scale`` times the bundled one."""
+    import streamlit as st
+
+    from benchmarks import scaled_store
+
+    rows = scaled_store.build(Path(os.environ["VN57_DATA_DIR"]) / "vn57.duckdb", scale)
+    import altair  # noqa: F401 - common stack, not any page's cost
     import pandas  # noqa: F401
 
     _scan_components_once()
-    AppTest.from_file(str(BARE), default_timeout=DEFAULT_TIMEOUT_S).run()  # warm AppTest itself
+    synthetic = scale > 1
+    for page in ["reference", *PAGES]:  # imports and cache_resource warm, as on a running server
+        at = _app_test(page, synthetic)
+        at.run()
+        if at.exception:
+            return {"error": f"{page}: {_exceptions(at)[0]}"}
+    pages = {}
+    for page in PAGES:
+        firsts = {"reference": [], "page": []}
+        for _ in range(ROUNDS):
+            for who, target in (("reference", "reference"), ("page", page)):
+                st.cache_data.clear()
+                at = _app_test(target, synthetic)
+                firsts[who].append(_timed_run(at))
+                if who == "reference":
+                    ref_at = at
+                else:
+                    page_at = at
+        if page_at.exception:
+            return {"error": f"{page}: {_exceptions(page_at)[0]}"}
+        warms = {"reference": [], "page": []}
+        for _ in range(WARM_RERUNS):
+            warms["reference"].append(_timed_run(ref_at))
+            warms["page"].append(_timed_run(page_at))
+        med = {k: statistics.median(v) for k, v in (("first_page", firsts["page"]), ("first_ref", firsts["reference"]),
+                                                       ("warm_page", warms["page"]), ("warm_ref", warms["reference"]))}
+        pages[page] = {
+            **{f"{k}_s": v for k, v in med.items()},
+            "first_ratio": med["first_page"] / med["first_ref"],
+            "warm_ratio": med["warm_page"] / med["warm_ref"],
+        }
+    return {"scale": scale, "rows": rows, "synthetic_on": synthetic, "pages": pages, **_memory_mb()}
 
-    if kind == "script":
-        return _measure(lambda: AppTest.from_file(target, default_timeout=DEFAULT_TIMEOUT_S), "AppTest.from_file")
 
-    failures = []
-    if APP.exists():
-        try:
-            return _measure_via_app(target)
-        except Exception as exc:  # noqa: BLE001 - try the other way
-            failures.append(f"via app.py: {exc}")
-    try:
-        page_abs = str(REPO_ROOT / target.partition("?")[0])
-        label = "page file" + (" (cold after failed app.py try)" if failures else "")
-        return _measure(lambda: AppTest.from_file(page_abs, default_timeout=DEFAULT_TIMEOUT_S), label)
-    except Exception as exc:  # noqa: BLE001
-        failures.append(f"page file: {exc}")
-    raise RuntimeError("; ".join(failures))
+def measure_start(page: str) -> dict:
+    """A page's first run in a fresh process (a server's first visitor) against a later first run."""
+    import streamlit as st
 
+    import altair  # noqa: F401 - imported by Streamlit's own start-up in a real server
+    import pandas  # noqa: F401
 
-# --------------------------------------------------------------------------- map payload
-def _map_payload(rows: list[tuple[str, dict]]) -> list[str]:
-    """Lines on what the map sends: the boundary GeoJSON per layout and the whole deck JSON."""
-    if str(REPO_ROOT) not in sys.path:
-        sys.path.insert(0, str(REPO_ROOT))
-    try:
-        from geo.boundaries import payload_bytes
-    except ImportError:  # no geo package: nothing to report
-        return []
-    decks = {name: r.get("deck_bytes") for name, r in rows if r.get("deck_bytes")}
-    out = ["### Map payload (bytes sent to the browser)", "", "| layout | boundary GeoJSON (geo.boundaries.payload_bytes) | whole deck JSON (page) |", "| --- | ---: | ---: |"]
-    for layout in ("2025", "2008"):
-        page = "pages/map.py" + ("" if layout == "2025" else f"?layout={layout}")
-        deck = decks.get(page)
-        out.append(f"| {layout} | {payload_bytes(layout):,} | {'–' if not deck else f'{deck[0]:,}'} |")
-    out.append("")
-    return out
+    _scan_components_once()
+    at = _app_test(page, False)
+    cold = _timed_run(at)
+    if at.exception:
+        return {"error": _exceptions(at)[0]}
+    time.sleep(2.0)  # the background warm-up (ui.warmup) runs while a visitor reads the page
+    later = []
+    for _ in range(3):
+        st.cache_data.clear()
+        later.append(_timed_run(_app_test(page, False)))
+    first = statistics.median(later)
+    return {"cold_s": cold, "first_s": first, "start_ratio": cold / first}
 
 
 # --------------------------------------------------------------------------- driver
@@ -291,12 +265,16 @@ def _worker(spec: str) -> None:
     sys.path.insert(0, str(REPO_ROOT))
     kind, _, target = spec.partition(":")
     try:
-        if kind == "store":
+        if kind == "scale":
+            result = measure_scale(int(target))
+        elif kind == "start":
+            result = measure_start(target)
+        elif kind == "store":
             result = time_store_open()
         elif kind == "forecasts":
             result = time_forecasts()
         else:
-            result = measure_target(kind, target)
+            raise ValueError(f"unknown worker kind {kind!r}")
     except Exception as exc:  # noqa: BLE001 - reported in the table
         result = {"error": f"{type(exc).__name__}: {exc}"}
     print(RESULT_MARK + json.dumps(result), flush=True)
@@ -317,150 +295,154 @@ def _spawn(spec: str, env: dict) -> dict:
     return {"error": f"worker exited {proc.returncode} without a result: {tail}"}
 
 
-def _s(x: float | None) -> str:
-    return "–" if x is None else f"{x:.3f}"
+def _page_name(page: str) -> str:
+    return page.replace("pages/", "").replace(".py", "")
 
 
-def _ratio(a: float | None, b: float | None) -> float | None:
-    return None if a is None or not b else a / b
+def _env(data_dir: str) -> dict:
+    env = dict(os.environ)
+    env.update(
+        VN57_DATA_DIR=data_dir,
+        STREAMLIT_LOG_LEVEL="error",
+        STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
+        PYTHONPATH=os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")])),
+    )
+    return env
 
 
-def _mark(value: float | None, goal: float, below: bool = True) -> str:
-    if value is None:
-        return "–"
-    ok = value < goal if below else value <= goal
-    return f"{value:.2f} {'ok' if ok else 'OVER'}"
+def run(scales: list[int]) -> dict:
+    """Measure everything; returns the JSON-able result (see the module docstring)."""
+    import streamlit
+
+    load_before = os.getloadavg()
+    t0 = time.perf_counter()
+    result: dict = {
+        "date": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs",
+        "python": platform.python_version(),
+        "streamlit": streamlit.__version__,
+        "goals": {"first_ratio": GOAL_FIRST_RATIO, "warm_ratio": GOAL_WARM_RATIO, "start_ratio": 2.0,
+                  "rss_mb": 300, "store_open_s": GOAL_STORE_S},
+    }
+    with tempfile.TemporaryDirectory(prefix="vn57_bench_") as data_dir:
+        env = _env(data_dir)
+        result["store_first_open"] = _spawn("store", env)
+        result["store_reopen"] = _spawn("store", env)
+    for scale in scales:
+        with tempfile.TemporaryDirectory(prefix=f"vn57_bench_x{scale}_") as data_dir:
+            result[f"scale_{scale}"] = _spawn(f"scale:{scale}", _env(data_dir))
+    with tempfile.TemporaryDirectory(prefix="vn57_bench_start_") as data_dir:
+        env = _env(data_dir)
+        _spawn("store", env)  # the store exists before the server starts, as usual
+        result["start"] = {page: _spawn(f"start:{page}", env) for page in PAGES}
+    with tempfile.TemporaryDirectory(prefix="vn57_bench_fc_") as data_dir:
+        result["forecasts"] = _spawn("forecasts:", _env(data_dir))
+    result["load_average"] = {"before": round(load_before[0], 2), "after": round(os.getloadavg()[0], 2)}
+    result["seconds"] = round(time.perf_counter() - t0, 1)
+    return result
+
+
+def _missed(result: dict) -> list[str]:
+    goals, missed = result["goals"], []
+    for key, block in result.items():
+        if not key.startswith("scale_"):
+            continue
+        if "error" in block:
+            missed.append(f"{key}: {block['error'][:200]}")
+            continue
+        for page, r in block["pages"].items():
+            for figure in ("first_ratio", "warm_ratio"):
+                if r[figure] > goals[figure]:
+                    missed.append(f"{key} {_page_name(page)} {figure} {r[figure]:.2f}")
+        if (block.get("rss_mb") or 0) > goals["rss_mb"]:
+            missed.append(f"{key} rss {block['rss_mb']:.0f} MB")
+    for page, r in result.get("start", {}).items():
+        if "error" in r or r["start_ratio"] > goals["start_ratio"]:
+            missed.append(f"start {_page_name(page)} {r.get('start_ratio', r.get('error'))}")
+    return missed
+
+
+def markdown(result: dict) -> str:
+    """The figures as the README shows them."""
+    scales = sorted(int(k.split("_")[1]) for k in result if k.startswith("scale_"))
+    out = [
+        f"Latest run: {result['date']}, {result['machine']}, Python {result['python']}, Streamlit "
+        f"{result['streamlit']}; load average {result['load_average']['before']} before and "
+        f"{result['load_average']['after']} after; {result['seconds']:.0f} s in all. Written by "
+        f"`python benchmarks/bench_pages.py --scale {max(scales)} --readme`. Ratios: the page's median over the "
+        "reference page's median, measured alternately in one process.",
+        "",
+    ]
+    columns = " | ".join(f"first / ref, {s}x | warm / ref, {s}x" for s in scales)
+    header = f"| page | {columns} | first after start / later first |"
+    out += [header, "|---" * (2 * len(scales) + 2) + "|"]
+    for page in PAGES:
+        cells = []
+        for s in scales:
+            block = result[f"scale_{s}"]
+            r = block.get("pages", {}).get(page)
+            cells += ["error", "error"] if r is None else [f"{r['first_ratio']:.2f}", f"{r['warm_ratio']:.2f}"]
+        start = result.get("start", {}).get(page, {})
+        cells.append(f"{start['start_ratio']:.2f}" if "start_ratio" in start else "error")
+        out.append(f"| {_page_name(page)} | " + " | ".join(cells) + " |")
+    out.append("")
+    for s in scales:
+        block = result[f"scale_{s}"]
+        if "error" in block:
+            out.append(f"- {s}x: error: {block['error'][:300]}")
+            continue
+        ref = next(iter(block["pages"].values()))
+        out.append(
+            f"- {s}x: {block['rows']:,} stored rows; reference page first run {ref['first_ref_s']:.3f} s, warm rerun "
+            f"{ref['warm_ref_s']:.3f} s; worker memory after every page: {block['rss_mb']:.0f} MB resident "
+            f"(peak {block['peak_rss_mb']:.0f} MB)."
+        )
+    first, again = result["store_first_open"], result["store_reopen"]
+    if first.get("available") and again.get("available"):
+        out.append(
+            f"- Store open at app start: {again['open_s']:.3f} s (reopen), {first['open_s']:.3f} s (first build); "
+            f"goal {GOAL_STORE_S} s."
+        )
+    goals = result["goals"]
+    out.append(
+        f"- Goals: first <= {goals['first_ratio']:g}, warm <= {goals['warm_ratio']:g} at every scale; first run after "
+        f"start <= {goals['start_ratio']:g} x a later first run; memory <= {goals['rss_mb']} MB."
+    )
+    missed = _missed(result)
+    out.append("- Missed: " + ("; ".join(missed) if missed else "none") + ".")
+    return "\n".join(out)
+
+
+README_START, README_END = "<!-- benchmark figures -->", "<!-- /benchmark figures -->"
+
+
+def write_readme(text: str) -> None:
+    readme = REPO_ROOT / "README.md"
+    body = readme.read_text(encoding="utf-8")
+    start = body.index(README_START) + len(README_START)
+    end = body.index(README_END, start)
+    readme.write_text(body[:start] + "\n\n" + text + "\n\n" + body[end:], encoding="utf-8")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--scale", type=int, default=1, help="also measure at this many times the bundled data")
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
+    parser.add_argument("--readme", action="store_true", help="write the figures into README.md")
     parser.add_argument("--strict", action="store_true", help="exit 1 if a goal is missed")
     args = parser.parse_args()
     if args.worker:
         _worker(args.worker)
         return 0
-
-    import streamlit
-
-    with tempfile.TemporaryDirectory(prefix="vn57_bench_") as data_dir:
-        env = dict(os.environ)
-        env.update(
-            VN57_DATA_DIR=data_dir,
-            STREAMLIT_LOG_LEVEL="error",
-            STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
-            PYTHONPATH=os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")])),
-        )
-        t_start = time.perf_counter()
-        store_first = _spawn("store", env)
-        store_again = _spawn("store", env) if store_first.get("available") and "error" not in store_first else None
-        rows: list[tuple[str, dict]] = [
-            ("bare_page.py", _spawn(f"script:{BARE}", env)),
-            ("reference_page.py", _spawn(f"script:{REFERENCE}", env)),
-        ]
-        missing = [p for p in PAGES if not (REPO_ROOT / p.partition("?")[0]).exists()]
-        for page in PAGES:
-            if page not in missing:
-                rows.append((page, _spawn(f"page:{page}", env)))
-        forecasts = _spawn("forecasts:", env)
-        total_s = time.perf_counter() - t_start
-
-    bare, ref = rows[0][1], rows[1][1]
-    missed = []
-    out = []
-    out.append(f"## Page speed benchmark ({_dt.datetime.now(_dt.timezone.utc):%Y-%m-%d %H:%M} UTC)")
-    out.append("")
-    out.append(
-        f"Python {platform.python_version()}, Streamlit {streamlit.__version__}, "
-        f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs. "
-        f"Rerun: `python benchmarks/bench_pages.py`"
-    )
-    out.append("")
-    out.append("### Store open at app start")
-    out.append("")
-    if "error" in store_first:
-        out.append(f"store: error: {store_first['error']}")
-        missed.append("store")
-    elif not store_first.get("available"):
-        out.append("store: not available")
-    else:
-        out.append(f"| step ({store_first['how']}) | seconds |")
-        out.append("| --- | ---: |")
-        out.append(f"| import loader module | {_s(store_first['import_s'])} |")
-        out.append(f"| first open, empty data dir | {_s(store_first['open_s'])} |")
-        if store_again and "error" not in store_again:
-            reopen = store_again["open_s"]
-            out.append(f"| reopen, new process (app start) | {_s(reopen)} |")
-            out.append("")
-            first_open = store_first["open_s"]
-            out.append(
-                f"Goal: under {GOAL_STORE_S} s. Reopen (usual app start): {_mark(reopen, GOAL_STORE_S)}; "
-                f"first open (builds the store): {_mark(first_open, GOAL_STORE_S)}"
-            )
-            if reopen >= GOAL_STORE_S or first_open >= GOAL_STORE_S:
-                missed.append("store")
-        else:
-            out.append(f"| reopen, new process | error: {(store_again or {}).get('error')} |")
-            missed.append("store")
-    out.append("")
-    out.append("### Pages (AppTest, seconds)")
-    out.append("")
-    out.append(
-        "| page | method | cold (new process) | first (cache_data cleared) | warm rerun (median of 5) "
-        f"| first / reference (goal <= {GOAL_FIRST_RATIO:g}) | warm / reference (goal <= {GOAL_WARM_RATIO:g}) |"
-    )
-    out.append("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
-    for name, r in rows:
-        if "error" in r:
-            out.append(f"| {name} | error: {r['error'][:300].replace('|', '/')} | | | | | |")
-            if name not in ("bare_page.py", "reference_page.py"):
-                missed.append(name)
-            continue
-        if name in ("bare_page.py", "reference_page.py"):
-            first_r = warm_r = "(reference)" if name == "reference_page.py" else "–"
-        else:
-            fr = _ratio(r["first_s"], ref.get("first_s"))
-            wr = _ratio(r["warm_s"], ref.get("warm_s"))
-            first_r = _mark(fr, GOAL_FIRST_RATIO, below=False)
-            warm_r = _mark(wr, GOAL_WARM_RATIO, below=False)
-            if fr is None or fr > GOAL_FIRST_RATIO or wr is None or wr > GOAL_WARM_RATIO:
-                missed.append(name)
-        out.append(
-            f"| {name} | {r['method']} | {_s(r['cold_s'])} | {_s(r['first_s'])} | {_s(r['warm_s'])} "
-            f"| {first_r} | {warm_r} |"
-        )
-    for page in missing:
-        out.append(f"| {page} | not found | | | | | |")
-    out.append("")
-    out.extend(_map_payload(rows))
-    out.append("### Forecasting every target of the sample data (analysis.forecasting.forecast_targets)")
-    out.append("")
-    if "error" in forecasts:
-        out.append(f"forecasts: error: {forecasts['error']}")
-    else:
-        out.append(f"| run ({forecasts['observations']} observations) | targets | robust-trend models | seconds (median of 3) | statuses |")
-        out.append("| --- | ---: | ---: | ---: | --- |")
-        for name, run in forecasts["runs"].items():
-            statuses = ", ".join(f"{k} {v}" for k, v in run["statuses"].items())
-            out.append(f"| {name} | {run['targets']} | {run['models']} | {_s(run['seconds'])} | {statuses} |")
-    out.append("")
-    ctx = _ratio(ref.get("warm_s"), bare.get("warm_s"))
-    out.append(
-        "Context: reference warm / bare warm = "
-        + ("–" if ctx is None else f"{ctx:.1f}")
-        + " (about 6 expected)."
-    )
-    out.append("")
-    out.append(
-        "cold = first run in a fresh process (page imports and all caches cold); "
-        "first = new AppTest after st.cache_data.clear(); warm = same AppTest rerun. "
-        f"Whole benchmark: {total_s:.0f} s."
-    )
-    if missed:
-        out.append("")
-        out.append("Goals missed: " + ", ".join(missed))
-    print("\n".join(out))
-    return 1 if (args.strict and missed) else 0
+    if args.scale < 1:
+        parser.error("--scale must be 1 or more")
+    result = run(sorted({1, args.scale}))
+    text = markdown(result)
+    if args.readme:
+        write_readme(text)
+    print(json.dumps(result, indent=1) if args.json else text)
+    return 1 if (args.strict and _missed(result)) else 0
 
 
 if __name__ == "__main__":

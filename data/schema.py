@@ -291,3 +291,15 @@ def empty_observations() -> pd.DataFrame:
     frame = pd.DataFrame({col: pd.Series(dtype="object") for col in OBSERVATION_COLUMNS})
     frame[VALUE] = frame[VALUE].astype("float64")
     return frame
+
+
+def month_span(first: str, last: str) -> tuple[str, str]:
+    """The first day of month ``first`` and the last day of month ``last`` (``YYYY-MM``), as ISO dates.
+
+    >>> month_span("2025-01", "2025-02"), month_span("2024-02", "2024-02")
+    (('2025-01-01', '2025-02-28'), ('2024-02-01', '2024-02-29'))
+    """
+    import calendar
+
+    year, month = (int(x) for x in last.split("-"))
+    return f"{first}-01", f"{last}-{calendar.monthrange(year, month)[1]:02d}"

@@ -9,6 +9,8 @@ from data import __version__, export, schema
 from ui import loaders, sidebar, state, widgets
 from ui.i18n import format_number, t
 
+MAX_ROWS_SHOWN = 2_000  # on screen; the downloads hold every row of the filter
+
 # 1. title and help
 sel = sidebar.selection()
 st.title(t("explorer_title"))
@@ -40,8 +42,7 @@ filters = dict(
     geo_levels=tuple(levels),
     province_codes=tuple(places) or None,
     statuses=tuple(statuses),
-    date_from=f"{first}-01",
-    date_to=f"{last}-31",
+    **dict(zip(("date_from", "date_to"), schema.month_span(first, last))),
 )
 table = loaders.labelled_observations(sel.lang, **filters)
 
@@ -51,7 +52,7 @@ if table.empty:
     st.warning(t("no_rows"))
 else:
     widgets.synthetic_banner(table[schema.STATUS])
-    widgets.observation_table(table, key="explorer_table")
+    widgets.observation_table(table, key="explorer_table", max_rows=MAX_ROWS_SHOWN)
 
 described = {
     "indicators": ", ".join(chosen) or "all",

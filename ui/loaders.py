@@ -168,7 +168,8 @@ def clear_after_write() -> None:
 @st.cache_data(show_spinner=False, max_entries=128)
 def map_table(indicator: str, period: str, layout: str, statuses: tuple[str, ...]) -> pd.DataFrame:
     """:func:`benchmark` with each value's origin, own or converted (:func:`analysis.map_data.with_origin`)."""
-    provinces_obs = observations(geo_levels=("province",), statuses=statuses)  # the query benchmark_indicators made
+    # one indicator and its inputs (numerator, denominator): never every indicator of the store
+    provinces_obs = observations(indicators=_inputs(indicator), geo_levels=("province",), statuses=statuses)
     return map_data.with_origin(benchmark(indicator, period, layout, statuses), provinces_obs, indicator, period, layout,
                                 indicators())
 

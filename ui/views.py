@@ -91,7 +91,7 @@ def region_names(lang: str) -> pd.Series:
 
 
 def status_labels(lang: str) -> dict[str, str]:
-    return {s: widgets.status_label(s, lang) for s in schema.STATUSES}
+    return widgets.status_labels(lang)
 
 
 def mark_status(frame: pd.DataFrame, lang: str, column: str = schema.STATUS) -> pd.DataFrame:

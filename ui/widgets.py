@@ -6,12 +6,17 @@ import pandas as pd
 import streamlit as st
 
 from data import schema
-from ui.i18n import current_language, format_date, t
+from ui.i18n import current_language, format_date, format_number, t
 
 
 def status_label(status: str, lang: str | None = None) -> str:
     """Translated status; synthetic values read "synthetic (demo)" (text, so no emoji font is needed)."""
     return t(f"status_{status}", lang) if status in schema.STATUSES else status
+
+
+def status_labels(lang: str | None = None) -> dict[str, str]:
+    """Every status with its translated label (map a column with it: one lookup per status, not per row)."""
+    return {s: status_label(s, lang) for s in schema.STATUSES}
 
 
 def qualifier_mark(qualifier: str) -> str:
@@ -46,8 +51,15 @@ def source_line(source_ids, sources: pd.DataFrame, lang: str | None = None) -> N
     st.caption(t("source_line", lang, sources=" · ".join(parts)))
 
 
-def observation_table(frame: pd.DataFrame, key: str) -> None:
-    """The labelled observation table with translated headers and a link to each source."""
+def observation_table(frame: pd.DataFrame, key: str, max_rows: int | None = None) -> None:
+    """The labelled observation table with translated headers and a link to each source.
+
+    With ``max_rows`` only the first rows go to the browser (a caption says how many of how many);
+    downloads are built from the whole frame, not from this table.
+    """
+    if max_rows is not None and len(frame) > max_rows:
+        st.caption(t("rows_capped", shown=format_number(max_rows, 0), total=format_number(len(frame), 0)))
+        frame = frame.head(max_rows)
     columns = {
         "place": st.column_config.TextColumn(t("col_place")),
         "indicator": st.column_config.TextColumn(t("col_indicator"), width="medium"),
@@ -63,5 +75,6 @@ def observation_table(frame: pd.DataFrame, key: str) -> None:
         schema.LAYOUT: st.column_config.TextColumn(t("col_layout")),
     }
     # only the shown columns go to the browser: the long citation and title texts stay in the downloads
-    shown = frame[[c for c in columns if c != schema.STATUS]].assign(**{schema.STATUS: frame[schema.STATUS].map(status_label)})
+    labels = frame[schema.STATUS].map(status_labels()).fillna(frame[schema.STATUS])
+    shown = frame[[c for c in columns if c != schema.STATUS]].assign(**{schema.STATUS: labels})
     st.dataframe(shown, column_order=list(columns), column_config=columns, hide_index=True, key=key, width="stretch")

@@ -248,3 +248,18 @@ def test_deep_link_as_first_request_runs_through_app():
     assert "synthetic" in [tg.key for tg in at.sidebar.toggle]
     assert len(_table(at)) == 2
     assert at.query_params["ind"] == IND  # the link survives the detour through app.py
+
+
+def test_a_long_table_shows_a_bounded_number_of_rows_and_says_so():
+    """With synthetic values on, the 2025 layout holds thousands of rows: 2,000 go to the screen."""
+    import re
+
+    at = _explorer(synthetic="1", layout="2025")
+    ok(at)
+    capped = [m for c in at.caption if (m := re.fullmatch(
+        r"Showing the first 2,000 of ([\d,]+) rows; the downloads hold all of them\.", c.value))]
+    assert len(capped) == 1
+    total = int(capped[0].group(1).replace(",", ""))
+    assert total > 2_000
+    assert any(c.value.startswith(f"{total:,} rows") for c in at.caption)  # the count names every row
+    assert len(_table(at)) == 2_000
