@@ -2,9 +2,11 @@
 
 scikit-learn (forecasts), openpyxl (XLSX downloads and the template) and geopandas (maps) are
 imported where they are used, so that a page which does not need them does not pay for them. A
-server's first visitor of a page that does need them would pay instead (about 0.6 s for
-scikit-learn alone): :func:`start` imports them in a daemon thread, once per process, right after
-the first script run begins, while the visitor reads the page.
+server's first visitor of a page that does need them would pay instead: :func:`start` imports
+openpyxl and geopandas in a daemon thread, once per process, after the first script run, while
+the visitor reads the page. scikit-learn is not warmed: it adds about 75 MB to every server and
+only a forecast from four or more points needs it (the robust trend of
+:mod:`analysis.forecasting`), which the reported data alone rarely has.
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ import threading
 
 import streamlit as st
 
-#: Imported in this order; each costs 0.1-0.6 s on the CI machine.
-HEAVY_MODULES = ("sklearn.linear_model", "openpyxl", "geopandas")
+#: Imported in this order; each costs 0.1-0.3 s on the CI machine.
+HEAVY_MODULES = ("openpyxl", "geopandas")
 
 
 def import_heavy(modules: tuple[str, ...] = HEAVY_MODULES) -> list[str]:

@@ -74,7 +74,7 @@ class Limits:
         def pick(env: str, key: str, default: float, kind: type) -> float:
             raw = environ.get(env) or secrets.get(key)
             try:
-                value = kind(float(raw)) if raw not in (None, "") else default
+                value = kind(float(raw)) if raw not in (None, "") else kind(default)
             except (TypeError, ValueError):
                 raise ValueError(f"The setting {env} (or secrets [vn57] {key}) must be a number. Got {raw!r}.") from None
             if value <= 0:
