@@ -32,8 +32,12 @@ def data_version() -> tuple[str, int, int]:
 _PER_VERSION: list = []  # every per_data_version loader, of any module
 
 
-def per_data_version(max_entries: int = 64):
+def per_data_version(max_entries: int = 64, *, shared: bool = False):
     """Cache a loader once per data version, for every session, across ``st.cache_data.clear()``.
+
+    With ``shared=True`` every caller gets the one cached frame itself, not a copy: for large
+    results that pages only read (copying 40,000 labelled rows costs more than the page). Callers
+    must not change it.
 
     The loader becomes a ``st.cache_data`` function (each caller gets its own copy; cleared by
     :func:`clear_after_write`) over a ``st.cache_resource`` keyed on :func:`data_version`, so a new
@@ -55,6 +59,11 @@ def per_data_version(max_entries: int = 64):
         def loader(*args, **kwargs):
             return computed(data_version(), *args, **kwargs)
 
+        if shared:
+            loader.fresh = loader
+            loader.clear = lambda: None  # entries of older versions are never returned
+            _PER_VERSION.append(loader)
+            return loader
         cached = st.cache_data(show_spinner=False, max_entries=max_entries)(loader)
         cached.fresh = loader  # for other such loaders: this version's result, never an older cached copy
         _PER_VERSION.append(cached)  # cleared by clear_after_write, wherever it is defined (ui.views...)
@@ -121,9 +130,12 @@ def observations(
     )
 
 
-@per_data_version(max_entries=64)
+@per_data_version(max_entries=64, shared=True)
 def labelled_observations(lang: str, **filters) -> pd.DataFrame:
-    """:func:`observations` with place, indicator and source names (see :func:`data.export.labelled`)."""
+    """:func:`observations` with place, indicator and source names (see :func:`data.export.labelled`).
+
+    Shared, not copied (the explorer only reads it): do not change the frame returned.
+    """
     obs = _stored(**filters)
     return export.labelled(obs, registry.provinces(), indicators.fresh(), sources.fresh(), registry.regions(), lang=lang)
 
