@@ -21,6 +21,7 @@ pages = [
     st.Page("pages/present.py", title=t("nav_present"), icon=":material/slideshow:", url_path="present"),
     st.Page("pages/explorer.py", title=t("nav_explorer"), icon=":material/table_view:", url_path="explorer"),
     st.Page("pages/import.py", title=t("nav_import"), icon=":material/upload_file:", url_path="import"),
+    st.Page("pages/coverage.py", title=t("nav_coverage"), icon=":material/grid_on:", url_path="coverage"),
 ]
 presenting = present.is_presenting()
 if presenting:

@@ -523,6 +523,10 @@ def _table(values: pd.DataFrame, national: pd.Series | None, indicator: str, per
     rank = series.rank(method="min", ascending=ascending).to_numpy()
     out[schema.RANK] = rank
     out[schema.RANK_OF] = np.full(n_rows, n)
+    if catalogue.is_rank(str(spec["unit"])):  # a published rank is the rank, in its own field (63, 34...)
+        field = pd.to_numeric(pd.Series(pick(schema.RANK_OF, np.nan)), errors="coerce").to_numpy()
+        out[schema.RANK] = value
+        out[schema.RANK_OF] = np.where(np.isfinite(field) & np.isfinite(value), field, n)
     worse = n - series.rank(method="max", ascending=ascending).to_numpy()
     out[schema.PERCENTILE] = 100.0 * worse / (n - 1) if n > 1 else np.full(n_rows, np.nan)
     out[schema.QUARTILE] = np.floor(4 * (rank - 1) / max(n, 1)) + 1

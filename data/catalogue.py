@@ -43,6 +43,7 @@ INDICATOR_COLUMNS = (
     "description",
     "expected_empty",
     "baseline_zero_on",
+    "family",
 )
 
 
@@ -106,7 +107,30 @@ def indicators(path: Path | None = None) -> pd.DataFrame:
         frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("float64")
     frame["decimals"] = frame["decimals"].fillna(0).astype(int)
     frame["baseline_zero_on"] = frame["baseline_zero_on"].fillna("").astype(str)
+    frame["family"] = frame["family"].fillna("").astype(str)
     return frame
+
+
+#: Unit of a rank indicator (1 = best; the field size is the observation's ``rank_of``).
+RANK_UNIT = "rank"
+
+
+def is_rank(spec) -> bool:
+    """Whether an indicator (a catalogue row, or its unit) is a rank: no national value, never aggregated."""
+    unit = spec if isinstance(spec, str) else spec.get("unit", "")
+    return unit == RANK_UNIT
+
+
+def preference(layout: str, path: Path | None = None) -> tuple[list[str], set[str]]:
+    """The catalogue's order of preference for a page's default indicator in a layout, and the never-defaults.
+
+    Examples
+    --------
+    >>> preference("2008")[0][0], "population" in preference("2025")[1]
+    ('dti_rank', True)
+    """
+    raw = _read_toml(Path(path or CATALOGUE_FILE)).get("preference", {})
+    return list(raw.get(layout, [])), set(raw.get("never", []))
 
 
 def pillars(path: Path | None = None) -> pd.DataFrame:

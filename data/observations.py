@@ -20,11 +20,20 @@ from data import catalogue, registry, schema
 
 SAMPLE_DIR = Path(__file__).resolve().parent / "sample"
 REPORTED_FILE = SAMPLE_DIR / "reported.csv"
+#: The published index tables (DTI, PII, PCI), built by scripts/build_published.py from data/published/.
+PUBLISHED_FILE = SAMPLE_DIR / "published.csv"
+#: Resolution 57's national targets and the national and provincial figures that measure them, typed by hand.
+RESOLUTION57_FILE = SAMPLE_DIR / "resolution57.csv"
+#: The real (non-synthetic) bundled files, in the order they are read.
+REAL_FILES = (REPORTED_FILE, PUBLISHED_FILE, RESOLUTION57_FILE)
 SYNTHETIC_FILE = SAMPLE_DIR / "synthetic.csv"
 MILESTONES_FILE = SAMPLE_DIR / "milestones.csv"
 
 #: First data row of a CSV file is line 2 (line 1 is the header).
 _HEADER_LINES = 1
+#: Words read in the ``doubtful`` column (any case): the first group marks a doubtful value.
+_DOUBT_YES = ("yes", "true", "1", "x", "có")
+_DOUBT_WORDS = _DOUBT_YES + ("", "no", "false", "0", "không")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -206,6 +215,20 @@ def check_observations(
     flag(~out[schema.QUALIFIER].isin(schema.QUALIFIERS), schema.QUALIFIER,
          lambda i: f"{text[schema.QUALIFIER][i]!r} is not one of {schema.QUALIFIERS}")
 
+    # doubtful flag and the field size of a rank
+    doubt = out[schema.DOUBTFUL].str.lower()
+    flag(~doubt.isin(_DOUBT_WORDS), schema.DOUBTFUL,
+         lambda i: f"{text[schema.DOUBTFUL][i]!r} is not one of yes, no or empty")
+    out[schema.DOUBTFUL] = np.where(doubt.isin(_DOUBT_YES), schema.DOUBTFUL_YES, "")
+    out[schema.DOUBTFUL] = out[schema.DOUBTFUL].astype(out[schema.INDICATOR].dtype)
+    field = out[schema.RANK_OF]
+    size = pd.to_numeric(field, errors="coerce").to_numpy()
+    with np.errstate(invalid="ignore"):
+        bad_size = (field != "").to_numpy() & ~((size >= 1) & (size == np.floor(size)))
+    flag(bad_size, schema.RANK_OF, lambda i: f"{text[schema.RANK_OF][i]!r} is not a field size (a whole number from 1)")
+    out.loc[~bad_size & (field != "").to_numpy(), schema.RANK_OF] = [
+        str(int(v)) for v in size[~bad_size & (field != "").to_numpy()]]
+
     # period and target date
     gran, end, err = _periods(out[schema.PERIOD])
     flag(err != "", schema.PERIOD, lambda i: err[i])
@@ -244,6 +267,9 @@ def check_observations(
     flag(outside, schema.VALUE,
          lambda i: f"{value[i]:g} is outside the valid range of {text[schema.INDICATOR][i]!r} "
          f"({low[i]:g} to {'no limit' if np.isnan(high[i]) else format(high[i], 'g')})")
+    with np.errstate(invalid="ignore"):
+        beyond = np.isfinite(value) & ~bad_size & (value > size)
+    flag(beyond, schema.VALUE, lambda i: f"rank {value[i]:g} is beyond its field of {text[schema.RANK_OF][i]}")
     out[schema.VALUE] = value
 
     # conflicting duplicates: same key, different value
@@ -314,12 +340,12 @@ def read_observations(path: Path | str) -> pd.DataFrame:
 
 
 def bundled_observations() -> pd.DataFrame:
-    """The sample data shipped with the dashboard: reported facts plus synthetic series.
+    """The sample data shipped with the dashboard: reported facts and targets plus synthetic series.
 
-    Synthetic rows never replace a reported row: a synthetic row with the same place,
-    indicator and period as a reported one is dropped.
+    The real files (:data:`REAL_FILES`) are read first; a synthetic row with the same place,
+    indicator and period as a reported one is dropped, so synthetic rows never replace reported ones.
     """
-    reported = read_observations(REPORTED_FILE)
+    reported = pd.concat([read_observations(path) for path in REAL_FILES if path.exists()], ignore_index=True)
     if not SYNTHETIC_FILE.exists():
         return reported
     synthetic = read_observations(SYNTHETIC_FILE)

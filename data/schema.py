@@ -59,6 +59,10 @@ SOURCE_ID = "source_id"
 NOTE = "note"
 DERIVED_FROM = "derived_from"  # for derived values: the inputs and the rule
 BATCH_ID = "batch_id"  # which import (or bundled load) wrote the row
+DOUBTFUL = "doubtful"  # "yes" when a source contradicts the figure or it was inferred; the note says why
+#: The size of the field a rank was given in (63, 34, 139 for the GII...), as text; empty for values that
+#: are not ranks. The benchmark frame reuses the name: there, the field a province is ranked in.
+RANK_OF = "rank_of"
 
 GEO_LEVELS = ("province", "region", "nation")
 NATION_CODE = "VN"
@@ -70,7 +74,12 @@ STATUS_DERIVED = "derived"
 STATUS_SYNTHETIC = "synthetic"
 STATUSES = (STATUS_REPORTED, STATUS_TARGET, STATUS_DERIVED, STATUS_SYNTHETIC)
 
-QUALIFIERS = ("", "about", "more than", "at least", "less than")
+QUALIFIERS = ("", "about", "more than", "at least", "less than", "at most")
+#: Value of :data:`DOUBTFUL` for a doubtful observation ("" for the others).
+DOUBTFUL_YES = "yes"
+#: A pseudo-status: in a ``statuses`` filter it lets doubtful observations through (they are left out
+#: otherwise, see :meth:`data.store.Store.observations`); the sidebar adds it when the user asks.
+SHOW_DOUBTFUL = "doubtful"
 
 #: Columns of the tidy observation table, in display order.
 OBSERVATION_COLUMNS = (
@@ -89,6 +98,8 @@ OBSERVATION_COLUMNS = (
     SOURCE_ID,
     NOTE,
     DERIVED_FROM,
+    DOUBTFUL,
+    RANK_OF,
 )
 #: Columns a file must have (the rest default to empty).
 REQUIRED_COLUMNS = (GEO_LEVEL, GEO_CODE, INDICATOR, PERIOD, VALUE, STATUS, SOURCE_ID)
@@ -141,7 +152,7 @@ NATIONAL_DERIVED_FROM = "national_derived_from"
 DIFFERENCE = "difference"  # value - national value
 RATIO = "ratio"  # value / national value
 RANK = "rank"  # 1 = best, by the indicator's direction; ties share the best rank
-RANK_OF = "rank_of"  # provinces with a value
+# RANK_OF (defined with the observation columns): provinces with a value, or a published rank's field
 PERCENTILE = "percentile"
 QUARTILE = "quartile"
 Z_SCORE = "z_score"

@@ -43,7 +43,8 @@ CHUNK_ROWS = 25_000
 #: transaction, and waits there until the process is killed (see tests/data/test_store_kill.py).
 PAUSE_ENV = "VN57_TEST_PAUSE_IN_IMPORT"
 
-_OBS_SQL_COLUMNS = ", ".join(f"{c} VARCHAR" for c in schema.OBSERVATION_COLUMNS if c != schema.VALUE)
+_OBS_SQL_COLUMNS = ", ".join(f"{c} VARCHAR" for c in schema.OBSERVATION_COLUMNS
+                             if c not in (schema.VALUE, schema.DOUBTFUL, schema.RANK_OF))  # those two: step 3
 _DDL = f"""
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE SEQUENCE IF NOT EXISTS batch_seq START 1;
@@ -76,6 +77,11 @@ CREATE TABLE IF NOT EXISTS sources (payload VARCHAR);
 CREATE TABLE IF NOT EXISTS milestones (payload VARCHAR);
 """
 _META_TABLES = ("indicators", "sources", "milestones")
+ALTER TABLE observations ADD COLUMN IF NOT EXISTS {schema.DOUBTFUL} VARCHAR DEFAULT '';
+ALTER TABLE observations ADD COLUMN IF NOT EXISTS {schema.RANK_OF} VARCHAR DEFAULT '';
+UPDATE observations SET {schema.DOUBTFUL} = '' WHERE {schema.DOUBTFUL} IS NULL;
+UPDATE observations SET {schema.RANK_OF} = '' WHERE {schema.RANK_OF} IS NULL;
+"""
 
 
 def _base_schema(cur) -> None:
@@ -87,12 +93,23 @@ def _base_schema(cur) -> None:
     cur.execute(_DDL)
 
 
+def _add_doubtful_and_rank_of(cur) -> None:
+    """Step 3 (issue 11): the doubtful flag and a rank's field size on every observation.
+
+    Rows stored before it keep their values and get "" in both columns (not doubtful, not a rank).
+    """
+    for column in (schema.DOUBTFUL, schema.RANK_OF):
+        cur.execute(f"ALTER TABLE observations ADD COLUMN IF NOT EXISTS {column} VARCHAR DEFAULT ''")
+        cur.execute(f"UPDATE observations SET {column} = '' WHERE {column} IS NULL")
+
+
 #: Schema migrations, applied in order on open (:func:`migrate`), each in its own transaction that
 #: also records its number as the store's ``schema_version`` in ``meta``. A schema change is a new
 #: step appended here (never an edit of an existing one), so a store made by any earlier release
 #: keeps its imports when a newer one opens it. Steps take a cursor and should be idempotent SQL.
 MIGRATIONS: list[tuple[int, str, object]] = [
     (2, "base schema: meta, batches, audit, observations, indicators, sources, milestones", _base_schema),
+    (3, "doubtful flag and rank field size (rank_of) on observations", _add_doubtful_and_rank_of),
 ]
 SCHEMA_VERSION = str(MIGRATIONS[-1][0])
 
@@ -109,7 +126,7 @@ def bundled_fingerprint() -> str:
     """sha256 over the bundled files: changes whenever a new version ships different data."""
     digest = hashlib.sha256(SCHEMA_VERSION.encode())
     for path in (
-        observations.REPORTED_FILE,
+        *observations.REAL_FILES,
         observations.SYNTHETIC_FILE,
         observations.MILESTONES_FILE,
         catalogue.CATALOGUE_FILE,
@@ -152,7 +169,8 @@ class Store:
     ) -> pd.DataFrame:
         """Observations matching every filter given (``None`` means no filter on that column).
 
-        Rows of undone batches are never returned. Nation and region rows have no layout and pass
+        Rows of undone batches are never returned. With ``statuses`` given, doubtful rows are left out
+        unless it holds :data:`data.schema.SHOW_DOUBTFUL` (the sidebar's "show doubtful values"). Nation and region rows have no layout and pass
         any layout filter; ``province_codes`` restricts province rows only (nation and region rows
         pass), while ``geo_codes`` restricts every row. Dates are ISO text compared inclusively on the period's end date.
         """
@@ -169,7 +187,9 @@ class Store:
         within(schema.INDICATOR, indicators)
         within(schema.GEO_LEVEL, geo_levels)
         within(schema.GEO_CODE, geo_codes)
+        statuses, doubtful = _without_doubtful(statuses)
         within(schema.STATUS, statuses)
+        where.extend(doubtful)
         for column, values in ((schema.LAYOUT, layouts), (schema.GEO_CODE, province_codes)):
             if values is not None:
                 marks = ", ".join("?" * len(values)) or "NULL"
@@ -198,10 +218,12 @@ class Store:
             Columns ``status``, ``observations``, ``indicators``, ``sources``, plus a last row
             with status ``"all"`` counting distinct values over the statuses given.
         """
+        statuses, doubtful = _without_doubtful(statuses)
         marks = ", ".join("?" * len(statuses)) or "NULL"
         base = (
             f"FROM observations o JOIN batches b USING ({schema.BATCH_ID}) "
             f"WHERE b.undone_at IS NULL AND o.{schema.STATUS} IN ({marks})"
+            + "".join(f" AND {clause}" for clause in doubtful)
         )
         counts = (
             f"COUNT(*) AS observations, COUNT(DISTINCT o.{schema.INDICATOR}) AS indicators, "
@@ -415,6 +437,16 @@ class Store:
 
     def close(self) -> None:
         self._con.close()
+
+
+def _without_doubtful(statuses) -> tuple[list | None, list[str]]:
+    """The statuses without :data:`data.schema.SHOW_DOUBTFUL`, and the clause that hides doubtful rows."""
+    if statuses is None:
+        return None, []
+    shown = list(statuses)
+    if schema.SHOW_DOUBTFUL in shown:
+        return [s for s in shown if s != schema.SHOW_DOUBTFUL], []
+    return shown, [f"coalesce(o.{schema.DOUBTFUL}, '') = ''"]
 
 
 class StoredConflictError(ValueError):

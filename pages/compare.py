@@ -14,19 +14,25 @@ st.caption(t("compare_intro"))
 # 2. choices, every one in the URL
 names = views.names(sel.lang)
 choices = loaders.benchmark_indicators(sel.layout, sel.statuses)
+missing = widgets.asked_but_missing("ind", choices)
+if missing:  # a link asked for an indicator without a value to show here
+    widgets.no_reported_values(names.get(missing, missing), t(f"layout_{sel.layout}"), key="compare_show_demo",
+                               offer_demo=not sel.show_synthetic)
 if not choices:
     st.warning(t("compare_no_values"))
+    widgets.two_ways_on(key="compare_none_demo", offer_demo=not sel.show_synthetic)
     st.stop()
 regions = views.region_names(sel.lang)
 cols = st.columns([3, 2, 3])
 with cols[0]:
     ind = state.url_selectbox(st.selectbox, "ind", t("compare_indicator"), choices,
-                              default=cv.DEFAULT_INDICATOR if cv.DEFAULT_INDICATOR in choices else choices[0],
+                              default=loaders.default_indicator(sel.layout, sel.statuses, choices, cv.DEFAULT_INDICATOR),
                               format_func=names.get)
 periods = loaders.benchmark_periods(ind, sel.layout, sel.statuses)
 with cols[1]:
     period = state.url_selectbox(st.selectbox, "period", t("compare_period"), periods[::-1] or [""],
-                                 default=periods[-1] if periods else "", format_func=lambda p: views.period_text(p, sel.lang))
+                                 default=loaders.default_period(ind, sel.layout, sel.statuses) or (periods[-1] if periods else ""),
+                                 format_func=lambda p: views.period_text(p, sel.lang))
 with cols[2]:
     peer_filter = state.url_multiselect("region", t("compare_regions"), regions.index, format_func=regions.get,
                                         placeholder=t("compare_all_regions"))

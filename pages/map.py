@@ -15,11 +15,15 @@ st.caption(t("map_intro"))
 choice = map_view.controls(sel)
 if choice is None or choice.period is None:
     st.warning(t("map_no_periods"))
+    widgets.two_ways_on(key="map_none_demo", offer_demo=not sel.show_synthetic)
     map_view.draw_uploader(sel)
     st.stop()
 
 # 3. data, classes, colours and legend (cached benchmark; the rest is light)
 view = map_view.prepare(sel, choice)
+if not set(view.table[schema.STATUS]) & {schema.STATUS_REPORTED, schema.STATUS_DERIVED}:  # demonstration values only
+    widgets.no_reported_values(view.name, t(f"layout_{sel.layout}"), key="map_no_reported",
+                               offer_demo=not sel.show_synthetic)
 
 # 4. the map and its legend (with the synthetic banner, so the map starts high on a 1080p wall)
 left, right = st.columns([5, 2])

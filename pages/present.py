@@ -11,8 +11,9 @@ sel = sidebar.selection()
 available = loaders.benchmark_indicators(sel.layout, sel.statuses)
 if not available:
     st.warning(t("map_no_periods"))
+    widgets.two_ways_on(key="present_none_demo", offer_demo=not sel.show_synthetic)
     st.stop()
-slides = present.deck(available)
+slides = present.deck(available, [i for i, _ in loaders.ranked_choices(sel.layout, sel.statuses)])
 names = loaders.indicators().set_index(schema.INDICATOR)["name_vi" if sel.lang == "vi" else "name_en"]
 
 # 2. controls: previous / next (also PageUp / PageDown, as sent by slide clickers), slide, auto-advance
@@ -35,7 +36,8 @@ periods = loaders.benchmark_periods(indicator, sel.layout, sel.statuses)
 if not periods:
     st.warning(t("map_no_periods"))
     st.stop()
-choice = map_view.Choice(indicator, periods[-1], "value", "high_contrast", "quantile", False)
+period = loaders.default_period(indicator, sel.layout, sel.statuses) or periods[-1]
+choice = map_view.Choice(indicator, period, "value", "high_contrast", "quantile", False)
 view = map_view.prepare(sel, choice)
 
 # 4. title, period and unit; the map large on the left, headline numbers and legend on the right

@@ -12,9 +12,9 @@ import zlib
 import pandas as pd
 import streamlit as st
 
-from analysis import benchmarking, forecasting
+from analysis import benchmarking, coverage, forecasting
 from analysis import map_data
-from data import export, registry, schema
+from data import catalogue, export, registry, schema
 from data.store import Store, open_store
 
 
@@ -330,3 +330,73 @@ def pillars() -> pd.DataFrame:
     from data import catalogue
 
     return catalogue.pillars()
+
+
+# --- real values first (issue 11): each page's default indicator and period ---------------------------------
+@per_data_version(max_entries=32)
+def ranked_choices(layout: str, statuses: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Indicators with reported province values in a layout, most values first, each with its best period.
+
+    Only indicators a page can show (:func:`benchmark_indicators`); ties follow the catalogue's order of
+    preference (:func:`data.catalogue.preference`), see :func:`analysis.coverage.ranked_choices`.
+    """
+    preference, never = catalogue.preference(layout)
+    return coverage.ranked_choices(_stored(geo_levels=("province",), statuses=statuses), layout, preference=preference,
+                                   never=never, candidates=benchmark_indicators.fresh(layout, statuses))
+
+
+def default_indicator(layout: str, statuses: tuple[str, ...], options: list[str], fallback: str) -> str:
+    """A page's default indicator: the one with most reported province values, else ``fallback``, else the first."""
+    ranked = [i for i, _ in ranked_choices(layout, statuses) if i in options]
+    if ranked:
+        return ranked[0]
+    return fallback if fallback in options else options[0]
+
+
+@per_data_version(max_entries=128)
+def default_period(indicator: str, layout: str, statuses: tuple[str, ...]) -> str | None:
+    """A page's default period of an indicator: the one with most reported province values, else the latest."""
+    periods = benchmark_periods.fresh(indicator, layout, statuses)
+    best = coverage.best_period(_stored(indicators=(indicator,), geo_levels=("province",), statuses=statuses), indicator,
+                                layout)
+    if best in periods:
+        return best
+    return periods[-1] if periods else None
+
+
+@per_data_version(max_entries=4)
+def reported_by_source(show_doubtful: bool = False) -> pd.DataFrame:
+    """Reported values per indicator and source: how many, of how many places, and the newest period's date.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``indicator_id``, ``source_id``, ``n_values``, ``n_places``, ``newest`` (ISO date), most values first.
+    """
+    statuses = (schema.STATUS_REPORTED,) + ((schema.SHOW_DOUBTFUL,) if show_doubtful else ())
+    rows = _stored(statuses=statuses)
+    if rows.empty:
+        return pd.DataFrame(columns=[schema.INDICATOR, schema.SOURCE_ID, "n_values", "n_places", "newest"])
+    place = rows[schema.GEO_LEVEL] + ":" + rows[schema.LAYOUT].fillna("") + ":" + rows[schema.GEO_CODE]
+    table = (rows.assign(_place=place).groupby([schema.INDICATOR, schema.SOURCE_ID])
+             .agg(n_values=(schema.VALUE, "size"), n_places=("_place", "nunique"), newest=(schema.DATE, "max"))
+             .reset_index())
+    return table.sort_values(["n_values", schema.INDICATOR], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+# --- the coverage view (pages/coverage.py) ------------------------------------------------------------------
+@per_data_version(max_entries=8)
+def province_years(layout: str, statuses: tuple[str, ...]) -> list[str]:
+    """Years with a province value of the layout (of the statuses shown), oldest first."""
+    rows = _stored(geo_levels=("province",), layouts=(layout,), statuses=statuses)
+    return sorted({d[:4] for d in rows[schema.DATE]})
+
+
+@per_data_version(max_entries=32)
+def coverage_grid(layout: str, statuses: tuple[str, ...], date_from: str, date_to: str) -> pd.DataFrame:
+    """Provinces of a layout by the indicators with a value between two dates (:func:`analysis.coverage.coverage_grid`)."""
+    rows = _stored(geo_levels=("province",), layouts=(layout,), statuses=statuses, date_from=date_from, date_to=date_to)
+    present = set(rows[schema.INDICATOR])
+    wanted = [i for i in indicators.fresh()[schema.INDICATOR] if i in present]
+    codes = list(registry.provinces(layout)[schema.CODE])
+    return coverage.coverage_grid(rows, layout, codes, wanted, date_from=date_from, date_to=date_to)

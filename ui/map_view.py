@@ -18,7 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis import map_data
-from data import schema
+from data import catalogue, schema
 from geo import boundaries, choropleth, static_map, web_map
 from ui import loaders, sidebar, state, widgets
 from ui.i18n import format_date, format_number, t
@@ -98,12 +98,16 @@ def _period_label(period: str, lang: str) -> str:
 def controls(sel: sidebar.Selection) -> Choice | None:
     """Indicator, period, colouring, palette, classes and labels; None when nothing can be mapped."""
     options = loaders.benchmark_indicators(sel.layout, sel.statuses)
+    names = _column(loaders.indicators(), schema.INDICATOR, "name_vi" if sel.lang == "vi" else "name_en")
+    missing = widgets.asked_but_missing(IND_KEY, options)
+    if missing:  # a link asked for an indicator without a value to show here: say so, offer two ways on
+        widgets.no_reported_values(names.get(missing, missing), t(f"layout_{sel.layout}"), key="map_show_demo",
+                                   offer_demo=not sel.show_synthetic)
     if not options:
         return None
-    names = _column(loaders.indicators(), schema.INDICATOR, "name_vi" if sel.lang == "vi" else "name_en")
     lang = sel.lang
     top = st.columns([5, 2, 4, 2], vertical_alignment="bottom")
-    default = DEFAULT_INDICATOR if DEFAULT_INDICATOR in options else options[0]
+    default = loaders.default_indicator(sel.layout, sel.statuses, options, DEFAULT_INDICATOR)
     with top[0]:
         indicator = state.url_selectbox(
             st.selectbox, IND_KEY, t("map_indicator"), options, default, format_func=names.get
@@ -111,10 +115,13 @@ def controls(sel: sidebar.Selection) -> Choice | None:
     periods = loaders.benchmark_periods(indicator, sel.layout, sel.statuses)
     with top[1]:
         period = state.url_selectbox(
-            st.selectbox, PERIOD_KEY, t("map_period"), periods, periods[-1],
+            st.selectbox, PERIOD_KEY, t("map_period"), periods,
+            loaders.default_period(indicator, sel.layout, sel.statuses) or periods[-1],
             format_func=lambda p: _period_label(p, lang),
         ) if periods else None
     modes = {"value": t("map_colour_value"), "difference": t("map_colour_difference")}
+    if is_rank(indicator):  # a rank has no national value: coloured by value only
+        modes = {"value": t("map_colour_value")}
     with top[2]:
         mode = state.url_selectbox(
             st.radio, COLOUR_KEY, t("map_colour"), modes, "value", format_func=modes.get, horizontal=True
@@ -133,6 +140,13 @@ def controls(sel: sidebar.Selection) -> Choice | None:
         )
         labels = state.url_toggle(LABELS_KEY, t("map_labels"), default=False)
     return Choice(indicator, period, mode, palette, scheme, labels)
+
+
+def is_rank(indicator: str) -> bool:
+    """Whether an indicator is a rank (unit "rank"): no national value, no gap to it."""
+    spec = loaders.indicators()
+    unit = spec.loc[spec[schema.INDICATOR] == indicator, "unit"]
+    return bool(len(unit)) and catalogue.is_rank(str(unit.iloc[0]))
 
 
 def _tooltip_labels(aggregation: str) -> dict:

@@ -48,10 +48,12 @@ MAP_HEIGHT = 700  # with the controls and title, the whole map fits a 1920x1080 
 _LAST_MOVE = "_present_last_move"
 
 
-def deck(available: list[str]) -> list[str]:
-    """The indicators of the slide deck: from ``?deck=`` when given, else the default four."""
+def deck(available: list[str], ranked: list[str] | None = None) -> list[str]:
+    """The indicators of the slide deck: from ``?deck=`` when given, else the first four of ``ranked``
+    (most reported province values first), else the default four."""
     asked = [i for i in st.query_params.get_all(DECK_KEY) if i in available]
-    chosen = asked or [i for i in DEFAULT_DECK if i in available] or available[:4]
+    best = [i for i in (ranked or []) if i in available][:4]
+    chosen = asked or best or [i for i in DEFAULT_DECK if i in available] or available[:4]
     return chosen
 
 
@@ -103,6 +105,8 @@ def headlines(view, sel) -> list[tuple[str, str]]:
     national = table[schema.NATIONAL_VALUE].dropna()
     national_value = national.iloc[0] if len(national) else None
     has = table[table[schema.VALUE].notna()]
+    if national_value is None:  # a rank, or no national value: best, last and how many have data
+        return _without_nation(view, sel, has, table, fmt)
     if sel.province in has.index:
         row = has.loc[sel.province]
         return [
@@ -120,3 +124,27 @@ def headlines(view, sel) -> list[tuple[str, str]]:
         (t("present_lowest", name=view.names.get(bottom, "–")), fmt(best[schema.VALUE].iloc[-1] if bottom else None)),
         (t("present_with_data"), f"{len(has)} / {len(table)}"),
     ]
+
+
+def _without_nation(view, sel, has, table, fmt) -> list[tuple[str, str]]:
+    """Headline numbers of an indicator without a national value (a rank): no gap to the nation.
+
+    With a province: its value and its rank in the field; always the best and the last province with a
+    value, and how many provinces have one.
+    """
+    from data import schema
+    from ui import widgets
+    from ui.i18n import t
+
+    best = has.sort_values(schema.RANK, kind="stable")
+    out = []
+    if sel.province in has.index:
+        row = has.loc[sel.province]
+        out.append((view.names.get(sel.province, sel.province),
+                    widgets.qualifier_mark(row[schema.QUALIFIER]) + fmt(row[schema.VALUE])))
+    if len(best):
+        top, bottom = best.index[0], best.index[-1]
+        out.append((t("present_best", name=view.names.get(top, top)), fmt(best[schema.VALUE].iloc[0])))
+        out.append((t("present_last", name=view.names.get(bottom, bottom)), fmt(best[schema.VALUE].iloc[-1])))
+    out.append((t("present_with_data"), f"{len(has)} / {len(table)}"))
+    return out

@@ -1,4 +1,4 @@
-"""The shared sidebar (language, province layout, synthetic values), drawn once in ``app.py``."""
+"""The shared sidebar (language, province layout, synthetic and doubtful values), drawn once in ``app.py``."""
 
 from __future__ import annotations
 
@@ -12,6 +12,10 @@ from ui.i18n import t
 
 LAYOUT_KEY = "layout"
 SYNTHETIC_KEY = "synthetic"
+DOUBTFUL_KEY = "doubtful"
+#: Real values first: synthetic demonstration values and doubtful figures are off until switched on.
+SHOW_SYNTHETIC_DEFAULT = False
+SHOW_DOUBTFUL_DEFAULT = False
 PROVINCE_KEY = "province"
 _PENDING_PROVINCE = "_pending_province"
 
@@ -24,15 +28,18 @@ class Selection:
     layout: str
     show_synthetic: bool
     province: str | None = None  # code in ``layout``; None when no province is chosen
+    show_doubtful: bool = False
 
     @property
     def statuses(self) -> tuple[str, ...]:
-        """Statuses to show: all of them, or all but synthetic."""
-        return tuple(s for s in schema.STATUSES if self.show_synthetic or s != schema.STATUS_SYNTHETIC)
+        """Statuses to show (all, or all but synthetic), plus :data:`data.schema.SHOW_DOUBTFUL` when doubtful
+        figures are switched on (the store leaves them out otherwise)."""
+        shown = tuple(s for s in schema.STATUSES if self.show_synthetic or s != schema.STATUS_SYNTHETIC)
+        return shown + ((schema.SHOW_DOUBTFUL,) if self.show_doubtful else ())
 
 
 def draw() -> Selection:
-    """Draw the sidebar widgets (keys ``lang``, ``layout``, ``province``, ``synthetic``, all in the URL)."""
+    """Draw the sidebar widgets (keys ``lang``, ``layout``, ``province``, ``synthetic``, ``doubtful``, all in the URL)."""
     state.seed_choice(i18n.LANG_KEY, i18n.LANGUAGES, i18n.browser_language())
     if _PENDING_PROVINCE in st.session_state:  # set by select_province() in the previous run
         st.session_state[PROVINCE_KEY] = st.session_state.pop(_PENDING_PROVINCE)
@@ -52,7 +59,10 @@ def draw() -> Selection:
             st.selectbox, PROVINCE_KEY, t("sidebar_province"), [""] + list(names.index), default="",
             format_func=lambda code: names.get(code, t("sidebar_province_none", lang)),
         )
-        state.url_toggle(SYNTHETIC_KEY, t("sidebar_show_synthetic"), default=True, help=t("sidebar_synthetic_help"))
+        state.url_toggle(SYNTHETIC_KEY, t("sidebar_show_synthetic"), default=SHOW_SYNTHETIC_DEFAULT,
+                         help=t("sidebar_synthetic_help"))
+        state.url_toggle(DOUBTFUL_KEY, t("sidebar_show_doubtful"), default=SHOW_DOUBTFUL_DEFAULT,
+                         help=t("sidebar_doubtful_help"))
         state.url_toggle(present.PRESENT_KEY, t("sidebar_present"), default=False, help=t("sidebar_present_help"))
     return selection()
 
@@ -90,6 +100,7 @@ def selection() -> Selection:
     return Selection(
         lang=i18n.current_language(),
         layout=layout if layout in schema.LAYOUTS else schema.LAYOUT_2025,
-        show_synthetic=bool(st.session_state.get(SYNTHETIC_KEY, True)),
+        show_synthetic=bool(st.session_state.get(SYNTHETIC_KEY, SHOW_SYNTHETIC_DEFAULT)),
         province=st.session_state.get(PROVINCE_KEY) or None,
+        show_doubtful=bool(st.session_state.get(DOUBTFUL_KEY, SHOW_DOUBTFUL_DEFAULT)),
     )

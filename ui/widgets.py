@@ -11,6 +11,8 @@ from ui.i18n import current_language, format_date, format_number, t
 
 def status_label(status: str, lang: str | None = None) -> str:
     """Translated status; synthetic values read "synthetic (demo)" (text, so no emoji font is needed)."""
+    if status == schema.SHOW_DOUBTFUL:
+        return t("status_doubtful", lang)
     return t(f"status_{status}", lang) if status in schema.STATUSES else status
 
 
@@ -21,13 +23,43 @@ def status_labels(lang: str | None = None) -> dict[str, str]:
 
 def qualifier_mark(qualifier: str) -> str:
     """A sign for a value's qualifier: ≈ about, > more than, ≥ at least, < less than."""
-    return {"about": "≈", "more than": ">", "at least": "≥", "less than": "<"}.get(qualifier, "")
+    return {"about": "≈", "more than": ">", "at least": "≥", "less than": "<", "at most": "≤"}.get(qualifier, "")
 
 
 def synthetic_banner(statuses) -> None:
     """Say that synthetic values are on screen when any of the given statuses is synthetic."""
     if schema.STATUS_SYNTHETIC in set(statuses):
         st.info(t("synthetic_banner"), icon=":material/science:")
+
+
+def _show_synthetic() -> None:
+    """Button callback: switch synthetic demonstration values on (before the sidebar is drawn again)."""
+    from ui import sidebar
+
+    st.session_state[sidebar.SYNTHETIC_KEY] = True
+
+
+def no_reported_values(name: str, layout_label: str, *, key: str, offer_demo: bool = True) -> None:
+    """Say that an indicator has no reported value here, and offer two ways on: import, or demonstration values."""
+    st.warning(t("no_reported_values", name=name, layout=layout_label), icon=":material/info:")
+    two_ways_on(key=key, offer_demo=offer_demo)
+
+
+def two_ways_on(*, key: str, offer_demo: bool = True) -> None:
+    """A link to the import page and, when they are hidden, a button that shows demonstration values."""
+    cols = st.columns(2)
+    cols[0].page_link("pages/import.py", label=t("no_reported_import"), icon=":material/upload_file:")
+    if offer_demo:
+        cols[1].button(t("no_reported_demo"), key=key, on_click=_show_synthetic, icon=":material/science:")
+
+
+def asked_but_missing(key: str, options) -> str | None:
+    """The indicator a link asks for (``?key=``) when the catalogue knows it but it has no value to show here."""
+    from ui import loaders
+
+    asked = st.query_params.get(key)
+    known = set(loaders.indicators()[schema.INDICATOR])
+    return asked if asked in known and asked not in set(options) else None
 
 
 def source_line(source_ids, sources: pd.DataFrame, lang: str | None = None) -> None:

@@ -59,7 +59,7 @@ def test_codes_lose_nothing_when_written_as_numbers():
         ({"status": "target", "target_date": "end of 2030"}, "upload.csv, row 2, column 'target_date': cannot read the date 'end of 2030': use YYYY-MM-DD"),
         ({"geo_level": "nation", "geo_code": "VNM"}, "upload.csv, row 2, column 'geo_code': the whole country has code 'VN'"),
         ({"geo_level": "region", "geo_code": "XX"}, "upload.csv, row 2, column 'geo_code': unknown region 'XX'"),
-        ({"value_qualifier": "roughly"}, "upload.csv, row 2, column 'value_qualifier': 'roughly' is not one of ('', 'about', 'more than', 'at least', 'less than')"),
+        ({"value_qualifier": "roughly"}, "upload.csv, row 2, column 'value_qualifier': 'roughly' is not one of ('', 'about', 'more than', 'at least', 'less than', 'at most')"),
     ],
 )
 def test_each_bad_cell_is_named(changes, expected):

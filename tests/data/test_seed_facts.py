@@ -48,6 +48,12 @@ FACTS = [
     ("nation", "", "VN", "mooc_modules_required", "2025-12", 10, "at least", "reported", "", MOOC),
 ]
 
+BAO_GIA_LAI = "https://baogialai.com.vn/gia-lai-xep-vi-tri-thu-2134-tinh-thanh-ve-doi-moi-sang-tao-nam-2025-post568102.html"
+PII_2025_URL = {
+    "46": "https://vneconomy.vn/lan-dau-tien-hue-vao-top-5-dia-phuong-dan-dau-ve-chi-so-doi-moi-sang-tao.htm",
+    "24": "https://www.vietnam.vn/en/xep-thu-6-toan-quoc-bac-ninh-tiep-tuc-khang-dinh-vi-the-dan-dau-ve-doi-moi-sang-tao",
+}
+
 # FACTS-EXTRA: national figures and PII 2025
 EXTRA = [
     ("nation", "", "VN", "population", "2024", 101_300_000, "about", "reported", "", "https://kinhtevadubao.vn/sau-5-nam-ke-tu-nam-2019-den-nay-quy-mo-dan-so-viet-nam-tang-them-49-trieu-nguoi-30755.html"),
@@ -60,10 +66,11 @@ EXTRA = [
     ("nation", "", "VN", "plan02_tasks_total", "2025-11", 70, "", "reported", "", "https://vneconomy.vn/du-kien-den-het-nam-nay-5g-se-phu-song-90-dan-so.htm"),
     ("nation", "", "VN", "plan02_tasks_done", "2025-11", 50, "", "reported", "", "https://vneconomy.vn/du-kien-den-het-nam-nay-5g-se-phu-song-90-dan-so.htm"),
 ] + [
-    ("province", "2025", code, "pii_score", "2025", score, "", "reported", "", "https://baogialai.com.vn")
+    # PII 2025: each row with the fuller source of the published table (issue 11), not the newspaper's home page
+    ("province", "2025", code, "pii_score", "2025", score, "", "reported", "", PII_2025_URL.get(code, BAO_GIA_LAI))
     for code, score in [("01", 65.68), ("79", 59.33), ("22", 58.41), ("31", 58.09), ("46", 49.37), ("24", 48.76), ("52", 37.66)]
 ] + [
-    ("province", "2025", code, "pii_rank", "2025", rank, "", "reported", "", "https://baogialai.com.vn")
+    ("province", "2025", code, "pii_rank", "2025", rank, "", "reported", "", PII_2025_URL.get(code, BAO_GIA_LAI))
     for code, rank in [("01", 1), ("79", 2), ("22", 3), ("31", 4), ("46", 5), ("24", 6), ("52", 21)]
 ]
 
