@@ -36,8 +36,9 @@ with cols[1]:
 with cols[2]:
     peer_filter = state.url_multiselect("region", t("compare_regions"), regions.index, format_func=regions.get,
                                         placeholder=t("compare_all_regions"))
-if not periods:
-    st.warning(t("compare_no_values"))
+if not periods:  # the chosen indicator has no value here: say so, offer to import or to show demonstration values
+    widgets.no_reported_values(names.get(ind, ind), t(f"layout_{sel.layout}"), key="compare_show_demo",
+                               offer_demo=not sel.show_synthetic)
     st.stop()
 
 # 3. cached benchmark, then labels

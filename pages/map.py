@@ -14,8 +14,12 @@ st.caption(t("map_intro"))
 # 2. indicator, period and colouring, every one mirrored in the URL
 choice = map_view.controls(sel)
 if choice is None or choice.period is None:
-    st.warning(t("map_no_periods"))
-    widgets.two_ways_on(key="map_none_demo", offer_demo=not sel.show_synthetic)
+    if choice is None:
+        st.warning(t("map_no_periods"))
+        widgets.two_ways_on(key="map_none_demo", offer_demo=not sel.show_synthetic)
+    else:  # the chosen indicator has no value in this layout: say so, offer two ways on
+        widgets.no_reported_values(map_view.indicator_name(choice.indicator, sel.lang), t(f"layout_{sel.layout}"),
+                                   key="map_show_demo", offer_demo=not sel.show_synthetic)
     map_view.draw_uploader(sel)
     st.stop()
 

@@ -101,7 +101,7 @@ def controls(sel: sidebar.Selection) -> Choice | None:
     names = _column(loaders.indicators(), schema.INDICATOR, "name_vi" if sel.lang == "vi" else "name_en")
     missing = widgets.asked_but_missing(IND_KEY, options)
     if missing:  # a link asked for an indicator without a value to show here: say so, offer two ways on
-        widgets.no_reported_values(names.get(missing, missing), t(f"layout_{sel.layout}"), key="map_show_demo",
+        widgets.no_reported_values(names.get(missing, missing), t(f"layout_{sel.layout}"), key="map_link_demo",
                                    offer_demo=not sel.show_synthetic)
     if not options:
         return None
@@ -140,6 +140,11 @@ def controls(sel: sidebar.Selection) -> Choice | None:
         )
         labels = state.url_toggle(LABELS_KEY, t("map_labels"), default=False)
     return Choice(indicator, period, mode, palette, scheme, labels)
+
+
+def indicator_name(indicator: str, lang: str) -> str:
+    """The indicator's name in a language."""
+    return _column(loaders.indicators(), schema.INDICATOR, "name_vi" if lang == "vi" else "name_en").get(indicator, indicator)
 
 
 def is_rank(indicator: str) -> bool:

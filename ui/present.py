@@ -54,6 +54,9 @@ def deck(available: list[str], ranked: list[str] | None = None) -> list[str]:
     asked = [i for i in st.query_params.get_all(DECK_KEY) if i in available]
     best = [i for i in (ranked or []) if i in available][:4]
     chosen = asked or best or [i for i in DEFAULT_DECK if i in available] or available[:4]
+    slide = st.query_params.get(SLIDE_KEY)
+    if slide in available and slide not in chosen:  # a shared link opens its slide, in the deck or not
+        chosen = chosen + [slide]
     return chosen
 
 

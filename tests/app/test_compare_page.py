@@ -71,8 +71,23 @@ def test_reported_rd_density_thai_nguyen_is_first_of_one_against_the_national_8_
     assert any("33" in c.value and "Hanoi" in c.value for c in at.caption)  # "No data (33): ..."
 
 
-def test_synthetic_values_are_shown_marked_and_ranked_by_default():
-    at = _compare(ind=IND)
+def test_fresh_page_opens_on_the_indicator_with_most_reported_values():
+    # issue 11: synthetic values are off by default; in the 34-province layout PII 2025 has 8 reported
+    # province values (ranks 1-6, 12 and 21), tied with its rank and DTI 2024's rank: the catalogue prefers the score
+    at = _compare()
+    assert at.toggle(key="synthetic").value is False
+    assert (at.selectbox(key="ind").value, at.selectbox(key="period").value) == ("pii_score", "2025")
+    table = _table(at)
+    shown = table[table["value"].notna()].sort_values("rank")
+    assert shown["value"].tolist() == [65.68, 59.33, 58.41, 58.09, 49.37, 48.76, 44.92, 37.66]
+    assert set(shown["status"]) == {"reported"}
+    assert not [i for i in at.info if i.body == t("synthetic_banner", "en")]
+
+
+def test_synthetic_values_are_shown_marked_and_ranked_when_switched_on():
+    # even then the default period is the one with most reported values (Thái Nguyên's day), not the latest
+    assert _compare(ind=IND, synthetic="1").selectbox(key="period").value == "2025-11-03"
+    at = _compare(ind=IND, synthetic="1", period="2026-Q3")
     table = _table(at)
     assert at.selectbox(key="period").value == "2026-Q3"  # the latest period
     assert table["value"].notna().sum() == 34 and set(table["rank_of"]) == {34}
@@ -89,12 +104,12 @@ def test_synthetic_values_are_shown_marked_and_ranked_by_default():
 
 
 def test_hiding_synthetic_in_the_sidebar_leaves_only_real_values():
-    at = _compare(ind=IND)
+    at = _compare(ind=IND, synthetic="1")
     at.toggle(key="synthetic").set_value(False).run()
     ok(at)
     assert at.selectbox(key="period").options == ["2025-11-03"]
     assert _table(at)["value"].notna().sum() == 1
-    assert at.query_params["synthetic"] == "0"
+    assert "synthetic" not in at.query_params  # off is the default: the link stays short
 
 
 def test_peer_group_filter_and_deep_link():
@@ -110,7 +125,7 @@ def test_peer_group_filter_and_deep_link():
 
 
 def test_widgets_are_mirrored_in_the_url():
-    at = _compare()
+    at = _compare(synthetic="1")
     assert not {"ind", "period", "region", "ind2", "p"} & set(at.query_params)  # defaults stay out of the link
     at.selectbox(key="ind").set_value("r57_tasks_done_share").run()
     assert ok(at).query_params["ind"] == "r57_tasks_done_share"
@@ -119,7 +134,7 @@ def test_widgets_are_mirrored_in_the_url():
     at.multiselect(key="p").set_value(["19", "52"]).run()
     assert list(ok(at).query_params["p"]) == ["19", "52"]
     # the same link opens the same view
-    linked = _compare(ind="r57_tasks_done_share", period="2025-Q4", p=["19", "52"])
+    linked = _compare(ind="r57_tasks_done_share", period="2025-Q4", p=["19", "52"], synthetic="1")
     assert linked.selectbox(key="period").value == "2025-Q4"
     assert linked.multiselect(key="p").value == ["19", "52"]
     pd.testing.assert_frame_equal(_table(linked), _table(at))
@@ -133,9 +148,22 @@ def test_thai_nguyen_reported_share_of_tasks_is_ranked_on_its_own_day():
     assert (row["value"], row["status"], row["rank"], row["rank_of"]) == (53.0, "reported", 1, 1)
 
 
-def test_2008_layout_without_synthetic_has_nothing_to_rank():
+def test_2008_layout_without_synthetic_says_the_asked_indicator_has_no_reported_value():
+    # no province reported an R&D density in the 63-province layout: the page says so and offers two ways on
     at = _compare(layout="2008", synthetic="0", ind=IND)
-    assert t("compare_no_values", "en") in [w.value for w in at.warning]
+    name = t("no_reported_values", "en", name="R&D staff per 10,000 inhabitants", layout=t("layout_2008", "en"))
+    assert name in [w.value for w in at.warning]
+    assert at.button(key="compare_show_demo")
+    assert [p for p in at.get("page_link") if p.proto.page.endswith("import.py") or "import" in p.proto.page]
+    # without the link's choice it ranks what was reported: DTI 2022, all 63 provinces
+    fresh = _compare(layout="2008")
+    assert (fresh.selectbox(key="ind").value, fresh.selectbox(key="period").value) == ("dti_rank", "2022")
+    table = _table(fresh)
+    assert table["value"].notna().sum() == 63 and set(table["rank_of"]) == {63}
+    # the published rank is the rank: Thanh Hóa (38) and Yên Bái (15) tied at 15
+    assert table.set_index("geo_code").loc[["38", "15"], "rank"].tolist() == [15, 15]
+    at.button(key="compare_show_demo").click().run()
+    assert ok(at).toggle(key="synthetic").value is True
 
 
 def test_vietnamese():

@@ -59,8 +59,10 @@ def _expected(indicator: str, layout: str, statuses: set[str]) -> set[tuple[str,
     """(place, value, status, target_date) of the bundled rows the explorer should show."""
     with open(ROOT / "data" / "registry" / "provinces.csv", encoding="utf-8-sig", newline="") as handle:
         names = {(r["layout"], r["code"].zfill(2)): r["name_en"] for r in csv.DictReader(handle)}
-    with open(ROOT / "data" / "sample" / "reported.csv", encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.DictReader(handle))
+    rows = []
+    for name in ("reported.csv", "published.csv", "resolution57.csv"):  # the real bundled files
+        with open(ROOT / "data" / "sample" / name, encoding="utf-8-sig", newline="") as handle:
+            rows += list(csv.DictReader(handle))
     return {
         (
             "Viet Nam" if r["geo_level"] == "nation" else names[(r["layout"], r["geo_code"].zfill(2))],
@@ -123,8 +125,11 @@ def test_binh_dinh_target_in_the_2008_layout():
     at.multiselect(key="ind").set_value([IND])
     at.multiselect(key="st").set_value(["target"])
     table = _table(ok(at.run()))
-    assert _shown(table) == _expected(IND, "2008", {"target"}) == {("Binh Dinh", 12.0, "target", "")}
-    assert table["period"].tolist() == ["2025-03-04"]  # the programme's date; the source gives no target year
+    # Bình Định's programme and Resolution 57's national target (12 per 10,000 by 2030)
+    assert _shown(table) == _expected(IND, "2008", {"target"}) == {
+        ("Binh Dinh", 12.0, "target", ""), ("Viet Nam", 12.0, "target", "2030-12-31")}
+    # the programme's date; the source gives no target year
+    assert table.loc[table["place"] == "Binh Dinh", "period"].tolist() == ["2025-03-04"]
     assert at.query_params["layout"] == "2008"
 
 
@@ -183,7 +188,7 @@ def test_deep_link_gives_the_same_table_as_the_widgets():
 
 def test_deep_link_with_2008_layout():
     table = _table(_explorer(layout="2008", ind=IND, st="target"))
-    assert _shown(table) == {("Binh Dinh", 12.0, "target", "")}
+    assert _shown(table) == {("Binh Dinh", 12.0, "target", ""), ("Viet Nam", 12.0, "target", "2030-12-31")}
 
 
 def test_deep_link_in_vietnamese():
@@ -200,7 +205,7 @@ def test_deep_link_with_invalid_values_falls_back():
     at = _explorer(ind="no_such_indicator", p="99", st="bogus", geo="planet", period="1999-01~1999-12", layout="1975")
     assert at.multiselect(key="ind").value == []
     assert at.multiselect(key="p").value == []
-    assert at.multiselect(key="st").value == ["reported", "target", "derived", "synthetic"]
+    assert at.multiselect(key="st").value == ["reported", "target", "derived"]  # synthetic values off by default
     assert at.multiselect(key="geo").value == ["province", "region", "nation"]
     assert at.radio(key="layout").value == "2025"
     options = at.select_slider(key="period").options
@@ -218,17 +223,25 @@ def _assert_synthetic_hidden(at: AppTest) -> None:
     assert not [i for i in at.info if i.body == t("synthetic_banner", "en")]
 
 
-def test_synthetic_shown_by_default():
+def test_synthetic_hidden_by_default_and_shown_with_the_switch():
     at = _explorer()
+    _assert_synthetic_hidden(at)  # issue 11: real values first
+    at.toggle(key="synthetic").set_value(True).run()
+    assert t("status_synthetic", "en") in ok(at).multiselect(key="st").options  # offered; the filter keeps its choice
+    assert at.query_params["synthetic"] == "1"
+
+
+def test_synthetic_shown_with_the_link():
+    at = _explorer(synthetic="1")
     assert t("status_synthetic", "en") in at.multiselect(key="st").options
     assert [i for i in at.info if i.body == t("synthetic_banner", "en")]
 
 
 def test_sidebar_toggle_hides_synthetic():
-    at = _explorer()
+    at = _explorer(synthetic="1")
     at.toggle(key="synthetic").set_value(False).run()
     _assert_synthetic_hidden(ok(at))
-    assert at.query_params["synthetic"] == "0"
+    assert "synthetic" not in at.query_params
 
 
 def test_link_hides_synthetic():

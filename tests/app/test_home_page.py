@@ -42,11 +42,16 @@ def expected_observation_counts() -> tuple[int, int]:
     A synthetic row never replaces a reported one: a synthetic row for the place, indicator and
     period of a reported row is left out.
     """
-    reported, synthetic = _rows("reported.csv"), _rows("synthetic.csv")
+    reported, synthetic = _real_rows(), _rows("synthetic.csv")
     taken = {_place(r) for r in reported if r["status"] == "reported"}
     kept_synthetic = [r for r in synthetic if _place(r) not in taken]
-    everything = reported + kept_synthetic
+    everything = [r for r in reported + kept_synthetic if not r.get("doubtful")]  # doubtful rows are hidden
     return len(everything), sum(r["status"] != "synthetic" for r in everything)
+
+
+def _real_rows() -> list[dict[str, str]]:
+    """Every row of the real bundled files (issue 11: the published tables and Resolution 57's targets too)."""
+    return _rows("reported.csv") + _rows("published.csv") + _rows("resolution57.csv")
 
 
 def _million(lang: str) -> str:
@@ -136,13 +141,34 @@ def test_what_it_holds(home_en):
     n34, n63 = _n_provinces("2025"), _n_provinces("2008")
     assert (n34, n63) == (34, 63)
     assert _metric(home_en, "holds_provinces", "en") == t("holds_provinces_value", "en", n34=34, n63=63)
-    total, _ = expected_observation_counts()
-    assert _metric(home_en, "holds_observations", "en") == f"{total:,}"
+    _, real = expected_observation_counts()  # synthetic values are off by default (issue 11)
+    assert _metric(home_en, "holds_observations", "en") == f"{real:,}"
 
 
-def test_synthetic_banner_shown_by_default(home_en):
-    assert len(_synthetic_banners(home_en, "en")) == 1
-    assert t("status_synthetic", "en") in home_en.dataframe[0].value.iloc[:, 0].tolist()
+def test_how_much_is_real(home_en):
+    # reported, not doubtful: counted here from the CSV files
+    rows = [r for r in _real_rows() if r["status"] == "reported" and not r.get("doubtful")]
+    indicators = {r["indicator_id"] for r in rows}
+    sources = {r["source_id"] for r in rows}
+    summary = t("home_real_summary", "en", n=f"{len(rows):,}", indicators=len(indicators), sources=len(sources),
+                newest="2026-01-31")  # Quảng Ninh's figures of 2026-01 (VietNamNet, 2026-01-05)
+    assert summary in _texts(home_en)
+    table = home_en.dataframe[1].value
+    assert table["n_values"].sum() == len(rows)
+    dti = table[(table["indicator"] == "Digital transformation index rank") & (table["n_values"] == 63)]
+    assert len(dti) == 1 and dti["newest"].iloc[0] == "2022-12-31"  # the complete DTI 2022 list
+
+
+def test_synthetic_banner_hidden_by_default_and_shown_with_the_switch(home_en):
+    assert not _synthetic_banners(home_en, "en")
+    assert home_en.toggle(key="synthetic").value is False
+    at = _ok(_app(lang="en", synthetic="1").run())
+    assert len(_synthetic_banners(at, "en")) == 1
+    assert t("status_synthetic", "en") in at.dataframe[0].value.iloc[:, 0].tolist()
+    total, real = expected_observation_counts()
+    assert _metric(at, "holds_observations", "en") == f"{total:,}"
+    share = 100 * (total - real) / total
+    assert t("home_real_synthetic_share", "en", share=f"{share:.1f}") in _texts(at)
 
 
 def test_milestones_table(home_en):
@@ -166,8 +192,8 @@ def test_home_vietnamese(home_vi):
     assert re.match(r"^370 / 944(\s|$)", _metric(home_vi, "metric_gov_tasks", "vi"))
     assert _metric(home_vi, "metric_population", "vi").startswith(("≈101.300.000", "≈101,3 " + _million("vi")))
     assert "03/11/2025" in _texts(home_vi)
-    total, _ = expected_observation_counts()
-    assert _metric(home_vi, "holds_observations", "vi") == f"{total:,}".replace(",", ".")
+    _, real = expected_observation_counts()
+    assert _metric(home_vi, "holds_observations", "vi") == f"{real:,}".replace(",", ".")
     table = home_vi.dataframe[-1].value
     assert "04/03/2025" in set(table["date"]) and "Bình Định" in set(table["place"])
 
@@ -186,7 +212,7 @@ def test_language_radio_switches_to_vietnamese():
 # --- hiding synthetic values ------------------------------------------------------------------------------
 def _assert_no_synthetic(at: AppTest) -> None:
     _, without = expected_observation_counts()
-    assert without == len(_rows("reported.csv"))  # every bundled non-synthetic row is in reported.csv
+    assert without == len([r for r in _real_rows() if not r.get("doubtful")])  # every non-synthetic row is a real file's
     assert _metric(at, "holds_observations", "en") == f"{without:,}"
     assert not _synthetic_banners(at, "en")
     statuses = at.dataframe[0].value.iloc[:, 0].tolist()
@@ -194,12 +220,12 @@ def _assert_no_synthetic(at: AppTest) -> None:
 
 
 def test_hide_synthetic_with_the_toggle():
-    at = _ok(_app(lang="en").run())
+    at = _ok(_app(lang="en", synthetic="1").run())
     assert at.toggle(key="synthetic").value is True
     at.toggle(key="synthetic").set_value(False).run()
     _ok(at)
     _assert_no_synthetic(at)
-    assert at.query_params["synthetic"] == "0"
+    assert "synthetic" not in at.query_params
 
 
 def test_hide_synthetic_with_the_url():

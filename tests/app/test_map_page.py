@@ -72,7 +72,7 @@ def _legend_labels(at: AppTest) -> list[str]:
 
 @pytest.mark.parametrize("layout", ["2025", "2008"])
 def test_map_renders_for_both_layouts(layout):
-    at = _map(layout=layout)
+    at = _map(layout=layout, synthetic="1", ind="rd_staff_per_10k", period="2026-Q3")  # demonstration values, on
     assert at.title[0].value == t("map_title", "en")
     chart = at.get("deck_gl_json_chart")[0].proto
     assert list(chart.selection_mode), "clicks are selections (on_select='rerun')"
@@ -103,7 +103,7 @@ def test_map_renders_for_both_layouts(layout):
 
 def test_no_data_provinces_are_grey_and_listed():
     """Without synthetic values only Thái Nguyên has R&D staff per 10,000 (2025-11-03)."""
-    at = _map(synthetic="0")
+    at = _map(synthetic="0", ind="rd_staff_per_10k")
     assert at.selectbox(key="ind").value == "rd_staff_per_10k"
     assert at.selectbox(key="period").value == "2025-11-03"
     features = _features(at)
@@ -123,7 +123,7 @@ def test_no_data_provinces_are_grey_and_listed():
 
 def test_deep_link_sets_every_control():
     params = {"layout": "2008", "ind": "g5_population_coverage", "period": "2025-Q4", "colour": "difference",
-              "palette": "high_contrast", "classes": "nice", "labels": "1"}
+              "palette": "high_contrast", "classes": "nice", "labels": "1", "synthetic": "1"}
     at = _map(**params)
     assert at.selectbox(key="ind").value == "g5_population_coverage"
     assert at.selectbox(key="period").value == "2025-Q4"
@@ -143,7 +143,7 @@ def test_deep_link_sets_every_control():
 
 
 def test_widget_changes_are_mirrored_in_the_url():
-    at = _map()
+    at = _map(synthetic="1")
     assert not {"ind", "period", "colour", "palette", "classes", "labels"} & set(at.query_params)
     at.selectbox(key="ind").set_value("r57_tasks_done_share").run()
     at.radio(key="colour").set_value("difference").run()
@@ -159,6 +159,9 @@ def test_widget_changes_are_mirrored_in_the_url():
 def test_in_vietnamese():
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.query_params["lang"] = "vi"
+    at.query_params["synthetic"] = "1"
+    at.query_params["ind"] = "rd_staff_per_10k"
+    at.query_params["period"] = "2026-Q3"
     ok(at.switch_page(PAGE).run())
     assert at.title[0].value == t("map_title", "vi")
     assert [r["text"] for r in _layers(at)["archipelagos"]["data"]] == ["Quần đảo Hoàng Sa", "Quần đảo Trường Sa"]
@@ -181,7 +184,7 @@ def test_opening_the_map_after_the_explorer():
     ok(at.switch_page("pages/explorer.py").run())
     at.multiselect(key="ind").set_value(["rd_staff", "population"]).run()
     ok(at.switch_page(PAGE).run())
-    assert at.selectbox(key="ind").value == "rd_staff_per_10k"
+    assert at.selectbox(key="ind").value == "pii_score"  # the default: most reported province values (issue 11)
     assert len(_layers(at)["provinces"]["data"]["features"]) == 34
 
 
@@ -244,8 +247,46 @@ def test_attribution_in_vietnamese_states_the_same_facts():
 
 def test_counts_compare_with_the_average_province():
     """R&D staff (a count): the tooltip's national figure is the total; differences centre on total / 34."""
-    at = _map(ind="rd_staff", colour="difference")
+    at = _map(ind="rd_staff", colour="difference", synthetic="1", period="2026-Q3")
     tooltip = _features(at)["19"]["tooltip"]
     assert "National total: " in tooltip and "National average" not in tooltip
     title = [m for m in _markdown(at) if m.startswith("**Difference from the national total per province (")]
     assert len(title) == 1
+
+
+# --- real values first (issue 11) -----------------------------------------------------------------------------
+def test_fresh_map_opens_on_reported_values_pii_2025():
+    """No synthetic value on a fresh map: PII 2025, the 8 provinces the sources give, the rest listed without data."""
+    at = _map()
+    assert (at.selectbox(key="ind").value, at.selectbox(key="period").value) == ("pii_score", "2025")
+    features = _features(at)
+    with_value = {code: p["value"] for code, p in features.items() if not p["no_data"]}
+    # Hà Nội 65.68, TP HCM 59.33, Quảng Ninh 58.41, Hải Phòng 58.09, Huế 49.37, Bắc Ninh 48.76, Đồng Nai 44.92, Gia Lai 37.66
+    assert with_value == {"01": 65.68, "79": 59.33, "22": 58.41, "31": 58.09, "46": 49.37, "24": 48.76, "75": 44.92,
+                          "52": 37.66}
+    assert not any(p["synthetic"] for p in features.values())
+    assert not [i for i in at.info if i.body == t("synthetic_banner", "en")]
+    assert t("map_note_synthetic", "en") not in _captions(at)
+
+
+def test_63_province_map_is_coloured_by_the_dti_2022_rank():
+    """The complete official DTI 2022 list: all 63 provinces have a rank, coloured by value only (no national rank)."""
+    at = _map(layout="2008")
+    assert (at.selectbox(key="ind").value, at.selectbox(key="period").value) == ("dti_rank", "2022")
+    assert at.radio(key="colour").options == [t("map_colour_value", "en")]
+    features = _features(at)
+    assert len(features) == 63 and not any(p["no_data"] for p in features.values())
+    # Đà Nẵng 1, TP HCM 2, Quảng Ninh 3, Thanh Hóa and Yên Bái tied at 15, Bắc Kạn 63 of 63
+    assert [features[c]["value"] for c in ("48", "79", "22", "38", "15", "06")] == [1, 2, 3, 15, 15, 63]
+    assert "Rank: 63 / 63" in features["06"]["tooltip"]
+    assert "**rank**" in _markdown(at)
+
+
+def test_a_link_to_an_indicator_without_reported_values_says_so_and_offers_two_ways_on():
+    at = _map(layout="2008", ind="rd_staff_per_10k")
+    expected = t("no_reported_values", "en", name="R&D staff per 10,000 inhabitants", layout=t("layout_2008", "en"))
+    assert expected in [w.value for w in at.warning]
+    assert at.button(key="map_show_demo")
+    at.button(key="map_show_demo").click().run()
+    assert ok(at).toggle(key="synthetic").value is True
+    assert at.query_params["synthetic"] == "1"

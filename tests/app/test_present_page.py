@@ -70,3 +70,25 @@ def test_step_wraps(by, expected, monkeypatch):
     monkeypatch.setattr(present.st, "session_state", state)
     present.step(["a", "b", "c"], by)
     assert state[present.SLIDE_KEY] == expected
+
+
+# --- real values first (issue 11) -----------------------------------------------------------------------------
+def test_fresh_presentation_opens_on_reported_values():
+    """PII 2025 (8 provinces, no national value): best, last and how many, no gap to the nation, no synthetic mark."""
+    at = _present()
+    assert at.selectbox(key="slide").value == "pii_score"
+    assert at.title[0].value == "Provincial Innovation Index (PII)"
+    assert "2025" in at.caption[0].value
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics == {t("present_best", "en", name="Hanoi"): "65.68", t("present_last", "en", name="Gia Lai"): "37.66",
+                       t("present_with_data", "en"): "8 / 34"}
+    assert not [i for i in at.info if i.body == t("synthetic_banner", "en")]
+
+
+def test_rank_slide_of_the_63_provinces_shows_best_last_and_how_many():
+    """DTI 2022: Đà Nẵng first, Bắc Kạn 63rd, all 63 ranked; a rank has no national value and no gap."""
+    at = _present(layout="2008", province="06")
+    assert (at.selectbox(key="slide").value, at.caption[0].value.count("2022")) == ("dti_rank", 1)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics == {"Bac Kan": "63", t("present_best", "en", name="Da Nang"): "1",
+                       t("present_last", "en", name="Bac Kan"): "63", t("present_with_data", "en"): "63 / 63"}

@@ -60,7 +60,7 @@ def test_thai_nguyen_lists_10_3_against_8_2():
 
 
 def test_gia_lai_shows_its_predecessors_targets_apart():
-    at = _profile(province="52")
+    at = _profile(province="52", synthetic="1")
     targets = _frame(at, "profile_targets")
     places = dict(zip(targets["indicator_id"], targets["place"]))
     predecessor = t("target_of_predecessor", "en", place="Binh Dinh")
