@@ -77,11 +77,6 @@ CREATE TABLE IF NOT EXISTS sources (payload VARCHAR);
 CREATE TABLE IF NOT EXISTS milestones (payload VARCHAR);
 """
 _META_TABLES = ("indicators", "sources", "milestones")
-ALTER TABLE observations ADD COLUMN IF NOT EXISTS {schema.DOUBTFUL} VARCHAR DEFAULT '';
-ALTER TABLE observations ADD COLUMN IF NOT EXISTS {schema.RANK_OF} VARCHAR DEFAULT '';
-UPDATE observations SET {schema.DOUBTFUL} = '' WHERE {schema.DOUBTFUL} IS NULL;
-UPDATE observations SET {schema.RANK_OF} = '' WHERE {schema.RANK_OF} IS NULL;
-"""
 
 
 def _base_schema(cur) -> None:
@@ -170,8 +165,8 @@ class Store:
         """Observations matching every filter given (``None`` means no filter on that column).
 
         Rows of undone batches are never returned. With ``statuses`` given, doubtful rows are left out
-        unless it holds :data:`data.schema.SHOW_DOUBTFUL` (the sidebar's "show doubtful values"). Nation and region rows have no layout and pass
-        any layout filter; ``province_codes`` restricts province rows only (nation and region rows
+        unless it holds :data:`data.schema.SHOW_DOUBTFUL` (the sidebar's "show doubtful values").
+        Nation and region rows have no layout and pass any layout filter; ``province_codes`` restricts province rows only (nation and region rows
         pass), while ``geo_codes`` restricts every row. Dates are ISO text compared inclusively on the period's end date.
         """
         where, params = ["b.undone_at IS NULL"], []

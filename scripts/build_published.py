@@ -1,4 +1,4 @@
-"""Build data/sample/published.csv from the published index tables in data/published/.
+"""Build data/sample/published.csv from the published index tables: ``python -m scripts.build_published``.
 
 The tables (DTI 2022-2024, PII 2023-2025, PCI 2024) were transcribed from public page text, one row
 per province as the page printed it, with its URL (see data/published/README.md). This script turns
@@ -16,7 +16,7 @@ every value into a tidy ``reported`` observation:
   :data:`FROM_NOTES` below, and rows that give no number (an unordered "bottom three") are listed in
   :data:`NOTE_ONLY` and left out on purpose.
 
-Run ``python scripts/build_published.py`` after changing a table; ``--check`` fails when the
+Run ``python -m scripts.build_published`` after changing a table; ``--check`` fails when the
 committed file differs from what the tables give (tests/data/test_published.py runs it).
 """
 
@@ -29,10 +29,9 @@ import sys
 import tomllib
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from data import names
 
-from data import names, schema  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 PUBLISHED_DIR = ROOT / "data" / "published"
 OUTPUT = ROOT / "data" / "sample" / "published.csv"
@@ -178,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     text = render(build())
     if args.check:
         if OUTPUT.read_text(encoding="utf-8") != text:
-            print(f"{OUTPUT.name} is out of date: run python scripts/build_published.py", file=sys.stderr)
+            print(f"{OUTPUT.name} is out of date: run python -m scripts.build_published", file=sys.stderr)
             return 1
         return 0
     OUTPUT.write_text(text, encoding="utf-8")

@@ -11,7 +11,7 @@ from ui import i18n, loaders, present, state
 from ui.i18n import t
 
 LAYOUT_KEY = "layout"
-SYNTHETIC_KEY = "synthetic"
+SYNTHETIC_KEY = state.SYNTHETIC_KEY
 DOUBTFUL_KEY = "doubtful"
 #: Real values first: synthetic demonstration values and doubtful figures are off until switched on.
 SHOW_SYNTHETIC_DEFAULT = False

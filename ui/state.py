@@ -11,6 +11,9 @@ from collections.abc import Callable, Sequence
 
 import streamlit as st
 
+#: The sidebar's "show synthetic values" switch (ui.sidebar draws it; ui.widgets switches it on from a page).
+SYNTHETIC_KEY = "synthetic"
+
 
 def _seed(key: str, value) -> None:
     if key not in st.session_state:

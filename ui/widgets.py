@@ -34,9 +34,9 @@ def synthetic_banner(statuses) -> None:
 
 def _show_synthetic() -> None:
     """Button callback: switch synthetic demonstration values on (before the sidebar is drawn again)."""
-    from ui import sidebar
+    from ui import state
 
-    st.session_state[sidebar.SYNTHETIC_KEY] = True
+    st.session_state[state.SYNTHETIC_KEY] = True
 
 
 def no_reported_values(name: str, layout_label: str, *, key: str, offer_demo: bool = True) -> None:
