@@ -171,3 +171,16 @@ def test_vietnamese():
     assert at.title[0].value == t("compare_title", "vi")
     assert at.metric[0].value == "8,2 trên 10.000 dân"
     assert _table(at).dropna(subset=["value"])["place"].tolist() == ["Thái Nguyên"]
+
+
+def test_doubtful_values_are_left_out_of_the_ranking_unless_switched_on():
+    # PII 2024: Gia Lai 61st and Lai Châu 62nd conflict with other sources (DOUBT): 14 ranked without them
+    at = _compare(layout="2008", ind="pii_rank", period="2024")
+    assert at.toggle(key="doubtful").value is False
+    table = _table(at).set_index("geo_code")
+    assert table["value"].notna().sum() == 14 and pd.isna(table.loc["64", "value"]) and pd.isna(table.loc["12", "value"])
+    at.toggle(key="doubtful").set_value(True).run()
+    table = _table(ok(at)).set_index("geo_code")
+    assert table["value"].notna().sum() == 16
+    assert (table.loc["64", "rank"], table.loc["12", "rank"], table.loc["64", "rank_of"]) == (61, 62, 63)
+    assert at.query_params["doubtful"] == "1"
