@@ -7,7 +7,8 @@ import streamlit as st
 
 from analysis import coverage
 from data import schema
-from ui import coverage_view as cv, loaders, sidebar, state, widgets
+from ui import coverage_view as cv
+from ui import loaders, sidebar, state, widgets
 from ui.i18n import format_number, t
 
 # 1. title and help

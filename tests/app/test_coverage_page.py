@@ -13,9 +13,8 @@ import pandas as pd
 import pytest
 import streamlit as st
 
-from tests.app_support import ok, open_page
-
 from data import observations, store
+from tests.app_support import ok, open_page
 from ui import loaders
 from ui.i18n import t
 
