@@ -17,8 +17,8 @@ import re
 import pandas as pd
 import streamlit as st
 
-from analysis import map_data
-from data import catalogue, schema
+from analysis import coverage, map_data
+from data import catalogue, registry, schema
 from geo import boundaries, choropleth, static_map, web_map
 from ui import loaders, sidebar, state, widgets
 from ui.i18n import format_date, format_number, t
@@ -140,6 +140,40 @@ def controls(sel: sidebar.Selection) -> Choice | None:
         )
         labels = state.url_toggle(LABELS_KEY, t("map_labels"), default=False)
     return Choice(indicator, period, mode, palette, scheme, labels)
+
+
+def draw_predecessor_ranks(view: MapView, sel: sidebar.Selection) -> None:
+    """On the 34-province map, a rank's values of the 63 provinces, apart: "predecessor ranks".
+
+    A rank of the 63 provinces is never averaged or summed into a rank of the 34: it is listed by the
+    province each old one is now part of (the edition with most values), like a predecessor's target.
+    """
+    if sel.layout != schema.LAYOUT_2025 or not is_rank(view.choice.indicator):
+        return
+    old = loaders.observations(indicators=(view.choice.indicator,), layouts=(schema.LAYOUT_2008,),
+                               geo_levels=("province",), statuses=sel.statuses)
+    old = old[old[schema.LAYOUT] == schema.LAYOUT_2008]
+    edition = coverage.best_period(old, view.choice.indicator, schema.LAYOUT_2008)
+    if edition is None:
+        return
+    old = old[old[schema.PERIOD] == edition]
+    new_of = dict(zip(registry.crosswalk()[schema.OLD_CODE], registry.crosswalk()[schema.NEW_CODE]))
+    names_new = loaders.lookups()["provinces"][(schema.LAYOUT_2025, sel.lang)]
+    names_old = loaders.lookups()["provinces"][(schema.LAYOUT_2008, sel.lang)]
+    table = pd.DataFrame({
+        "province": [names_new.get(new_of.get(c, ""), "") for c in old[schema.GEO_CODE]],
+        "predecessor": [names_old.get(c, c) for c in old[schema.GEO_CODE]],
+        "rank": [f"{int(v)} / {f}" if f else f"{int(v)}" for v, f in zip(old[schema.VALUE], old[schema.RANK_OF])],
+        "_new": [new_of.get(c, "") for c in old[schema.GEO_CODE]], "_value": old[schema.VALUE].to_numpy(),
+    })
+    if sel.province:
+        table = table[table["_new"] == sel.province]
+    table = table.sort_values(["_value", "predecessor"], kind="stable")
+    with st.expander(t("map_predecessor_ranks", name=view.name, period=edition), expanded=bool(sel.province)):
+        st.caption(t("map_predecessor_note"))
+        st.dataframe(table[["province", "predecessor", "rank"]], hide_index=True, width="stretch", key="map_predecessors",
+                     column_config={"province": t("col_place"), "predecessor": t("map_predecessor"),
+                                    "rank": t("map_predecessor_rank")})
 
 
 def indicator_name(indicator: str, lang: str) -> str:

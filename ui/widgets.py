@@ -106,7 +106,14 @@ def observation_table(frame: pd.DataFrame, key: str, max_rows: int | None = None
         schema.DERIVED_FROM: st.column_config.TextColumn(t("col_derived_from")),
         schema.LAYOUT: st.column_config.TextColumn(t("col_layout")),
     }
+    if schema.RANK_OF in frame and (frame[schema.RANK_OF].fillna("") != "").any():  # ranks: the size of their field
+        columns = {**columns, schema.RANK_OF: st.column_config.TextColumn(t("col_rank_of"))}
+    doubtful = schema.DOUBTFUL in frame and (frame[schema.DOUBTFUL].fillna("") != "").any()
+    if doubtful:  # shown only when the user asked for doubtful values
+        columns = {**columns, schema.DOUBTFUL: st.column_config.CheckboxColumn(t("col_doubtful"))}
     # only the shown columns go to the browser: the long citation and title texts stay in the downloads
     labels = frame[schema.STATUS].map(status_labels()).fillna(frame[schema.STATUS])
-    shown = frame[[c for c in columns if c != schema.STATUS]].assign(**{schema.STATUS: labels})
+    shown = frame[[c for c in columns if c not in (schema.STATUS, schema.DOUBTFUL)]].assign(**{schema.STATUS: labels})
+    if doubtful:
+        shown = shown.assign(**{schema.DOUBTFUL: frame[schema.DOUBTFUL] == schema.DOUBTFUL_YES})
     st.dataframe(shown, column_order=list(columns), column_config=columns, hide_index=True, key=key, width="stretch")

@@ -276,3 +276,13 @@ def test_a_long_table_shows_a_bounded_number_of_rows_and_says_so():
     assert total > 2_000
     assert any(c.value.startswith(f"{total:,} rows") for c in at.caption)  # the count names every row
     assert len(_table(at)) == 2_000
+
+
+def test_doubtful_values_are_listed_with_their_flag_only_when_asked_for():
+    # PII 2024 Gia Lai (61st) and Lai Châu (62nd) conflict with other sources
+    hidden = _table(_explorer(layout="2008", ind="pii_rank", st="reported"))
+    assert "doubtful" not in hidden.columns and not {"Gia Lai", "Lai Chau"} & set(hidden["place"])
+    shown = _table(_explorer(layout="2008", ind="pii_rank", st=["reported", "doubtful"], doubtful="1"))
+    flagged = shown[shown["doubtful"]]
+    assert sorted(flagged["place"]) == ["Gia Lai", "Lai Chau"] and set(flagged["rank_of"]) == {"63"}
+    assert flagged["note"].str.contains("DOUBT").all()

@@ -290,3 +290,16 @@ def test_a_link_to_an_indicator_without_reported_values_says_so_and_offers_two_w
     at.button(key="map_show_demo").click().run()
     assert ok(at).toggle(key="synthetic").value is True
     assert at.query_params["synthetic"] == "1"
+
+
+def test_ranks_of_the_63_provinces_show_on_the_34_province_map_only_as_predecessor_ranks():
+    """DTI: the 34-province map colours DTI 2024 (its own layout); DTI 2022's 63 ranks are listed apart, by the
+    province each old one is now part of, never averaged into a rank of the 34."""
+    at = _map(ind="dti_rank", province="48")
+    assert at.selectbox(key="period").options == ["2024"]  # no 63-province edition on this map
+    assert _features(at)["48"]["value"] == 17  # Đà Nẵng (with Quảng Nam) 17th of 34 in DTI 2024
+    expander = [e for e in at.expander if e.label.startswith("Predecessor ranks")]
+    assert len(expander) == 1 and "(2022)" in expander[0].label
+    table = [d.value for d in at.dataframe if list(d.value.columns) == ["province", "predecessor", "rank"]][0]
+    # Đà Nẵng was 1st of 63 in DTI 2022, Quảng Nam 31st: now both part of Đà Nẵng
+    assert table.values.tolist() == [["Da Nang", "Da Nang", "1 / 63"], ["Da Nang", "Quang Nam", "31 / 63"]]
