@@ -592,7 +592,7 @@ def open_store(path: Path | str | None = None, *, read_only: bool = False) -> St
     --------
     >>> import tempfile, pathlib
     >>> store = open_store(pathlib.Path(tempfile.mkdtemp()) / "s.duckdb")
-    >>> int(store.observations(indicators=["rd_staff_per_10k"], geo_levels=["nation"])["value"].iloc[0] * 10)
+    >>> int(store.observations(indicators=["rd_staff_per_10k"], geo_levels=["nation"], statuses=["reported"])["value"].iloc[0] * 10)
     82
     """
     target = Path(path) if path else default_path()
