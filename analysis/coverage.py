@@ -19,8 +19,12 @@ from data import schema
 #: Best status first: a cell shows the best status it has.
 STATUS_ORDER = (schema.STATUS_REPORTED, schema.STATUS_DERIVED, schema.STATUS_TARGET, schema.STATUS_SYNTHETIC)
 #: One letter per status (the same in both languages: R, D, T, S), and "" for no value.
-LETTERS = {schema.STATUS_REPORTED: "R", schema.STATUS_DERIVED: "D", schema.STATUS_TARGET: "T",
-           schema.STATUS_SYNTHETIC: "S"}
+LETTERS = {
+    schema.STATUS_REPORTED: "R",
+    schema.STATUS_DERIVED: "D",
+    schema.STATUS_TARGET: "T",
+    schema.STATUS_SYNTHETIC: "S",
+}
 CELL = "cell"  # the grid's status column: a status, or "" for none
 LETTER = "letter"
 COUNT = "n_reported"
@@ -47,8 +51,12 @@ def reported_counts(obs: pd.DataFrame, layout: str) -> pd.DataFrame:
     """
     rows = _provinces(obs, layout)
     rows = rows[rows[schema.STATUS] == schema.STATUS_REPORTED]
-    counts = (rows.groupby([schema.INDICATOR, schema.PERIOD, schema.DATE])[schema.GEO_CODE].nunique()
-              .rename(COUNT).reset_index())
+    counts = (
+        rows.groupby([schema.INDICATOR, schema.PERIOD, schema.DATE])[schema.GEO_CODE]
+        .nunique()
+        .rename(COUNT)
+        .reset_index()
+    )
     return counts.sort_values([COUNT, schema.DATE], ascending=[False, False], kind="stable").reset_index(drop=True)
 
 
@@ -166,8 +174,9 @@ def coverage_grid(
     index = pd.MultiIndex.from_product([list(codes), list(indicators)], names=[schema.GEO_CODE, schema.INDICATOR])
     best = best.reindex(index)
     cell = best.map(lambda p: STATUS_ORDER[int(p)] if pd.notna(p) and int(p) < len(STATUS_ORDER) else "")
-    out = pd.DataFrame({CELL: cell.to_numpy(), "n_values": sizes.reindex(index).fillna(0).astype(int).to_numpy()},
-                       index=index).reset_index()
+    out = pd.DataFrame(
+        {CELL: cell.to_numpy(), "n_values": sizes.reindex(index).fillna(0).astype(int).to_numpy()}, index=index
+    ).reset_index()
     out[LETTER] = out[CELL].map(LETTERS).fillna("")
     return out[[schema.GEO_CODE, schema.INDICATOR, CELL, LETTER, "n_values"]]
 

@@ -33,10 +33,21 @@ wide = cv.wide(grid, names, per_indicator, per_province, sel.lang)
 
 # 4. draw: legend, grid (click a cell to open its values), counts, never-reported provinces, download
 st.caption(cv.legend_text())
-event = st.dataframe(cv.styled(wide), key="coverage_grid", on_select="rerun", selection_mode="single-cell",
-                     height=min(38 * (len(wide) + 1), 900), width="stretch")
-st.caption(t("coverage_counts", reported=format_number(int((grid[coverage.CELL] == schema.STATUS_REPORTED).sum()), 0, sel.lang),
-             cells=format_number(len(grid), 0, sel.lang)))
+event = st.dataframe(
+    cv.styled(wide),
+    key="coverage_grid",
+    on_select="rerun",
+    selection_mode="single-cell",
+    height=min(38 * (len(wide) + 1), 900),
+    width="stretch",
+)
+st.caption(
+    t(
+        "coverage_counts",
+        reported=format_number(int((grid[coverage.CELL] == schema.STATUS_REPORTED).sum()), 0, sel.lang),
+        cells=format_number(len(grid), 0, sel.lang),
+    )
+)
 if never:
     st.markdown(t("coverage_never", n=len(never)))
     st.text(", ".join(names.place(code) for code in never))
@@ -45,8 +56,13 @@ else:
 
 stamp = dt.date.today().isoformat()
 st.download_button(
-    t("download_csv"), data=functools.partial(cv.to_csv_bytes, wide), file_name=f"vn57-coverage-{sel.layout}-{stamp}.csv",
-    mime="text/csv", key="coverage_download", on_click="ignore", icon=":material/download:",
+    t("download_csv"),
+    data=functools.partial(cv.to_csv_bytes, wide),
+    file_name=f"vn57-coverage-{sel.layout}-{stamp}.csv",
+    mime="text/csv",
+    key="coverage_download",
+    on_click="ignore",
+    icon=":material/download:",
 )
 
 # 5. the values of one cell: the clicked one, or the one chosen here
@@ -54,11 +70,22 @@ st.subheader(t("coverage_cell_title"))
 code, indicator = cv.cell_choice(event, wide, grid, names, sel)
 if code and indicator:
     values = loaders.labelled_observations(
-        sel.lang, indicators=(indicator,), layouts=(sel.layout,), geo_levels=("province",), province_codes=(code,),
-        statuses=sel.statuses, date_from=f"{first}-01-01", date_to=f"{last}-12-31")
+        sel.lang,
+        indicators=(indicator,),
+        layouts=(sel.layout,),
+        geo_levels=("province",),
+        province_codes=(code,),
+        statuses=sel.statuses,
+        date_from=f"{first}-01-01",
+        date_to=f"{last}-12-31",
+    )
     if values.empty:
-        widgets.no_reported_values(names.indicator(indicator), t(f"layout_{sel.layout}"), key="coverage_cell_demo",
-                                   offer_demo=not sel.show_synthetic)
+        widgets.no_reported_values(
+            names.indicator(indicator),
+            t(f"layout_{sel.layout}"),
+            key="coverage_cell_demo",
+            offer_demo=not sel.show_synthetic,
+        )
     else:
         widgets.synthetic_banner(values[schema.STATUS])
         widgets.observation_table(values, key="coverage_cell_values")

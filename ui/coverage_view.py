@@ -36,7 +36,9 @@ def names(sel) -> Names:
     return Names(found["provinces"][(sel.layout, sel.lang)], found["names"][sel.lang])
 
 
-def wide(grid: pd.DataFrame, names: Names, per_indicator: pd.Series, per_province: pd.Series, lang: str) -> pd.DataFrame:
+def wide(
+    grid: pd.DataFrame, names: Names, per_indicator: pd.Series, per_province: pd.Series, lang: str
+) -> pd.DataFrame:
     """Provinces (rows) by indicators (columns), a letter per cell; a last column and a last row of counts.
 
     The index holds the province names (the last row: provinces reporting each indicator); the columns
@@ -44,8 +46,11 @@ def wide(grid: pd.DataFrame, names: Names, per_indicator: pd.Series, per_provinc
     """
     codes = list(dict.fromkeys(grid[schema.GEO_CODE]))
     inds = list(dict.fromkeys(grid[schema.INDICATOR]))
-    table = grid.pivot(index=schema.GEO_CODE, columns=schema.INDICATOR, values=coverage.LETTER).reindex(
-        index=codes, columns=inds).fillna("")
+    table = (
+        grid.pivot(index=schema.GEO_CODE, columns=schema.INDICATOR, values=coverage.LETTER)
+        .reindex(index=codes, columns=inds)
+        .fillna("")
+    )
     table[COUNT_COLUMN] = [str(int(per_province.get(c, 0))) for c in codes]
     totals = [str(int(per_indicator.get(i, 0))) for i in inds] + [""]
     table.loc["__total__"] = totals

@@ -19,23 +19,36 @@ def how_much_is_real(sel, by_status: pd.Series, catalogue: pd.DataFrame, sources
     real = loaders.reported_by_source(sel.show_doubtful)
     n_real = int(real["n_values"].sum()) if len(real) else 0
     newest = str(real["newest"].max()) if len(real) else ""
-    st.caption(t("home_real_summary", n=format_number(n_real, 0, sel.lang),
-                 indicators=format_number(real[schema.INDICATOR].nunique(), 0, sel.lang),
-                 sources=format_number(real[schema.SOURCE_ID].nunique(), 0, sel.lang),
-                 newest=format_date(newest, sel.lang) if newest else "–"))
+    st.caption(
+        t(
+            "home_real_summary",
+            n=format_number(n_real, 0, sel.lang),
+            indicators=format_number(real[schema.INDICATOR].nunique(), 0, sel.lang),
+            sources=format_number(real[schema.SOURCE_ID].nunique(), 0, sel.lang),
+            newest=format_date(newest, sel.lang) if newest else "–",
+        )
+    )
     if sel.show_synthetic and schema.STATUS_SYNTHETIC in by_status.index and by_status.sum():
         share = by_status[schema.STATUS_SYNTHETIC] / by_status.sum()
         st.caption(t("home_real_synthetic_share", share=format_number(100 * share, 1, sel.lang)))
     names_of = catalogue["name_vi" if sel.lang == "vi" else "name_en"]
     producers = sources.set_index(schema.SOURCE_ID)["producer_vi" if sel.lang == "vi" else "producer"]
     st.dataframe(
-        real.assign(indicator=real[schema.INDICATOR].map(names_of), source=real[schema.SOURCE_ID].map(producers),
-                    newest=real["newest"].map(lambda d: format_date(d, sel.lang)))[
-            ["indicator", "source", "n_values", "n_places", "newest"]],
-        hide_index=True, width="stretch", height=280, key="home_real_table",
-        column_config={"indicator": t("col_indicator"), "source": t("col_source"),
-                       "n_values": st.column_config.NumberColumn(t("home_real_values")),
-                       "n_places": st.column_config.NumberColumn(t("home_real_places")),
-                       "newest": t("home_real_newest")},
+        real.assign(
+            indicator=real[schema.INDICATOR].map(names_of),
+            source=real[schema.SOURCE_ID].map(producers),
+            newest=real["newest"].map(lambda d: format_date(d, sel.lang)),
+        )[["indicator", "source", "n_values", "n_places", "newest"]],
+        hide_index=True,
+        width="stretch",
+        height=280,
+        key="home_real_table",
+        column_config={
+            "indicator": t("col_indicator"),
+            "source": t("col_source"),
+            "n_values": st.column_config.NumberColumn(t("home_real_values")),
+            "n_places": st.column_config.NumberColumn(t("home_real_places")),
+            "newest": t("home_real_newest"),
+        },
     )
     st.page_link("pages/coverage.py", label=t("home_real_coverage_link"), icon=":material/grid_on:")
