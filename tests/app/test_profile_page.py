@@ -105,3 +105,15 @@ def test_vietnamese_and_2008_layout():
     targets = _frame(at, "profile_targets")
     assert set(targets["place"]) == {"Bình Định"}  # its own targets, in its own layout
     assert "7.500 người, không có thời hạn" in set(targets["target_text"])
+
+
+def test_a_fresh_profile_of_ha_noi_shows_its_published_ranks():
+    """Synthetic values off: Hà Nội (2025) has PII 2025 65.68 (1st of 34), DTI 2024 0.8241 (1st of 34), its size."""
+    at = _profile(province="01")
+    table = _frame(at, "profile_table")
+    assert set(table["status"]) == {"reported"}
+    assert (_row(table, "pii_score")["value_text"], _row(table, "pii_score")["period"]) == ("65.68 points", "2025")
+    assert _row(table, "pii_rank")["rank_text"] == "1 / 34"  # the published rank in its field of 34
+    assert (_row(table, "dti_score")["value_text"], _row(table, "dti_rank")["rank_text"]) == ("0.8241 index", "1 / 34")
+    assert _row(table, "population")["value_text"] == "8,718,000 persons"
+    assert not [i for i in at.info if i.body == t("synthetic_banner", "en")]
