@@ -46,6 +46,9 @@ table = loaders.benchmark(ind, period, sel.layout, sel.statuses)
 shown = cv.shown_benchmark(ind, period, sel.layout, sel.statuses, sel.lang, tuple(peer_filter))
 national = table[schema.NATIONAL_VALUE].iloc[0]
 widgets.synthetic_banner(list(shown[schema.STATUS]) + [table[schema.NATIONAL_STATUS].iloc[0]])
+if not set(table[schema.STATUS]) & {schema.STATUS_REPORTED, schema.STATUS_DERIVED}:  # demonstration values only
+    widgets.no_reported_values(names.get(ind, ind), t(f"layout_{sel.layout}"), key="compare_no_reported",
+                               offer_demo=False)
 cv.national_metric(table, ind, sel.lang)
 
 # 4. ranking: bars with the national rule, then the table with sparklines

@@ -31,6 +31,7 @@ with left:
     levels = state.url_multiselect("geo", t("filter_levels"), schema.GEO_LEVELS, default=schema.GEO_LEVELS,
                                    format_func=lambda v: t(f"level_{v}", sel.lang))
 with right:
+    widgets.follow_default("st", list(sel.statuses))  # all statuses chosen stays "all" when the sidebar adds one
     statuses = state.url_multiselect("st", t("filter_status"), sel.statuses, default=sel.statuses,
                                      format_func=functools.partial(widgets.status_label, lang=sel.lang))
     first, last = state.url_range("period", t("filter_period"), months)

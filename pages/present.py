@@ -51,6 +51,8 @@ with right:
         st.metric(label, value, border=True)
     map_view.draw_legend(view)
 widgets.synthetic_banner(view.table[schema.STATUS])
+if not set(view.table[schema.STATUS]) & {schema.STATUS_REPORTED, schema.STATUS_DERIVED}:  # demonstration values only
+    widgets.no_reported_values(view.name, t(f"layout_{sel.layout}"), key="present_no_reported", offer_demo=False)
 map_view.draw_sources(view, sel)
 if int(seconds):
     present.auto_advance(slides, int(seconds))

@@ -39,6 +39,19 @@ def _show_synthetic() -> None:
     st.session_state[state.SYNTHETIC_KEY] = True
 
 
+def follow_default(key: str, default: list) -> None:
+    """Keep a multiselect that holds its whole default on its default when the default changes.
+
+    The explorer's status filter starts with every status shown; when the sidebar switches synthetic
+    (or doubtful) values on, a filter left untouched takes them in too, instead of hiding them.
+    """
+    remembered = f"_default_of_{key}"
+    previous = st.session_state.get(remembered)
+    if previous is not None and previous != default and list(st.session_state.get(key, [])) == previous:
+        st.session_state[key] = list(default)
+    st.session_state[remembered] = list(default)
+
+
 def no_reported_values(name: str, layout_label: str, *, key: str, offer_demo: bool = True) -> None:
     """Say that an indicator has no reported value here, and offer two ways on: import, or demonstration values."""
     st.warning(t("no_reported_values", name=name, layout=layout_label), icon=":material/info:")

@@ -227,7 +227,9 @@ def test_synthetic_hidden_by_default_and_shown_with_the_switch():
     at = _explorer()
     _assert_synthetic_hidden(at)  # issue 11: real values first
     at.toggle(key="synthetic").set_value(True).run()
-    assert t("status_synthetic", "en") in ok(at).multiselect(key="st").options  # offered; the filter keeps its choice
+    assert t("status_synthetic", "en") in ok(at).multiselect(key="st").options
+    assert "synthetic" in at.multiselect(key="st").value  # an untouched filter follows the switch
+    assert [i for i in at.info if i.body == t("synthetic_banner", "en")]
     assert at.query_params["synthetic"] == "1"
 
 
