@@ -4,6 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from data.store import StoreUnavailable
 from ui import present, sidebar, warmup
 from ui.i18n import t
 
@@ -26,5 +27,9 @@ pages = [
 presenting = present.is_presenting()
 if presenting:
     present.apply_chrome()
-st.navigation(pages, position="hidden" if presenting else "sidebar").run()
+page = st.navigation(pages, position="hidden" if presenting else "sidebar")
+try:
+    page.run()
+except StoreUnavailable:  # the database server is stopped or restarting: say so; the next rerun tries again
+    st.error(t("store_unavailable"), icon=":material/cloud_off:")
 warmup.start()  # after the page: the first visitor does not wait for it

@@ -6,7 +6,8 @@ Viewers never change data. Importing and undoing need an editor, decided in this
    ``.streamlit/secrets.toml``): a logged-in user whose e-mail is in ``[vn57] editors`` edits.
 2. ``password``: ``[vn57] editor_password_hash`` holds a password hash (:func:`hash_password`,
    scrypt with a random salt): whoever gives the password edits, in that session. Wrong
-   passwords slow the next attempts down (:class:`Throttle`), per session and per client.
+   passwords slow the next attempts down (:class:`Throttle`), per session and per client; the app
+   keeps the counts in the store, so every app process behind a load balancer agrees.
 3. ``loopback``: neither is configured and the server listens on the loopback interface only
    (``server.address`` 127.0.0.1, localhost or ::1): whoever can reach it is on this machine,
    and edits.
@@ -19,7 +20,6 @@ Make a hash with ``python -m data.auth`` (asks for the password twice).
 from __future__ import annotations
 
 import base64
-import dataclasses
 import hashlib
 import hmac
 import ipaddress
@@ -152,18 +152,37 @@ def is_editor_email(email: str | None, allowed: frozenset[str]) -> bool:
     return bool(email) and str(email).strip().lower() in allowed
 
 
-@dataclasses.dataclass
-class _Failures:
-    count: int = 0
-    until: float = 0.0
+class MemoryBook:
+    """Failure counts kept in this process (the store keeps them for the app: :class:`data.store.Store` has the same methods)."""
+
+    def __init__(self):
+        self._keys: dict[str, tuple[int, float]] = {}
+        self._lock = threading.Lock()
+
+    def auth_failures(self, keys) -> dict[str, tuple[int, float]]:
+        with self._lock:
+            return {k: self._keys[k] for k in keys if k in self._keys}
+
+    def auth_failed(self, key: str, now: float, delay_of: Callable[[int], float]) -> float:
+        with self._lock:
+            count = self._keys.get(key, (0, 0.0))[0] + 1
+            delay = float(delay_of(count))
+            self._keys[key] = (count, now + delay)
+        return delay
+
+    def auth_cleared(self, keys) -> None:
+        with self._lock:
+            for key in keys:
+                self._keys.pop(key, None)
 
 
 class Throttle:
     """Exponential slow-down after failed password attempts, per key (a session, a client address).
 
     After the k-th failure in a row for a key, no attempt for that key is checked for
-    ``base * 2 ** (k - 1)`` seconds, capped at ``cap``. A success clears the key. Shared by all
-    sessions of a server (it holds a lock).
+    ``base * 2 ** (k - 1)`` seconds, capped at ``cap``. A success clears the key. The counts live in
+    ``book``: this process's memory by default; the app gives its store (with a wall clock), so
+    every process and session agrees.
 
     Examples
     --------
@@ -173,38 +192,28 @@ class Throttle:
     (1.0, 1.0, 2.0, 2.0)
     """
 
-    def __init__(self, base: float = 1.0, cap: float = 60.0, clock: Callable[[], float] = time.monotonic):
+    def __init__(self, base: float = 1.0, cap: float = 60.0, clock: Callable[[], float] = time.monotonic, book=None):
         self.base, self.cap, self._clock = base, cap, clock
-        self._keys: dict[str, _Failures] = {}
-        self._lock = threading.Lock()
+        self._book = book if book is not None else MemoryBook()
+
+    def _delay(self, count: int) -> float:
+        return min(self.cap, self.base * 2 ** (count - 1))
 
     def wait(self, keys) -> float:
         """Seconds before any of ``keys`` may try again (0 when it may now)."""
         now = self._clock()
-        with self._lock:
-            return max([0.0] + [f.until - now for k in keys if (f := self._keys.get(k))])
+        return max([0.0] + [until - now for _, until in self._book.auth_failures(list(keys)).values()])
 
     def failed(self, keys) -> float:
         """Record a failure for every key; returns the delay now imposed (the longest)."""
         now = self._clock()
-        longest = 0.0
-        with self._lock:
-            for key in keys:
-                entry = self._keys.setdefault(key, _Failures())
-                entry.count += 1
-                delay = min(self.cap, self.base * 2 ** (entry.count - 1))
-                entry.until = now + delay
-                longest = max(longest, delay)
-        return longest
+        return max([0.0] + [self._book.auth_failed(key, now, self._delay) for key in keys])
 
     def succeeded(self, keys) -> None:
-        with self._lock:
-            for key in keys:
-                self._keys.pop(key, None)
+        self._book.auth_cleared(list(keys))
 
     def failures(self, key: str) -> int:
-        with self._lock:
-            return self._keys.get(key, _Failures()).count
+        return self._book.auth_failures([key]).get(key, (0, 0.0))[0]
 
 
 def main() -> None:  # pragma: no cover - interactive

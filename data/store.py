@@ -1,7 +1,10 @@
-"""The embedded store: one DuckDB file holding observations, their metadata and import batches.
+"""The store: observations, their metadata and import batches, in DuckDB or PostgreSQL.
 
-* Location: ``$VN57_STORE`` if set, else ``$VN57_DATA_DIR/vn57.duckdb``, else ``.data/vn57.duckdb``
-  in the project folder (git ignores it).
+* Location: ``$VN57_STORE_URL`` (``postgresql://...``) puts it in a PostgreSQL database shared by
+  several app processes; otherwise it is an embedded DuckDB file: ``$VN57_STORE`` if set, else
+  ``$VN57_DATA_DIR/vn57.duckdb``, else ``.data/vn57.duckdb`` in the project folder (git ignores it).
+  The SQL below is written once for both; :mod:`data.store_engines` holds the few differences
+  (parameters, bulk loads by ``COPY``, connections, the writers' advisory lock).
 * First open creates it from the bundled files (:mod:`data.observations`, the catalogue and
   the sources) as one batch of kind ``bundled``. Later opens keep it as it is; when the bundled
   files change (a new version of the dashboard), only the rows of the bundled batch are
@@ -11,9 +14,13 @@
   too: it stamps ``undone_at`` and ``undone_by`` on the batch and keeps its rows, which reads then
   hide. Every write and every undo also adds a line to ``audit`` (what, which batch, who, when).
 * A killed process never leaves half a batch: DuckDB writes a transaction to its log only on
-  commit (``tests/data/test_store_kill.py`` kills an import inside its transaction to check).
+  commit, PostgreSQL drops the transaction of a lost connection (``tests/data/test_store_kill.py``
+  kills an import inside its transaction to check).
+* With PostgreSQL, two processes writing at once are serialised (the second waits for the first's
+  commit, then checks its rows against what is stored); a file imported meanwhile by another process
+  raises :class:`DuplicateImportError`. A lost server raises :class:`StoreUnavailable`.
 
-The connection is shared; each query opens its own cursor, as DuckDB asks for threads.
+Methods take and return frames and plain values: no connection or cursor crosses this interface.
 """
 
 from __future__ import annotations
@@ -23,25 +30,22 @@ import datetime as _dt
 import hashlib
 import io
 import os
-import threading
-import time
+from collections.abc import Callable
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pandas as pd
 
 from data import catalogue, observations, schema
+from data.store_engines import DuckDBEngine, PostgresEngine, StoreUnavailable, is_url  # noqa: F401  (StoreUnavailable: re-exported)
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 STORE_FILE_NAME = "vn57.duckdb"
 KIND_BUNDLED = "bundled"
 KIND_IMPORT = "import"
+URL_ENV = "VN57_STORE_URL"
 #: Rows inserted per statement; ``progress`` is called after each chunk.
 CHUNK_ROWS = 25_000
-#: Test hook: when set to a file path, an import writes that file after its first chunk, inside its
-#: transaction, and waits there until the process is killed (see tests/data/test_store_kill.py).
-PAUSE_ENV = "VN57_TEST_PAUSE_IN_IMPORT"
 
 _OBS_SQL_COLUMNS = ", ".join(f"{c} VARCHAR" for c in schema.OBSERVATION_COLUMNS
                              if c not in (schema.VALUE, schema.DOUBTFUL, schema.RANK_OF))  # those two: step 3
@@ -71,7 +75,7 @@ CREATE TABLE IF NOT EXISTS audit (
     user_name VARCHAR,
     detail VARCHAR
 );
-CREATE TABLE IF NOT EXISTS observations ({_OBS_SQL_COLUMNS}, {schema.VALUE} DOUBLE, {schema.BATCH_ID} INTEGER);
+CREATE TABLE IF NOT EXISTS observations ({_OBS_SQL_COLUMNS}, {schema.VALUE} DOUBLE PRECISION, {schema.BATCH_ID} INTEGER);
 CREATE TABLE IF NOT EXISTS indicators (payload VARCHAR);
 CREATE TABLE IF NOT EXISTS sources (payload VARCHAR);
 CREATE TABLE IF NOT EXISTS milestones (payload VARCHAR);
@@ -98,6 +102,11 @@ def _add_doubtful_and_rank_of(cur) -> None:
         cur.execute(f"UPDATE observations SET {column} = '' WHERE {column} IS NULL")
 
 
+def _auth_failures(cur) -> None:
+    """Step 4: the password slow-down's counts (data/auth.py), in the store so every app process agrees."""
+    cur.execute("CREATE TABLE IF NOT EXISTS auth_failures (key VARCHAR PRIMARY KEY, failures INTEGER, until_s DOUBLE PRECISION)")
+
+
 #: Schema migrations, applied in order on open (:func:`migrate`), each in its own transaction that
 #: also records its number as the store's ``schema_version`` in ``meta``. A schema change is a new
 #: step appended here (never an edit of an existing one), so a store made by any earlier release
@@ -105,6 +114,7 @@ def _add_doubtful_and_rank_of(cur) -> None:
 MIGRATIONS: list[tuple[int, str, object]] = [
     (2, "base schema: meta, batches, audit, observations, indicators, sources, milestones", _base_schema),
     (3, "doubtful flag and rank field size (rank_of) on observations", _add_doubtful_and_rank_of),
+    (4, "auth_failures: the password slow-down's counts, shared by every app process", _auth_failures),
 ]
 SCHEMA_VERSION = str(MIGRATIONS[-1][0])
 
@@ -134,21 +144,20 @@ def bundled_fingerprint() -> str:
 
 
 class Store:
-    """A handle on the DuckDB store. Create it with :func:`open_store`."""
+    """A handle on the store (DuckDB or PostgreSQL). Create it with :func:`open_store`."""
 
-    def __init__(self, path: Path, connection: duckdb.DuckDBPyConnection):
-        self.path = path
-        self._con = connection
-        self._lock = threading.Lock()  # serialises writers; readers use their own cursors
+    def __init__(self, engine: DuckDBEngine | PostgresEngine):
+        self._engine = engine
+        self.engine = engine.name
+        #: Where the data is: the DuckDB file, or the PostgreSQL URL without its password.
+        self.location = engine.location
+        self.path = getattr(engine, "path", None)
+        #: Write transactions committed through this handle (lets a caller trust a data version it read until the next).
+        self.writes = 0
 
     # --- reading ---------------------------------------------------------------------------
     def _query(self, sql: str, params: list | None = None) -> pd.DataFrame:
-        cursor = self._con.cursor()
-        try:
-            # through Arrow: about 7 times faster than .df() for text columns
-            return cursor.sql(sql, params=params or None).to_arrow_table().to_pandas()
-        finally:
-            cursor.close()
+        return self._engine.read(lambda cur: cur.frame(sql, params))
 
     def observations(
         self,
@@ -262,19 +271,15 @@ class Store:
         return self._query("SELECT * FROM batches ORDER BY batch_id DESC")
 
     def data_version(self) -> tuple[str, int, int]:
-        """What the data is now, cheaply (one small query): (store path, highest batch id, batches undone).
+        """What the data is now, cheaply (one small query): (store location, highest batch id, batches undone).
 
-        Changes with every write: an import adds a batch, an undo stamps one, a reload of the
-        bundled data replaces its batch with a new (higher) id. Results computed from the data can
-        be cached under it and are never stale.
+        Changes with every write, whichever process made it: an import adds a batch, an undo stamps
+        one, a reload of the bundled data replaces its batch with a new (higher) id. Results computed
+        from the data can be cached under it and are never stale.
         """
-        cursor = self._con.cursor()
-        try:
-            top, undone = cursor.execute(
-                f"SELECT coalesce(max({schema.BATCH_ID}), 0), count(undone_at) FROM batches").fetchone()
-        finally:
-            cursor.close()
-        return str(self.path), int(top), int(undone)
+        top, undone = self._engine.read(lambda cur: cur.execute(
+            f"SELECT coalesce(max({schema.BATCH_ID}), 0), count(undone_at) FROM batches").fetchone())
+        return self.location, int(top), int(undone)
 
     def batch(self, batch_id: int) -> dict | None:
         """One batch as a dict, or None when there is no such batch."""
@@ -301,11 +306,7 @@ class Store:
             ``position`` (row of ``frame``, from 0), ``stored_value``, ``batch_id`` and ``file_name``
             of the stored row; one line per match.
         """
-        cursor = self._con.cursor()
-        try:
-            return _matches(cursor, frame)
-        finally:
-            cursor.close()
+        return self._engine.read(lambda cur: _matches(cur, frame))
 
     def meta(self, key: str) -> str | None:
         found = self._query("SELECT value FROM meta WHERE key = ?", [key])
@@ -322,8 +323,8 @@ class Store:
         user: str = "",
         rows_skipped: int = 0,
         detail: str = "",
-        progress=None,
-        cursor: duckdb.DuckDBPyConnection | None = None,
+        progress: Callable[[int, int], None] | None = None,
+        cursor=None,
     ) -> int:
         """Insert validated observations as one batch; returns its id.
 
@@ -332,7 +333,9 @@ class Store:
 
         An ``import`` batch is checked against the store inside the transaction: a row stored with
         the same key and the same value is skipped (counted in ``rows_skipped``); a row stored with
-        another value raises :class:`StoredConflictError` and nothing is written. Rows go in by
+        another value raises :class:`StoredConflictError` and nothing is written; a file whose import
+        (not undone) holds every row already raises :class:`DuplicateImportError` (another process
+        imported it since it was checked). Rows go in by
         chunks of :data:`CHUNK_ROWS`, calling ``progress(done, total)`` after each chunk. The batch
         and a line of the audit trail (``detail`` says what happened) are written with the rows.
         """
@@ -345,8 +348,11 @@ class Store:
         """The rows, the batch and its audit line, written with ``cur`` (see :meth:`add_batch`)."""
         rows = _as_rows(frame)
         if kind == KIND_IMPORT:
+            had = len(rows)
             rows, stored = _drop_stored(cur, rows)
             rows_skipped += stored
+            if had and rows.empty and sha256:
+                _refuse_duplicate(cur, file_name, sha256)
         batch_id = int(cur.execute("SELECT nextval('batch_seq')").fetchone()[0])
         cur.execute(
             f"INSERT INTO batches ({schema.BATCH_ID}, created_at, kind, file_name, sha256, rows_added, "
@@ -354,13 +360,9 @@ class Store:
             [batch_id, _dt.datetime.now(), kind, file_name, sha256, len(rows), user, int(rows_skipped)],
         )
         rows[schema.BATCH_ID] = batch_id
-        cols = ", ".join(list(schema.OBSERVATION_COLUMNS) + [schema.BATCH_ID])
+        columns = list(schema.OBSERVATION_COLUMNS) + [schema.BATCH_ID]
         for start in range(0, max(len(rows), 1), CHUNK_ROWS):
-            cur.register("incoming", rows.iloc[start : start + CHUNK_ROWS])
-            cur.execute(f"INSERT INTO observations ({cols}) SELECT {cols} FROM incoming")
-            cur.unregister("incoming")
-            if own and kind == KIND_IMPORT and os.environ.get(PAUSE_ENV):
-                _pause_for_a_test(os.environ[PAUSE_ENV], batch_id)
+            cur.load("observations", columns, rows.iloc[start : start + CHUNK_ROWS])
             if progress is not None:
                 progress(min(start + CHUNK_ROWS, len(rows)), len(rows))
         _audit(cur, kind, batch_id, user, detail or f"{len(rows)} rows added, {int(rows_skipped)} skipped")
@@ -368,18 +370,10 @@ class Store:
 
     @contextlib.contextmanager
     def _transaction(self):
-        """One write transaction: the writers' lock, a cursor, BEGIN, then COMMIT, or ROLLBACK on any error."""
-        with self._lock:
-            cur = self._con.cursor()
-            try:
-                cur.execute("BEGIN TRANSACTION")
-                yield cur
-                cur.execute("COMMIT")
-            except BaseException:
-                cur.execute("ROLLBACK")
-                raise
-            finally:
-                cur.close()
+        """One write transaction (the writers' lock, BEGIN, then COMMIT, or ROLLBACK on any error): yields a cursor."""
+        with self._engine.writing() as cur:
+            yield cur
+        self.writes += 1
 
     def undo_batch(self, batch_id: int, *, user: str = "") -> None:
         """Undo an import in one transaction: stamp the batch undone (its rows stay, hidden) and audit it.
@@ -420,6 +414,9 @@ class Store:
             "milestones": observations.bundled_milestones(),
         }
         with self._transaction() as cur:
+            stored = cur.execute("SELECT value FROM meta WHERE key = 'bundled_fingerprint'").fetchone()
+            if not force and stored and stored[0] == fingerprint:
+                return False  # another process loaded it meanwhile
             old = f"SELECT {schema.BATCH_ID} FROM batches WHERE kind = '{KIND_BUNDLED}'"
             cur.execute(f"DELETE FROM observations WHERE {schema.BATCH_ID} IN ({old})")
             cur.execute(f"DELETE FROM batches WHERE kind = '{KIND_BUNDLED}'")
@@ -427,11 +424,42 @@ class Store:
             for table, payload in payloads.items():
                 cur.execute(f"DELETE FROM {table}")
                 cur.execute(f"INSERT INTO {table} VALUES (?)", [payload.to_json(orient="table", index=False)])
-            cur.execute("INSERT OR REPLACE INTO meta VALUES ('bundled_fingerprint', ?)", [fingerprint])
+            _set_meta(cur, "bundled_fingerprint", fingerprint)
         return True
 
+    # --- the password slow-down's counts (data/auth.py), shared by every process ----------------
+    def auth_failures(self, keys) -> dict[str, tuple[int, float]]:
+        """Failed password attempts in a row and the time (epoch seconds) before which none is checked, per key."""
+        keys = list(keys)
+        if not keys:
+            return {}
+        found = self._query(f"SELECT key, failures, until_s FROM auth_failures WHERE key IN ({', '.join('?' * len(keys))})",
+                            keys)  # fmt: skip
+        return {k: (int(n), float(u)) for k, n, u in zip(found["key"], found["failures"], found["until_s"])}
+
+    def auth_failed(self, key: str, now: float, delay_of: Callable[[int], float]) -> float:
+        """Count one more failure for ``key`` (atomically, whichever process counts); returns its delay."""
+        with self._transaction() as cur:
+            count = cur.execute(
+                "INSERT INTO auth_failures VALUES (?, 1, 0) ON CONFLICT (key) "
+                "DO UPDATE SET failures = auth_failures.failures + 1 RETURNING failures", [key]).fetchone()[0]  # fmt: skip
+            delay = float(delay_of(int(count)))
+            cur.execute("UPDATE auth_failures SET until_s = ? WHERE key = ?", [now + delay, key])
+        return delay
+
+    def auth_cleared(self, keys) -> None:
+        """Forget the failures of ``keys`` (a password was right)."""
+        keys = list(keys)
+        if keys:
+            with self._transaction() as cur:
+                cur.execute(f"DELETE FROM auth_failures WHERE key IN ({', '.join('?' * len(keys))})", keys)
+
     def close(self) -> None:
-        self._con.close()
+        self._engine.close()
+
+
+class DuplicateImportError(ValueError):
+    """The same file was imported (by another process) since it was checked: every row is stored already."""
 
 
 def _without_doubtful(statuses) -> tuple[list | None, list[str]]:
@@ -461,17 +489,14 @@ def _as_rows(frame: pd.DataFrame) -> pd.DataFrame:
     return rows
 
 
-def _matches(cur: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> pd.DataFrame:
+def _matches(cur, frame: pd.DataFrame) -> pd.DataFrame:
     keys = _as_rows(frame)[list(schema.KEY_COLUMNS)].assign(position=range(len(frame)))
-    cur.register("probe", keys)
-    try:
-        return cur.sql(
+    with cur.temporary("probe", keys):
+        return cur.frame(
             f"SELECT i.position, o.{schema.VALUE} AS stored_value, o.{schema.BATCH_ID}, b.file_name "
             f"FROM probe i JOIN observations o ON {_KEY_MATCH} JOIN batches b ON b.{schema.BATCH_ID} = o.{schema.BATCH_ID} "
             "WHERE b.undone_at IS NULL ORDER BY i.position"
-        ).to_arrow_table().to_pandas()
-    finally:
-        cur.unregister("probe")
+        )
 
 
 def same_value(a, b) -> np.ndarray:
@@ -479,7 +504,7 @@ def same_value(a, b) -> np.ndarray:
     return np.isclose(a, b, rtol=1e-9, atol=0.0)
 
 
-def _drop_stored(cur: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+def _drop_stored(cur, rows: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     """Rows not stored yet; raises :class:`StoredConflictError` when a stored value differs."""
     found = _matches(cur, rows)
     if found.empty:
@@ -495,7 +520,24 @@ def _drop_stored(cur: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> tuple[pd
     return rows[keep].reset_index(drop=True), int((~keep).sum())
 
 
-def _audit(cur: duckdb.DuckDBPyConnection, action: str, batch_id: int | None, user: str, detail: str) -> None:
+def _refuse_duplicate(cur, file_name: str, sha256: str) -> None:
+    """Raise :class:`DuplicateImportError` when an import of this file (not undone) is stored."""
+    found = cur.execute(
+        f"SELECT {schema.BATCH_ID}, created_at, user_name FROM batches WHERE kind = ? AND sha256 = ? AND undone_at IS NULL "
+        f"ORDER BY {schema.BATCH_ID} DESC", [KIND_IMPORT, sha256]).fetchone()  # fmt: skip
+    if found is not None:
+        batch, when, who = found
+        raise DuplicateImportError(
+            f"{file_name}: this file was already imported as batch {batch} on {when:%Y-%m-%d %H:%M} by "
+            f"{who or 'unknown'}: all its values are stored already. Undo batch {batch} first to import it again."
+        )
+
+
+def _set_meta(cur, key: str, value: str) -> None:
+    cur.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [key, value])
+
+
+def _audit(cur, action: str, batch_id: int | None, user: str, detail: str) -> None:
     audit_id = int(cur.execute("SELECT nextval('audit_seq')").fetchone()[0])
     cur.execute(
         "INSERT INTO audit VALUES (?, ?, ?, ?, ?, ?)",
@@ -503,38 +545,37 @@ def _audit(cur: duckdb.DuckDBPyConnection, action: str, batch_id: int | None, us
     )
 
 
-def _pause_for_a_test(flag_file: str, batch_id: int) -> None:
-    """Announce "inside the transaction" through ``flag_file`` and wait to be killed (test hook)."""
-    Path(flag_file).write_text(str(batch_id), encoding="utf-8")
-    while True:
-        time.sleep(0.5)
+def _engine_of(target) -> DuckDBEngine | PostgresEngine:
+    """An engine, as given, or one around a DuckDB connection (the migration tests open the file themselves)."""
+    return target if hasattr(target, "writing") else DuckDBEngine.around(target)
+
+
+def _version_in(cur) -> int:
+    has_meta = cur.execute("SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'meta'").fetchone()[0]
+    if not has_meta:
+        return 0
+    found = cur.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    if found is None:  # a store that never loaded its bundled batch
+        has_batches = cur.execute(
+            "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'batches'"
+        ).fetchone()[0]
+        return 1 if has_batches else 0
+    return int(found[0])
 
 
 def schema_version(connection) -> int:
-    """The schema version recorded in a store (0 for an empty file)."""
-    cur = connection.cursor()
-    try:
-        has_meta = cur.execute(
-            "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'meta'"
-        ).fetchone()[0]
-        if not has_meta:
-            return 0
-        found = cur.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        if found is None:  # a store that never loaded its bundled batch
-            has_batches = cur.execute(
-                "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'batches'"
-            ).fetchone()[0]
-            return 1 if has_batches else 0
-        return int(found[0])
-    finally:
-        cur.close()
+    """The schema version recorded in a store (0 for an empty file): of an engine, or a DuckDB connection."""
+    return _engine_of(connection).read(_version_in)
 
 
 def migrate(connection, steps=None) -> list[int]:
     """Bring a store's schema up to date by applying the :data:`MIGRATIONS` it has not had.
 
     Each step runs in one transaction together with the new ``schema_version``, so a step that
-    fails leaves the store at the version before it.
+    fails leaves the store at the version before it. Steps get a cursor of either engine
+    (:mod:`data.store_engines`): their SQL must be what DuckDB and PostgreSQL both accept. On
+    PostgreSQL each step holds the writers' lock and checks the version again inside it, so two
+    processes starting together apply it once. An up-to-date store takes no lock.
 
     Returns
     -------
@@ -547,7 +588,8 @@ def migrate(connection, steps=None) -> list[int]:
         When the store was made by a newer release (its version is above the last known step).
     """
     steps = MIGRATIONS if steps is None else steps
-    current = schema_version(connection)
+    engine = _engine_of(connection)
+    current = schema_version(engine)
     latest = steps[-1][0]
     if current > latest:
         raise RuntimeError(
@@ -558,35 +600,37 @@ def migrate(connection, steps=None) -> list[int]:
     for number, _description, step in steps:
         if number <= current:
             continue
-        cur = connection.cursor()
-        try:
-            cur.execute("BEGIN TRANSACTION")
+        with engine.writing() as cur:
+            if _version_in(cur) >= number:  # another process applied it meanwhile
+                continue
             step(cur)
+            for statement in engine.extra_ddl():  # PostgreSQL's indexes, idempotent
+                cur.execute(statement)
             cur.execute("DELETE FROM meta WHERE key = 'schema_version'")
             cur.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(number)])
-            cur.execute("COMMIT")
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
-        finally:
-            cur.close()
         applied.append(number)
     return applied
 
 
 def open_store(path: Path | str | None = None, *, read_only: bool = False) -> Store:
-    """Open the store, creating it from the bundled data on first use.
+    """Open the store, creating it (and loading the bundled data) on first use.
 
     Parameters
     ----------
     path : Path or str, optional
-        The DuckDB file; defaults to :func:`default_path`. Its folder is created if needed.
+        The DuckDB file, or a ``postgresql://`` URL; defaults to ``$VN57_STORE_URL``, else
+        :func:`default_path`. A DuckDB file's folder is created if needed.
     read_only : bool
-        Open without writing (no bundled refresh).
+        Open without writing (no schema change, no bundled refresh).
 
     Returns
     -------
     Store
+
+    Raises
+    ------
+    StoreUnavailable
+        When the PostgreSQL server cannot be reached.
 
     Examples
     --------
@@ -595,11 +639,20 @@ def open_store(path: Path | str | None = None, *, read_only: bool = False) -> St
     >>> int(store.observations(indicators=["rd_staff_per_10k"], geo_levels=["nation"], statuses=["reported"])["value"].iloc[0] * 10)
     82
     """
-    target = Path(path) if path else default_path()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    connection = duckdb.connect(str(target), read_only=read_only)
-    store = Store(target, connection)
+    target = path or os.environ.get(URL_ENV) or default_path()
+    if is_url(target):
+        engine = PostgresEngine(str(target))
+    else:
+        target = Path(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        engine = DuckDBEngine(target, read_only=read_only)
+    store = Store(engine)
     if not read_only:
-        migrate(connection)
-        store.load_bundled()
+        try:
+            migrate(engine)  # no lock taken when up to date: a process starting during an import does not wait
+            store.load_bundled()
+        except BaseException:
+            engine.close()
+            raise
     return store
+

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import getpass
 import math
+import time
 import uuid
 from collections.abc import Mapping
 
@@ -43,10 +44,11 @@ def server_address() -> str:
     return str(st.get_option("server.address") or "")
 
 
-@st.cache_resource(show_spinner=False)
 def throttle() -> auth.Throttle:
-    """Failed password attempts, shared by every session of this server."""
-    return auth.Throttle()
+    """Failed password attempts, counted in the store: shared by every session of every app process."""
+    from ui import loaders
+
+    return auth.Throttle(clock=time.time, book=loaders.store())
 
 
 def _local_user() -> str:

@@ -16,7 +16,7 @@ import streamlit as st
 
 from data import catalogue, export, importers, schema
 from data.importers import Limits, Options, Report
-from data.store import KIND_IMPORT
+from data.store import KIND_IMPORT, StoreUnavailable
 from ui import auth as auth_ui
 from ui import loaders
 from ui.i18n import format_number, t
@@ -208,7 +208,7 @@ def _write_import(report: Report, valid_only: bool) -> None:
     try:
         batch = importers.commit(report, loaders.store(), user=acc.editor, valid_only=valid_only,
                                  progress=lambda fraction: bar.progress(fraction, text=t("import_writing")))  # fmt: skip
-    except ValueError as exc:  # refused, or values stored meanwhile contradict the file
+    except (ValueError, StoreUnavailable) as exc:  # refused, values stored meanwhile, or the server lost mid-import
         bar.empty()
         st.error(t("import_failed", error=md(exc)))
         return

@@ -1,12 +1,16 @@
 """Cached loaders: the one place where pages get data. Streamlit caching lives here only.
 
-``st.cache_resource`` holds the store (one DuckDB connection per process, a cursor per query);
-``st.cache_data`` holds query results keyed by their filters (tuples, so they hash).
+``st.cache_resource`` holds the store (one DuckDB connection, or a small pool of PostgreSQL
+connections, per process); results drawn from the data are cached under the store's data version
+(:func:`per_data_version`), so an import or an undo made by any process, through any app process
+behind the load balancer, shows on the next rerun of every session without a restart.
 """
 
 from __future__ import annotations
 
 import functools
+import threading
+import time
 import zlib
 
 import pandas as pd
@@ -24,9 +28,31 @@ def store() -> Store:
     return open_store()
 
 
+#: How long a data version read from the store is trusted: at most one small query per this many
+#: seconds per process, whatever the number of sessions and loaders; a write through this process's
+#: store is seen at once (it counts its writes), one through another process within this time.
+VERSION_TTL_S = 0.25
+_version_seen: dict = {}
+_version_lock = threading.Lock()
+
+
 def data_version() -> tuple[str, int, int]:
-    """The store's data version (:meth:`data.store.Store.data_version`): changes with every import, undo or reload."""
-    return store().data_version()
+    """The store's data version (:meth:`data.store.Store.data_version`): changes with every import, undo or reload.
+
+    Read from the store at most once per :data:`VERSION_TTL_S` (and after every write of this
+    process), so checking it on every loader call of every rerun stays cheap, even over PostgreSQL.
+    """
+    handle = store()
+    mark = (id(handle), handle.writes)
+    now = time.monotonic()
+    with _version_lock:
+        seen = _version_seen.get("last")
+        if seen and seen[0] == mark and now - seen[1] < VERSION_TTL_S:
+            return seen[2]
+    version = handle.data_version()
+    with _version_lock:
+        _version_seen["last"] = (mark, now, version)
+    return version
 
 
 _PER_VERSION: list = []  # every per_data_version loader, of any module
@@ -40,34 +66,46 @@ def per_data_version(max_entries: int = 64, *, shared: bool = False):
     must not change it.
 
     The loader becomes a ``st.cache_data`` function (each caller gets its own copy; cleared by
-    :func:`clear_after_write`) over a ``st.cache_resource`` keyed on :func:`data_version`, so a new
-    session or a cleared data cache does not recompute it, and no result of older data is ever
-    returned (an import, an undo or a reload of the bundled data changes the version). The loader
-    must read the store itself (:func:`_stored`), never another ``st.cache_data`` loader whose
-    answer could be older than the version.
+    :func:`clear_after_write`) over a ``st.cache_resource``, both keyed on :func:`data_version`
+    (checked on every call, cheaply), so a new session or a cleared data cache does not recompute
+    it, and no result of older data is ever returned (an import, an undo or a reload of the bundled
+    data, by this process or another one, changes the version). The loader must read the store
+    itself (:func:`_stored`), never another ``st.cache_data`` loader whose answer could be older
+    than the version.
     """
     def wrap(fn):
         def once(version, *args, **kwargs):
             return fn(*args, **kwargs)
 
+        def copied(version, *args, **kwargs):
+            return computed(version, *args, **kwargs)
+
         # a distinct cache per loader, renewed when its code changes
-        once.__qualname__ = once.__name__ = f"{fn.__qualname__}_v{zlib.crc32(fn.__code__.co_code):x}"
-        once.__module__ = fn.__module__
+        name = f"{fn.__qualname__}_v{zlib.crc32(fn.__code__.co_code):x}"
+        once.__qualname__ = once.__name__ = name
+        copied.__qualname__ = copied.__name__ = name + "_copy"
+        once.__module__ = copied.__module__ = fn.__module__
         computed = st.cache_resource(show_spinner=False, max_entries=max_entries)(once)
 
         @functools.wraps(fn)
-        def loader(*args, **kwargs):
+        def fresh(*args, **kwargs):  # this version's result itself, shared, not copied
             return computed(data_version(), *args, **kwargs)
 
         if shared:
-            loader.fresh = loader
-            loader.clear = lambda: None  # entries of older versions are never returned
-            _PER_VERSION.append(loader)
-            return loader
-        cached = st.cache_data(show_spinner=False, max_entries=max_entries)(loader)
-        cached.fresh = loader  # for other such loaders: this version's result, never an older cached copy
-        _PER_VERSION.append(cached)  # cleared by clear_after_write, wherever it is defined (ui.views...)
-        return cached
+            fresh.fresh = fresh
+            fresh.clear = lambda: None  # entries of older versions are never returned
+            _PER_VERSION.append(fresh)
+            return fresh
+        cached = st.cache_data(show_spinner=False, max_entries=max_entries)(copied)
+
+        @functools.wraps(fn)
+        def loader(*args, **kwargs):
+            return cached(data_version(), *args, **kwargs)
+
+        loader.fresh = fresh  # for other such loaders: this version's result, never an older cached copy
+        loader.clear = cached.clear
+        _PER_VERSION.append(loader)  # cleared by clear_after_write, wherever it is defined (ui.views...)
+        return loader
 
     return wrap
 
@@ -106,7 +144,7 @@ def _listed(values) -> list | None:
     return None if values is None else list(values)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@per_data_version(max_entries=64)
 def observations(
     indicators: tuple[str, ...] | None = None,
     layouts: tuple[str, ...] | None = None,
@@ -118,16 +156,8 @@ def observations(
     date_to: str | None = None,
 ) -> pd.DataFrame:
     """Observations matching the filters (see :meth:`data.store.Store.observations`)."""
-    return store().observations(
-        indicators=_listed(indicators),
-        layouts=_listed(layouts),
-        geo_levels=_listed(geo_levels),
-        geo_codes=_listed(geo_codes),
-        province_codes=_listed(province_codes),
-        statuses=_listed(statuses),
-        date_from=date_from,
-        date_to=date_to,
-    )
+    return _stored(indicators=indicators, layouts=layouts, geo_levels=geo_levels, geo_codes=geo_codes,
+                   province_codes=province_codes, statuses=statuses, date_from=date_from, date_to=date_to)
 
 
 @per_data_version(max_entries=64, shared=True)
@@ -177,13 +207,13 @@ def clear_after_write() -> None:
 
 
 # --- the Map page (analysis/map_data.py) --------------------------------------------------------------
-@st.cache_data(show_spinner=False, max_entries=128)
+@per_data_version(max_entries=128)
 def map_table(indicator: str, period: str, layout: str, statuses: tuple[str, ...]) -> pd.DataFrame:
     """:func:`benchmark` with each value's origin, own or converted (:func:`analysis.map_data.with_origin`)."""
     # one indicator and its inputs (numerator, denominator): never every indicator of the store
-    provinces_obs = observations(indicators=_inputs(indicator), geo_levels=("province",), statuses=statuses)
-    return map_data.with_origin(benchmark(indicator, period, layout, statuses), provinces_obs, indicator, period, layout,
-                                indicators())
+    provinces_obs = _stored(indicators=_inputs(indicator), geo_levels=("province",), statuses=statuses)
+    return map_data.with_origin(benchmark.fresh(indicator, period, layout, statuses), provinces_obs, indicator, period,
+                                layout, indicators.fresh())
 
 
 # --- Compare, Profile and Targets (analysis/benchmarking.py, analysis/forecasting.py) -----------------------

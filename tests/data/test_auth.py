@@ -107,3 +107,23 @@ def test_failed_attempts_slow_down_exponentially_per_session_and_per_client_up_t
     assert throttle.failures("client:10.0.0.5") == 6
     throttle.succeeded(keys)
     assert throttle.failures("client:10.0.0.5") == 0 and throttle.failed(keys) == 1.0
+
+
+def test_the_slow_down_counts_live_in_the_store_so_every_process_agrees(store_target):
+    """Two handles on one store stand for two app processes: a failure counted by one holds back the other."""
+    from data import store
+
+    first, second = store.open_store(store_target), store.open_store(store_target)
+    clock = Clock()
+    one = auth.Throttle(base=1.0, cap=8.0, clock=clock, book=first)
+    other = auth.Throttle(base=1.0, cap=8.0, clock=clock, book=second)
+    keys = ["session:a", "client:10.0.0.5"]
+    assert [one.failed(keys), other.failed(keys), one.failed(keys)] == [1.0, 2.0, 4.0]
+    assert other.wait(keys) == 4.0 and other.failures("client:10.0.0.5") == 3
+    assert other.wait(["session:b", "client:10.0.0.6"]) == 0
+    clock.now += 4
+    assert one.wait(keys) == 0
+    other.succeeded(keys)
+    assert one.failures("session:a") == 0 and one.failed(keys) == 1.0
+    first.close()
+    second.close()

@@ -21,8 +21,8 @@ PLACE_HEADER = ["Tỉnh/Thành phố", "indicator_id", "period", "value", "statu
 
 
 @pytest.fixture()
-def db(tmp_path):
-    handle = fresh_store(tmp_path)
+def db(store_target):
+    handle = store.open_store(store_target)
     yield handle
     handle.close()
 

@@ -1,4 +1,4 @@
-"""The DuckDB store: created from the bundled files, kept across restarts, writes as batches."""
+"""The store, on DuckDB and on PostgreSQL: created from the bundled files, kept across restarts, writes as batches."""
 
 import pandas as pd
 import pytest
@@ -7,8 +7,8 @@ from data import observations, schema, store
 
 
 @pytest.fixture()
-def db(tmp_path):
-    handle = store.open_store(tmp_path / "s.duckdb")
+def db(store_target):
+    handle = store.open_store(store_target)
     yield handle
     handle.close()
 
@@ -23,8 +23,8 @@ def test_first_open_loads_the_bundled_data_as_one_batch(db):
     assert len(db.milestones()) == 6
 
 
-def test_reopen_keeps_the_store_and_does_not_reload(tmp_path):
-    path = tmp_path / "s.duckdb"
+def test_reopen_keeps_the_store_and_does_not_reload(store_target):
+    path = store_target
     first = store.open_store(path)
     first.close()
     again = store.open_store(path)
@@ -47,8 +47,8 @@ def _one_import():
     }]))
 
 
-def test_an_import_batch_survives_a_new_bundled_version(tmp_path, monkeypatch):
-    path = tmp_path / "s.duckdb"
+def test_an_import_batch_survives_a_new_bundled_version(store_target, monkeypatch):
+    path = store_target
     db = store.open_store(path)
     batch = db.add_batch(_one_import(), kind=store.KIND_IMPORT, file_name="hn.csv", sha256="abc", user="analyst")
     db.close()
@@ -64,7 +64,7 @@ def test_an_import_batch_survives_a_new_bundled_version(tmp_path, monkeypatch):
 
 def test_a_failing_write_leaves_the_store_as_it_was(db):
     before = len(db.observations())
-    bad = _one_import().assign(value="not a number")  # DuckDB refuses to cast it to DOUBLE
+    bad = _one_import().assign(value="not a number")  # neither engine casts it to a number
     with pytest.raises(Exception):
         db.add_batch(bad, kind=store.KIND_IMPORT, file_name="bad.csv")
     assert len(db.observations()) == before
