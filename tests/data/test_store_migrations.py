@@ -82,3 +82,25 @@ def test_a_store_from_a_newer_release_is_refused_with_a_clear_message(tmp_path):
     with pytest.raises(RuntimeError, match="schema version 999, newer than this release"):
         store.migrate(con)
     con.close()
+
+
+def test_every_step_runs_on_both_engines_and_keeps_the_imports(store_target):
+    """A store at the first numbered step (2) is brought up to date on DuckDB and on PostgreSQL alike.
+
+    Every later step runs again on the store as it is now, so each must be idempotent SQL that both
+    engines accept; the imported row and the bundled batch survive.
+    """
+    db = store.open_store(store_target)
+    batch = db.add_batch(_imported_frame(), kind=store.KIND_IMPORT, file_name="hn.csv", sha256="abc", user="ana")
+    with db._transaction() as cur:
+        cur.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(store.MIGRATIONS[0][0])])
+    db.close()
+    db = store.open_store(store_target)
+    try:
+        assert db.meta("schema_version") == store.SCHEMA_VERSION
+        assert db.batches()["batch_id"].tolist() == [batch, 1]
+        kept = db.observations(indicators=["rd_staff"], geo_codes=["01"], statuses=["reported"], date_from="2026-01-01")
+        assert kept["value"].tolist() == [30000.0]
+        assert store.migrate(db._engine) == []  # up to date: nothing applied, no lock taken
+    finally:
+        db.close()
