@@ -111,6 +111,9 @@ def _auth_failures(cur) -> None:
 #: also records its number as the store's ``schema_version`` in ``meta``. A schema change is a new
 #: step appended here (never an edit of an existing one), so a store made by any earlier release
 #: keeps its imports when a newer one opens it. Steps take a cursor and should be idempotent SQL.
+#: They run on DuckDB and on PostgreSQL (``cur.execute``, ``cur.frame``, ``cur.load``: see
+#: data/store_engines.py): write types both accept (VARCHAR, INTEGER, BOOLEAN, DOUBLE PRECISION,
+#: TIMESTAMP) and ``INSERT ... ON CONFLICT``; tests/data/test_store_migrations.py runs every step on both.
 MIGRATIONS: list[tuple[int, str, object]] = [
     (2, "base schema: meta, batches, audit, observations, indicators, sources, milestones", _base_schema),
     (3, "doubtful flag and rank field size (rank_of) on observations", _add_doubtful_and_rank_of),

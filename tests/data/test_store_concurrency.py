@@ -143,3 +143,22 @@ def test_the_same_file_committed_by_another_handle_meanwhile_is_a_duplicate(stor
     finally:
         one.close()
         other.close()
+
+
+def test_two_processes_starting_on_an_empty_database_create_it_and_load_the_bundled_data_once(pg_cluster):
+    name = f"empty{time.monotonic_ns()}"
+    pg_cluster.sql(f"CREATE DATABASE {name}")
+    url = pg_cluster.url(name)
+    opening = "import sys; from data.store import open_store; open_store(sys.argv[1]).close()"
+    env = {**__import__("os").environ, "PYTHONPATH": str(ROOT)}
+    children = [subprocess.Popen([sys.executable, "-c", opening, url], cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
+                for _ in range(2)]  # fmt: skip
+    for child in children:
+        assert child.wait(timeout=120) == 0, child.stderr.read()
+    db = store.open_store(url)
+    try:
+        assert db.batches()[["batch_id", "kind"]].values.tolist() == [[1, "bundled"]]
+        assert db.meta("schema_version") == store.SCHEMA_VERSION
+        assert len(db.audit()) == 1
+    finally:
+        db.close()
