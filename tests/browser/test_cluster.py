@@ -108,7 +108,7 @@ def _upstreams(folder: Path) -> dict[str, str]:
     """Sticky id -> the process (port) nginx sent it to, from nginx's access log."""
     found = {}
     for line in (folder / "nginx" / "logs" / "access.log").read_text().splitlines():
-        match = re.search(r"upstream=(\S+) node=(\S+)", line)
+        match = re.search(r"upstream=(.+?) node=(\S+)", line)  # a failed-over request lists several: the last served
         if match and match.group(1) != "-":
             found[match.group(2)] = match.group(1).split(",")[-1].strip().rsplit(":", 1)[-1]
     return found
