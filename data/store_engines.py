@@ -55,8 +55,10 @@ def without_password(url: str) -> str:
     --------
     >>> without_password("postgresql://vn57:secret@db:5432/vn57")
     'postgresql://vn57:***@db:5432/vn57'
+    >>> without_password("postgresql://db/vn57?user=vn57&password=secret")
+    'postgresql://db/vn57?user=vn57&password=***'
     """
-    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
+    return re.sub(r"([?&]password=)[^&]*", r"\1***", re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url))
 
 
 # --- DuckDB ---------------------------------------------------------------------------------------
