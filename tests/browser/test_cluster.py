@@ -38,7 +38,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "deploy" / "cluster.sh"
 IND = "rd_staff_per_10k"
 QUERY = f"lang=en&ind={IND}&synthetic=0"
-PAGES = ["/", "/map", "/compare", "/profile", "/targets", "/present", "/explorer", "/import"]
+#: Every page of app.py's navigation: Home at "/", the others at their url_path.
+PAGES = ["/"] + [f"/{path}" for path in re.findall(r'url_path="([\w-]+)"', (ROOT / "app.py").read_text(encoding="utf-8"))]
 SESSIONS = 6
 
 
