@@ -314,3 +314,20 @@ def month_span(first: str, last: str) -> tuple[str, str]:
 
     year, month = (int(x) for x in last.split("-"))
     return f"{first}-01", f"{last}-{calendar.monthrange(year, month)[1]:02d}"
+
+
+# --- task register columns (data/tasks.py; one row per task and reporting date) -------------------
+PROGRAMME = "programme"  # the action programme's name ("Chương trình hành động số 32-CTr/TU")
+PROGRAMME_NUMBER = "programme_number"  # "32-CTr/TU"
+PROGRAMME_DATE = "programme_date"  # ISO date the programme was adopted, or ""
+AS_OF = "as_of"  # reporting date of the snapshot (ISO)
+TASK_ID = "task_id"  # the table's own code, else the normalised title
+TASK_TITLE = "task_title"
+PILLAR = "pillar"  # a pillar of the catalogue, or ""
+LEAD_DEPARTMENT = "lead_department"
+DEADLINE = "deadline"  # ISO date (the last day of a quarter or year given as the deadline), or ""
+DEADLINE_TEXT = "deadline_text"  # the deadline as the file wrote it ("Quý II/2025")
+TASK_STATUS = "task_status"  # the status counted: late whenever the deadline passed and it is not done
+STATUS_IN_FILE = "status_in_file"  # the status the file's column gave, normalised
+COMPLETED_ON = "completed_on"  # ISO date, or ""
+TASK_STATUSES = ("done", "in progress", "not started", "late", "cancelled")

@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from data import catalogue, observations, schema
+from data import catalogue, observations, schema, tasks
 from data.store_engines import DuckDBEngine, PostgresEngine, StoreUnavailable, is_url  # noqa: F401  (StoreUnavailable: re-exported)
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -118,6 +118,7 @@ MIGRATIONS: list[tuple[int, str, object]] = [
     (2, "base schema: meta, batches, audit, observations, indicators, sources, milestones", _base_schema),
     (3, "doubtful flag and rank field size (rank_of) on observations", _add_doubtful_and_rank_of),
     (4, "auth_failures: the password slow-down's counts, shared by every app process", _auth_failures),
+    (5, "task register: tasks (one row per task and reporting date; data/tasks.py)", tasks.create_table),
 ]
 SCHEMA_VERSION = str(MIGRATIONS[-1][0])
 
@@ -139,6 +140,7 @@ def bundled_fingerprint() -> str:
         observations.MILESTONES_FILE,
         catalogue.CATALOGUE_FILE,
         catalogue.SOURCES_FILE,
+        tasks.DEMO_FILE,
     ):
         if path.exists():
             digest.update(path.name.encode())
@@ -423,7 +425,8 @@ class Store:
             old = f"SELECT {schema.BATCH_ID} FROM batches WHERE kind = '{KIND_BUNDLED}'"
             cur.execute(f"DELETE FROM observations WHERE {schema.BATCH_ID} IN ({old})")
             cur.execute(f"DELETE FROM batches WHERE kind = '{KIND_BUNDLED}'")
-            self.add_batch(frame, kind=KIND_BUNDLED, file_name="data/sample", sha256=fingerprint, cursor=cur)
+            bundled_id = self.add_batch(frame, kind=KIND_BUNDLED, file_name="data/sample", sha256=fingerprint, cursor=cur)
+            tasks.replace_bundled(cur, bundled_id, tasks.bundled_tasks())
             for table, payload in payloads.items():
                 cur.execute(f"DELETE FROM {table}")
                 cur.execute(f"INSERT INTO {table} VALUES (?)", [payload.to_json(orient="table", index=False)])

@@ -12,8 +12,14 @@ Readers (bytes -> grid of text cells) and layouts (grid -> tidy rows) register t
 :mod:`data.importers.core`. The reporting template is written by :func:`template_bytes`.
 """
 
-from data.importers import text, xlsx  # noqa: F401  (readers register themselves)
-from data.importers import tidy, template, yearbook  # noqa: F401  (layouts register themselves)
+from data.importers import (  # noqa: F401  (readers register themselves)  # noqa: F401  (layouts register themselves)
+    tasks,
+    template,
+    text,
+    tidy,
+    xlsx,
+    yearbook,
+)
 from data.importers.core import LAYOUTS, READERS, FileRefused, Limits, Options, safe_name
 from data.importers.pipeline import DETECTED_KEYS, Report, analyse, commit
 from data.importers.template import template_bytes

@@ -105,6 +105,12 @@ class Options:
     status: str | None = None
     source_id: str | None = None
     layout: str | None = None
+    #: Task lists (data/importers/tasks.py): province, programme and reporting date when the title rows do not say.
+    province: str | None = None
+    programme: str | None = None
+    as_of: str | None = None
+    #: Language of the messages of task lists ("en" or "vi").
+    lang: str | None = None
 
 
 @dataclasses.dataclass
@@ -161,6 +167,7 @@ class Layout:
     label: str
     score: Callable[[Grid], float]
     parse: Callable[[Grid, Options], Parsed]
+    kind: str = "observations"  # or "tasks": rows for the task register (data/tasks.py)
 
 
 READERS: dict[str, Reader] = {}

@@ -76,6 +76,7 @@ class Report:
     rows_stored: int = 0  # stored already with the same value, skipped
     rows_repeated: int = 0  # identical repeats within the file, merged
     preview: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
+    tasks: pd.DataFrame | None = None  # a task list's valid tasks (data/tasks.py); None for observations
 
     @property
     def refused(self) -> bool:
@@ -83,7 +84,8 @@ class Report:
 
     def can_import(self, valid_only: bool = False) -> bool:
         """Whether :func:`commit` may write: no file-level problem, rows to add, and no problem unless ``valid_only``."""
-        if self.fatal or self.valid.empty:
+        rows = self.valid if self.tasks is None else self.tasks
+        if self.fatal or rows.empty:
             return False
         return valid_only or not self.problems
 
@@ -178,6 +180,8 @@ def analyse(
             raise refuse(name, "every value is empty or marked missing (.., -, …)." if parsed.missing
                          else "the file has no data rows.")  # fmt: skip
         step(0.5, "validate")
+        if layout.kind == "tasks":
+            return _task_report(report, parsed, store, options, step)
         checked = check_observations(parsed.frame, file_name=name, lines=parsed.lines, columns=parsed.columns)
     except ValidationError as exc:  # FileRefused, or required columns missing
         report.fatal = list(exc.problems)
@@ -265,6 +269,31 @@ def _earlier_imports(store: Store, report: Report) -> None:
         report.detected["earlier_import"] = f"imported before as batch {batch} on {when}, since undone"
 
 
+def _task_report(report: Report, parsed, store: Store | None, options: Options, step: Progress) -> Report:
+    """The report of a task list: its valid tasks, every problem, and snapshots stored already (data/tasks.py)."""
+    from data import tasks
+
+    lang = options.lang or "en"
+    checked = tasks.check_tasks(parsed.frame, file_name=report.file_name, lines=parsed.lines, column=parsed.columns,
+                                lang=lang)  # fmt: skip
+    report.detected.update(checked.notes)
+    report.problems = checked.problems
+    report.tasks = checked.frame
+    report.rows_read = len(parsed.frame)
+    report.rows_invalid = int(checked.bad.sum())
+    report.preview = checked.frame.head(50)
+    if store is not None and not checked.frame.empty:
+        step(0.7, "compare")
+        for hit in tasks.stored_snapshots(store, checked.frame).itertuples(index=False):
+            hit = hit._asdict()
+            report.fatal.append(Problem(report.file_name, None, None, tasks.say(
+                "stored", lang, programme=hit[schema.PROGRAMME], date=hit[schema.AS_OF], batch=int(hit[schema.BATCH_ID]),
+                file=hit["file_name"])))  # fmt: skip
+        _earlier_imports(store, report)
+    step(1.0, "done")
+    return report
+
+
 def commit(
     report: Report,
     store: Store,
@@ -288,10 +317,16 @@ def commit(
         raise ValueError(f"{report.file_name}: the file is refused (see its problems); nothing was imported.")
     skipped = report.skipped(valid_only)
     detail = (
-        f"{report.file_name} ({report.importer}): {len(report.valid)} rows to add; skipped {report.rows_missing} "
+        f"{report.file_name} ({report.importer}): {len(report.valid if report.tasks is None else report.tasks)} rows to add; skipped {report.rows_missing} "
         f"without a value, {report.rows_invalid if valid_only else 0} with problems, {report.rows_repeated} repeated, "
         f"{report.rows_stored} stored already"
     )
+    if report.tasks is not None:  # a task list: its tasks, as one batch of the task register
+        from data import tasks
+
+        batch_id = tasks.write_batch(store, report.tasks, file_name=report.file_name, sha256=report.sha256, user=user,
+                                     rows_skipped=skipped, detail=detail.replace("rows to add", "tasks to add"))
+        return store.batch(batch_id)
     batch_id = store.add_batch(
         report.valid, kind=KIND_IMPORT, file_name=report.file_name, sha256=report.sha256, user=user,
         rows_skipped=skipped, detail=detail,
@@ -300,4 +335,4 @@ def commit(
     return store.batch(batch_id)
 
 
-__all__ = ["FileRefused", "Report", "analyse", "commit", "read_grid", "choose_layout"]
+__all__ = ["FileRefused", "Report", "analyse", "choose_layout", "commit", "read_grid"]

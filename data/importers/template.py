@@ -24,7 +24,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from data import catalogue, registry, schema
 from data.importers.core import Grid, Layout, Options, Parsed, register_layout
 from data.importers.tidy import parse_table
-from data.importers.xlsx import TEMPLATE_MARK
+from data.importers.xlsx import TASKS_SHEET, TEMPLATE_MARK
 
 TEMPLATE_VERSION = "1"
 #: Columns of the data sheet, in order.
@@ -151,6 +151,9 @@ def template_bytes(layout: str = schema.LAYOUT_2025) -> bytes:
             cell.data_type = TYPE_STRING
     notes["A2"].font = notes["B2"].font = Font(bold=True, size=13)
     notes.column_dimensions["A"].width = notes.column_dimensions["B"].width = 90
+    from data.importers.tasks import add_tasks_sheet
+
+    add_tasks_sheet(book, lists, notes, layout, DATA_ROWS)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -162,7 +165,8 @@ def _layout_of(grid: Grid) -> str | None:
 
 
 def score(grid: Grid) -> float:
-    return 1.0 if grid.meta.get("template") and grid.cells.shape[0] > 0 else 0.0
+    on_tasks = grid.meta.get("sheet_name") == TASKS_SHEET  # the tasks sheet is read by data/importers/tasks.py
+    return 1.0 if grid.meta.get("template") and grid.cells.shape[0] > 0 and not on_tasks else 0.0
 
 
 def parse(grid: Grid, options: Options) -> Parsed:

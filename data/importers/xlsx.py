@@ -124,7 +124,7 @@ def _read_book(file_name: str, book, options: Options, limits: Limits) -> Grid:
         raise refuse(file_name, "the workbook has no worksheet.")
     if options.sheet and options.sheet not in sheets:
         raise refuse(file_name, f"the workbook has no sheet {options.sheet!r}; its sheets are {', '.join(map(repr, sheets))}.")
-    name = options.sheet or ("data" if "data" in sheets else sheets[0])
+    name = options.sheet or _default_sheet(book, sheets)
     rows: list[list[str]] = []
     numbers: list[list[bool]] = []
     formulas: list[Problem] = []
@@ -160,13 +160,28 @@ def _read_book(file_name: str, book, options: Options, limits: Limits) -> Grid:
     cells = cells.loc[:, : max(used)]
     numeric = np.array([k + [False] * (width - len(k)) for k in numbers], dtype=bool)[:, : cells.shape[1]]
     detected = {"format": "XLSX (Excel workbook)", "sheet": name + (f" (of {len(sheets)})" if len(sheets) > 1 else "")}
-    meta = {"sheets": sheets}
+    meta = {"sheets": sheets, "sheet_name": name}
     if "lists" in sheets:
         first = next(book["lists"].iter_rows(min_row=1, max_row=1, max_col=1, values_only=True), (None,))
         if str(first[0] or "").startswith(TEMPLATE_MARK):
             meta["template"] = str(first[0])
     return Grid(file_name, cells, np.arange(1, len(cells) + 1), detected, meta,
                 letters=[column_letter(i) for i in range(cells.shape[1])], numeric=numeric)
+
+
+#: The reporting template's sheet of tasks (data/importers/tasks.py).
+TASKS_SHEET = "tasks"
+
+
+def _default_sheet(book, sheets: list[str]) -> str:
+    """"data", else the first sheet; the template's "tasks" sheet when its "data" sheet holds nothing below the header."""
+    if "data" not in sheets:
+        return sheets[0]
+    if TASKS_SHEET in sheets:
+        data_rows = book["data"].iter_rows(min_row=2, values_only=True)
+        if not any(v not in (None, "") for row in data_rows for v in row):
+            return TASKS_SHEET
+    return "data"
 
 
 register_reader(Reader("xlsx", matches=is_zip, read=read_xlsx, order=10))

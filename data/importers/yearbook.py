@@ -41,8 +41,8 @@ from data.importers.core import (
 from data.importers.periods import period_label, sub_period
 
 HEADER_SEARCH_ROWS = 40
-_FOOTNOTE = re.compile(r"^\s*(?:\(\s*\w{1,3}\s*\)|\*|\d{1,2}[.)]\s|ghi chu|chu thich|nguon|note|notes|source)", re.I)
-_UNIT = re.compile(r"(?:đơn vị tính|đơn vị|đvt|unit)\s*[:.]\s*(.+)$", re.I)
+_FOOTNOTE = re.compile(r"^\s*(?:\(\s*\w{1,3}\s*\)|\*|\d{1,2}[.)]\s|ghi chu|chu thich|nguon|note|notes|source)", re.IGNORECASE)
+_UNIT = re.compile(r"(?:đơn vị tính|đơn vị|đvt|unit)\s*[:.]\s*(.+)$", re.IGNORECASE)
 PRELIMINARY_NOTE = "preliminary figure (so bo / prel.) as marked in the table"
 
 

@@ -1,0 +1,473 @@
+"""The task register: a province's Resolution 57 task list, one row per task and reporting date.
+
+A secretariat keeps its programme's tasks in a spreadsheet (which task, which department leads,
+which deadline, which status) and reports it monthly or quarterly. Each import of such a list is a
+*snapshot* of one programme of one province on one reporting date; the snapshots together are the
+tasks' status history. This module holds what the store needs for them:
+
+* the ``tasks`` table (:data:`TASK_COLUMNS` plus ``batch_id``), created by :func:`create_table`
+  (an idempotent step of the store's schema, portable SQL);
+* the reading of status words, deadlines and task ids (:func:`status_of_word`,
+  :func:`deadline_of`, :func:`task_key`), and the rule that makes a task late
+  (:func:`counted_status`);
+* :func:`check_tasks`, which validates raw rows (every problem with its file row and column, in
+  the page's language), and :func:`write_batch`, which writes a snapshot as one import batch (one
+  transaction, audited, undone like any import: :meth:`data.store.Store.undo_batch`);
+* :func:`read_tasks`: stored tasks of batches not undone.
+
+Statuses exclude each other, as in the reports (Thái Nguyên on 2025-11-03: 83 done + 72 in progress
++ 1 late = 156): ``done``, ``in progress``, ``not started``, ``late``, ``cancelled``. A task that is
+not done (nor cancelled) is ``late`` once its deadline has passed by the reporting date, whatever the
+status column says; the status the file gave is kept beside it (``status_in_file``).
+
+A programme belongs to the province that adopted it, in the layout in force on the reporting date:
+Bình Định's Programme 32 (reported before 1 July 2025) stays Bình Định's (layout 2008), and is shown
+under Gia Lai as its predecessor's, never merged into Gia Lai's counts.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from data import catalogue, names, schema
+from data.observations import Problem
+
+DONE, IN_PROGRESS, NOT_STARTED, LATE, CANCELLED = schema.TASK_STATUSES
+#: Columns of the tasks table (and of a checked task frame), in order.
+TASK_COLUMNS = (
+    schema.LAYOUT, schema.GEO_CODE, schema.PROGRAMME, schema.PROGRAMME_NUMBER, schema.PROGRAMME_DATE,
+    schema.AS_OF, schema.TASK_ID, schema.TASK_TITLE, schema.PILLAR, schema.LEAD_DEPARTMENT, schema.DEADLINE,
+    schema.DEADLINE_TEXT, schema.TASK_STATUS, schema.STATUS_IN_FILE, schema.COMPLETED_ON, schema.NOTE,
+    schema.STATUS, schema.SOURCE_ID,
+)  # fmt: skip
+#: A snapshot: one programme of one province on one reporting date.
+SNAPSHOT_KEY = (schema.LAYOUT, schema.GEO_CODE, schema.PROGRAMME, schema.AS_OF)
+#: Source of tasks imported from a file (the file itself is named in the batch).
+REGISTER_SOURCE = "task_register"
+DEMO_SOURCE = "synthetic_demo"
+DEMO_FILE = Path(__file__).resolve().parent / "sample" / "tasks_demo.csv"
+
+DDL = (
+    "CREATE TABLE IF NOT EXISTS tasks ("
+    + ", ".join(f"{c} VARCHAR" for c in TASK_COLUMNS)
+    + f", {schema.BATCH_ID} INTEGER)"
+)
+
+
+def create_table(connection) -> None:
+    """The schema step of the task register: create the ``tasks`` table if it is missing (idempotent)."""
+    connection.execute(DDL)
+
+
+# --- messages in both languages ------------------------------------------------------------------
+MESSAGES = {
+    "no_title": ("the task has no title.", "nhiệm vụ không có tên."),
+    "no_status": ("the status is empty: write Đã hoàn thành, Đang thực hiện, Chưa thực hiện, Chậm tiến độ or Quá hạn.",
+                  "chưa ghi tình trạng: ghi Đã hoàn thành, Đang thực hiện, Chưa thực hiện, Chậm tiến độ hoặc Quá hạn."),
+    "bad_status": ("{value!r} is not a status: write Đã hoàn thành, Đang thực hiện, Chưa thực hiện, Chậm tiến độ, "
+                   "Quá hạn or Đã hủy (done, in progress, not started, late, cancelled).",
+                   "{value!r} không phải là một tình trạng: ghi Đã hoàn thành, Đang thực hiện, Chưa thực hiện, "
+                   "Chậm tiến độ, Quá hạn hoặc Đã hủy."),
+    "bad_date": ("{value!r} is not a date: write dd/mm/yyyy, a quarter (Quý II/2025), a month (Tháng 6/2025) or a year.",
+                 "{value!r} không phải là ngày: ghi dd/mm/yyyy, quý (Quý II/2025), tháng (Tháng 6/2025) hoặc năm."),
+    "bad_pillar": ("{value!r} is not a pillar of the catalogue: choose one of {allowed}.",
+                   "{value!r} không phải là trụ cột trong danh mục: chọn một trong {allowed}."),
+    "repeated": ("the task {value!r} is listed twice in this programme (first on row {other}).",
+                 "nhiệm vụ {value!r} bị lặp trong chương trình này (lần đầu ở dòng {other})."),
+    "bad_province": ("{value!r} is not a province: {reason}", "{value!r} không phải là tỉnh, thành phố: {reason}"),
+    "no_province": ("the province is not given: the title rows name none. Choose it under the reading options "
+                    "(command line: --province).",
+                    "chưa rõ tỉnh, thành phố: các dòng tiêu đề không ghi. Hãy chọn trong tùy chọn đọc tệp "
+                    "(dòng lệnh: --province)."),
+    "no_as_of": ("the reporting date is not given: write it in a title row (\"số liệu đến ngày 30/09/2026\") or "
+                 "choose it under the reading options (command line: --as-of).",
+                 "chưa rõ ngày số liệu: ghi ở dòng tiêu đề (\"số liệu đến ngày 30/09/2026\") hoặc chọn trong tùy chọn "
+                 "đọc tệp (dòng lệnh: --as-of)."),
+    "no_programme": ("the programme is not given: the title rows name none. Write its name under the reading options "
+                     "(command line: --programme).",
+                     "chưa rõ chương trình, kế hoạch: các dòng tiêu đề không ghi. Hãy nhập tên trong tùy chọn đọc tệp "
+                     "(dòng lệnh: --programme)."),
+    "stored": ("the tasks of {programme!r} of this province on {date} are stored already (batch {batch}, file {file!r}): "
+               "undo that batch first to replace them.",
+               "các nhiệm vụ của {programme!r} của tỉnh này ngày {date} đã được lưu (lô {batch}, tệp {file!r}): "
+               "hãy hoàn tác lô đó trước khi thay thế."),
+    "late_by_deadline": ("{n} task(s) not done had passed their deadline by {date} and count as late, whatever the "
+                         "status column says (rows {rows}).",
+                         "{n} nhiệm vụ chưa hoàn thành đã quá thời hạn trước ngày {date} nên được tính là chậm tiến độ, "
+                         "dù cột tình trạng ghi gì (dòng {rows})."),
+}  # fmt: skip
+
+
+def say(key: str, lang: str | None = "en", **values) -> str:
+    """A message of this module in ``lang`` ("en" or "vi"), fields filled in."""
+    en, vi = MESSAGES[key]
+    return (vi if lang == "vi" else en).format(**values)
+
+
+# --- words and dates --------------------------------------------------------------------------------
+def _fold(text: object) -> str:
+    from data.importers.core import fold  # late: data.importers imports this module
+
+    return fold(text)
+
+
+#: Status words (folded: lower case, no diacritics) -> status; the longest word that starts the
+#: cell wins, so "Đã hoàn thành; ban hành Quyết định số 12" is done.
+STATUS_WORDS = {
+    "da hoan thanh": DONE, "hoan thanh": DONE, "done": DONE, "completed": DONE, "complete": DONE,
+    "xong": DONE, "da xong": DONE,
+    "dang thuc hien": IN_PROGRESS, "dang trien khai": IN_PROGRESS, "in progress": IN_PROGRESS,
+    "ongoing": IN_PROGRESS, "dang lam": IN_PROGRESS, "dang": IN_PROGRESS,
+    "chua thuc hien": NOT_STARTED, "chua trien khai": NOT_STARTED, "chua bat dau": NOT_STARTED,
+    "not started": NOT_STARTED, "chua": NOT_STARTED,
+    "cham tien do": LATE, "cham": LATE, "qua han": LATE, "tre han": LATE, "late": LATE, "overdue": LATE,
+    "behind schedule": LATE, "dang thuc hien nhung cham": LATE, "dang thuc hien, cham tien do": LATE,
+    "da huy": CANCELLED, "huy": CANCELLED, "huy bo": CANCELLED, "khong thuc hien": CANCELLED,
+    "dung thuc hien": CANCELLED, "cancelled": CANCELLED, "canceled": CANCELLED,
+}  # fmt: skip
+_WORDS_LONGEST_FIRST = sorted(STATUS_WORDS, key=len, reverse=True)
+#: Deadlines that name no date: a standing task ("thường xuyên"), or every year.
+OPEN_DEADLINES = ("thuong xuyen", "hang nam", "hang quy", "hang thang", "lien tuc", "ongoing", "regular", "annually")
+
+
+def status_of_word(text: object) -> str | None:
+    """The status a cell's words name, or None.
+
+    Examples
+    --------
+    >>> status_of_word("Đã hoàn thành"), status_of_word("Quá hạn"), status_of_word("Chưa thực hiện")
+    ('done', 'late', 'not started')
+    >>> status_of_word("in progress"), status_of_word("maybe")
+    ('in progress', None)
+    """
+    words = _fold(text).strip(" .;:-")
+    if words in schema.TASK_STATUSES:
+        return words
+    for word in _WORDS_LONGEST_FIRST:
+        if words == word or (words.startswith(word) and not words[len(word)].isalnum()):
+            return STATUS_WORDS[word]
+    return None
+
+
+_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2})?)?$")
+
+
+def deadline_of(text: object) -> str | None:
+    """The last day a deadline allows, as an ISO date; "" for none; None when unreadable.
+
+    A day (``30/06/2025``, ``2025-06-30``) is itself; a month, quarter (``Quý II/2025``), half or
+    year is its last day; a standing task (``Thường xuyên``) or an empty cell has no deadline.
+
+    Examples
+    --------
+    >>> deadline_of("30/06/2025"), deadline_of("Quý II/2025"), deadline_of("Năm 2025"), deadline_of("Tháng 9/2025")
+    ('2025-06-30', '2025-06-30', '2025-12-31', '2025-09-30')
+    >>> deadline_of("Thường xuyên"), deadline_of(""), deadline_of("soon")
+    ('', '', None)
+    """
+    from data.importers.periods import period_label  # late: data.importers imports this module
+
+    raw = str(text or "").strip()
+    if not raw or _fold(raw).strip(" .") in OPEN_DEADLINES:
+        return ""
+    if iso := _ISO.match(raw):
+        raw = "-".join(iso.groups())
+    label, _ = period_label(raw)
+    if label is None:
+        words = re.sub(r"^(?:truoc|trong|den|by|before|within)\s+(?:ngay\s+)?", "", _fold(raw))
+        label, _ = period_label(words) if words != _fold(raw) else (None, False)
+    if label is None:
+        return None
+    try:
+        return schema.parse_period(label)[2].isoformat()
+    except ValueError:
+        return None
+
+
+def task_key(title: object) -> str:
+    """The id of a task without a code of its own: its title folded, punctuation and spaces collapsed.
+
+    Examples
+    --------
+    >>> task_key("  Xây dựng Trung tâm dữ liệu tỉnh. ")
+    'xay dung trung tam du lieu tinh'
+    """
+    return re.sub(r"[^0-9a-z]+", " ", _fold(title)).strip()
+
+
+def counted_status(status_in_file: pd.Series, deadline: pd.Series, as_of: pd.Series) -> pd.Series:
+    """The status counted: ``late`` when not done nor cancelled and the deadline passed by the reporting date.
+
+    Dates are ISO text, so they compare as text; an empty deadline never passes.
+
+    Examples
+    --------
+    >>> counted_status(pd.Series(["in progress", "done", "not started"]), pd.Series(["2025-06-30"] * 3),
+    ...                pd.Series(["2025-11-03"] * 3)).tolist()
+    ['late', 'done', 'late']
+    """
+    passed = (deadline != "") & (deadline < as_of)
+    open_task = ~status_in_file.isin([DONE, CANCELLED])
+    return status_in_file.where(~(passed & open_task), LATE)
+
+
+def _shown_date(iso: str, lang: str | None) -> str:
+    """dd/mm/yyyy in Vietnamese, ISO in English."""
+    return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}" if lang == "vi" and len(iso) == 10 else iso
+
+
+# --- checking raw rows -------------------------------------------------------------------------------
+@dataclasses.dataclass
+class CheckedTasks:
+    """What :func:`check_tasks` made of raw rows: the valid tasks, problems, and what to tell the user."""
+
+    frame: pd.DataFrame  # valid rows, :data:`TASK_COLUMNS`
+    problems: list[Problem]
+    bad: np.ndarray  # per raw row
+    notes: dict[str, str]
+
+
+def _pillars() -> dict[str, str]:
+    """Folded pillar ids and names (both languages) -> pillar id."""
+    table = catalogue.pillars()
+    found = {}
+    for row in table.itertuples(index=False):
+        pid = row.pillar
+        for text in (pid, row.name_en, row.name_vi):
+            found[_fold(text)] = pid
+    return found
+
+
+def check_tasks(
+    raw: pd.DataFrame,
+    *,
+    file_name: str,
+    lines: np.ndarray,
+    column: callable,
+    lang: str = "en",
+    status: str = schema.STATUS_REPORTED,
+    source_id: str = REGISTER_SOURCE,
+) -> CheckedTasks:
+    """Validate raw task rows (text cells) into the tasks of one or more snapshots.
+
+    Parameters
+    ----------
+    raw : pandas.DataFrame
+        Text columns: ``province`` (a name or a code of ``layout``), ``layout`` (may be empty: the
+        layout in force on the reporting date), :data:`data.schema.PROGRAMME`,
+        ``PROGRAMME_NUMBER``, ``PROGRAMME_DATE``, ``AS_OF``, ``TASK_ID`` (may be empty),
+        ``TASK_TITLE``, ``PILLAR``, ``LEAD_DEPARTMENT``, ``DEADLINE`` (as written),
+        ``STATUS_IN_FILE`` (as written), ``COMPLETED_ON``, ``NOTE``; missing columns count as empty.
+    file_name : str
+        Named in every problem.
+    lines : numpy.ndarray
+        The file row of each raw row.
+    column : callable
+        ``column(position, name)``: the file's column (letter or header) a problem lies in.
+    lang : {"en", "vi"}
+        Language of the messages.
+    status : str
+        Data status of the rows (``reported``, or ``synthetic`` for demonstration lists).
+
+    Returns
+    -------
+    CheckedTasks
+        ``frame`` holds the valid rows with :data:`TASK_COLUMNS`, ``task_status`` counted by
+        :func:`counted_status`; a row with any problem is left out and marked in ``bad``.
+    """
+    n = len(raw)
+    text = {c: (raw[c].fillna("").astype(str).str.strip() if c in raw else pd.Series([""] * n, index=raw.index))
+            for c in ("province", schema.LAYOUT, *TASK_COLUMNS)}  # fmt: skip
+    problems: list[Problem] = []
+    bad = np.zeros(n, dtype=bool)
+
+    def problem(pos: int, col: str, key: str, **values) -> None:
+        problems.append(Problem(file_name, int(lines[pos]), column(pos, col), say(key, lang, **values)))
+        bad[pos] = True
+
+    out = pd.DataFrame(index=raw.index)
+    # reporting date, then the province in the layout of that date
+    as_of = text[schema.AS_OF].map(lambda v: deadline_of(v) if v else "")
+    for pos in np.flatnonzero(as_of.isna().to_numpy()):
+        problem(pos, schema.AS_OF, "bad_date", value=text[schema.AS_OF].iloc[pos])
+    out[schema.AS_OF] = as_of.fillna("")
+    out[schema.LAYOUT], out[schema.GEO_CODE] = "", ""
+    places = pd.DataFrame({"p": text["province"], "d": out[schema.AS_OF], "l": text[schema.LAYOUT]})
+    for (place, day, layout), rows in places.groupby(["p", "d", "l"], sort=False).groups.items():
+        if not place or not day:
+            continue
+        try:
+            ref = names.resolve_name(place, date=day, layout=layout if layout in schema.LAYOUTS else None)
+            if ref.level != "province":
+                raise ValueError(say("no_province", lang))
+        except ValueError as exc:
+            for pos in raw.index.get_indexer(rows):
+                problem(pos, "province", "bad_province", value=place, reason=str(exc))
+            continue
+        out.loc[rows, schema.LAYOUT], out.loc[rows, schema.GEO_CODE] = ref.layout, ref.code
+    for col in (schema.PROGRAMME, schema.PROGRAMME_NUMBER, schema.TASK_TITLE, schema.LEAD_DEPARTMENT, schema.NOTE):
+        out[col] = text[col].str.replace(r"\s+", " ", regex=True)
+    programme_date = text[schema.PROGRAMME_DATE].map(lambda v: deadline_of(v) if v else "")
+    for pos in np.flatnonzero(programme_date.isna().to_numpy()):
+        problem(pos, schema.PROGRAMME_DATE, "bad_date", value=text[schema.PROGRAMME_DATE].iloc[pos])
+    out[schema.PROGRAMME_DATE] = programme_date.fillna("")
+    for pos in np.flatnonzero((out[schema.TASK_TITLE] == "").to_numpy()):
+        problem(pos, schema.TASK_TITLE, "no_title")
+    own = text[schema.TASK_ID]
+    out[schema.TASK_ID] = own.where(own != "", out[schema.TASK_TITLE].map(task_key))
+    # pillar: an id or a name of the catalogue's pillars
+    known = _pillars()
+    pillar = text[schema.PILLAR].map(lambda v: "" if not v else known.get(_fold(v)))
+    allowed = ", ".join(dict.fromkeys(known.values()))
+    for pos in np.flatnonzero(pillar.isna().to_numpy()):
+        problem(pos, schema.PILLAR, "bad_pillar", value=text[schema.PILLAR].iloc[pos], allowed=allowed)
+    out[schema.PILLAR] = pillar.fillna("")
+    # deadline, completion date, status
+    out[schema.DEADLINE_TEXT] = text[schema.DEADLINE]
+    deadline = text[schema.DEADLINE].map(deadline_of)
+    for pos in np.flatnonzero(deadline.isna().to_numpy()):
+        problem(pos, schema.DEADLINE, "bad_date", value=text[schema.DEADLINE].iloc[pos])
+    out[schema.DEADLINE] = deadline.fillna("")
+    completed = text[schema.COMPLETED_ON].map(deadline_of)
+    for pos in np.flatnonzero(completed.isna().to_numpy()):
+        problem(pos, schema.COMPLETED_ON, "bad_date", value=text[schema.COMPLETED_ON].iloc[pos])
+    out[schema.COMPLETED_ON] = completed.fillna("")
+    words = text[schema.STATUS_IN_FILE]
+    read = words.map(status_of_word)
+    for pos in np.flatnonzero(read.isna().to_numpy()):
+        value = words.iloc[pos]
+        if value:
+            problem(pos, schema.STATUS_IN_FILE, "bad_status", value=value)
+        else:
+            problem(pos, schema.STATUS_IN_FILE, "no_status")
+    out[schema.STATUS_IN_FILE] = read.fillna("")
+    out[schema.TASK_STATUS] = counted_status(out[schema.STATUS_IN_FILE], out[schema.DEADLINE], out[schema.AS_OF])
+    out[schema.STATUS] = status
+    out[schema.SOURCE_ID] = text[schema.SOURCE_ID].where(text[schema.SOURCE_ID] != "", source_id)
+    # the same task twice in one snapshot
+    key = out[list(SNAPSHOT_KEY) + [schema.TASK_ID]].astype(str).agg("\x1f".join, axis=1)
+    first = pd.Series(np.arange(n), index=raw.index).groupby(key.to_numpy()).transform("min").to_numpy()
+    for pos in np.flatnonzero(first != np.arange(n)):
+        if out[schema.TASK_ID].iloc[pos]:
+            problem(pos, schema.TASK_ID if own.iloc[pos] else schema.TASK_TITLE, "repeated",
+                    value=out[schema.TASK_ID].iloc[pos], other=int(lines[first[pos]]))  # fmt: skip
+    notes = {}
+    turned = (out[schema.TASK_STATUS] == LATE) & (out[schema.STATUS_IN_FILE] != LATE) & ~bad
+    if turned.any():
+        rows = [int(lines[p]) for p in np.flatnonzero(turned.to_numpy())]
+        shown = ", ".join(map(str, rows[:20])) + (", …" if len(rows) > 20 else "")
+        dates = [_shown_date(d, lang) for d in sorted(set(out.loc[turned, schema.AS_OF]))]
+        notes["late_by_deadline"] = say("late_by_deadline", lang, n=len(rows), date=", ".join(dates), rows=shown)
+    frame = out.loc[~bad, list(TASK_COLUMNS)].reset_index(drop=True)
+    return CheckedTasks(frame, sorted(problems, key=lambda p: (p.row or 0, p.column or "")), bad, notes)
+
+
+# --- the store ------------------------------------------------------------------------------------------
+def stored_snapshots(store, frame: pd.DataFrame) -> pd.DataFrame:
+    """Snapshots of ``frame`` (:data:`SNAPSHOT_KEY`) stored already in batches not undone, with batch and file."""
+    keys = frame[list(SNAPSHOT_KEY)].drop_duplicates()
+    if keys.empty:
+        return keys.assign(**{schema.BATCH_ID: pd.Series(dtype="int64"), "file_name": ""})
+    cursor = store._con.cursor()
+    try:
+        cursor.register("probe_snapshots", keys)
+        match = " AND ".join(f"t.{c} = p.{c}" for c in SNAPSHOT_KEY)
+        return cursor.sql(
+            f"SELECT DISTINCT {', '.join('p.' + c for c in SNAPSHOT_KEY)}, t.{schema.BATCH_ID}, b.file_name "
+            f"FROM probe_snapshots p JOIN tasks t ON {match} JOIN batches b ON b.{schema.BATCH_ID} = t.{schema.BATCH_ID} "
+            "WHERE b.undone_at IS NULL"
+        ).to_arrow_table().to_pandas()
+    finally:
+        cursor.close()
+
+
+def write_batch(store, frame: pd.DataFrame, *, file_name: str, sha256: str, user: str, rows_skipped: int = 0,
+                detail: str = "", kind: str | None = None) -> int:
+    """Write checked tasks as one batch, in one transaction, with its audit line; returns the batch id.
+
+    The batch is an ``import`` (undone with :meth:`data.store.Store.undo_batch`, which hides its
+    rows); its ``rows_added`` counts tasks. Raises ``ValueError`` when a snapshot of the frame is
+    stored already in a batch not undone (checked inside the transaction).
+    """
+    from data.store import KIND_IMPORT, _audit  # late: data.store imports this module
+
+    rows = frame.reindex(columns=list(TASK_COLUMNS)).fillna("").astype(str).reset_index(drop=True)
+    with store._transaction() as cur:
+        if (found := _stored_in(cur, rows)) is not None:
+            raise ValueError(found)
+        batch_id = int(cur.execute("SELECT nextval('batch_seq')").fetchone()[0])
+        cur.execute(
+            f"INSERT INTO batches ({schema.BATCH_ID}, created_at, kind, file_name, sha256, rows_added, "
+            "user_name, undone_at, rows_skipped, undone_by) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, NULL)",
+            [batch_id, _dt.datetime.now(), kind or KIND_IMPORT, file_name, sha256, len(rows), user, int(rows_skipped)],
+        )
+        _insert(cur, rows, batch_id)
+        _audit(cur, kind or KIND_IMPORT, batch_id, user, detail or f"{len(rows)} tasks added")
+    return batch_id
+
+
+def _stored_in(cur, rows: pd.DataFrame) -> str | None:
+    keys = rows[list(SNAPSHOT_KEY)].drop_duplicates()
+    cur.register("probe_snapshots", keys)
+    try:
+        match = " AND ".join(f"t.{c} = p.{c}" for c in SNAPSHOT_KEY)
+        hit = cur.execute(
+            f"SELECT t.{schema.PROGRAMME}, t.{schema.AS_OF}, t.{schema.BATCH_ID}, b.file_name FROM probe_snapshots p "
+            f"JOIN tasks t ON {match} JOIN batches b ON b.{schema.BATCH_ID} = t.{schema.BATCH_ID} "
+            "WHERE b.undone_at IS NULL LIMIT 1"
+        ).fetchone()
+    finally:
+        cur.unregister("probe_snapshots")
+    if hit is None:
+        return None
+    return say("stored", "en", programme=hit[0], date=hit[1], batch=int(hit[2]), file=hit[3])
+
+
+def _insert(cur, rows: pd.DataFrame, batch_id: int) -> None:
+    cols = ", ".join(TASK_COLUMNS) + f", {schema.BATCH_ID}"
+    cur.register("incoming_tasks", rows.assign(**{schema.BATCH_ID: batch_id}))
+    try:
+        cur.execute(f"INSERT INTO tasks ({cols}) SELECT {cols} FROM incoming_tasks")
+    finally:
+        cur.unregister("incoming_tasks")
+
+
+def replace_bundled(cur, batch_id: int, frame: pd.DataFrame) -> None:
+    """Put the bundled (demonstration) tasks under the bundled batch ``batch_id`` (inside its transaction)."""
+    cur.execute(f"DELETE FROM tasks WHERE {schema.BATCH_ID} NOT IN (SELECT {schema.BATCH_ID} FROM batches)")
+    if not frame.empty:
+        _insert(cur, frame.reindex(columns=list(TASK_COLUMNS)).fillna("").astype(str), batch_id)
+
+
+def bundled_tasks() -> pd.DataFrame:
+    """The demonstration task lists shipped in ``data/sample/tasks_demo.csv`` (synthetic), or an empty frame."""
+    if not DEMO_FILE.exists():
+        return pd.DataFrame(columns=list(TASK_COLUMNS))
+    return pd.read_csv(DEMO_FILE, dtype=str, keep_default_na=False).reindex(columns=list(TASK_COLUMNS)).fillna("")
+
+
+def read_tasks(store, *, statuses: list[str] | tuple[str, ...] | None = None) -> pd.DataFrame:
+    """Every stored task of batches not undone (``statuses``: data statuses to keep), with its batch id.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`TASK_COLUMNS` and ``batch_id``, sorted by place, programme, reporting date and task.
+    """
+    where, params = ["b.undone_at IS NULL"], []
+    if statuses is not None:
+        where.append(f"t.{schema.STATUS} IN ({', '.join('?' * len(statuses)) or 'NULL'})")
+        params.extend(statuses)
+    cols = ", ".join(f"t.{c}" for c in TASK_COLUMNS) + f", t.{schema.BATCH_ID}"
+    return store._query(
+        f"SELECT {cols} FROM tasks t JOIN batches b ON b.{schema.BATCH_ID} = t.{schema.BATCH_ID} "
+        f"WHERE {' AND '.join(where)} ORDER BY t.{schema.LAYOUT}, t.{schema.GEO_CODE}, t.{schema.PROGRAMME}, "
+        f"t.{schema.AS_OF}, t.{schema.TASK_ID}",
+        params,
+    )
