@@ -507,7 +507,7 @@ def test_the_file_name_is_never_a_path(db, tmp_path):
 
 def test_every_reader_and_layout_is_registered():
     assert set(importers.READERS) == {"text", "xlsx"}
-    assert set(importers.LAYOUTS) == {"tidy", "template", "yearbook"}
+    assert set(importers.LAYOUTS) == {"tidy", "template", "yearbook", "tasks"}
 
 
 @pytest.mark.parametrize(("text", "label"), [
