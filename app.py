@@ -23,6 +23,7 @@ pages = [
     st.Page("pages/explorer.py", title=t("nav_explorer"), icon=":material/table_view:", url_path="explorer"),
     st.Page("pages/import.py", title=t("nav_import"), icon=":material/upload_file:", url_path="import"),
     st.Page("pages/coverage.py", title=t("nav_coverage"), icon=":material/grid_on:", url_path="coverage"),
+    st.Page("pages/tasks.py", title=t("nav_tasks"), icon=":material/checklist:", url_path="tasks"),
 ]
 presenting = present.is_presenting()
 if presenting:

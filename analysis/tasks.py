@@ -83,6 +83,20 @@ def counts(tasks: pd.DataFrame, by_programme: bool = False) -> pd.DataFrame:
     return _tally(tasks, keys)
 
 
+def totals(tasks: pd.DataFrame) -> dict:
+    """:data:`COUNT_COLUMNS` over every task of ``tasks`` together (done share NaN when there is none).
+
+    Examples
+    --------
+    >>> totals(pd.DataFrame({"task_status": ["done", "late", "cancelled"]}))["done_share"]
+    50.0
+    """
+    table = _tally(tasks.assign(_all=1), ["_all"])
+    if table.empty:
+        return {c: 0 for c in COUNT_COLUMNS} | {DONE_SHARE: float("nan")}
+    return {c: table[c].iloc[0] for c in COUNT_COLUMNS}
+
+
 def latest(tasks: pd.DataFrame) -> pd.DataFrame:
     """The latest snapshot of each programme of each province (its tasks on its latest reporting date)."""
     if tasks.empty:
@@ -219,7 +233,10 @@ def derived_observations(tasks: pd.DataFrame, indicators: pd.DataFrame | None = 
         }))  # fmt: skip
     out = pd.concat(frames, ignore_index=True)
     out = out[out[schema.VALUE].notna()]
-    return out.reindex(columns=list(schema.OBSERVATION_COLUMNS)).reset_index(drop=True)
+    out = out.reindex(columns=list(schema.OBSERVATION_COLUMNS))
+    text = [c for c in schema.OBSERVATION_COLUMNS if c != schema.VALUE]
+    out[text] = out[text].fillna("")  # every other field as text, empty when unused (not doubtful, no rank)
+    return out.reset_index(drop=True)
 
 
 def reported_and_derived(obs: pd.DataFrame, derived: pd.DataFrame) -> pd.DataFrame:
@@ -257,3 +274,35 @@ def ranking(snapshot_counts: pd.DataFrame) -> pd.DataFrame:
 def days_between(start: str, end: str) -> int:
     """Days from one ISO date to another."""
     return (_dt.date.fromisoformat(end) - _dt.date.fromisoformat(start)).days
+
+
+def select(
+    obs: pd.DataFrame,
+    *,
+    indicators=None,
+    layouts=None,
+    geo_levels=None,
+    geo_codes=None,
+    province_codes=None,
+    statuses=None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+) -> pd.DataFrame:
+    """Rows of ``obs`` matching the filters of :meth:`data.store.Store.observations` (``None``: no filter).
+
+    ``layouts`` and ``province_codes`` restrict province rows only, as in the store.
+    """
+    keep = pd.Series(True, index=obs.index)
+    for column, values in ((schema.INDICATOR, indicators), (schema.GEO_LEVEL, geo_levels),
+                           (schema.GEO_CODE, geo_codes), (schema.STATUS, statuses)):  # fmt: skip
+        if values is not None:
+            keep &= obs[column].isin(list(values))
+    province = obs[schema.GEO_LEVEL] == "province"
+    for column, values in ((schema.LAYOUT, layouts), (schema.GEO_CODE, province_codes)):
+        if values is not None:
+            keep &= ~province | obs[column].isin(list(values))
+    if date_from:
+        keep &= obs[schema.DATE] >= date_from
+    if date_to:
+        keep &= obs[schema.DATE] <= date_to
+    return obs[keep]

@@ -283,3 +283,43 @@ def progress(frame: pd.DataFrame, *, title: str, x_title: str, status_title: str
                  alt.Tooltip(f"{STATUS_LABEL}:N", title=status_title)])
     rules = alt.Chart(pd.DataFrame({X: thresholds})).mark_rule(color=GREY, strokeDash=[4, 3]).encode(x=f"{X}:Q")
     return _spec(alt.layer(rules, dots).properties(title=title, height=height, width=_WIDTH))
+
+
+def task_statuses(frame: pd.DataFrame, *, title: str, count_title: str, status_title: str,
+                  colours: dict[str, str]) -> dict:
+    """Tasks by counted status (the Tasks page): one bar per status, its count written at its end.
+
+    ``frame``: LABEL (the status in words, in display order) and VALUE.
+    """
+    order = list(frame[LABEL])
+    base = alt.Chart(frame).encode(
+        y=alt.Y(f"{LABEL}:N", sort=order, title=status_title),
+        x=alt.X(f"{schema.VALUE}:Q", title=count_title, axis=alt.Axis(tickMinStep=1, format="d")),
+        tooltip=[alt.Tooltip(f"{LABEL}:N", title=status_title), alt.Tooltip(f"{schema.VALUE}:Q", title=count_title)])
+    bars = base.mark_bar().encode(color=alt.Color(f"{LABEL}:N", legend=None, scale=alt.Scale(
+        domain=order, range=[colours.get(s, GREY) for s in order])))
+    text = base.mark_text(align="left", dx=4).encode(text=f"{schema.VALUE}:Q")
+    return _spec(alt.layer(bars, text).properties(title=title, height=30 * max(len(frame), 1), width=_WIDTH))
+
+
+def burn_up(done: pd.DataFrame, needed: pd.DataFrame, trend: pd.DataFrame, *, title: str, y_title: str,
+            date_title: str, series_title: str) -> dict:
+    """Tasks done over time against the total, the pace needed to finish by the deadline and the trend.
+
+    ``done``: DATE, VALUE, LABEL (one line per label: done, total). ``needed``: DATE, VALUE, LABEL (a straight
+    line from the start to all tasks at the deadline). ``trend``: DATE, VALUE, LABEL (the pace carried on).
+    """
+    lines = pd.concat([done.assign(kind="observed"), needed.assign(kind="needed"), trend.assign(kind="trend")],
+                      ignore_index=True)
+    labels = list(dict.fromkeys(lines[LABEL]))
+    palette = [BLUE, GREY, VERMILLION, SKY][: len(labels)]
+    x = alt.X(f"{schema.DATE}:T", title=date_title, axis=alt.Axis(format="%Y-%m"))
+    colour = alt.Color(f"{LABEL}:N", title=series_title, scale=alt.Scale(domain=labels, range=palette),
+                       legend=alt.Legend(orient="bottom"))
+    tip = [alt.Tooltip(f"{LABEL}:N", title=series_title), alt.Tooltip(f"{schema.DATE}:T", title=date_title),
+           alt.Tooltip(f"{schema.VALUE}:Q", title=y_title, format=",.4~f")]
+    observed = alt.Chart(lines[lines["kind"] == "observed"]).mark_line(point=True).encode(
+        x=x, y=alt.Y(f"{schema.VALUE}:Q", title=y_title), color=colour, tooltip=tip)
+    dashed = alt.Chart(lines[lines["kind"] != "observed"]).mark_line(strokeDash=[6, 4]).encode(
+        x=x, y=f"{schema.VALUE}:Q", color=colour, detail="kind:N", tooltip=tip)
+    return _spec(alt.layer(observed, dashed).properties(title=title, height=300, width=_WIDTH))

@@ -36,6 +36,8 @@ DETECTED_LABELS = (
     ("unit_in_file", "detected_unit_in_file"), ("status", "detected_status"), ("source", "detected_source"),
     ("footnotes", "detected_footnotes"), ("headings", "detected_headings"),
     ("ignored_columns", "detected_ignored_columns"), ("earlier_import", "detected_earlier_import"),
+    ("task_province", "detected_task_province"), ("task_programme", "detected_task_programme"),
+    ("task_as_of", "detected_task_as_of"), ("late_by_deadline", "detected_late_by_deadline"),
 )  # fmt: skip
 #: Columns of the batches table shown, and the translation keys of their headers.
 BATCH_FIELDS = (schema.BATCH_ID, "created_at", "kind", "file_name", "sha256", "rows_added", "rows_skipped",
@@ -87,7 +89,10 @@ def show_message() -> None:
     done = st.session_state.pop(MESSAGE_KEY, None)
     if done and done[0] == "import":
         st.success(t("import_done", batch=done[1], added=format_number(done[2], 0), skipped=format_number(done[3], 0)))
-        st.page_link("pages/explorer.py", label=t("import_done_link"), icon=":material/table_view:")
+        if done[4:] == ("tasks",):
+            st.page_link("pages/tasks.py", label=t("import_done_tasks_link"), icon=":material/checklist:")
+        else:
+            st.page_link("pages/explorer.py", label=t("import_done_link"), icon=":material/table_view:")
     elif done:
         st.success(t("import_undo_done", batch=done[1]))
 
@@ -120,7 +125,21 @@ def reading_options(lang: str) -> Options:
                                           format_func=lambda v: t(f"status_{v}", lang) if v else auto)  # fmt: skip
         chosen["source_id"] = right.selectbox(t("import_option_source"), ["", *catalogue.sources()[schema.SOURCE_ID]],
                                               key="import_opt_source", format_func=lambda v: v or auto)  # fmt: skip
-    return Options(**{k: (v or None) for k, v in chosen.items()})
+    chosen.update(task_options(lang))
+    return Options(**{k: (v or None) for k, v in chosen.items()}, lang=lang)
+
+
+def task_options(lang: str) -> dict[str, str]:
+    """Province, programme and reporting date of a task list whose title rows do not say them (data/importers/tasks.py)."""
+    names = loaders.provinces(schema.LAYOUT_2025)[schema.NAME_VI].tolist()
+    names += [n for n in loaders.provinces(schema.LAYOUT_2008)[schema.NAME_VI] if n not in names]
+    with st.expander(t("import_task_options")):
+        left, middle, right = st.columns(3)
+        province = left.selectbox(t("import_option_task_province"), ["", *names], key="import_opt_task_province",
+                                  format_func=lambda v: v or t("import_auto", lang))  # fmt: skip
+        programme = middle.text_input(t("import_option_task_programme"), key="import_opt_task_programme").strip()
+        as_of = right.text_input(t("import_option_task_as_of"), key="import_opt_task_as_of").strip()
+    return {"province": province, "programme": programme, "as_of": as_of}
 
 
 def analyse_upload(uploaded, options: Options, lim: Limits) -> Report:
@@ -147,12 +166,20 @@ def show_report(report: Report, lang: str) -> None:
     st.dataframe(pd.DataFrame(rows, columns=[t("import_what"), t("import_found")]), hide_index=True, key="import_detected")
     if not report.fatal:
         n = functools.partial(format_number, decimals=0, lang=lang)
-        st.caption(t("import_counts", read=n(report.rows_read), valid=n(len(report.valid)), invalid=n(report.rows_invalid),
+        st.caption(t("import_counts", read=n(report.rows_read), valid=n(len(_rows(report))), invalid=n(report.rows_invalid),
                      missing=n(report.rows_missing), stored=n(report.rows_stored), repeated=n(report.rows_repeated)))  # fmt: skip
         with st.expander(t("import_preview")):
-            shown = export.labelled(report.preview, loaders.provinces(), loaders.indicators(), loaders.sources(),
-                                    loaders.regions(), lang=lang)  # fmt: skip
+            if report.tasks is not None:  # a task list: its tasks as read (text cells only)
+                shown = report.preview
+            else:
+                shown = export.labelled(report.preview, loaders.provinces(), loaders.indicators(), loaders.sources(),
+                                        loaders.regions(), lang=lang)  # fmt: skip
             st.dataframe(shown, hide_index=True, key="import_preview")
+    _problems(report, lang)
+
+
+def _problems(report: Report, lang: str) -> None:
+    """Every problem of the report as a table, downloadable."""
     if report.fatal or report.problems:
         if report.fatal:
             st.error(t("import_problems_fatal"), icon=":material/block:")
@@ -169,15 +196,16 @@ def import_controls(report: Report, editor: str) -> None:
     valid_only = False
     if report.fatal:
         return
+    rows = _rows(report)
     if report.problems:
-        if report.valid.empty:
+        if rows.empty:
             return
-        valid_only = st.checkbox(t("import_valid_only", n=len(report.valid), bad=report.rows_invalid), key="import_valid_only")
-    elif report.valid.empty:
+        valid_only = st.checkbox(t("import_valid_only", n=len(rows), bad=report.rows_invalid), key="import_valid_only")
+    elif rows.empty:
         st.info(t("import_nothing"))
         return
     else:
-        st.success(t("import_ok", n=format_number(len(report.valid), 0)))
+        st.success(t("import_ok", n=format_number(len(rows), 0)))
     if not report.can_import(valid_only):
         return
     token = (report.sha256, valid_only)
@@ -185,12 +213,17 @@ def import_controls(report: Report, editor: str) -> None:
         st.button(t("import_start"), key="import_start", type="primary", icon=":material/upload:",
                   on_click=_set, args=(PENDING_KEY, token))  # fmt: skip
         return
-    st.warning(t("import_confirm_text", n=format_number(len(report.valid), 0), who=md(editor)))
+    st.warning(t("import_confirm_text", n=format_number(len(rows), 0), who=md(editor)))
     yes, no = st.columns(2)
     no.button(t("import_cancel"), key="import_cancel", on_click=_set, args=(PENDING_KEY, None))
     yes.button(t("import_confirm"), key="import_confirm", type="primary", on_click=_set, args=(GO_KEY, token))
     if st.session_state.pop(GO_KEY, None) == token:
         _write_import(report, valid_only)
+
+
+def _rows(report: Report) -> pd.DataFrame:
+    """The rows an import of the report writes: observations, or the tasks of a task list."""
+    return report.valid if report.tasks is None else report.tasks
 
 
 def _set(key: str, value) -> None:
@@ -215,7 +248,8 @@ def _write_import(report: Report, valid_only: bool) -> None:
     loaders.clear_after_write()
     st.session_state.pop(REPORT_KEY, None)
     st.session_state[UPLOADS_KEY] = st.session_state.get(UPLOADS_KEY, 0) + 1
-    st.session_state[MESSAGE_KEY] = ("import", int(batch[schema.BATCH_ID]), int(batch["rows_added"]), int(batch["rows_skipped"]))
+    st.session_state[MESSAGE_KEY] = ("import", int(batch[schema.BATCH_ID]), int(batch["rows_added"]), int(batch["rows_skipped"]),
+                                     *(("tasks",) if report.tasks is not None else ()))
     st.rerun()
 
 

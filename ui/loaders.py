@@ -111,8 +111,12 @@ def per_data_version(max_entries: int = 64, *, shared: bool = False):
 
 
 def _stored(**filters) -> pd.DataFrame:
-    """Observations straight from the store (for :func:`per_data_version` loaders); lists for tuples."""
-    return store().observations(**{k: _listed(v) if isinstance(v, tuple) else v for k, v in filters.items()})
+    """Observations straight from the store (for :func:`per_data_version` loaders); lists for tuples.
+
+    Task counts derived from the task register (:func:`task_observations`) come with them.
+    """
+    return _with_task_counts(store().observations(**{k: _listed(v) if isinstance(v, tuple) else v
+                                                     for k, v in filters.items()}), filters)
 
 
 @per_data_version(max_entries=4)
@@ -155,7 +159,7 @@ def observations(
     date_from: str | None = None,
     date_to: str | None = None,
 ) -> pd.DataFrame:
-    """Observations matching the filters (see :meth:`data.store.Store.observations`)."""
+    """Observations matching the filters (see :meth:`data.store.Store.observations`), derived task counts included."""
     return _stored(indicators=indicators, layouts=layouts, geo_levels=geo_levels, geo_codes=geo_codes,
                    province_codes=province_codes, statuses=statuses, date_from=date_from, date_to=date_to)
 
@@ -430,3 +434,36 @@ def coverage_grid(layout: str, statuses: tuple[str, ...], date_from: str, date_t
     wanted = [i for i in indicators.fresh()[schema.INDICATOR] if i in present]
     codes = list(registry.provinces(layout)[schema.CODE])
     return coverage.coverage_grid(rows, layout, codes, wanted, date_from=date_from, date_to=date_to)
+
+
+# --- the task register (data/tasks.py, analysis/tasks.py) --------------------------------------------------------
+@per_data_version(max_entries=4)
+def task_list(statuses: tuple[str, ...]) -> pd.DataFrame:
+    """Every stored task (all snapshots) of batches not undone, of these data statuses."""
+    from data import tasks as register
+
+    return register.read_tasks(store(), statuses=list(statuses))
+
+
+@per_data_version(max_entries=2)
+def task_observations() -> pd.DataFrame:
+    """Task counts per province and reporting date, derived from the stored registers (:mod:`analysis.tasks`)."""
+    from analysis import tasks as task_analysis
+    from data import tasks as register
+
+    return task_analysis.derived_observations(register.read_tasks(store()), indicators.fresh())
+
+
+def _with_task_counts(obs: pd.DataFrame, filters: dict) -> pd.DataFrame:
+    """``obs`` and the derived task counts matching the same filters, in the store's order."""
+    from analysis import tasks as task_analysis
+
+    counts = task_observations.fresh()
+    if counts.empty:
+        return obs
+    chosen = task_analysis.select(counts, **filters)
+    if chosen.empty:
+        return obs
+    both = pd.concat([obs, chosen.assign(**{schema.BATCH_ID: float("nan")})], ignore_index=True)  # no one batch
+    order = [schema.INDICATOR, schema.GEO_LEVEL, schema.LAYOUT, schema.GEO_CODE, schema.DATE]
+    return both.sort_values(order, kind="stable").reset_index(drop=True)

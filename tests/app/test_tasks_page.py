@@ -1,0 +1,149 @@
+"""The Tasks page through the whole app, in both languages, on the hand-built list of tests/task_fixtures.py.
+
+Expected numbers are those worked out by hand in tests/analysis/test_tasks.py: 12 tasks (13 less one
+cancelled), 6 done, 2 in progress, 3 late, 50 % done; late STT 3, 8 and 6; STT 7 due within 30 days.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+import streamlit as st
+
+from data import importers, schema
+from data.importers import Options
+from tests.app_support import ok, open_page
+from tests.import_fixtures import use_fresh_app_store
+from tests.task_fixtures import hand_csv
+from ui import loaders
+
+PAGE = "pages/tasks.py"
+
+
+@pytest.fixture()
+def app_store(tmp_path, monkeypatch):
+    """A fresh app store holding the hand-built list (30/09/2025) and the same list again on 03/11/2025."""
+    use_fresh_app_store(tmp_path, monkeypatch)
+    store = loaders.store()
+    for as_of in (None, "03/11/2025"):
+        report = importers.analyse("ds.csv", hand_csv(), Options(as_of=as_of), store=store)
+        importers.commit(report, store, user="test")
+    loaders.clear_after_write()
+    yield store
+    store.close()
+    loaders.store.clear()
+    st.cache_data.clear()
+
+
+def _metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def _table(at, first_column: str) -> pd.DataFrame:
+    found = [d.value for d in at.dataframe if len(d.value.columns) and d.value.columns[0] == first_column]
+    assert found, f"no table starting with {first_column!r}"
+    return found[0]
+
+
+def test_english_key_numbers_of_a_province(app_store):
+    at = open_page(PAGE, lang="en", province="19", synthetic="0")
+    # the latest snapshot (03/11/2025): STT 7 is late by then (due 15/10), so 4 late and 1 in progress
+    assert _metrics(at) == {"Tasks": "12", "Done": "6", "In progress": "1", "Late": "4", "Done share": "50.0 %"}
+    late = _table(at, "Place")
+    assert late["Deadline"].tolist()[:4] == ["2025-06-30", "2025-07-31", "2025-08-31", "2025-10-15"]
+    departments = _table(at, "Lead department")
+    assert departments["Lead department"].iloc[0] == "Sở Tài chính"  # 2 late (STT 7, 8), none done
+    assert departments["Late"].iloc[0] == 2
+    forecast = [m.value for m in at.markdown if "At the pace so far" in m.value]
+    # zero on 22/12/2024, 6 done on 30/09 and still 6 on 03/11/2025 (316 days): pace 6/316 a day, carried on
+    # from 03/11/2025 for the other 6 tasks: 316 days more, 15/09/2026; deadline 31/12/2026 (STT 9)
+    assert len(forecast) == 1 and "by 2026\\-09\\-15" in forecast[0] and "2026\\-12\\-31" in forecast[0], forecast
+    assert any("Reported counts beside" in s.value for s in at.subheader)
+    side = [d.value for d in at.dataframe if "Difference" in d.value.columns][0]
+    assert side["Difference"].tolist() == [-144.0, -77.0, -71.0, 3.0, -3.0]  # 12-156, 6-83, 1-72, 4-1, 50-53
+
+
+def test_vietnamese_page_and_filters(app_store):
+    at = open_page(PAGE, lang="vi", province="19", synthetic="0", tstatus="late")
+    assert _metrics(at)["Nhiệm vụ"] == "4" and _metrics(at)["Chậm tiến độ"] == "4"
+    assert _metrics(at)["Tỷ lệ hoàn thành"] == "0,0 %"
+    at.number_input(key="tasks_days").set_value(10)
+    ok(at.run())
+    assert any("Đến hạn trong 10 ngày" in s.value for s in at.subheader)
+    rows = [d.value for d in at.dataframe if "Tình trạng ghi trong tệp" in d.value.columns][0]
+    assert sorted(rows["Thời hạn"], key=lambda d: d[6:] + d[3:5] + d[:2]) == [
+        "30/06/2025", "31/07/2025", "31/08/2025", "15/10/2025"]
+    assert set(rows["Tình trạng"]) == {"chậm tiến độ"}
+
+
+def test_the_due_list_uses_the_setting(app_store):
+    at = open_page(PAGE, lang="en", province="19", synthetic="0")
+    assert any(s.value == "Due within 30 days of the reporting date (0)" for s in at.subheader)
+    at.number_input(key="tasks_days").set_value(60)
+    ok(at.run())
+    # from 03/11/2025: STT 2 and 5 (31/12/2025) are 58 days away
+    assert any(s.value == "Due within 60 days of the reporting date (2)" for s in at.subheader)
+
+
+def test_all_provinces_rank_with_the_national_figure_labelled(app_store):
+    at = open_page(PAGE, lang="en", synthetic="0")
+    ranking = [d.value for d in at.dataframe if "Rank" in d.value.columns][0]
+    assert ranking["Place"].tolist() == ["Thai Nguyen"] and ranking["Done share (%)"].tolist() == [50.0]
+    national = [c.value for c in at.caption if c.value.startswith("Nation:")]
+    assert national and "370 of 944" in national[0] and "ministries and localities together" in national[0]
+
+
+def test_no_register_says_where_to_import_one(tmp_path, monkeypatch):
+    use_fresh_app_store(tmp_path, monkeypatch)
+    try:
+        at = open_page(PAGE, lang="vi", province="01", synthetic="0")
+        assert any("Chưa có danh mục nhiệm vụ" in i.value for i in at.info)
+    finally:
+        loaders.store().close()
+        loaders.store.clear()
+        st.cache_data.clear()
+
+
+@pytest.fixture()
+def empty_store(tmp_path, monkeypatch):
+    from streamlit import config
+
+    use_fresh_app_store(tmp_path, monkeypatch)
+    previous = config.get_option("server.address")
+    config.set_option("server.address", "127.0.0.1")  # loopback: editing allowed without auth
+    yield loaders.store()
+    config.set_option("server.address", previous)
+    loaders.store().close()
+    loaders.store.clear()
+    st.cache_data.clear()
+
+
+def test_a_task_list_without_title_rows_through_the_import_page_in_vietnamese(empty_store):
+    """The page asks for province, programme and date in Vietnamese; given them, it imports one batch; undo removes it."""
+    from data import tasks as register
+
+    at = open_page("pages/import.py", lang="vi")
+    at.file_uploader[0].set_value(("ds.csv", hand_csv(title=[]), "text/csv"))
+    ok(at.run())
+    messages = [d.value for d in at.dataframe if "message" in d.value.columns][0]["message"].tolist()
+    assert any(m.startswith("chưa rõ ngày số liệu") for m in messages), messages
+    at.selectbox(key="import_opt_task_province").set_value("Thái Nguyên")
+    at.text_input(key="import_opt_task_programme").input("Kế hoạch 57")
+    at.text_input(key="import_opt_task_as_of").input("30/09/2025")
+    ok(at.run())
+    assert not [d for d in at.dataframe if "message" in d.value.columns]
+    at.button(key="import_start").click()
+    ok(at.run())
+    at.button(key="import_confirm").click()
+    ok(at.run())
+    stored = register.read_tasks(empty_store)
+    assert len(stored) == 13 and set(stored[schema.AS_OF]) == {"2025-09-30"}
+    batch = int(stored["batch_id"].iloc[0])
+    page = open_page(PAGE, lang="vi", province="19", synthetic="0")
+    assert _metrics(page)["Chậm tiến độ"] == "3"
+    at.selectbox(key="undo_batch").set_value(batch)
+    at.button(key="undo_start").click()
+    ok(at.run())
+    at.button(key="undo_confirm").click()
+    ok(at.run())
+    assert register.read_tasks(empty_store).empty
