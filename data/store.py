@@ -358,12 +358,7 @@ class Store:
             rows_skipped += stored
             if had and rows.empty and sha256:
                 _refuse_duplicate(cur, file_name, sha256)
-        batch_id = int(cur.execute("SELECT nextval('batch_seq')").fetchone()[0])
-        cur.execute(
-            f"INSERT INTO batches ({schema.BATCH_ID}, created_at, kind, file_name, sha256, rows_added, "
-            "user_name, undone_at, rows_skipped, undone_by) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, NULL)",
-            [batch_id, _dt.datetime.now(), kind, file_name, sha256, len(rows), user, int(rows_skipped)],
-        )
+        batch_id = _new_batch(cur, kind, file_name, sha256, len(rows), user, rows_skipped)
         rows[schema.BATCH_ID] = batch_id
         columns = list(schema.OBSERVATION_COLUMNS) + [schema.BATCH_ID]
         for start in range(0, max(len(rows), 1), CHUNK_ROWS):
@@ -371,6 +366,24 @@ class Store:
             if progress is not None:
                 progress(min(start + CHUNK_ROWS, len(rows)), len(rows))
         _audit(cur, kind, batch_id, user, detail or f"{len(rows)} rows added, {int(rows_skipped)} skipped")
+        return batch_id
+
+    # --- the task register (data/tasks.py) ---------------------------------------------------
+    def add_task_batch(self, frame: pd.DataFrame, *, file_name: str, sha256: str, user: str, rows_skipped: int = 0,
+                       detail: str = "") -> int:
+        """Write checked tasks (:func:`data.tasks.check_tasks`) as one import batch, in one transaction; its id.
+
+        The batch is undone like any import (:meth:`undo_batch` hides its tasks); ``rows_added``
+        counts tasks. Raises ``ValueError`` when one of its snapshots (programme of a province on a
+        reporting date) is stored already in a batch not undone, checked inside the transaction.
+        """
+        rows = tasks.as_rows(frame)
+        with self._transaction() as cur:
+            if (found := tasks.stored_in(cur, rows)) is not None:
+                raise ValueError(found)
+            batch_id = _new_batch(cur, KIND_IMPORT, file_name, sha256, len(rows), user, rows_skipped)
+            tasks.insert(cur, rows, batch_id)
+            _audit(cur, KIND_IMPORT, batch_id, user, detail or f"{len(rows)} tasks added")
         return batch_id
 
     @contextlib.contextmanager
@@ -426,7 +439,7 @@ class Store:
             cur.execute(f"DELETE FROM observations WHERE {schema.BATCH_ID} IN ({old})")
             cur.execute(f"DELETE FROM batches WHERE kind = '{KIND_BUNDLED}'")
             bundled_id = self.add_batch(frame, kind=KIND_BUNDLED, file_name="data/sample", sha256=fingerprint, cursor=cur)
-            tasks.replace_bundled(cur, bundled_id, tasks.bundled_tasks())
+            tasks.replace_bundled(cur, bundled_id, tasks.bundled_tasks())  # demonstration task lists
             for table, payload in payloads.items():
                 cur.execute(f"DELETE FROM {table}")
                 cur.execute(f"INSERT INTO {table} VALUES (?)", [payload.to_json(orient="table", index=False)])
@@ -541,6 +554,17 @@ def _refuse_duplicate(cur, file_name: str, sha256: str) -> None:
 
 def _set_meta(cur, key: str, value: str) -> None:
     cur.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [key, value])
+
+
+def _new_batch(cur, kind: str, file_name: str, sha256: str, rows: int, user: str, rows_skipped: int) -> int:
+    """A new line of ``batches`` (inside the caller's transaction); returns its id."""
+    batch_id = int(cur.execute("SELECT nextval('batch_seq')").fetchone()[0])
+    cur.execute(
+        f"INSERT INTO batches ({schema.BATCH_ID}, created_at, kind, file_name, sha256, rows_added, "
+        "user_name, undone_at, rows_skipped, undone_by) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, NULL)",
+        [batch_id, _dt.datetime.now(), kind, file_name, sha256, rows, user, int(rows_skipped)],
+    )
+    return batch_id
 
 
 def _audit(cur, action: str, batch_id: int | None, user: str, detail: str) -> None:

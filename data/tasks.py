@@ -11,7 +11,7 @@ tasks' status history. This module holds what the store needs for them:
   :func:`deadline_of`, :func:`task_key`), and the rule that makes a task late
   (:func:`counted_status`);
 * :func:`check_tasks`, which validates raw rows (every problem with its file row and column, in
-  the page's language), and :func:`write_batch`, which writes a snapshot as one import batch (one
+  the page's language), and :meth:`data.store.Store.add_task_batch`, which writes a snapshot as one import batch (one
   transaction, audited, undone like any import: :meth:`data.store.Store.undo_batch`);
 * :func:`read_tasks`: stored tasks of batches not undone.
 
@@ -35,6 +35,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+import i18n
 from data import catalogue, names, schema
 from data.observations import Problem
 
@@ -66,48 +67,13 @@ def create_table(connection) -> None:
 
 
 # --- messages in both languages ------------------------------------------------------------------
-MESSAGES = {
-    "no_title": ("the task has no title.", "nhiệm vụ không có tên."),
-    "no_status": ("the status is empty: write Đã hoàn thành, Đang thực hiện, Chưa thực hiện, Chậm tiến độ or Quá hạn.",
-                  "chưa ghi tình trạng: ghi Đã hoàn thành, Đang thực hiện, Chưa thực hiện, Chậm tiến độ hoặc Quá hạn."),
-    "bad_status": ("{value!r} is not a status: write Đã hoàn thành, Đang thực hiện, Chưa thực hiện, Chậm tiến độ, "
-                   "Quá hạn or Đã hủy (done, in progress, not started, late, cancelled).",
-                   "{value!r} không phải là một tình trạng: ghi Đã hoàn thành, Đang thực hiện, Chưa thực hiện, "
-                   "Chậm tiến độ, Quá hạn hoặc Đã hủy."),
-    "bad_date": ("{value!r} is not a date: write dd/mm/yyyy, a quarter (Quý II/2025), a month (Tháng 6/2025) or a year.",
-                 "{value!r} không phải là ngày: ghi dd/mm/yyyy, quý (Quý II/2025), tháng (Tháng 6/2025) hoặc năm."),
-    "bad_pillar": ("{value!r} is not a pillar of the catalogue: choose one of {allowed}.",
-                   "{value!r} không phải là trụ cột trong danh mục: chọn một trong {allowed}."),
-    "repeated": ("the task {value!r} is listed twice in this programme (first on row {other}).",
-                 "nhiệm vụ {value!r} bị lặp trong chương trình này (lần đầu ở dòng {other})."),
-    "bad_province": ("{value!r} is not a province: {reason}", "{value!r} không phải là tỉnh, thành phố: {reason}"),
-    "no_province": ("the province is not given: the title rows name none. Choose it under the reading options "
-                    "(command line: --province).",
-                    "chưa rõ tỉnh, thành phố: các dòng tiêu đề không ghi. Hãy chọn trong tùy chọn đọc tệp "
-                    "(dòng lệnh: --province)."),
-    "no_as_of": ("the reporting date is not given: write it in a title row (\"số liệu đến ngày 30/09/2026\") or "
-                 "choose it under the reading options (command line: --as-of).",
-                 "chưa rõ ngày số liệu: ghi ở dòng tiêu đề (\"số liệu đến ngày 30/09/2026\") hoặc chọn trong tùy chọn "
-                 "đọc tệp (dòng lệnh: --as-of)."),
-    "no_programme": ("the programme is not given: the title rows name none. Write its name under the reading options "
-                     "(command line: --programme).",
-                     "chưa rõ chương trình, kế hoạch: các dòng tiêu đề không ghi. Hãy nhập tên trong tùy chọn đọc tệp "
-                     "(dòng lệnh: --programme)."),
-    "stored": ("the tasks of {programme!r} of this province on {date} are stored already (batch {batch}, file {file!r}): "
-               "undo that batch first to replace them.",
-               "các nhiệm vụ của {programme!r} của tỉnh này ngày {date} đã được lưu (lô {batch}, tệp {file!r}): "
-               "hãy hoàn tác lô đó trước khi thay thế."),
-    "late_by_deadline": ("{n} task(s) not done had passed their deadline by {date} and count as late, whatever the "
-                         "status column says (rows {rows}).",
-                         "{n} nhiệm vụ chưa hoàn thành đã quá thời hạn trước ngày {date} nên được tính là chậm tiến độ, "
-                         "dù cột tình trạng ghi gì (dòng {rows})."),
-}  # fmt: skip
+#: Messages of this module live in ``i18n/translations/tasks.toml`` as ``task_problem_<key>``.
+MESSAGE_PREFIX = "task_problem_"
 
 
 def say(key: str, lang: str | None = "en", **values) -> str:
-    """A message of this module in ``lang`` ("en" or "vi"), fields filled in."""
-    en, vi = MESSAGES[key]
-    return (vi if lang == "vi" else en).format(**values)
+    """A message of this module in ``lang`` ("en" or "vi"), fields filled in (``i18n/translations/tasks.toml``)."""
+    return i18n.t(MESSAGE_PREFIX + key, lang if lang in i18n.LANGUAGES else "en", **values)
 
 
 # --- words and dates --------------------------------------------------------------------------------
@@ -368,68 +334,45 @@ def check_tasks(
     return CheckedTasks(frame, sorted(problems, key=lambda p: (p.row or 0, p.column or "")), bad, notes)
 
 
-# --- the store ------------------------------------------------------------------------------------------
+# --- the store (called by data.store.Store.add_task_batch and the readers below; portable SQL) ------------------
+def _snapshot_filter(keys: pd.DataFrame, alias: str) -> tuple[str, list]:
+    """``(a.layout = ? AND ...) OR ...`` over the snapshot keys given, and its parameters."""
+    one = "(" + " AND ".join(f"{alias}.{c} = ?" for c in SNAPSHOT_KEY) + ")"
+    return " OR ".join([one] * len(keys)) or "FALSE", [v for row in keys.itertuples(index=False) for v in row]
+
+
 def stored_snapshots(store, frame: pd.DataFrame) -> pd.DataFrame:
     """Snapshots of ``frame`` (:data:`SNAPSHOT_KEY`) stored already in batches not undone, with batch and file."""
     keys = frame[list(SNAPSHOT_KEY)].drop_duplicates()
-    if keys.empty:
-        return keys.assign(**{schema.BATCH_ID: pd.Series(dtype="int64"), "file_name": ""})
-    cursor = store._con.cursor()
-    try:
-        cursor.register("probe_snapshots", keys)
-        match = " AND ".join(f"t.{c} = p.{c}" for c in SNAPSHOT_KEY)
-        return cursor.sql(
-            f"SELECT DISTINCT {', '.join('p.' + c for c in SNAPSHOT_KEY)}, t.{schema.BATCH_ID}, b.file_name "
-            f"FROM probe_snapshots p JOIN tasks t ON {match} JOIN batches b ON b.{schema.BATCH_ID} = t.{schema.BATCH_ID} "
-            "WHERE b.undone_at IS NULL"
-        ).to_arrow_table().to_pandas()
-    finally:
-        cursor.close()
+    where, params = _snapshot_filter(keys, "t")
+    return store._query(
+        f"SELECT DISTINCT {', '.join('t.' + c for c in SNAPSHOT_KEY)}, t.{schema.BATCH_ID}, b.file_name "
+        f"FROM tasks t JOIN batches b ON b.{schema.BATCH_ID} = t.{schema.BATCH_ID} "
+        f"WHERE b.undone_at IS NULL AND ({where}) ORDER BY t.{schema.BATCH_ID}",
+        params,
+    )
 
 
-def write_batch(store, frame: pd.DataFrame, *, file_name: str, sha256: str, user: str, rows_skipped: int = 0,
-                detail: str = "", kind: str | None = None) -> int:
-    """Write checked tasks as one batch, in one transaction, with its audit line; returns the batch id.
-
-    The batch is an ``import`` (undone with :meth:`data.store.Store.undo_batch`, which hides its
-    rows); its ``rows_added`` counts tasks. Raises ``ValueError`` when a snapshot of the frame is
-    stored already in a batch not undone (checked inside the transaction).
-    """
-    from data.store import KIND_IMPORT, _audit  # late: data.store imports this module
-
-    rows = frame.reindex(columns=list(TASK_COLUMNS)).fillna("").astype(str).reset_index(drop=True)
-    with store._transaction() as cur:
-        if (found := _stored_in(cur, rows)) is not None:
-            raise ValueError(found)
-        batch_id = int(cur.execute("SELECT nextval('batch_seq')").fetchone()[0])
-        cur.execute(
-            f"INSERT INTO batches ({schema.BATCH_ID}, created_at, kind, file_name, sha256, rows_added, "
-            "user_name, undone_at, rows_skipped, undone_by) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, NULL)",
-            [batch_id, _dt.datetime.now(), kind or KIND_IMPORT, file_name, sha256, len(rows), user, int(rows_skipped)],
-        )
-        _insert(cur, rows, batch_id)
-        _audit(cur, kind or KIND_IMPORT, batch_id, user, detail or f"{len(rows)} tasks added")
-    return batch_id
+def as_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """The task columns of ``frame`` as text, no missing values (as stored)."""
+    return frame.reindex(columns=list(TASK_COLUMNS)).fillna("").astype(str).reset_index(drop=True)
 
 
-def _stored_in(cur, rows: pd.DataFrame) -> str | None:
-    keys = rows[list(SNAPSHOT_KEY)].drop_duplicates()
-    cur.register("probe_snapshots", keys)
-    try:
-        match = " AND ".join(f"t.{c} = p.{c}" for c in SNAPSHOT_KEY)
-        hit = cur.execute(
-            f"SELECT t.{schema.PROGRAMME}, t.{schema.AS_OF}, t.{schema.BATCH_ID}, b.file_name FROM probe_snapshots p "
-            f"JOIN tasks t ON {match} JOIN batches b ON b.{schema.BATCH_ID} = t.{schema.BATCH_ID} "
-            "WHERE b.undone_at IS NULL LIMIT 1"
-        ).fetchone()
-    finally:
-        cur.unregister("probe_snapshots")
+def stored_in(cur, rows: pd.DataFrame) -> str | None:
+    """Inside a write transaction: why ``rows`` may not be written (a snapshot stored already), or None."""
+    where, params = _snapshot_filter(rows[list(SNAPSHOT_KEY)].drop_duplicates(), "t")
+    hit = cur.execute(
+        f"SELECT t.{schema.PROGRAMME}, t.{schema.AS_OF}, t.{schema.BATCH_ID}, b.file_name FROM tasks t "
+        f"JOIN batches b ON b.{schema.BATCH_ID} = t.{schema.BATCH_ID} WHERE b.undone_at IS NULL AND ({where}) LIMIT 1",
+        params,
+    ).fetchone()
     if hit is None:
         return None
     return say("stored", "en", programme=hit[0], date=hit[1], batch=int(hit[2]), file=hit[3])
 
 
-def _insert(cur, rows: pd.DataFrame, batch_id: int) -> None:
+def insert(cur, rows: pd.DataFrame, batch_id: int) -> None:
+    """Insert task rows (:func:`as_rows`) under ``batch_id``, inside the caller's transaction."""
     cols = ", ".join(TASK_COLUMNS) + f", {schema.BATCH_ID}"
     cur.register("incoming_tasks", rows.assign(**{schema.BATCH_ID: batch_id}))
     try:
@@ -442,7 +385,7 @@ def replace_bundled(cur, batch_id: int, frame: pd.DataFrame) -> None:
     """Put the bundled (demonstration) tasks under the bundled batch ``batch_id`` (inside its transaction)."""
     cur.execute(f"DELETE FROM tasks WHERE {schema.BATCH_ID} NOT IN (SELECT {schema.BATCH_ID} FROM batches)")
     if not frame.empty:
-        _insert(cur, frame.reindex(columns=list(TASK_COLUMNS)).fillna("").astype(str), batch_id)
+        insert(cur, as_rows(frame), batch_id)
 
 
 def bundled_tasks() -> pd.DataFrame:

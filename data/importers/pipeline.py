@@ -322,10 +322,8 @@ def commit(
         f"{report.rows_stored} stored already"
     )
     if report.tasks is not None:  # a task list: its tasks, as one batch of the task register
-        from data import tasks
-
-        batch_id = tasks.write_batch(store, report.tasks, file_name=report.file_name, sha256=report.sha256, user=user,
-                                     rows_skipped=skipped, detail=detail.replace("rows to add", "tasks to add"))
+        batch_id = store.add_task_batch(report.tasks, file_name=report.file_name, sha256=report.sha256, user=user,
+                                        rows_skipped=skipped, detail=detail.replace("rows to add", "tasks to add"))
         return store.batch(batch_id)
     batch_id = store.add_batch(
         report.valid, kind=KIND_IMPORT, file_name=report.file_name, sha256=report.sha256, user=user,

@@ -181,7 +181,7 @@ def test_a_failed_write_leaves_nothing(store, monkeypatch):
         cur.execute("INSERT INTO tasks (task_id, batch_id) VALUES ('half', ?)", [batch_id])
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(tasks, "_insert", broken)
+    monkeypatch.setattr(tasks, "insert", broken)
     with pytest.raises(RuntimeError):
         importers.commit(report, store, user="ana")
     assert len(store.batches()) == before
@@ -222,3 +222,33 @@ def test_an_unknown_pillar_names_the_allowed_ones():
     report = importers.analyse("ds.csv", text.encode(), Options())
     assert report.problems[0].column == "Lĩnh vực"
     assert "'vũ trụ' is not a pillar" in report.problems[0].message and "digital_government" in report.problems[0].message
+
+
+def test_a_store_made_before_the_task_register_keeps_its_rows(tmp_path):
+    """A store at the step before the tasks table gets it on open, and keeps its imports."""
+    import duckdb
+
+    from data import observations
+    from data import store as store_module
+
+    step = next(i for i, (_, text, _) in enumerate(store_module.MIGRATIONS) if text.startswith("task register"))
+    before = store_module.MIGRATIONS[:step]
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    store_module.migrate(con, before)
+    con.close()
+    old = store_module.Store(path, duckdb.connect(str(path)))
+    frame = observations.prepare_observations(pd.DataFrame([{
+        "geo_level": "province", "layout": "2025", "geo_code": "01", "indicator_id": "rd_staff",
+        "period": "2026-Q1", "value": "30000", "status": "reported", "source_id": "derived_here"}]))  # fmt: skip
+    batch = old.add_batch(frame, kind="import", file_name="hn.csv", sha256="abc", user="ana")
+    assert "tasks" not in set(old._query("SHOW TABLES")["name"])
+    old.close()
+    reopened = open_store(path)
+    assert reopened.meta("schema_version") == str(store_module.MIGRATIONS[step][0])
+    kept = reopened.observations(indicators=["rd_staff"], geo_codes=["01"], statuses=["reported"], date_from="2026-01-01")
+    assert kept[schema.BATCH_ID].tolist() == [batch] and kept[schema.VALUE].tolist() == [30000.0]
+    assert tasks.read_tasks(reopened, statuses=["reported"]).empty  # the table exists, with no imported task
+    report = importers.analyse("ds.csv", hand_csv(), Options(), store=reopened)
+    assert importers.commit(report, reopened, user="ana")["rows_added"] == 13
+    reopened.close()
