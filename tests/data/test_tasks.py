@@ -252,3 +252,23 @@ def test_a_store_made_before_the_task_register_keeps_its_rows(tmp_path):
     report = importers.analyse("ds.csv", hand_csv(), Options(), store=reopened)
     assert importers.commit(report, reopened, user="ana")["rows_added"] == 13
     reopened.close()
+
+
+def test_demonstration_lists_are_synthetic_seeded_and_agree_with_thai_nguyens_report(store):
+    from analysis import tasks as analysis
+    from scripts import make_tasks
+
+    committed = tasks.bundled_tasks()
+    pd.testing.assert_frame_equal(committed, make_tasks.demo_tasks().astype(str), check_dtype=False)
+    assert set(committed[schema.STATUS]) == {"synthetic"} and set(committed[schema.SOURCE_ID]) == {"synthetic_demo"}
+    assert set(committed[schema.LAYOUT]) == {"2025"} and committed[schema.GEO_CODE].nunique() >= 3
+    counts = analysis.counts(committed).set_index([schema.GEO_CODE, schema.AS_OF])
+    thai_nguyen = counts.loc[("19", "2025-11-03")]
+    # the report of 2025-11-03: 156 tasks, 83 done, 72 in progress, 1 late
+    assert [thai_nguyen[c] for c in ("total", "done", "in progress", "not started", "late")] == [156, 83, 72, 0, 1]
+    # in the store: under the bundled batch, shown only with synthetic values
+    assert tasks.read_tasks(store, statuses=["reported"]).empty
+    stored = tasks.read_tasks(store, statuses=["synthetic"])
+    assert len(stored) == len(committed)
+    bundled = store.batches().set_index(schema.BATCH_ID)["kind"]
+    assert set(bundled[sorted(set(stored[schema.BATCH_ID]))]) == {"bundled"}
