@@ -94,7 +94,7 @@ def totals(tasks: pd.DataFrame) -> dict:
     table = _tally(tasks.assign(_all=1), ["_all"])
     if table.empty:
         return {c: 0 for c in COUNT_COLUMNS} | {DONE_SHARE: float("nan")}
-    return {c: table[c].iloc[0] for c in COUNT_COLUMNS}
+    return {c: float(table[c].iloc[0]) if c == DONE_SHARE else int(table[c].iloc[0]) for c in COUNT_COLUMNS}
 
 
 def latest(tasks: pd.DataFrame) -> pd.DataFrame:
@@ -306,3 +306,28 @@ def select(
     if date_to:
         keep &= obs[schema.DATE] <= date_to
     return obs[keep]
+
+
+def without_reported(derived: pd.DataFrame, obs: pd.DataFrame) -> pd.DataFrame:
+    """Derived counts of the places and dates that have no count in ``obs`` (their reported ones).
+
+    Other pages show one value per place, indicator and period: where the press reported counts for
+    a province and date, those are shown there, and the register's counts stay beside them on the
+    Tasks page (:func:`reported_and_derived`). All five counts of a place and date go together, so a
+    share is never computed from a reported numerator and a derived denominator.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"geo_code": ["19", "19", "52"], "layout": "2025", "date": "2025-11-03",
+    ...                   "indicator_id": ["r57_tasks_done", "r57_tasks_total", "r57_tasks_done"]})
+    >>> o = pd.DataFrame({"geo_code": ["19"], "layout": "2025", "date": "2025-11-03", "indicator_id": ["r57_tasks_total"]})
+    >>> without_reported(d, o)["geo_code"].tolist()
+    ['52']
+    """
+    keys = [schema.LAYOUT, schema.GEO_CODE, schema.DATE]
+    counted = obs[obs[schema.INDICATOR].isin(INDICATORS.values())]
+    if counted.empty or derived.empty:
+        return derived
+    taken = pd.MultiIndex.from_frame(counted[keys].astype(str).drop_duplicates())
+    mine = pd.MultiIndex.from_frame(derived[keys].astype(str))
+    return derived[~mine.isin(taken)]

@@ -461,7 +461,7 @@ def _with_task_counts(obs: pd.DataFrame, filters: dict) -> pd.DataFrame:
     counts = task_observations.fresh()
     if counts.empty:
         return obs
-    chosen = task_analysis.select(counts, **filters)
+    chosen = task_analysis.without_reported(task_analysis.select(counts, **filters), obs)
     if chosen.empty:
         return obs
     both = pd.concat([obs, chosen.assign(**{schema.BATCH_ID: float("nan")})], ignore_index=True)  # no one batch

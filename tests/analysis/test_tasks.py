@@ -150,3 +150,14 @@ def test_empty_inputs_give_empty_frames():
     assert analysis.counts(empty).empty and analysis.by_department(empty).empty
     assert analysis.derived_observations(empty).empty and analysis.late_tasks(empty).empty
     assert math.isnan(analysis.counts(pd.concat([empty, empty.assign()]).iloc[0:0]).reindex([0])["done_share"].iloc[0])
+
+
+def test_other_pages_get_the_registers_counts_only_where_none_was_reported(november):
+    """One value per place, indicator and period on the map and charts: a reported date keeps its reported counts."""
+    derived = analysis.derived_observations(november)
+    reported = pd.DataFrame({schema.GEO_LEVEL: "province", schema.LAYOUT: "2025", schema.GEO_CODE: "19",
+                             schema.DATE: "2025-11-03", schema.INDICATOR: ["r57_tasks_total"], schema.VALUE: [156.0],
+                             schema.STATUS: "reported"})  # fmt: skip
+    assert analysis.without_reported(derived, reported).empty  # all five go together
+    elsewhere = reported.assign(**{schema.DATE: "2025-10-31"})
+    assert len(analysis.without_reported(derived, elsewhere)) == 5
