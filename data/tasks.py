@@ -28,7 +28,7 @@ under Gia Lai as its predecessor's, never merged into Gia Lai's counts.
 from __future__ import annotations
 
 import dataclasses
-import datetime as _dt
+import functools
 import re
 from pathlib import Path
 
@@ -102,6 +102,7 @@ _WORDS_LONGEST_FIRST = sorted(STATUS_WORDS, key=len, reverse=True)
 OPEN_DEADLINES = ("thuong xuyen", "hang nam", "hang quy", "hang thang", "lien tuc", "ongoing", "regular", "annually")
 
 
+@functools.lru_cache(maxsize=4096)
 def status_of_word(text: object) -> str | None:
     """The status a cell's words name, or None.
 
@@ -124,6 +125,7 @@ def status_of_word(text: object) -> str | None:
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2})?)?$")
 
 
+@functools.lru_cache(maxsize=8192)
 def deadline_of(text: object) -> str | None:
     """The last day a deadline allows, as an ISO date; "" for none; None when unreadable.
 
@@ -317,7 +319,9 @@ def check_tasks(
     out[schema.STATUS] = status
     out[schema.SOURCE_ID] = text[schema.SOURCE_ID].where(text[schema.SOURCE_ID] != "", source_id)
     # the same task twice in one snapshot
-    key = out[list(SNAPSHOT_KEY) + [schema.TASK_ID]].astype(str).agg("\x1f".join, axis=1)
+    key = out[schema.LAYOUT].astype(str)
+    for col in (*SNAPSHOT_KEY[1:], schema.TASK_ID):
+        key = key + "\x1f" + out[col].astype(str)
     first = pd.Series(np.arange(n), index=raw.index).groupby(key.to_numpy()).transform("min").to_numpy()
     for pos in np.flatnonzero(first != np.arange(n)):
         if out[schema.TASK_ID].iloc[pos]:

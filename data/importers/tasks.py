@@ -265,3 +265,27 @@ def add_tasks_sheet(book, lists, notes, layout: str, data_rows: int) -> None:
         for col, text in ((1, vi), (2, en)):
             cell = notes.cell(row=start + offset, column=col, value=text)
             cell.data_type = TYPE_STRING
+
+
+# --- for the command line ---------------------------------------------------------------------------------------
+def import_task_list(path, store, *, user: str, province: str | None = None, programme: str | None = None,
+                     as_of: str | None = None, lang: str = "en", valid_only: bool = False):
+    """Read a task list file and, when it can be imported, write it as one batch (``--province``, ``--programme``,
+    ``--as-of`` of the command line fill what its title rows leave out).
+
+    Returns
+    -------
+    (data.importers.Report, dict or None)
+        The report (every problem with its row and column, in ``lang``) and the batch written, or None
+        when the file is refused (nothing is written).
+    """
+    from pathlib import Path
+
+    from data.importers.pipeline import analyse, commit
+
+    file = Path(path)
+    options = Options(importer="tasks", province=province, programme=programme, as_of=as_of, lang=lang)
+    report = analyse(file.name, file.read_bytes(), options, store=store)
+    if not report.can_import(valid_only):
+        return report, None
+    return report, commit(report, store, user=user, valid_only=valid_only)

@@ -10,6 +10,9 @@ fail if there was any.
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 
 pytestmark = pytest.mark.browser
@@ -167,6 +170,43 @@ def test_import_a_file_then_see_it_in_the_explorer(page, helpers, external_reque
     assert external_requests[before:] == [], f"Import requested outside hosts: {external_requests[before:]}"
 
 
+def test_import_a_task_list_then_see_its_late_tasks(page, helpers, external_requests, tmp_path):
+    """A secretariat's table (tests/task_fixtures.py: Thái Nguyên, 13 tasks on 30/09/2025) through the Import page.
+
+    Its late tasks (STT 3, 6 and 8: one only by its passed deadline) then show on the Tasks page, and
+    the CSV of the late filter lists them; the import is undone afterwards, as one batch.
+    """
+    from tests.task_fixtures import hand_csv
+
+    before = len(external_requests)
+    upload = tmp_path / "danh-muc-nhiem-vu.csv"
+    upload.write_bytes(hand_csv())
+    _open(page, helpers, "/import?lang=en")
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(upload))
+    helpers.wait_for_idle(page)
+    helpers.assert_no_exception(page)
+    page.get_by_text("No problem found: 13 rows can be imported.", exact=True).first.wait_for(state="visible")
+    _click(page, helpers, "import_start")
+    _click(page, helpers, "import_confirm")
+    page.get_by_text("Imported as batch", exact=False).first.wait_for(state="visible")
+
+    _open(page, helpers, "/tasks?lang=en&province=19&synthetic=0")
+    page.get_by_text("Late tasks (3)", exact=True).first.wait_for(state="visible")
+    page.locator(".st-key-tasks_late_table").first.wait_for(state="visible")
+    _open(page, helpers, "/tasks?lang=en&province=19&synthetic=0&tstatus=late")
+    page.get_by_text("Tasks (3)", exact=True).first.wait_for(state="visible")
+    text = _download(page, tmp_path, "tasks_csv").read_bytes()[len(BOM):].decode("utf-8")
+    titles = {row["task_title"] for row in csv.DictReader(io.StringIO(text))}
+    assert titles == {"Đề án đào tạo nhân lực bán dẫn", "Đào tạo kỹ năng số cho cán bộ, công chức",
+                      "Thành lập Quỹ đổi mới sáng tạo của tỉnh"}
+
+    _open(page, helpers, "/import?lang=en")
+    _click(page, helpers, "undo_start")
+    _click(page, helpers, "undo_confirm")
+    page.get_by_text("undone.", exact=False).first.wait_for(state="visible")
+    assert external_requests[before:] == [], f"Tasks requested outside hosts: {external_requests[before:]}"
+
+
 def _open_map(page, helpers, query: str = ""):
     """Open the Map page and wait for the deck's canvas; return the chart's locator."""
     _open(page, helpers, "/map?lang=en" + query)
@@ -253,7 +293,8 @@ def test_benchmark_pages_draw_their_charts(page, helpers, external_requests, pat
     assert external_requests[before:] == [], f"{path} requested outside hosts: {external_requests[before:]}"
 
 
-ALL_PAGES = ["/", "/map", "/compare", "/profile", "/targets", "/present", "/explorer", "/import", "/coverage"]
+ALL_PAGES = ["/", "/map", "/compare", "/profile", "/targets", "/present", "/explorer", "/import", "/coverage",
+             "/tasks"]
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])

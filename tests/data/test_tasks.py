@@ -160,14 +160,14 @@ def test_import_and_undo_of_a_task_list_is_one_batch(store):
     batch = importers.commit(report, store, user="ana@example.org")
     assert (batch["kind"], batch["rows_added"], batch["file_name"]) == ("import", 13, "ds.csv")
     assert len(store.batches()) == before + 1
-    stored = tasks.read_tasks(store)
+    stored = tasks.read_tasks(store, statuses=["reported"])
     assert len(stored) == 13 and set(stored[schema.BATCH_ID]) == {batch[schema.BATCH_ID]}
     assert store.audit().iloc[0]["detail"].startswith("ds.csv (tasks): 13 tasks to add")
     # the same snapshot again is refused while stored, naming the batch
     again = importers.analyse("ds2.csv", hand_csv(), Options(), store=store)
     assert again.fatal and f"batch {batch[schema.BATCH_ID]}" in again.fatal[0].message
     store.undo_batch(batch[schema.BATCH_ID], user="ana@example.org")
-    assert tasks.read_tasks(store).empty
+    assert tasks.read_tasks(store, statuses=["reported"]).empty
     assert store.audit().iloc[0]["action"] == "undo"
     # once undone, it can be imported again
     assert importers.analyse("ds.csv", hand_csv(), Options(), store=store).can_import()
@@ -272,3 +272,16 @@ def test_demonstration_lists_are_synthetic_seeded_and_agree_with_thai_nguyens_re
     assert len(stored) == len(committed)
     bundled = store.batches().set_index(schema.BATCH_ID)["kind"]
     assert set(bundled[sorted(set(stored[schema.BATCH_ID]))]) == {"bundled"}
+
+
+def test_the_command_line_function_takes_province_programme_and_date(store, tmp_path):
+    from data.importers.tasks import import_task_list
+
+    path = tmp_path / "ds.csv"
+    path.write_bytes(hand_csv(title=[]))
+    report, batch = import_task_list(path, store, user="cli", lang="vi")
+    assert batch is None and {p.column for p in report.fatal} == {"province", "programme", "as_of"}
+    report, batch = import_task_list(path, store, user="cli", province="Thái Nguyên", programme="Kế hoạch 57",
+                                     as_of="30/09/2025")
+    assert batch["rows_added"] == 13 and tasks.read_tasks(store, statuses=["reported"])[schema.AS_OF].unique().tolist() == [
+        "2025-09-30"]
