@@ -28,9 +28,18 @@ RESOLUTION_DAY = "2024-12-22"
 NATION_TOTAL, NATION_DONE = "gov_programme_tasks_total", "gov_programme_tasks_done"
 
 
+#: (translation key, count column of analysis.tasks) of the numbers at the top of the page.
+METRICS = (("tasks_metric_total", "total"), ("tasks_metric_done", "done"), ("tasks_metric_in_progress", "in progress"),
+           ("tasks_metric_late", "late"))  # fmt: skip
+#: Columns of the department table (analysis.tasks.by_department) and the translation keys of their headers.
+DEPARTMENT_COLUMNS = (("lead_department", "tasks_col_department"), ("total", "tasks_col_total"), ("done", "tasks_col_done"),
+                      ("late", "tasks_col_late"), ("done_share", "tasks_col_share"),
+                      ("in progress", "tasks_col_in_progress"), ("not started", "tasks_col_not_started"))  # fmt: skip
+
+
 def status_word(status: str, lang: str) -> str:
     """A counted status in words (``chậm tiến độ``)."""
-    return t("task_status_" + status.replace(" ", "_"), lang)
+    return t(f"task_status_{status.replace(' ', '_')}", lang)
 
 
 def data_statuses(sel) -> tuple[str, ...]:
@@ -88,10 +97,8 @@ def metrics(shown: pd.DataFrame, lang: str) -> None:
     """Total, done, in progress, late and done share of the tasks shown (latest snapshot of each programme)."""
     got = analysis.totals(shown)
     cols = st.columns(5)
-    for col, (key, value) in zip(cols, (("tasks_metric_total", got[analysis.TOTAL]), ("tasks_metric_done", got[analysis.DONE]),
-                                        ("tasks_metric_in_progress", got[analysis.IN_PROGRESS]),
-                                        ("tasks_metric_late", got[analysis.LATE]))):  # fmt: skip
-        col.metric(t(key), format_number(int(value), 0, lang))
+    for col, (key, count) in zip(cols, METRICS):
+        col.metric(t(key), format_number(int(got[count]), 0, lang))
     share = got[analysis.DONE_SHARE]
     cols[4].metric(t("tasks_metric_share"), "–" if pd.isna(share) else f"{format_number(float(share), 1, lang)} %")
 
@@ -108,10 +115,10 @@ def status_chart(shown: pd.DataFrame, lang: str) -> None:
 def department_table(shown: pd.DataFrame, lang: str) -> None:
     table = analysis.by_department(shown)
     st.markdown(f"**{t('tasks_by_department')}**")
-    columns = {schema.LEAD_DEPARTMENT: "tasks_col_department", analysis.TOTAL: "tasks_col_total",
-               analysis.DONE: "tasks_col_done", analysis.LATE: "tasks_col_late", analysis.DONE_SHARE: "tasks_col_share",
-               analysis.IN_PROGRESS: "tasks_col_in_progress", analysis.NOT_STARTED: "tasks_col_not_started"}  # fmt: skip
-    shown_table = table[list(columns)].rename(columns={c: t(k) for c, k in columns.items()}).round({t("tasks_col_share"): 1})
+    headers = {}
+    for column, key in DEPARTMENT_COLUMNS:
+        headers[column] = t(key)
+    shown_table = table[list(headers)].rename(columns=headers).round({t("tasks_col_share"): 1})
     st.dataframe(shown_table, hide_index=True, key="tasks_departments", width="stretch")
 
 

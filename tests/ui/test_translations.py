@@ -41,6 +41,7 @@ FSTRING_VALUES = {
     "status_": set(schema.STATUSES),
     "milestone_kind_": _milestone_kinds(),
     "granularity_": set(schema.GRANULARITIES),
+    "task_status_": {s.replace(" ", "_") for s in schema.TASK_STATUSES},
 }
 
 
