@@ -52,7 +52,9 @@ def _tally(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     table = pd.crosstab([frame[k] for k in keys], frame[schema.TASK_STATUS]) if len(frame) else pd.DataFrame()
     table = table.reindex(columns=list(schema.TASK_STATUSES), fill_value=0).astype("int64")
     table[TOTAL] = table[[DONE, IN_PROGRESS, NOT_STARTED, LATE]].sum(axis=1)
-    table[DONE_SHARE] = np.where(table[TOTAL] > 0, 100.0 * table[DONE] / table[TOTAL].where(table[TOTAL] > 0, 1), np.nan)
+    table[DONE_SHARE] = np.where(
+        table[TOTAL] > 0, 100.0 * table[DONE] / table[TOTAL].where(table[TOTAL] > 0, 1), np.nan
+    )
     table = table.reset_index() if len(table) else pd.DataFrame(columns=keys + list(table.columns))
     return table.reindex(columns=keys + list(COUNT_COLUMNS))
 
@@ -79,7 +81,9 @@ def counts(tasks: pd.DataFrame, by_programme: bool = False) -> pd.DataFrame:
     >>> counts(t)[["total", "done", "late", "cancelled", "done_share"]].values.tolist()
     [[3.0, 2.0, 1.0, 1.0, 66.66666666666667]]
     """
-    keys = [schema.LAYOUT, schema.GEO_CODE] + ([schema.PROGRAMME] if by_programme else []) + [schema.AS_OF, schema.STATUS]
+    keys = (
+        [schema.LAYOUT, schema.GEO_CODE] + ([schema.PROGRAMME] if by_programme else []) + [schema.AS_OF, schema.STATUS]
+    )
     return _tally(tasks, keys)
 
 
@@ -117,8 +121,9 @@ def by_department(snapshot: pd.DataFrame) -> pd.DataFrame:
     table = _tally(snapshot, [schema.LEAD_DEPARTMENT])
     for col in COUNT_COLUMNS[:-1]:
         table[col] = table[col].astype("int64")
-    return table.sort_values([LATE, DONE_SHARE, schema.LEAD_DEPARTMENT], ascending=[False, True, True],
-                             na_position="last").reset_index(drop=True)  # fmt: skip
+    return table.sort_values(
+        [LATE, DONE_SHARE, schema.LEAD_DEPARTMENT], ascending=[False, True, True], na_position="last"
+    ).reset_index(drop=True)
 
 
 def late_tasks(snapshot: pd.DataFrame) -> pd.DataFrame:
@@ -144,8 +149,11 @@ def due_within(snapshot: pd.DataFrame, days: int = DAYS_DUE) -> pd.DataFrame:
 def programme_deadline(tasks: pd.DataFrame) -> pd.DataFrame:
     """Each programme's deadline: the latest deadline of its tasks ("" when none has one)."""
     keys = [schema.LAYOUT, schema.GEO_CODE, schema.PROGRAMME]
-    return (tasks.groupby(keys)[schema.DEADLINE].max().rename(PROGRAMME_DEADLINE).reset_index()
-            if len(tasks) else pd.DataFrame(columns=keys + [PROGRAMME_DEADLINE]))  # fmt: skip
+    return (
+        tasks.groupby(keys)[schema.DEADLINE].max().rename(PROGRAMME_DEADLINE).reset_index()
+        if len(tasks)
+        else pd.DataFrame(columns=keys + [PROGRAMME_DEADLINE])
+    )
 
 
 def burn_up(tasks: pd.DataFrame) -> pd.DataFrame:
@@ -154,8 +162,9 @@ def burn_up(tasks: pd.DataFrame) -> pd.DataFrame:
     return table[[schema.LAYOUT, schema.GEO_CODE, schema.PROGRAMME, schema.AS_OF, schema.STATUS, TOTAL, DONE]]
 
 
-def finish_forecast(history: pd.DataFrame, deadline: str, *, layout: str, code: str,
-                    indicators: pd.DataFrame | None = None) -> forecasting.Forecast:
+def finish_forecast(
+    history: pd.DataFrame, deadline: str, *, layout: str, code: str, indicators: pd.DataFrame | None = None
+) -> forecasting.Forecast:
     """When will every task be done? The existing pace rule (:func:`analysis.forecasting.forecast`).
 
     The done counts of one programme (``history``: rows of :func:`burn_up`) are observations of
@@ -171,17 +180,32 @@ def finish_forecast(history: pd.DataFrame, deadline: str, *, layout: str, code: 
         ``row[FORECAST_STATUS]`` whether that is on time; ``history`` and ``trend`` for a chart.
     """
     history = history.sort_values(schema.AS_OF)
-    obs = pd.DataFrame({
-        schema.GEO_LEVEL: "province", schema.LAYOUT: layout, schema.GEO_CODE: code,
-        schema.INDICATOR: INDICATORS[DONE], schema.PERIOD: history[schema.AS_OF].to_numpy(),
-        schema.GRANULARITY: "day", schema.DATE: history[schema.AS_OF].to_numpy(),
-        schema.VALUE: history[DONE].astype(float).to_numpy(), schema.STATUS: schema.STATUS_DERIVED,
+    obs = pd.DataFrame(
+        {
+            schema.GEO_LEVEL: "province",
+            schema.LAYOUT: layout,
+            schema.GEO_CODE: code,
+            schema.INDICATOR: INDICATORS[DONE],
+            schema.PERIOD: history[schema.AS_OF].to_numpy(),
+            schema.GRANULARITY: "day",
+            schema.DATE: history[schema.AS_OF].to_numpy(),
+            schema.VALUE: history[DONE].astype(float).to_numpy(),
+            schema.STATUS: schema.STATUS_DERIVED,
+            schema.SOURCE_ID: DERIVED_SOURCE,
+        }
+    )
+    target = {
+        schema.GEO_LEVEL: "province",
+        schema.LAYOUT: layout,
+        schema.GEO_CODE: code,
+        schema.INDICATOR: INDICATORS[DONE],
+        schema.PERIOD: deadline or "",
+        schema.DATE: history[schema.AS_OF].iloc[0],
+        schema.VALUE: float(history[TOTAL].iloc[-1]),
+        schema.TARGET_DATE: deadline or "",
+        schema.STATUS: schema.STATUS_TARGET,
         schema.SOURCE_ID: DERIVED_SOURCE,
-    })  # fmt: skip
-    target = {schema.GEO_LEVEL: "province", schema.LAYOUT: layout, schema.GEO_CODE: code,
-              schema.INDICATOR: INDICATORS[DONE], schema.PERIOD: deadline or "", schema.DATE: history[schema.AS_OF].iloc[0],
-              schema.VALUE: float(history[TOTAL].iloc[-1]), schema.TARGET_DATE: deadline or "",
-              schema.STATUS: schema.STATUS_TARGET, schema.SOURCE_ID: DERIVED_SOURCE}  # fmt: skip
+    }
     return forecasting.forecast(obs, target, show_synthetic=True, indicators=indicators)
 
 
@@ -206,31 +230,58 @@ def derived_observations(tasks: pd.DataFrame, indicators: pd.DataFrame | None = 
     if table.empty:
         return schema.empty_observations()
     with_batch = tasks if schema.BATCH_ID in tasks else tasks.assign(**{schema.BATCH_ID: 0})
-    info = with_batch.groupby([schema.LAYOUT, schema.GEO_CODE, schema.AS_OF, schema.STATUS]).agg(
-        programmes=(schema.PROGRAMME, lambda p: "; ".join(sorted(set(p)))),
-        batches=(schema.BATCH_ID, lambda b: ", ".join(str(int(x)) for x in sorted(set(b)))),
-    ).reset_index()
+    info = (
+        with_batch.groupby([schema.LAYOUT, schema.GEO_CODE, schema.AS_OF, schema.STATUS])
+        .agg(
+            programmes=(schema.PROGRAMME, lambda p: "; ".join(sorted(set(p)))),
+            batches=(schema.BATCH_ID, lambda b: ", ".join(str(int(x)) for x in sorted(set(b)))),
+        )
+        .reset_index()
+    )
     table = table.merge(info, on=[schema.LAYOUT, schema.GEO_CODE, schema.AS_OF, schema.STATUS])
     units = {}
     if indicators is not None and len(indicators):
         units = indicators.set_index(schema.INDICATOR)["unit"].to_dict()
     frames = []
     for column, indicator in INDICATORS.items():
-        rule = "100 * done / total" if column == DONE_SHARE else f"tasks counted {column}" if column != TOTAL else \
-            "tasks not cancelled"
+        rule = (
+            "100 * done / total"
+            if column == DONE_SHARE
+            else f"tasks counted {column}"
+            if column != TOTAL
+            else "tasks not cancelled"
+        )
         synthetic = table[schema.STATUS] == schema.STATUS_SYNTHETIC
-        frames.append(pd.DataFrame({
-            schema.GEO_LEVEL: "province", schema.LAYOUT: table[schema.LAYOUT], schema.GEO_CODE: table[schema.GEO_CODE],
-            schema.INDICATOR: indicator, schema.PERIOD: table[schema.AS_OF], schema.GRANULARITY: "day",
-            schema.DATE: table[schema.AS_OF], schema.VALUE: table[column].astype(float),
-            schema.QUALIFIER: "", schema.UNIT: units.get(indicator, "percent of planned tasks" if column == DONE_SHARE else "tasks"),
-            schema.STATUS: np.where(synthetic, schema.STATUS_SYNTHETIC, schema.STATUS_DERIVED),
-            schema.TARGET_DATE: "", schema.SOURCE_ID: np.where(synthetic, register.DEMO_SOURCE, DERIVED_SOURCE),
-            schema.NOTE: "",
-            schema.DERIVED_FROM: "task register (" + table["programmes"] + "; batch " + table["batches"] + "): "
-                                 + table[TOTAL].astype(int).astype(str) + " tasks as of " + table[schema.AS_OF]
-                                 + "; " + rule,
-        }))  # fmt: skip
+        frames.append(
+            pd.DataFrame(
+                {
+                    schema.GEO_LEVEL: "province",
+                    schema.LAYOUT: table[schema.LAYOUT],
+                    schema.GEO_CODE: table[schema.GEO_CODE],
+                    schema.INDICATOR: indicator,
+                    schema.PERIOD: table[schema.AS_OF],
+                    schema.GRANULARITY: "day",
+                    schema.DATE: table[schema.AS_OF],
+                    schema.VALUE: table[column].astype(float),
+                    schema.QUALIFIER: "",
+                    schema.UNIT: units.get(indicator, "percent of planned tasks" if column == DONE_SHARE else "tasks"),
+                    schema.STATUS: np.where(synthetic, schema.STATUS_SYNTHETIC, schema.STATUS_DERIVED),
+                    schema.TARGET_DATE: "",
+                    schema.SOURCE_ID: np.where(synthetic, register.DEMO_SOURCE, DERIVED_SOURCE),
+                    schema.NOTE: "",
+                    schema.DERIVED_FROM: "task register ("
+                    + table["programmes"]
+                    + "; batch "
+                    + table["batches"]
+                    + "): "
+                    + table[TOTAL].astype(int).astype(str)
+                    + " tasks as of "
+                    + table[schema.AS_OF]
+                    + "; "
+                    + rule,
+                }
+            )
+        )
     out = pd.concat(frames, ignore_index=True)
     out = out[out[schema.VALUE].notna()]
     out = out.reindex(columns=list(schema.OBSERVATION_COLUMNS))
@@ -251,16 +302,26 @@ def reported_and_derived(obs: pd.DataFrame, derived: pd.DataFrame) -> pd.DataFra
         ``difference`` (rows where both exist), ordered by place, date and indicator.
     """
     keys = [schema.LAYOUT, schema.GEO_CODE, schema.INDICATOR, schema.DATE]
-    wanted = obs[(obs[schema.STATUS] == schema.STATUS_REPORTED) & obs[schema.INDICATOR].isin(INDICATORS.values())
-                 & (obs[schema.GEO_LEVEL] == "province")]  # fmt: skip
+    wanted = obs[
+        (obs[schema.STATUS] == schema.STATUS_REPORTED)
+        & obs[schema.INDICATOR].isin(INDICATORS.values())
+        & (obs[schema.GEO_LEVEL] == "province")
+    ]
     left = wanted[keys + [schema.VALUE]].rename(columns={schema.VALUE: REPORTED})
-    right = derived[derived[schema.STATUS] == schema.STATUS_DERIVED][keys + [schema.VALUE]].rename(columns={schema.VALUE: DERIVED})
+    right = derived[derived[schema.STATUS] == schema.STATUS_DERIVED][keys + [schema.VALUE]].rename(
+        columns={schema.VALUE: DERIVED}
+    )
     both = left.merge(right, on=keys)
     both[DIFFERENCE] = both[DERIVED] - both[REPORTED]
     order = {ind: i for i, ind in enumerate(INDICATORS.values())}
-    return both.sort_values(keys[:2] + [schema.DATE], kind="stable").sort_values(
-        keys[:2] + [schema.DATE, schema.INDICATOR], key=lambda s: s.map(order) if s.name == schema.INDICATOR else s,
-    ).reset_index(drop=True)  # fmt: skip
+    return (
+        both.sort_values(keys[:2] + [schema.DATE], kind="stable")
+        .sort_values(
+            keys[:2] + [schema.DATE, schema.INDICATOR],
+            key=lambda s: s.map(order) if s.name == schema.INDICATOR else s,
+        )
+        .reset_index(drop=True)
+    )
 
 
 def ranking(snapshot_counts: pd.DataFrame) -> pd.DataFrame:
@@ -293,8 +354,12 @@ def select(
     ``layouts`` and ``province_codes`` restrict province rows only, as in the store.
     """
     keep = pd.Series(True, index=obs.index)
-    for column, values in ((schema.INDICATOR, indicators), (schema.GEO_LEVEL, geo_levels),
-                           (schema.GEO_CODE, geo_codes), (schema.STATUS, statuses)):  # fmt: skip
+    for column, values in (
+        (schema.INDICATOR, indicators),
+        (schema.GEO_LEVEL, geo_levels),
+        (schema.GEO_CODE, geo_codes),
+        (schema.STATUS, statuses),
+    ):
         if values is not None:
             keep &= obs[column].isin(list(values))
     province = obs[schema.GEO_LEVEL] == "province"
@@ -320,7 +385,8 @@ def without_reported(derived: pd.DataFrame, obs: pd.DataFrame) -> pd.DataFrame:
     --------
     >>> d = pd.DataFrame({"geo_code": ["19", "19", "52"], "layout": "2025", "date": "2025-11-03",
     ...                   "indicator_id": ["r57_tasks_done", "r57_tasks_total", "r57_tasks_done"]})
-    >>> o = pd.DataFrame({"geo_code": ["19"], "layout": "2025", "date": "2025-11-03", "indicator_id": ["r57_tasks_total"]})
+    >>> o = pd.DataFrame({"geo_code": ["19"], "layout": "2025", "date": "2025-11-03",
+    ...                   "indicator_id": ["r57_tasks_total"]})
     >>> without_reported(d, o)["geo_code"].tolist()
     ['52']
     """

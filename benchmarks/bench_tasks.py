@@ -26,7 +26,6 @@ import datetime as _dt
 import io
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -40,9 +39,20 @@ MARK = "BENCH_RESULT "
 GOAL_IMPORT_S = 3.0
 GOAL_WARM_RATIO = 3.0
 PROVINCE, CODE = "Hà Nội", "01"
-DEPARTMENTS = ("Sở Khoa học và Công nghệ", "Sở Tài chính", "Sở Nội vụ", "Sở Giáo dục và Đào tạo", "Văn phòng UBND",
-               "Công an thành phố", "Sở Công Thương", "Sở Y tế", "Sở Xây dựng", "Sở Nông nghiệp và Môi trường",
-               "Sở Văn hóa và Thể thao", "Sở Tư pháp")  # fmt: skip
+DEPARTMENTS = (
+    "Sở Khoa học và Công nghệ",
+    "Sở Tài chính",
+    "Sở Nội vụ",
+    "Sở Giáo dục và Đào tạo",
+    "Văn phòng UBND",
+    "Công an thành phố",
+    "Sở Công Thương",
+    "Sở Y tế",
+    "Sở Xây dựng",
+    "Sở Nông nghiệp và Môi trường",
+    "Sở Văn hóa và Thể thao",
+    "Sở Tư pháp",
+)
 PILLARS = ("research", "digital_economy", "infrastructure", "human_resources", "digital_government")
 WORDS = {"done": "Đã hoàn thành", "in progress": "Đang thực hiện", "not started": "Chưa thực hiện"}
 
@@ -72,13 +82,21 @@ def register_rows(tasks: int, snapshots: int, seed: int = 57) -> list[dict]:
         day = _dt.date.fromisoformat(as_of)
         for i in range(tasks):
             status = "done" if finished[i] <= day else "in progress" if begun[i] <= day else "not started"
-            rows.append({
-                "province": PROVINCE, "programme": "Kế hoạch thử tải 2.000 nhiệm vụ", "as_of": day.strftime("%d/%m/%Y"),
-                "task_id": f"T{i + 1:05d}", "task_title": f"Nhiệm vụ thử tải số {i + 1}",
-                "pillar": PILLARS[i % len(PILLARS)], "lead_department": DEPARTMENTS[i % len(DEPARTMENTS)],
-                "deadline": deadline[i].strftime("%d/%m/%Y"), "status": WORDS[status],
-                "completed_on": finished[i].strftime("%d/%m/%Y") if status == "done" else "", "note": "",
-            })  # fmt: skip
+            rows.append(
+                {
+                    "province": PROVINCE,
+                    "programme": "Kế hoạch thử tải 2.000 nhiệm vụ",
+                    "as_of": day.strftime("%d/%m/%Y"),
+                    "task_id": f"T{i + 1:05d}",
+                    "task_title": f"Nhiệm vụ thử tải số {i + 1}",
+                    "pillar": PILLARS[i % len(PILLARS)],
+                    "lead_department": DEPARTMENTS[i % len(DEPARTMENTS)],
+                    "deadline": deadline[i].strftime("%d/%m/%Y"),
+                    "status": WORDS[status],
+                    "completed_on": finished[i].strftime("%d/%m/%Y") if status == "done" else "",
+                    "note": "",
+                }
+            )
     return rows
 
 
@@ -130,9 +148,17 @@ def work_import(tasks: int, snapshots: int) -> dict:
     table = importers.analyse("snapshot.xlsx", xlsx, Options(), limits=limits)
     xlsx_s = time.perf_counter() - t0
     store.close()
-    return {"rows": len(report.tasks), "batch_rows": int(batch["rows_added"]), "analyse_s": analyse_s,
-            "commit_s": commit_s, "total_s": analyse_s + commit_s, "xlsx_rows": len(table.tasks), "xlsx_analyse_s": xlsx_s,
-            "csv_bytes": len(raw), "xlsx_bytes": len(xlsx)}  # fmt: skip
+    return {
+        "rows": len(report.tasks),
+        "batch_rows": int(batch["rows_added"]),
+        "analyse_s": analyse_s,
+        "commit_s": commit_s,
+        "total_s": analyse_s + commit_s,
+        "xlsx_rows": len(table.tasks),
+        "xlsx_analyse_s": xlsx_s,
+        "csv_bytes": len(raw),
+        "xlsx_bytes": len(xlsx),
+    }
 
 
 def work_page(target: str) -> dict:
@@ -154,12 +180,20 @@ def _worker(spec: str, tasks: int, snapshots: int) -> None:
 
 
 def _spawn(spec: str, env: dict, tasks: int, snapshots: int) -> dict:
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", spec, "--tasks", str(tasks),
-           "--snapshots", str(snapshots)]  # fmt: skip
+    cmd = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--worker",
+        spec,
+        "--tasks",
+        str(tasks),
+        "--snapshots",
+        str(snapshots),
+    ]
     proc = subprocess.run(cmd, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=900)
     for line in reversed(proc.stdout.splitlines()):
         if line.startswith(MARK):
-            return json.loads(line[len(MARK):])
+            return json.loads(line[len(MARK) :])
     return {"error": f"worker exited {proc.returncode}: {(proc.stderr or proc.stdout)[-1500:]}"}
 
 
@@ -185,24 +219,37 @@ def main() -> int:
     else:
         ok = imported["total_s"] < GOAL_IMPORT_S
         lines += [
-            "| import | rows | seconds | goal |", "| --- | ---: | ---: | --- |",
+            "| import | rows | seconds | goal |",
+            "| --- | ---: | ---: | --- |",
             f"| register CSV: analyse | {imported['rows']:,} | {imported['analyse_s']:.3f} | |",
             f"| register CSV: commit (one batch) | {imported['batch_rows']:,} | {imported['commit_s']:.3f} | |",
             f"| register CSV: total | {imported['rows']:,} | {imported['total_s']:.3f} | < {GOAL_IMPORT_S:g} s "
             f"{'met' if ok else 'MISSED'} |",
-            f"| one snapshot, Vietnamese XLSX table: analyse | {imported['xlsx_rows']:,} | {imported['xlsx_analyse_s']:.3f} | |",
+            f"| one snapshot, Vietnamese XLSX table: analyse | {imported['xlsx_rows']:,} "
+            f"| {imported['xlsx_analyse_s']:.3f} | |",
             "",
-        ]  # fmt: skip
-    lines += ["| page | cold s | first s | warm s | warm / reference (goal <= 3) |", "| --- | ---: | ---: | ---: | --- |"]
+        ]
+    lines += [
+        "| page | cold s | first s | warm s | warm / reference (goal <= 3) |",
+        "| --- | ---: | ---: | ---: | --- |",
+    ]
     missed = "error" in imported or imported["total_s"] >= GOAL_IMPORT_S
     ref_warm = reference.get("warm_s")
-    for name, result in (("reference_page.py", reference), (f"Tasks, province {CODE}", province), ("Tasks, all", everyone)):
+    for name, result in (
+        ("reference_page.py", reference),
+        (f"Tasks, province {CODE}", province),
+        ("Tasks, all", everyone),
+    ):
         if "error" in result:
             lines.append(f"| {name} | ERROR {result['error'][:200]} | | | |")
             missed = True
             continue
         ratio = result["warm_s"] / ref_warm if ref_warm else None
-        mark = "" if name.startswith("reference") or ratio is None else f"{ratio:.2f} {'met' if ratio <= GOAL_WARM_RATIO else 'MISSED'}"
+        mark = (
+            ""
+            if name.startswith("reference") or ratio is None
+            else f"{ratio:.2f} {'met' if ratio <= GOAL_WARM_RATIO else 'MISSED'}"
+        )
         missed |= bool(ratio and not name.startswith("reference") and ratio > GOAL_WARM_RATIO)
         lines.append(f"| {name} | {result['cold_s']:.3f} | {result['first_s']:.3f} | {result['warm_s']:.3f} | {mark} |")
     text = "\n".join(lines)

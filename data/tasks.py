@@ -42,11 +42,25 @@ from data.observations import Problem
 DONE, IN_PROGRESS, NOT_STARTED, LATE, CANCELLED = schema.TASK_STATUSES
 #: Columns of the tasks table (and of a checked task frame), in order.
 TASK_COLUMNS = (
-    schema.LAYOUT, schema.GEO_CODE, schema.PROGRAMME, schema.PROGRAMME_NUMBER, schema.PROGRAMME_DATE,
-    schema.AS_OF, schema.TASK_ID, schema.TASK_TITLE, schema.PILLAR, schema.LEAD_DEPARTMENT, schema.DEADLINE,
-    schema.DEADLINE_TEXT, schema.TASK_STATUS, schema.STATUS_IN_FILE, schema.COMPLETED_ON, schema.NOTE,
-    schema.STATUS, schema.SOURCE_ID,
-)  # fmt: skip
+    schema.LAYOUT,
+    schema.GEO_CODE,
+    schema.PROGRAMME,
+    schema.PROGRAMME_NUMBER,
+    schema.PROGRAMME_DATE,
+    schema.AS_OF,
+    schema.TASK_ID,
+    schema.TASK_TITLE,
+    schema.PILLAR,
+    schema.LEAD_DEPARTMENT,
+    schema.DEADLINE,
+    schema.DEADLINE_TEXT,
+    schema.TASK_STATUS,
+    schema.STATUS_IN_FILE,
+    schema.COMPLETED_ON,
+    schema.NOTE,
+    schema.STATUS,
+    schema.SOURCE_ID,
+)
 #: A snapshot: one programme of one province on one reporting date.
 SNAPSHOT_KEY = (schema.LAYOUT, schema.GEO_CODE, schema.PROGRAMME, schema.AS_OF)
 #: Source of tasks imported from a file (the file itself is named in the batch).
@@ -86,17 +100,41 @@ def _fold(text: object) -> str:
 #: Status words (folded: lower case, no diacritics) -> status; the longest word that starts the
 #: cell wins, so "Đã hoàn thành; ban hành Quyết định số 12" is done.
 STATUS_WORDS = {
-    "da hoan thanh": DONE, "hoan thanh": DONE, "done": DONE, "completed": DONE, "complete": DONE,
-    "xong": DONE, "da xong": DONE,
-    "dang thuc hien": IN_PROGRESS, "dang trien khai": IN_PROGRESS, "in progress": IN_PROGRESS,
-    "ongoing": IN_PROGRESS, "dang lam": IN_PROGRESS, "dang": IN_PROGRESS,
-    "chua thuc hien": NOT_STARTED, "chua trien khai": NOT_STARTED, "chua bat dau": NOT_STARTED,
-    "not started": NOT_STARTED, "chua": NOT_STARTED,
-    "cham tien do": LATE, "cham": LATE, "qua han": LATE, "tre han": LATE, "late": LATE, "overdue": LATE,
-    "behind schedule": LATE, "dang thuc hien nhung cham": LATE, "dang thuc hien, cham tien do": LATE,
-    "da huy": CANCELLED, "huy": CANCELLED, "huy bo": CANCELLED, "khong thuc hien": CANCELLED,
-    "dung thuc hien": CANCELLED, "cancelled": CANCELLED, "canceled": CANCELLED,
-}  # fmt: skip
+    "da hoan thanh": DONE,
+    "hoan thanh": DONE,
+    "done": DONE,
+    "completed": DONE,
+    "complete": DONE,
+    "xong": DONE,
+    "da xong": DONE,
+    "dang thuc hien": IN_PROGRESS,
+    "dang trien khai": IN_PROGRESS,
+    "in progress": IN_PROGRESS,
+    "ongoing": IN_PROGRESS,
+    "dang lam": IN_PROGRESS,
+    "dang": IN_PROGRESS,
+    "chua thuc hien": NOT_STARTED,
+    "chua trien khai": NOT_STARTED,
+    "chua bat dau": NOT_STARTED,
+    "not started": NOT_STARTED,
+    "chua": NOT_STARTED,
+    "cham tien do": LATE,
+    "cham": LATE,
+    "qua han": LATE,
+    "tre han": LATE,
+    "late": LATE,
+    "overdue": LATE,
+    "behind schedule": LATE,
+    "dang thuc hien nhung cham": LATE,
+    "dang thuc hien, cham tien do": LATE,
+    "da huy": CANCELLED,
+    "huy": CANCELLED,
+    "huy bo": CANCELLED,
+    "khong thuc hien": CANCELLED,
+    "dung thuc hien": CANCELLED,
+    "cancelled": CANCELLED,
+    "canceled": CANCELLED,
+}
 _WORDS_LONGEST_FIRST = sorted(STATUS_WORDS, key=len, reverse=True)
 #: Deadlines that name no date: a standing task ("thường xuyên"), or every year.
 OPEN_DEADLINES = ("thuong xuyen", "hang nam", "hang quy", "hang thang", "lien tuc", "ongoing", "regular", "annually")
@@ -250,8 +288,10 @@ def check_tasks(
         :func:`counted_status`; a row with any problem is left out and marked in ``bad``.
     """
     n = len(raw)
-    text = {c: (raw[c].fillna("").astype(str).str.strip() if c in raw else pd.Series([""] * n, index=raw.index))
-            for c in ("province", schema.LAYOUT, *TASK_COLUMNS)}  # fmt: skip
+    text = {
+        c: (raw[c].fillna("").astype(str).str.strip() if c in raw else pd.Series([""] * n, index=raw.index))
+        for c in ("province", schema.LAYOUT, *TASK_COLUMNS)
+    }
     problems: list[Problem] = []
     bad = np.zeros(n, dtype=bool)
 
@@ -325,8 +365,13 @@ def check_tasks(
     first = pd.Series(np.arange(n), index=raw.index).groupby(key.to_numpy()).transform("min").to_numpy()
     for pos in np.flatnonzero(first != np.arange(n)):
         if out[schema.TASK_ID].iloc[pos]:
-            problem(pos, schema.TASK_ID if own.iloc[pos] else schema.TASK_TITLE, "repeated",
-                    value=out[schema.TASK_ID].iloc[pos], other=int(lines[first[pos]]))  # fmt: skip
+            problem(
+                pos,
+                schema.TASK_ID if own.iloc[pos] else schema.TASK_TITLE,
+                "repeated",
+                value=out[schema.TASK_ID].iloc[pos],
+                other=int(lines[first[pos]]),
+            )
     notes = {}
     turned = (out[schema.TASK_STATUS] == LATE) & (out[schema.STATUS_IN_FILE] != LATE) & ~bad
     if turned.any():

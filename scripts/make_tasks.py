@@ -52,10 +52,23 @@ THEMES = {
     "digital_government": "chính quyền số",
 }
 DEPARTMENTS = (
-    "Sở Khoa học và Công nghệ", "Sở Tài chính", "Sở Nội vụ", "Sở Giáo dục và Đào tạo", "Văn phòng UBND tỉnh",
-    "Công an tỉnh", "Sở Công Thương", "Sở Y tế", "Sở Xây dựng", "Sở Nông nghiệp và Môi trường",
-)  # fmt: skip
-WORDS = {"done": "Đã hoàn thành", "in progress": "Đang thực hiện", "not started": "Chưa thực hiện", "late": "Chậm tiến độ"}
+    "Sở Khoa học và Công nghệ",
+    "Sở Tài chính",
+    "Sở Nội vụ",
+    "Sở Giáo dục và Đào tạo",
+    "Văn phòng UBND tỉnh",
+    "Công an tỉnh",
+    "Sở Công Thương",
+    "Sở Y tế",
+    "Sở Xây dựng",
+    "Sở Nông nghiệp và Môi trường",
+)
+WORDS = {
+    "done": "Đã hoàn thành",
+    "in progress": "Đang thực hiện",
+    "not started": "Chưa thực hiện",
+    "late": "Chậm tiến độ",
+}
 
 
 def _day(offset: int) -> str:
@@ -64,10 +77,18 @@ def _day(offset: int) -> str:
 
 def _deadlines(rng: np.random.Generator, n: int) -> np.ndarray:
     """Month, quarter and year ends between 2025-06-30 and 2026-12-31, with the text a secretariat writes."""
-    choices = [(schema.parse_period(f"{y}-{m:02d}")[2].isoformat(), f"{schema.parse_period(f'{y}-{m:02d}')[2]:%d/%m/%Y}")
-               for y in (2025, 2026) for m in range(1, 13) if (y, m) >= (2025, 6)]
-    choices += [(schema.parse_period(f"{y}-Q{q}")[2].isoformat(), f"Quý {'I II III IV'.split()[q - 1]}/{y}")
-                for y in (2025, 2026) for q in range(1, 5) if (y, q) >= (2025, 2)]
+    choices = [
+        (schema.parse_period(f"{y}-{m:02d}")[2].isoformat(), f"{schema.parse_period(f'{y}-{m:02d}')[2]:%d/%m/%Y}")
+        for y in (2025, 2026)
+        for m in range(1, 13)
+        if (y, m) >= (2025, 6)
+    ]
+    choices += [
+        (schema.parse_period(f"{y}-Q{q}")[2].isoformat(), f"Quý {'I II III IV'.split()[q - 1]}/{y}")
+        for y in (2025, 2026)
+        for q in range(1, 5)
+        if (y, q) >= (2025, 2)
+    ]
     choices += [("2025-12-31", "Năm 2025"), ("2026-12-31", "Năm 2026")]
     picked = rng.integers(0, len(choices), size=n)
     return np.array([choices[i] for i in picked], dtype=object)
@@ -82,7 +103,9 @@ def province_tasks(code: str, n: int, dates: list[str], rng: np.random.Generator
     if code == TN:  # exactly 83 done by the report date, one open task past its deadline, the rest started and not due
         order = rng.permutation(n)
         done, late, open_ = order[:83], order[83:84], order[84:]
-        completed[done] = [_day(o) for o in rng.integers(60, (dt.date.fromisoformat(TN_DATE) - START).days + 1, size=83)]
+        completed[done] = [
+            _day(o) for o in rng.integers(60, (dt.date.fromisoformat(TN_DATE) - START).days + 1, size=83)
+        ]
         completed[late] = "2025-12-15"
         completed[open_] = [_day(o) for o in rng.integers(250, 700, size=len(open_))]
         deadline[late], deadlines[late, 1] = "2025-09-30", "Quý III/2025"
@@ -101,19 +124,31 @@ def province_tasks(code: str, n: int, dates: list[str], rng: np.random.Generator
         if code == TN and as_of == TN_DATE:
             status[late] = "late"  # the report calls it late
         for i in range(n):
-            rows.append({
-                schema.LAYOUT: schema.LAYOUT_2025, schema.GEO_CODE: code, schema.PROGRAMME: programme,
-                schema.PROGRAMME_NUMBER: f"DEMO-{code}", schema.PROGRAMME_DATE: START.isoformat(), schema.AS_OF: as_of,
-                schema.TASK_ID: f"DEMO-{code}-{i + 1:03d}",
-                schema.TASK_TITLE: f"Nhiệm vụ minh họa {i + 1:03d}: {THEMES[pillar[i]]}",
-                schema.PILLAR: pillar[i], schema.LEAD_DEPARTMENT: department[i], schema.DEADLINE: deadline[i],
-                schema.DEADLINE_TEXT: deadlines[i, 1], schema.STATUS_IN_FILE: status[i],
-                schema.COMPLETED_ON: completed[i] if done[i] else "", schema.NOTE: NOTE,
-                schema.STATUS: schema.STATUS_SYNTHETIC, schema.SOURCE_ID: register.DEMO_SOURCE,
-            })  # fmt: skip
+            rows.append(
+                {
+                    schema.LAYOUT: schema.LAYOUT_2025,
+                    schema.GEO_CODE: code,
+                    schema.PROGRAMME: programme,
+                    schema.PROGRAMME_NUMBER: f"DEMO-{code}",
+                    schema.PROGRAMME_DATE: START.isoformat(),
+                    schema.AS_OF: as_of,
+                    schema.TASK_ID: f"DEMO-{code}-{i + 1:03d}",
+                    schema.TASK_TITLE: f"Nhiệm vụ minh họa {i + 1:03d}: {THEMES[pillar[i]]}",
+                    schema.PILLAR: pillar[i],
+                    schema.LEAD_DEPARTMENT: department[i],
+                    schema.DEADLINE: deadline[i],
+                    schema.DEADLINE_TEXT: deadlines[i, 1],
+                    schema.STATUS_IN_FILE: status[i],
+                    schema.COMPLETED_ON: completed[i] if done[i] else "",
+                    schema.NOTE: NOTE,
+                    schema.STATUS: schema.STATUS_SYNTHETIC,
+                    schema.SOURCE_ID: register.DEMO_SOURCE,
+                }
+            )
     frame = pd.DataFrame(rows)
-    frame[schema.TASK_STATUS] = register.counted_status(frame[schema.STATUS_IN_FILE], frame[schema.DEADLINE],
-                                                        frame[schema.AS_OF])  # fmt: skip
+    frame[schema.TASK_STATUS] = register.counted_status(
+        frame[schema.STATUS_IN_FILE], frame[schema.DEADLINE], frame[schema.AS_OF]
+    )
     return frame
 
 

@@ -34,7 +34,14 @@ TITLE = [
 HEADER = ["STT", "Nội dung nhiệm vụ", "Cơ quan chủ trì", "Thời hạn hoàn thành", "Tình trạng", "Ghi chú"]
 ROWS = [
     ["I", "KHOA HỌC, CÔNG NGHỆ VÀ ĐỔI MỚI SÁNG TẠO", "", "", "", ""],
-    ["1", "Ban hành quy chế quản lý nhiệm vụ khoa học và công nghệ", "Sở Khoa học và Công nghệ", "30/06/2025", "Đã hoàn thành", ""],
+    [
+        "1",
+        "Ban hành quy chế quản lý nhiệm vụ khoa học và công nghệ",
+        "Sở Khoa học và Công nghệ",
+        "30/06/2025",
+        "Đã hoàn thành",
+        "",
+    ],
     ["2", "Xây dựng Trung tâm dữ liệu tỉnh", "Sở Khoa học và Công nghệ", "Quý IV/2025", "Đang thực hiện", ""],
     ["3", "Đề án đào tạo nhân lực bán dẫn", "Sở Giáo dục và Đào tạo", "Quý II/2025", "Đang thực hiện", ""],
     ["4", "Số hóa hồ sơ thủ tục hành chính", "Văn phòng UBND tỉnh", "2025", "Đã hoàn thành", ""],
@@ -48,14 +55,18 @@ ROWS = [
     ["11", "Giám sát an toàn thông tin mạng", "Công an tỉnh", "Thường xuyên", "Đã hoàn thành", ""],
     ["12", "Quy hoạch khu công nghệ cao", "Sở Tài chính", "30/06/2026", "Đã hủy", ""],
     ["13", "Chương trình STEM trong trường học", "Sở Giáo dục và Đào tạo", "30/09/2025", "Đã hoàn thành", ""],
-]  # fmt: skip
+]
 #: File rows of the tasks (title 3 rows, header on row 4, so STT 1 is on row 6).
 FIRST_TASK_ROW = 6
 
 
 def hand_rows(title: list[str] | None = None, rows: list[list[str]] | None = None) -> list[list[str]]:
     """Title rows, header and task rows as a grid of cells."""
-    return [[line] + [""] * 5 for line in (TITLE if title is None else title)] + [HEADER] + (ROWS if rows is None else rows)
+    return (
+        [[line] + [""] * 5 for line in (TITLE if title is None else title)]
+        + [HEADER]
+        + (ROWS if rows is None else rows)
+    )
 
 
 def hand_csv(title: list[str] | None = None, rows: list[list[str]] | None = None) -> bytes:

@@ -16,25 +16,40 @@ from analysis import forecasting
 from analysis import tasks as analysis
 from data import export, registry, schema
 from ui import charts, loaders, state, views, widgets
-from ui.importing import md
 from ui.i18n import format_date, format_number, t
+from ui.importing import md
 
 PLACE, PROGRAMME_LABEL, PILLAR_NAME = "place", "programme_label", "pillar_name"
 KEY = "programme_key"  # "layout|code|programme"
 DAYS_KEY = "tasks_days"
-STATUS_COLOURS = {analysis.DONE: charts.GREEN, analysis.IN_PROGRESS: charts.BLUE, analysis.NOT_STARTED: charts.GREY,
-                  analysis.LATE: charts.VERMILLION, analysis.CANCELLED: charts.SKY}  # fmt: skip
+STATUS_COLOURS = {
+    analysis.DONE: charts.GREEN,
+    analysis.IN_PROGRESS: charts.BLUE,
+    analysis.NOT_STARTED: charts.GREY,
+    analysis.LATE: charts.VERMILLION,
+    analysis.CANCELLED: charts.SKY,
+}
 RESOLUTION_DAY = "2024-12-22"
 NATION_TOTAL, NATION_DONE = "gov_programme_tasks_total", "gov_programme_tasks_done"
 
 
 #: (translation key, count column of analysis.tasks) of the numbers at the top of the page.
-METRICS = (("tasks_metric_total", "total"), ("tasks_metric_done", "done"), ("tasks_metric_in_progress", "in progress"),
-           ("tasks_metric_late", "late"))  # fmt: skip
+METRICS = (
+    ("tasks_metric_total", "total"),
+    ("tasks_metric_done", "done"),
+    ("tasks_metric_in_progress", "in progress"),
+    ("tasks_metric_late", "late"),
+)
 #: Columns of the department table (analysis.tasks.by_department) and the translation keys of their headers.
-DEPARTMENT_COLUMNS = (("lead_department", "tasks_col_department"), ("total", "tasks_col_total"), ("done", "tasks_col_done"),
-                      ("late", "tasks_col_late"), ("done_share", "tasks_col_share"),
-                      ("in progress", "tasks_col_in_progress"), ("not started", "tasks_col_not_started"))  # fmt: skip
+DEPARTMENT_COLUMNS = (
+    ("lead_department", "tasks_col_department"),
+    ("total", "tasks_col_total"),
+    ("done", "tasks_col_done"),
+    ("late", "tasks_col_late"),
+    ("done_share", "tasks_col_share"),
+    ("in progress", "tasks_col_in_progress"),
+    ("not started", "tasks_col_not_started"),
+)
 
 
 def status_word(status: str, lang: str) -> str:
@@ -77,19 +92,35 @@ def filters(latest: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, int]:
     cols = st.columns([2, 2, 2, 1])
     pillar_names = dict(zip(latest[schema.PILLAR], latest[PILLAR_NAME]))
     with cols[0]:
-        pillars = state.url_multiselect("tpillar", t("tasks_filter_pillar"), sorted(p for p in pillar_names if p),
-                                        format_func=pillar_names.get, placeholder=t("tasks_all"))  # fmt: skip
+        pillars = state.url_multiselect(
+            "tpillar",
+            t("tasks_filter_pillar"),
+            sorted(p for p in pillar_names if p),
+            format_func=pillar_names.get,
+            placeholder=t("tasks_all"),
+        )
     with cols[1]:
-        departments = state.url_multiselect("tdept", t("tasks_filter_department"),
-                                            sorted(d for d in set(latest[schema.LEAD_DEPARTMENT]) if d),
-                                            placeholder=t("tasks_all"))  # fmt: skip
+        departments = state.url_multiselect(
+            "tdept",
+            t("tasks_filter_department"),
+            sorted(d for d in set(latest[schema.LEAD_DEPARTMENT]) if d),
+            placeholder=t("tasks_all"),
+        )
     with cols[2]:
-        statuses = state.url_multiselect("tstatus", t("tasks_filter_status"), list(schema.TASK_STATUSES),
-                                         format_func=lambda s: status_word(s, lang), placeholder=t("tasks_all"))  # fmt: skip
+        statuses = state.url_multiselect(
+            "tstatus",
+            t("tasks_filter_status"),
+            list(schema.TASK_STATUSES),
+            format_func=lambda s: status_word(s, lang),
+            placeholder=t("tasks_all"),
+        )
     with cols[3]:
-        days = st.number_input(t("tasks_days"), min_value=1, max_value=366, value=analysis.DAYS_DUE, step=1, key=DAYS_KEY)
-    shown = views.filtered(latest, {schema.PILLAR: pillars, schema.LEAD_DEPARTMENT: departments,
-                                    schema.TASK_STATUS: statuses})  # fmt: skip
+        days = st.number_input(
+            t("tasks_days"), min_value=1, max_value=366, value=analysis.DAYS_DUE, step=1, key=DAYS_KEY
+        )
+    shown = views.filtered(
+        latest, {schema.PILLAR: pillars, schema.LEAD_DEPARTMENT: departments, schema.TASK_STATUS: statuses}
+    )
     return shown, int(days)
 
 
@@ -105,11 +136,22 @@ def metrics(shown: pd.DataFrame, lang: str) -> None:
 
 def status_chart(shown: pd.DataFrame, lang: str) -> None:
     counts = shown[schema.TASK_STATUS].value_counts()
-    frame = pd.DataFrame({charts.LABEL: [status_word(s, lang) for s in schema.TASK_STATUSES],
-                          schema.VALUE: [int(counts.get(s, 0)) for s in schema.TASK_STATUSES]})  # fmt: skip
+    frame = pd.DataFrame(
+        {
+            charts.LABEL: [status_word(s, lang) for s in schema.TASK_STATUSES],
+            schema.VALUE: [int(counts.get(s, 0)) for s in schema.TASK_STATUSES],
+        }
+    )
     colours = {status_word(s, lang): c for s, c in STATUS_COLOURS.items()}
-    charts.show(charts.task_statuses, frame, title=t("tasks_by_status"), count_title=t("tasks_count"),
-                status_title=t("tasks_filter_status"), colours=colours, key="tasks_status_chart")  # fmt: skip
+    charts.show(
+        charts.task_statuses,
+        frame,
+        title=t("tasks_by_status"),
+        count_title=t("tasks_count"),
+        status_title=t("tasks_filter_status"),
+        colours=colours,
+        key="tasks_status_chart",
+    )
 
 
 def department_table(shown: pd.DataFrame, lang: str) -> None:
@@ -124,15 +166,20 @@ def department_table(shown: pd.DataFrame, lang: str) -> None:
 
 def task_rows(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Readable columns of a task list (place, programme, task, department, deadline, status...)."""
-    out = pd.DataFrame({
-        t("tasks_col_place"): frame[PLACE], t("tasks_col_programme"): frame[schema.PROGRAMME],
-        t("tasks_col_task"): frame[schema.TASK_TITLE], t("tasks_col_department"): frame[schema.LEAD_DEPARTMENT],
-        t("tasks_col_deadline"): [format_date(d, lang) for d in frame[schema.DEADLINE]],
-        t("tasks_col_status"): [status_word(s, lang) for s in frame[schema.TASK_STATUS]],
-        t("tasks_col_status_in_file"): [status_word(s, lang) if s else "" for s in frame[schema.STATUS_IN_FILE]],
-        t("tasks_col_pillar"): frame[PILLAR_NAME], t("tasks_col_as_of"): [format_date(d, lang) for d in frame[schema.AS_OF]],
-        t("tasks_col_data_status"): [widgets.status_label(s, lang) for s in frame[schema.STATUS]],
-    })  # fmt: skip
+    out = pd.DataFrame(
+        {
+            t("tasks_col_place"): frame[PLACE],
+            t("tasks_col_programme"): frame[schema.PROGRAMME],
+            t("tasks_col_task"): frame[schema.TASK_TITLE],
+            t("tasks_col_department"): frame[schema.LEAD_DEPARTMENT],
+            t("tasks_col_deadline"): [format_date(d, lang) for d in frame[schema.DEADLINE]],
+            t("tasks_col_status"): [status_word(s, lang) for s in frame[schema.TASK_STATUS]],
+            t("tasks_col_status_in_file"): [status_word(s, lang) if s else "" for s in frame[schema.STATUS_IN_FILE]],
+            t("tasks_col_pillar"): frame[PILLAR_NAME],
+            t("tasks_col_as_of"): [format_date(d, lang) for d in frame[schema.AS_OF]],
+            t("tasks_col_data_status"): [widgets.status_label(s, lang) for s in frame[schema.STATUS]],
+        }
+    )
     return out
 
 
@@ -155,7 +202,7 @@ def late_and_due(shown: pd.DataFrame, days: int, lang: str) -> None:
 
 @loaders.per_data_version(max_entries=64)
 def programme_view(layout: str, province: str | None, statuses: tuple[str, ...], lang: str, key: str) -> dict:
-    """Burn-up series, the pace needed and the finish forecast of one programme (see :func:`analysis.tasks.finish_forecast`)."""
+    """Burn-up series, pace needed and finish forecast of a programme (:func:`analysis.tasks.finish_forecast`)."""
     frame = scope.fresh(layout, province, statuses, lang)
     tasks_of = frame[frame[KEY] == key]
     lay, code, _ = key.split("|", 2)
@@ -164,22 +211,45 @@ def programme_view(layout: str, province: str | None, statuses: tuple[str, ...],
     result = analysis.finish_forecast(history, deadline, layout=lay, code=code, indicators=loaders.indicators.fresh())
     row = result.row
     start = result.history[schema.DATE].iloc[0] if len(result.history) else history[schema.AS_OF].iloc[0]
-    done = pd.concat([
-        pd.DataFrame({schema.DATE: history[schema.AS_OF], schema.VALUE: history[analysis.DONE].astype(float),
-                      charts.LABEL: t("tasks_series_done", lang)}),
-        pd.DataFrame({schema.DATE: history[schema.AS_OF], schema.VALUE: history[analysis.TOTAL].astype(float),
-                      charts.LABEL: t("tasks_series_total", lang)}),
-    ], ignore_index=True)  # fmt: skip
+    done = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    schema.DATE: history[schema.AS_OF],
+                    schema.VALUE: history[analysis.DONE].astype(float),
+                    charts.LABEL: t("tasks_series_done", lang),
+                }
+            ),
+            pd.DataFrame(
+                {
+                    schema.DATE: history[schema.AS_OF],
+                    schema.VALUE: history[analysis.TOTAL].astype(float),
+                    charts.LABEL: t("tasks_series_total", lang),
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
     needed = analysis.required_pace(history, deadline, start).rename(columns={analysis.DONE: schema.VALUE})
     needed[charts.LABEL] = t("tasks_series_needed", lang)
     end = row[schema.PROJECTED_DATE] or deadline
     trend = result.trend[result.trend[schema.DATE] <= end] if len(result.trend) and end else result.trend
-    trend = pd.DataFrame({schema.DATE: trend.get(schema.DATE, []), schema.VALUE: trend.get(forecasting.TREND_FIT, []),
-                          charts.LABEL: t("tasks_series_trend", lang)})  # fmt: skip
+    trend = pd.DataFrame(
+        {
+            schema.DATE: trend.get(schema.DATE, []),
+            schema.VALUE: trend.get(forecasting.TREND_FIT, []),
+            charts.LABEL: t("tasks_series_trend", lang),
+        }
+    )
     if row[schema.PROJECTED_DATE]:
-        text = t("tasks_forecast", lang, total=format_number(row[schema.TARGET_VALUE], 0, lang),
-                 date=format_date(row[schema.PROJECTED_DATE], lang), deadline=format_date(deadline, lang) or "–",
-                 status=forecasting.status_text(row[schema.FORECAST_STATUS], lang))  # fmt: skip
+        text = t(
+            "tasks_forecast",
+            lang,
+            total=format_number(row[schema.TARGET_VALUE], 0, lang),
+            date=format_date(row[schema.PROJECTED_DATE], lang),
+            deadline=format_date(deadline, lang) or "–",
+            status=forecasting.status_text(row[schema.FORECAST_STATUS], lang),
+        )
     else:
         text = t("tasks_forecast_never", lang, status=forecasting.status_text(row[schema.FORECAST_STATUS], lang))
     return {"done": done, "needed": needed, "trend": trend, "text": text, "row": row, "deadline": deadline}
@@ -189,18 +259,30 @@ def burn_up(frame: pd.DataFrame, sel) -> None:
     """A programme choice (when there are several), its burn-up chart and the forecast of its finish."""
     st.subheader(t("tasks_burn_up"))
     labels = dict(zip(frame[KEY], frame[PROGRAMME_LABEL]))
-    key = st.selectbox(t("tasks_programme"), sorted(labels, key=labels.get), format_func=labels.get, key="tasks_programme")
+    key = st.selectbox(
+        t("tasks_programme"), sorted(labels, key=labels.get), format_func=labels.get, key="tasks_programme"
+    )
     view = programme_view(sel.layout, sel.province, data_statuses(sel), sel.lang, key)
-    charts.show(charts.burn_up, view["done"], view["needed"], view["trend"], title=labels[key], y_title=t("tasks_count"),
-                date_title=t("tasks_date"), series_title=t("tasks_programme"), key="tasks_burn_up_chart")  # fmt: skip
+    charts.show(
+        charts.burn_up,
+        view["done"],
+        view["needed"],
+        view["trend"],
+        title=labels[key],
+        y_title=t("tasks_count"),
+        date_title=t("tasks_date"),
+        series_title=t("tasks_programme"),
+        key="tasks_burn_up_chart",
+    )
     st.markdown(f"**{md(view['text'])}**")  # escaped: the programme's name comes from a file
     st.caption(t("tasks_forecast_rule"))
 
 
 def reported_and_derived(frame: pd.DataFrame, sel) -> None:
     """Counts reported in the press beside those computed from the register, for the same province and date."""
-    obs = loaders.observations(indicators=tuple(analysis.INDICATORS.values()), geo_levels=("province",),
-                               statuses=(schema.STATUS_REPORTED,))  # fmt: skip
+    obs = loaders.observations(
+        indicators=tuple(analysis.INDICATORS.values()), geo_levels=("province",), statuses=(schema.STATUS_REPORTED,)
+    )
     derived = loaders.task_observations()
     places = set(zip(frame[schema.LAYOUT], frame[schema.GEO_CODE]))
     table = analysis.reported_and_derived(obs, derived)
@@ -210,13 +292,19 @@ def reported_and_derived(frame: pd.DataFrame, sel) -> None:
     st.subheader(t("tasks_reported_derived"))
     st.caption(t("tasks_reported_derived_help"))
     names = views.names(sel.lang)
-    shown = pd.DataFrame({
-        t("tasks_col_place"): [registry.province_name(lay, code, sel.lang) for lay, code in zip(table[schema.LAYOUT], table[schema.GEO_CODE])],
-        t("tasks_col_as_of"): [format_date(d, sel.lang) for d in table[schema.DATE]],
-        t("tasks_col_indicator"): table[schema.INDICATOR].map(names),
-        t("tasks_col_reported"): table[analysis.REPORTED], t("tasks_col_derived"): table[analysis.DERIVED].round(1),
-        t("tasks_col_difference"): table[analysis.DIFFERENCE].round(1),
-    })  # fmt: skip
+    shown = pd.DataFrame(
+        {
+            t("tasks_col_place"): [
+                registry.province_name(lay, code, sel.lang)
+                for lay, code in zip(table[schema.LAYOUT], table[schema.GEO_CODE])
+            ],
+            t("tasks_col_as_of"): [format_date(d, sel.lang) for d in table[schema.DATE]],
+            t("tasks_col_indicator"): table[schema.INDICATOR].map(names),
+            t("tasks_col_reported"): table[analysis.REPORTED],
+            t("tasks_col_derived"): table[analysis.DERIVED].round(1),
+            t("tasks_col_difference"): table[analysis.DIFFERENCE].round(1),
+        }
+    )
     st.dataframe(shown, hide_index=True, key="tasks_reported_derived", width="stretch")
 
 
@@ -225,23 +313,37 @@ def ranking(frame: pd.DataFrame, sel) -> None:
     latest = analysis.latest(frame)
     table = analysis.ranking(analysis.counts(latest))
     st.subheader(t("tasks_ranking"))
-    shown = pd.DataFrame({
-        t("tasks_col_rank"): range(1, len(table) + 1),
-        t("tasks_col_place"): [registry.province_name(lay, code, sel.lang) for lay, code in zip(table[schema.LAYOUT], table[schema.GEO_CODE])],
-        t("tasks_col_as_of"): [format_date(d, sel.lang) for d in table[schema.AS_OF]],
-        t("tasks_col_done"): table[analysis.DONE], t("tasks_col_total"): table[analysis.TOTAL],
-        t("tasks_col_share"): table[analysis.DONE_SHARE].astype(float).round(1),
-        t("tasks_col_data_status"): [widgets.status_label(s, sel.lang) for s in table[schema.STATUS]],
-    })  # fmt: skip
+    shown = pd.DataFrame(
+        {
+            t("tasks_col_rank"): range(1, len(table) + 1),
+            t("tasks_col_place"): [
+                registry.province_name(lay, code, sel.lang)
+                for lay, code in zip(table[schema.LAYOUT], table[schema.GEO_CODE])
+            ],
+            t("tasks_col_as_of"): [format_date(d, sel.lang) for d in table[schema.AS_OF]],
+            t("tasks_col_done"): table[analysis.DONE],
+            t("tasks_col_total"): table[analysis.TOTAL],
+            t("tasks_col_share"): table[analysis.DONE_SHARE].astype(float).round(1),
+            t("tasks_col_data_status"): [widgets.status_label(s, sel.lang) for s in table[schema.STATUS]],
+        }
+    )
     st.dataframe(shown, hide_index=True, key="tasks_ranking", width="stretch")
-    nation = loaders.observations(indicators=(NATION_TOTAL, NATION_DONE), geo_levels=("nation",),
-                                  statuses=(schema.STATUS_REPORTED,))  # fmt: skip
+    nation = loaders.observations(
+        indicators=(NATION_TOTAL, NATION_DONE), geo_levels=("nation",), statuses=(schema.STATUS_REPORTED,)
+    )
     if {NATION_TOTAL, NATION_DONE} <= set(nation[schema.INDICATOR]):
         last = nation[nation[schema.DATE] == nation[schema.DATE].max()].set_index(schema.INDICATOR)[schema.VALUE]
         if {NATION_TOTAL, NATION_DONE} <= set(last.index):
             done, total = float(last[NATION_DONE]), float(last[NATION_TOTAL])
-            st.caption(t("tasks_national", done=format_number(done, 0), total=format_number(total, 0),
-                         share=f"{format_number(100 * done / total, 1)} %", date=format_date(nation[schema.DATE].max())))
+            st.caption(
+                t(
+                    "tasks_national",
+                    done=format_number(done, 0),
+                    total=format_number(total, 0),
+                    share=f"{format_number(100 * done / total, 1)} %",
+                    date=format_date(nation[schema.DATE].max()),
+                )
+            )
             widgets.source_line(set(nation[schema.SOURCE_ID]), loaders.sources())
 
 
@@ -252,12 +354,29 @@ def task_list(shown: pd.DataFrame, sel) -> None:
     st.dataframe(rows, hide_index=True, key="tasks_table", width="stretch")
     raw = shown.drop(columns=[KEY, PROGRAMME_LABEL, PILLAR_NAME], errors="ignore")
     cols = st.columns(2)
-    cols[0].download_button(t("tasks_download_csv"), data=functools.partial(export.to_csv_bytes, raw),
-                            file_name="vn57-tasks.csv", mime="text/csv", key="tasks_csv", on_click="ignore",
-                            icon=":material/download:")  # fmt: skip
+    cols[0].download_button(
+        t("tasks_download_csv"),
+        data=functools.partial(export.to_csv_bytes, raw),
+        file_name="vn57-tasks.csv",
+        mime="text/csv",
+        key="tasks_csv",
+        on_click="ignore",
+        icon=":material/download:",
+    )
     filters = {"province": sel.province or "all", "layout": sel.layout, "statuses": ", ".join(data_statuses(sel))}
-    cols[1].download_button(t("tasks_download_xlsx"), key="tasks_xlsx", on_click="ignore", icon=":material/download:",
-                            data=functools.partial(export.to_xlsx_bytes, raw, filters=filters, sources=loaders.sources(),
-                                                   indicators=loaders.indicators(), title=t("tasks_xlsx_title")),
-                            file_name="vn57-tasks.xlsx",
-                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
+    cols[1].download_button(
+        t("tasks_download_xlsx"),
+        key="tasks_xlsx",
+        on_click="ignore",
+        icon=":material/download:",
+        data=functools.partial(
+            export.to_xlsx_bytes,
+            raw,
+            filters=filters,
+            sources=loaders.sources(),
+            indicators=loaders.indicators(),
+            title=t("tasks_xlsx_title"),
+        ),
+        file_name="vn57-tasks.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )

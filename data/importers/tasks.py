@@ -37,15 +37,62 @@ HEADERS = {
     **{h: PROVINCE for h in PLACE_HEADERS},
     **dict.fromkeys(("stt", "tt", "so tt", "no", "no."), "stt"),
     **dict.fromkeys(("ma", "ma nhiem vu", "ma so", "task id", "task_id", "id", "code", "ky hieu"), schema.TASK_ID),
-    **dict.fromkeys(("nhiem vu", "noi dung nhiem vu", "noi dung", "ten nhiem vu", "task", "title", "task_title",
-                     "noi dung cong viec", "cong viec", "nhiem vu, giai phap", "ten nhiem vu, de an"), schema.TASK_TITLE),
-    **dict.fromkeys(("co quan chu tri", "don vi chu tri", "co quan, don vi chu tri", "co quan chu tri thuc hien",
-                     "chu tri", "lead department", "lead_department", "department", "co quan thuc hien",
-                     "don vi thuc hien", "co quan, don vi thuc hien"), schema.LEAD_DEPARTMENT),
-    **dict.fromkeys(("thoi han", "thoi gian hoan thanh", "thoi han hoan thanh", "deadline", "han hoan thanh",
-                     "thoi gian thuc hien"), schema.DEADLINE),
-    **dict.fromkeys(("tinh trang", "ket qua thuc hien", "tien do", "trang thai", "tinh trang thuc hien", "status",
-                     "ket qua", "tien do thuc hien"), schema.STATUS_IN_FILE),
+    **dict.fromkeys(
+        (
+            "nhiem vu",
+            "noi dung nhiem vu",
+            "noi dung",
+            "ten nhiem vu",
+            "task",
+            "title",
+            "task_title",
+            "noi dung cong viec",
+            "cong viec",
+            "nhiem vu, giai phap",
+            "ten nhiem vu, de an",
+        ),
+        schema.TASK_TITLE,
+    ),
+    **dict.fromkeys(
+        (
+            "co quan chu tri",
+            "don vi chu tri",
+            "co quan, don vi chu tri",
+            "co quan chu tri thuc hien",
+            "chu tri",
+            "lead department",
+            "lead_department",
+            "department",
+            "co quan thuc hien",
+            "don vi thuc hien",
+            "co quan, don vi thuc hien",
+        ),
+        schema.LEAD_DEPARTMENT,
+    ),
+    **dict.fromkeys(
+        (
+            "thoi han",
+            "thoi gian hoan thanh",
+            "thoi han hoan thanh",
+            "deadline",
+            "han hoan thanh",
+            "thoi gian thuc hien",
+        ),
+        schema.DEADLINE,
+    ),
+    **dict.fromkeys(
+        (
+            "tinh trang",
+            "ket qua thuc hien",
+            "tien do",
+            "trang thai",
+            "tinh trang thuc hien",
+            "status",
+            "ket qua",
+            "tien do thuc hien",
+        ),
+        schema.STATUS_IN_FILE,
+    ),
     **dict.fromkeys(("ngay hoan thanh", "completed on", "completed_on", "completion date"), schema.COMPLETED_ON),
     **dict.fromkeys(("linh vuc", "tru cot", "pillar", "nhom nhiem vu"), schema.PILLAR),
     **dict.fromkeys(("ghi chu", "note"), schema.NOTE),
@@ -55,7 +102,7 @@ HEADERS = {
     **dict.fromkeys(("as_of", "as of", "ngay so lieu", "so lieu den ngay", "ngay bao cao"), schema.AS_OF),
     schema.SOURCE_ID: schema.SOURCE_ID,
     schema.LAYOUT: schema.LAYOUT,
-}  # fmt: skip
+}
 HEADER_SEARCH_ROWS = 30
 _DATE = r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})|(\d{1,2}) thang (\d{1,2}) nam (\d{4})"
 _AS_OF = re.compile(r"(?:den|toi|tinh den|as of|as at|up to)\s+(?:het\s+)?(?:ngay|date)?\s*(?:" + _DATE + ")")
@@ -160,8 +207,10 @@ def parse(grid: Grid, options: Options) -> Parsed:
     ).to_numpy() & filled
     keep = filled & ~heading
     frame, lines = frame[keep].reset_index(drop=True), lines[keep]
-    detected = {"layout": "task list (STT, nhiệm vụ, cơ quan chủ trì, thời hạn, tình trạng)",
-                "header_rows": f"row {grid.rows[head]}"}  # fmt: skip
+    detected = {
+        "layout": "task list (STT, nhiệm vụ, cơ quan chủ trì, thời hạn, tình trạng)",
+        "header_rows": f"row {grid.rows[head]}",
+    }
     if grid.meta.get("template"):
         detected["layout"] = "reporting template, tasks sheet"
     if heading.any():
@@ -202,30 +251,54 @@ def options_value(options: Options, name: str) -> str:
     return str(getattr(options, name, None) or "").strip()
 
 
-register_layout(Layout("tasks", "task list (tasks sheet or STT / Nhiệm vụ / Thời hạn / Tình trạng table)", score, parse,
-                       kind="tasks"))
+register_layout(
+    Layout(
+        "tasks", "task list (tasks sheet or STT / Nhiệm vụ / Thời hạn / Tình trạng table)", score, parse, kind="tasks"
+    )
+)
 
 
 # --- the template's tasks sheet ------------------------------------------------------------------------
 TASK_SHEET_COLUMNS = (
-    PROVINCE, schema.PROGRAMME, schema.PROGRAMME_NUMBER, schema.PROGRAMME_DATE, schema.AS_OF, schema.TASK_ID,
-    schema.TASK_TITLE, schema.PILLAR, schema.LEAD_DEPARTMENT, schema.DEADLINE, "status", schema.COMPLETED_ON,
+    PROVINCE,
+    schema.PROGRAMME,
+    schema.PROGRAMME_NUMBER,
+    schema.PROGRAMME_DATE,
+    schema.AS_OF,
+    schema.TASK_ID,
+    schema.TASK_TITLE,
+    schema.PILLAR,
+    schema.LEAD_DEPARTMENT,
+    schema.DEADLINE,
+    "status",
+    schema.COMPLETED_ON,
     schema.NOTE,
-)  # fmt: skip
+)
 STATUS_CHOICES = ("Đã hoàn thành", "Đang thực hiện", "Chưa thực hiện", "Chậm tiến độ", "Đã hủy")
 TASK_INSTRUCTIONS = [
     ("", ""),
-    ("Trang 'tasks': mỗi dòng là một nhiệm vụ của chương trình, kế hoạch tại ngày số liệu (as_of).",
-     "The 'tasks' sheet: each row is one task of the programme on the reporting date (as_of)."),
-    ("Nhập trang 'tasks' khi trang 'data' để trống (hoặc chọn trang 'tasks' trong tùy chọn đọc tệp).",
-     "The 'tasks' sheet is imported when the 'data' sheet is empty (or choose the sheet 'tasks' in the reading options)."),
-    ("deadline, as_of, programme_date: dd/mm/yyyy, Quý II/2025, Tháng 6/2025 hoặc năm 2025.",
-     "deadline, as_of, programme_date: dd/mm/yyyy, Quý II/2025, Tháng 6/2025 or a year."),
-    ("status: chọn trong danh sách; nhiệm vụ chưa hoàn thành đã quá hạn được tính là chậm tiến độ.",
-     "status: choose from the list; a task not done past its deadline counts as late."),
-    ("task_id: mã của nhiệm vụ nếu có; để trống thì tên nhiệm vụ là mã.",
-     "task_id: the task's own code if it has one; when empty, its title identifies it."),
-]  # fmt: skip
+    (
+        "Trang 'tasks': mỗi dòng là một nhiệm vụ của chương trình, kế hoạch tại ngày số liệu (as_of).",
+        "The 'tasks' sheet: each row is one task of the programme on the reporting date (as_of).",
+    ),
+    (
+        "Nhập trang 'tasks' khi trang 'data' để trống (hoặc chọn trang 'tasks' trong tùy chọn đọc tệp).",
+        "The 'tasks' sheet is imported when the 'data' sheet is empty "
+        "(or choose the sheet 'tasks' in the reading options).",
+    ),
+    (
+        "deadline, as_of, programme_date: dd/mm/yyyy, Quý II/2025, Tháng 6/2025 hoặc năm 2025.",
+        "deadline, as_of, programme_date: dd/mm/yyyy, Quý II/2025, Tháng 6/2025 or a year.",
+    ),
+    (
+        "status: chọn trong danh sách; nhiệm vụ chưa hoàn thành đã quá hạn được tính là chậm tiến độ.",
+        "status: choose from the list; a task not done past its deadline counts as late.",
+    ),
+    (
+        "task_id: mã của nhiệm vụ nếu có; để trống thì tên nhiệm vụ là mã.",
+        "task_id: the task's own code if it has one; when empty, its title identifies it.",
+    ),
+]
 
 
 def add_tasks_sheet(book, lists, notes, layout: str, data_rows: int) -> None:
@@ -233,8 +306,11 @@ def add_tasks_sheet(book, lists, notes, layout: str, data_rows: int) -> None:
     sheet = book.create_sheet(TASKS_SHEET, 1)
     pillars = catalogue.pillars()
     provinces = list(registry.provinces(layout)[schema.NAME_VI])
-    for letter, title, values in (("J", schema.PILLAR, list(pillars["name_vi"])), ("K", "status", list(STATUS_CHOICES)),
-                                  ("L", "province (tasks)", provinces)):  # fmt: skip
+    for letter, title, values in (
+        ("J", schema.PILLAR, list(pillars["name_vi"])),
+        ("K", "status", list(STATUS_CHOICES)),
+        ("L", "province (tasks)", provinces),
+    ):
         lists[f"{letter}2"] = title
         lists[f"{letter}2"].font = Font(bold=True)
         for row, value in enumerate(values, start=3):
@@ -252,8 +328,11 @@ def add_tasks_sheet(book, lists, notes, layout: str, data_rows: int) -> None:
             sheet.cell(row=row, column=idx).number_format = "@"
     sheet.freeze_panes = "A2"
     letter_of = {name: sheet.cell(row=1, column=i).column_letter for i, name in enumerate(TASK_SHEET_COLUMNS, start=1)}
-    for name, source, count in ((PROVINCE, "L", len(provinces)), (schema.PILLAR, "J", len(pillars)),
-                                ("status", "K", len(STATUS_CHOICES))):  # fmt: skip
+    for name, source, count in (
+        (PROVINCE, "L", len(provinces)),
+        (schema.PILLAR, "J", len(pillars)),
+        ("status", "K", len(STATUS_CHOICES)),
+    ):
         rule = DataValidation(type="list", formula1=f"=lists!${source}$3:${source}${2 + count}", allow_blank=True)
         rule.error = f"Choose a value from the list / Chọn một giá trị trong danh sách ({name})."
         rule.errorTitle = name
@@ -268,8 +347,17 @@ def add_tasks_sheet(book, lists, notes, layout: str, data_rows: int) -> None:
 
 
 # --- for the command line ---------------------------------------------------------------------------------------
-def import_task_list(path, store, *, user: str, province: str | None = None, programme: str | None = None,
-                     as_of: str | None = None, lang: str = "en", valid_only: bool = False):
+def import_task_list(
+    path,
+    store,
+    *,
+    user: str,
+    province: str | None = None,
+    programme: str | None = None,
+    as_of: str | None = None,
+    lang: str = "en",
+    valid_only: bool = False,
+):
     """Read a task list file and, when it can be imported, write it as one batch (``--province``, ``--programme``,
     ``--as-of`` of the command line fill what its title rows leave out).
 

@@ -61,7 +61,9 @@ def test_departments_worst_first(snapshot):
         ("Công an tỉnh", 1, 1, 0, 100.0),  # STT 11
         ("Văn phòng UBND tỉnh", 2, 2, 0, 100.0),  # STT 4, 10
     ]
-    got = list(table[[schema.LEAD_DEPARTMENT, "total", "done", "late", "done_share"]].itertuples(index=False, name=None))
+    got = list(
+        table[[schema.LEAD_DEPARTMENT, "total", "done", "late", "done_share"]].itertuples(index=False, name=None)
+    )
     assert [g[:4] for g in got] == [e[:4] for e in expected]
     assert [g[4] for g in got] == pytest.approx([e[4] for e in expected])
 
@@ -102,13 +104,19 @@ def test_two_snapshots_make_a_burn_up(snapshot, november):
 def test_derived_observations_name_their_inputs(snapshot):
     obs = analysis.derived_observations(snapshot)
     values = dict(zip(obs[schema.INDICATOR], obs[schema.VALUE]))
-    assert values == {"r57_tasks_total": 12, "r57_tasks_done": 6, "r57_tasks_in_progress": 2, "r57_tasks_late": 3,
-                      "r57_tasks_done_share": 50.0}
+    assert values == {
+        "r57_tasks_total": 12,
+        "r57_tasks_done": 6,
+        "r57_tasks_in_progress": 2,
+        "r57_tasks_late": 3,
+        "r57_tasks_done_share": 50.0,
+    }
     assert set(obs[schema.STATUS]) == {"derived"} and set(obs[schema.SOURCE_ID]) == {"derived_here"}
     assert set(obs[schema.PERIOD]) == {"2025-09-30"} and set(obs[schema.GRANULARITY]) == {"day"}
     share = obs[obs[schema.INDICATOR] == "r57_tasks_done_share"].iloc[0]
-    assert share[schema.DERIVED_FROM] == ("task register (CHƯƠNG TRÌNH HÀNH ĐỘNG SỐ 15-CTr/TU; batch 7): 12 tasks as of "
-                                          "2025-09-30; 100 * done / total")
+    assert share[schema.DERIVED_FROM] == (
+        "task register (CHƯƠNG TRÌNH HÀNH ĐỘNG SỐ 15-CTr/TU; batch 7): 12 tasks as of 2025-09-30; 100 * done / total"
+    )
     assert list(obs.columns) == list(schema.OBSERVATION_COLUMNS)
 
 
@@ -118,14 +126,27 @@ def test_synthetic_registers_give_synthetic_counts(snapshot):
 
 
 def test_reported_and_derived_counts_are_kept_side_by_side(november):
-    """Thái Nguyên reported 156 tasks, 83 done, 72 in progress, 1 late (53%) on 03/11/2025; the list gives 12, 6, 1, 4."""
-    reported = pd.DataFrame({
-        schema.GEO_LEVEL: "province", schema.LAYOUT: "2025", schema.GEO_CODE: "19", schema.DATE: "2025-11-03",
-        schema.STATUS: "reported",
-        schema.INDICATOR: ["r57_tasks_total", "r57_tasks_done", "r57_tasks_in_progress", "r57_tasks_late",
-                           "r57_tasks_done_share", "rd_staff"],
-        schema.VALUE: [156.0, 83.0, 72.0, 1.0, 53.0, 1861.0],
-    })  # fmt: skip
+    """Thái Nguyên reported 156 tasks, 83 done, 72 in progress, 1 late (53%) on 03/11/2025.
+
+    The list gives 12, 6, 1, 4 (and 50%)."""
+    reported = pd.DataFrame(
+        {
+            schema.GEO_LEVEL: "province",
+            schema.LAYOUT: "2025",
+            schema.GEO_CODE: "19",
+            schema.DATE: "2025-11-03",
+            schema.STATUS: "reported",
+            schema.INDICATOR: [
+                "r57_tasks_total",
+                "r57_tasks_done",
+                "r57_tasks_in_progress",
+                "r57_tasks_late",
+                "r57_tasks_done_share",
+                "rd_staff",
+            ],
+            schema.VALUE: [156.0, 83.0, 72.0, 1.0, 53.0, 1861.0],
+        }
+    )
     derived = analysis.derived_observations(november)
     table = analysis.reported_and_derived(reported, derived)
     assert table[[schema.INDICATOR, "reported", "derived", "difference"]].values.tolist() == [
@@ -140,8 +161,14 @@ def test_reported_and_derived_counts_are_kept_side_by_side(november):
 
 
 def test_ranking_highest_done_share_first():
-    counts = pd.DataFrame({schema.LAYOUT: "2025", schema.GEO_CODE: ["19", "52", "19"],
-                           schema.AS_OF: ["2025-09-30", "2025-10-31", "2025-11-03"], "done_share": [50.0, 60.0, 40.0]})
+    counts = pd.DataFrame(
+        {
+            schema.LAYOUT: "2025",
+            schema.GEO_CODE: ["19", "52", "19"],
+            schema.AS_OF: ["2025-09-30", "2025-10-31", "2025-11-03"],
+            "done_share": [50.0, 60.0, 40.0],
+        }
+    )
     assert analysis.ranking(counts)[[schema.GEO_CODE, "done_share"]].values.tolist() == [["52", 60.0], ["19", 40.0]]
 
 
@@ -155,9 +182,17 @@ def test_empty_inputs_give_empty_frames():
 def test_other_pages_get_the_registers_counts_only_where_none_was_reported(november):
     """One value per place, indicator and period on the map and charts: a reported date keeps its reported counts."""
     derived = analysis.derived_observations(november)
-    reported = pd.DataFrame({schema.GEO_LEVEL: "province", schema.LAYOUT: "2025", schema.GEO_CODE: "19",
-                             schema.DATE: "2025-11-03", schema.INDICATOR: ["r57_tasks_total"], schema.VALUE: [156.0],
-                             schema.STATUS: "reported"})  # fmt: skip
+    reported = pd.DataFrame(
+        {
+            schema.GEO_LEVEL: "province",
+            schema.LAYOUT: "2025",
+            schema.GEO_CODE: "19",
+            schema.DATE: "2025-11-03",
+            schema.INDICATOR: ["r57_tasks_total"],
+            schema.VALUE: [156.0],
+            schema.STATUS: "reported",
+        }
+    )
     assert analysis.without_reported(derived, reported).empty  # all five go together
     elsewhere = reported.assign(**{schema.DATE: "2025-10-31"})
     assert len(analysis.without_reported(derived, elsewhere)) == 5

@@ -72,7 +72,11 @@ def test_vietnamese_page_and_filters(app_store):
     assert any("Đến hạn trong 10 ngày" in s.value for s in at.subheader)
     rows = [d.value for d in at.dataframe if "Tình trạng ghi trong tệp" in d.value.columns][0]
     assert sorted(rows["Thời hạn"], key=lambda d: d[6:] + d[3:5] + d[:2]) == [
-        "30/06/2025", "31/07/2025", "31/08/2025", "15/10/2025"]
+        "30/06/2025",
+        "31/07/2025",
+        "31/08/2025",
+        "15/10/2025",
+    ]
     assert set(rows["Tình trạng"]) == {"chậm tiến độ"}
 
 
@@ -119,7 +123,7 @@ def empty_store(tmp_path, monkeypatch):
 
 
 def test_a_task_list_without_title_rows_through_the_import_page_in_vietnamese(empty_store):
-    """The page asks for province, programme and date in Vietnamese; given them, it imports one batch; undo removes it."""
+    """The page asks for province, programme and date in Vietnamese; given them it imports one batch; undo."""
     from data import tasks as register
 
     at = open_page("pages/import.py", lang="vi")

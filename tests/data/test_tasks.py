@@ -24,15 +24,24 @@ def store(tmp_path):
 @pytest.mark.parametrize(
     ("word", "status"),
     [
-        ("Đã hoàn thành", "done"), ("Hoàn thành", "done"), ("ĐÃ HOÀN THÀNH", "done"),
+        ("Đã hoàn thành", "done"),
+        ("Hoàn thành", "done"),
+        ("ĐÃ HOÀN THÀNH", "done"),
         ("Đã hoàn thành; đã ban hành Quyết định số 12/QĐ-UBND", "done"),
-        ("Đang thực hiện", "in progress"), ("Đang triển khai", "in progress"),
-        ("Chưa thực hiện", "not started"), ("Chưa triển khai", "not started"),
-        ("Chậm tiến độ", "late"), ("Quá hạn", "late"), ("Đã hủy", "cancelled"),
-        ("done", "done"), ("in progress", "in progress"), ("late", "late"), ("cancelled", "cancelled"),
+        ("Đang thực hiện", "in progress"),
+        ("Đang triển khai", "in progress"),
+        ("Chưa thực hiện", "not started"),
+        ("Chưa triển khai", "not started"),
+        ("Chậm tiến độ", "late"),
+        ("Quá hạn", "late"),
+        ("Đã hủy", "cancelled"),
+        ("done", "done"),
+        ("in progress", "in progress"),
+        ("late", "late"),
+        ("cancelled", "cancelled"),
         ("Da hoan thanh", "done"),  # typed without diacritics
     ],
-)  # fmt: skip
+)
 def test_each_status_word(word, status):
     assert tasks.status_of_word(word) == status
 
@@ -45,13 +54,24 @@ def test_unknown_status_words(word):
 @pytest.mark.parametrize(
     ("text", "iso"),
     [
-        ("30/06/2025", "2025-06-30"), ("5/7/2025", "2025-07-05"), ("2025-06-30", "2025-06-30"),
-        ("2025-06-30 00:00:00", "2025-06-30"), ("Quý II/2025", "2025-06-30"), ("Quý IV/2025", "2025-12-31"),
-        ("quý 3/2025", "2025-09-30"), ("2025", "2025-12-31"), ("Năm 2026", "2026-12-31"),
-        ("Tháng 8/2025", "2025-08-31"), ("02/2024", "2024-02-29"), ("6 tháng đầu năm 2025", "2025-06-30"),
-        ("Trước 30/06/2025", "2025-06-30"), ("Thường xuyên", ""), ("Hằng năm", ""), ("", ""),
+        ("30/06/2025", "2025-06-30"),
+        ("5/7/2025", "2025-07-05"),
+        ("2025-06-30", "2025-06-30"),
+        ("2025-06-30 00:00:00", "2025-06-30"),
+        ("Quý II/2025", "2025-06-30"),
+        ("Quý IV/2025", "2025-12-31"),
+        ("quý 3/2025", "2025-09-30"),
+        ("2025", "2025-12-31"),
+        ("Năm 2026", "2026-12-31"),
+        ("Tháng 8/2025", "2025-08-31"),
+        ("02/2024", "2024-02-29"),
+        ("6 tháng đầu năm 2025", "2025-06-30"),
+        ("Trước 30/06/2025", "2025-06-30"),
+        ("Thường xuyên", ""),
+        ("Hằng năm", ""),
+        ("", ""),
     ],
-)  # fmt: skip
+)
 def test_each_date_form(text, iso):
     assert tasks.deadline_of(text) == iso
 
@@ -68,7 +88,14 @@ def test_a_passed_deadline_turns_a_task_late_whatever_the_status_column_says():
     # passed and open -> late; done and cancelled stay; due on the day is not late; no deadline never
     # passes; a task the file calls late stays late before its deadline (the report says so)
     assert tasks.counted_status(status, deadline, as_of).tolist() == [
-        "late", "late", "done", "cancelled", "in progress", "in progress", "late"]
+        "late",
+        "late",
+        "done",
+        "cancelled",
+        "in progress",
+        "in progress",
+        "late",
+    ]
 
 
 def test_task_id_is_own_code_else_normalised_title():
@@ -87,11 +114,28 @@ def test_hand_built_table_is_read_with_title_rows(raw):
     assert first[schema.PROGRAMME] == "CHƯƠNG TRÌNH HÀNH ĐỘNG SỐ 15-CTr/TU"
     assert (first[schema.PROGRAMME_NUMBER], first[schema.PROGRAMME_DATE]) == ("15-CTr/TU", "2025-03-10")
     assert found[schema.DEADLINE].tolist() == [
-        "2025-06-30", "2025-12-31", "2025-06-30", "2025-12-31", "2025-12-31", "2025-08-31", "2025-10-15",
-        "2025-07-31", "2026-12-31", "2025-10-20", "", "2026-06-30", "2025-09-30"]
+        "2025-06-30",
+        "2025-12-31",
+        "2025-06-30",
+        "2025-12-31",
+        "2025-12-31",
+        "2025-08-31",
+        "2025-10-15",
+        "2025-07-31",
+        "2026-12-31",
+        "2025-10-20",
+        "",
+        "2026-06-30",
+        "2025-09-30",
+    ]
     assert found[schema.DEADLINE_TEXT].iloc[1] == "Quý IV/2025"
     assert found[schema.TASK_STATUS].value_counts().to_dict() == {
-        "done": 6, "late": 3, "in progress": 2, "not started": 1, "cancelled": 1}
+        "done": 6,
+        "late": 3,
+        "in progress": 2,
+        "not started": 1,
+        "cancelled": 1,
+    }
     # STT 3 says "Đang thực hiện" but its deadline (Quý II/2025) passed: late, and the report says so
     third = found.iloc[2]
     assert (third[schema.STATUS_IN_FILE], third[schema.TASK_STATUS]) == ("in progress", "late")
@@ -129,7 +173,9 @@ def hand_xlsx_with(rows):
 def test_a_repeated_task_is_a_problem():
     rows = [list(r) for r in ROWS] + [["14", ROWS[1][1], "Sở Nội vụ", "2025", "Đã hoàn thành", ""]]
     report = importers.analyse("ds.csv", hand_csv(rows=rows), Options())
-    assert [(p.row, p.column) for p in report.problems] == [(FIRST_TASK_ROW + 14, "Nội dung nhiệm vụ")]  # 15 rows from row 5: the new one is row 20
+    assert [(p.row, p.column) for p in report.problems] == [
+        (FIRST_TASK_ROW + 14, "Nội dung nhiệm vụ")
+    ]  # 15 rows from row 5: the new one is row 20
     assert "listed twice" in report.problems[0].message and "row 6" in report.problems[0].message
 
 
@@ -139,11 +185,13 @@ def test_without_title_rows_the_page_must_say_province_programme_and_date(lang):
     assert report.fatal and {p.column for p in report.fatal} == {"province", "programme", "as_of"}
     expected = "the reporting date is not given" if lang == "en" else "chưa rõ ngày số liệu"
     assert any(p.message.startswith(expected) for p in report.fatal)
-    given = importers.analyse("ds.csv", hand_csv(title=[]),
-                              Options(province="Gia Lai", programme="Kế hoạch 57", as_of="30/09/2026"))
+    given = importers.analyse(
+        "ds.csv", hand_csv(title=[]), Options(province="Gia Lai", programme="Kế hoạch 57", as_of="30/09/2026")
+    )
     assert not given.fatal and not given.problems
     assert given.tasks[[schema.LAYOUT, schema.GEO_CODE, schema.AS_OF]].drop_duplicates().values.tolist() == [
-        ["2025", "52", "2026-09-30"]]
+        ["2025", "52", "2026-09-30"]
+    ]
 
 
 def test_a_predecessor_province_keeps_its_own_layout():
@@ -193,16 +241,50 @@ def test_the_template_has_a_tasks_sheet_with_drop_downs_and_imports_it(store):
     book = openpyxl.load_workbook(io.BytesIO(raw))
     sheet = book["tasks"]
     header = [c.value for c in sheet[1]]
-    assert header[:7] == ["province", "programme", "programme_number", "programme_date", "as_of", "task_id", "task_title"]
+    assert header[:7] == [
+        "province",
+        "programme",
+        "programme_number",
+        "programme_date",
+        "as_of",
+        "task_id",
+        "task_title",
+    ]
     rules = {str(r.sqref).split(":")[0]: r.formula1 for r in sheet.data_validations.dataValidation}
     assert rules["H2"].startswith("=lists!$J$3") and rules["K2"].startswith("=lists!$K$3")  # pillar, status
     assert book["lists"]["K3"].value == "Đã hoàn thành"
     values = [
-        ["Thái Nguyên", "Kế hoạch 57", "", "", "03/11/2025", "KH-01", "Cổng dữ liệu mở", "Chính quyền số và an ninh không gian số",
-         "Sở Khoa học và Công nghệ", "Quý III/2025", "Đang thực hiện", "", ""],
-        ["Thái Nguyên", "Kế hoạch 57", "", "", "03/11/2025", "KH-02", "Trung tâm dữ liệu", "infrastructure",
-         "Sở Tài chính", "31/12/2025", "Đã hoàn thành", "01/10/2025", ""],
-    ]  # fmt: skip
+        [
+            "Thái Nguyên",
+            "Kế hoạch 57",
+            "",
+            "",
+            "03/11/2025",
+            "KH-01",
+            "Cổng dữ liệu mở",
+            "Chính quyền số và an ninh không gian số",
+            "Sở Khoa học và Công nghệ",
+            "Quý III/2025",
+            "Đang thực hiện",
+            "",
+            "",
+        ],
+        [
+            "Thái Nguyên",
+            "Kế hoạch 57",
+            "",
+            "",
+            "03/11/2025",
+            "KH-02",
+            "Trung tâm dữ liệu",
+            "infrastructure",
+            "Sở Tài chính",
+            "31/12/2025",
+            "Đã hoàn thành",
+            "01/10/2025",
+            "",
+        ],
+    ]
     for r, row in enumerate(values, start=2):
         for c, value in enumerate(row, start=1):
             sheet.cell(row=r, column=c, value=value)
@@ -221,7 +303,9 @@ def test_an_unknown_pillar_names_the_allowed_ones():
     text = raw.decode().replace("Ghi chú", "Lĩnh vực").replace('"Đã hoàn thành",""', '"Đã hoàn thành","vũ trụ"')
     report = importers.analyse("ds.csv", text.encode(), Options())
     assert report.problems[0].column == "Lĩnh vực"
-    assert "'vũ trụ' is not a pillar" in report.problems[0].message and "digital_government" in report.problems[0].message
+    assert (
+        "'vũ trụ' is not a pillar" in report.problems[0].message and "digital_government" in report.problems[0].message
+    )
 
 
 def test_a_store_made_before_the_task_register_keeps_its_rows(tmp_path):
@@ -238,15 +322,30 @@ def test_a_store_made_before_the_task_register_keeps_its_rows(tmp_path):
     store_module.migrate(con, before)
     con.close()
     old = store_module.Store(path, duckdb.connect(str(path)))
-    frame = observations.prepare_observations(pd.DataFrame([{
-        "geo_level": "province", "layout": "2025", "geo_code": "01", "indicator_id": "rd_staff",
-        "period": "2026-Q1", "value": "30000", "status": "reported", "source_id": "derived_here"}]))  # fmt: skip
+    frame = observations.prepare_observations(
+        pd.DataFrame(
+            [
+                {
+                    "geo_level": "province",
+                    "layout": "2025",
+                    "geo_code": "01",
+                    "indicator_id": "rd_staff",
+                    "period": "2026-Q1",
+                    "value": "30000",
+                    "status": "reported",
+                    "source_id": "derived_here",
+                }
+            ]
+        )
+    )
     batch = old.add_batch(frame, kind="import", file_name="hn.csv", sha256="abc", user="ana")
     assert "tasks" not in set(old._query("SHOW TABLES")["name"])
     old.close()
     reopened = open_store(path)
     assert reopened.meta("schema_version") == str(store_module.MIGRATIONS[step][0])
-    kept = reopened.observations(indicators=["rd_staff"], geo_codes=["01"], statuses=["reported"], date_from="2026-01-01")
+    kept = reopened.observations(
+        indicators=["rd_staff"], geo_codes=["01"], statuses=["reported"], date_from="2026-01-01"
+    )
     assert kept[schema.BATCH_ID].tolist() == [batch] and kept[schema.VALUE].tolist() == [30000.0]
     assert tasks.read_tasks(reopened, statuses=["reported"]).empty  # the table exists, with no imported task
     report = importers.analyse("ds.csv", hand_csv(), Options(), store=reopened)
@@ -281,7 +380,9 @@ def test_the_command_line_function_takes_province_programme_and_date(store, tmp_
     path.write_bytes(hand_csv(title=[]))
     report, batch = import_task_list(path, store, user="cli", lang="vi")
     assert batch is None and {p.column for p in report.fatal} == {"province", "programme", "as_of"}
-    report, batch = import_task_list(path, store, user="cli", province="Thái Nguyên", programme="Kế hoạch 57",
-                                     as_of="30/09/2025")
-    assert batch["rows_added"] == 13 and tasks.read_tasks(store, statuses=["reported"])[schema.AS_OF].unique().tolist() == [
-        "2025-09-30"]
+    report, batch = import_task_list(
+        path, store, user="cli", province="Thái Nguyên", programme="Kế hoạch 57", as_of="30/09/2025"
+    )
+    assert batch["rows_added"] == 13 and tasks.read_tasks(store, statuses=["reported"])[
+        schema.AS_OF
+    ].unique().tolist() == ["2025-09-30"]
