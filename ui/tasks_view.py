@@ -17,7 +17,6 @@ from analysis import tasks as analysis
 from data import export, registry, schema
 from ui import charts, loaders, state, views, widgets
 from ui.i18n import format_date, format_number, t
-from ui.importing import md
 
 PLACE, PROGRAMME_LABEL, PILLAR_NAME = "place", "programme_label", "pillar_name"
 KEY = "programme_key"  # "layout|code|programme"
@@ -274,6 +273,8 @@ def burn_up(frame: pd.DataFrame, sel) -> None:
         series_title=t("tasks_programme"),
         key="tasks_burn_up_chart",
     )
+    from ui.importing import md  # here: ui.importing loads the importers (openpyxl)
+
     st.markdown(f"**{md(view['text'])}**")  # escaped: the programme's name comes from a file
     st.caption(t("tasks_forecast_rule"))
 

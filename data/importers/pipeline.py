@@ -317,7 +317,8 @@ def commit(
         raise ValueError(f"{report.file_name}: the file is refused (see its problems); nothing was imported.")
     skipped = report.skipped(valid_only)
     detail = (
-        f"{report.file_name} ({report.importer}): {len(report.valid if report.tasks is None else report.tasks)} rows to add; skipped {report.rows_missing} "
+        f"{report.file_name} ({report.importer}): {len(report.valid if report.tasks is None else report.tasks)} "
+        f"rows to add; skipped {report.rows_missing} "
         f"without a value, {report.rows_invalid if valid_only else 0} with problems, {report.rows_repeated} repeated, "
         f"{report.rows_stored} stored already"
     )
