@@ -286,7 +286,7 @@ def derived_observations(tasks: pd.DataFrame, indicators: pd.DataFrame | None = 
     out = out[out[schema.VALUE].notna()]
     out = out.reindex(columns=list(schema.OBSERVATION_COLUMNS))
     text = [c for c in schema.OBSERVATION_COLUMNS if c != schema.VALUE]
-    out[text] = out[text].fillna("")  # every other field as text, empty when unused (not doubtful, no rank)
+    out[text] = out[text].astype(object).fillna("")  # every other field as text, empty when unused (no rank...)
     return out.reset_index(drop=True)
 
 

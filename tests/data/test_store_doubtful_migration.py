@@ -30,8 +30,8 @@ def _old_store(path) -> None:
 def test_an_older_store_keeps_its_imported_rows_and_gains_the_columns(tmp_path):
     path = tmp_path / "old.duckdb"
     _old_store(path)
-    db = store.open_store(path)  # applies step 3, then loads the bundled data beside the import
-    assert db.meta("schema_version") == "3"
+    db = store.open_store(path)  # applies step 3 (and every later one), then loads the bundled data beside the import
+    assert db.meta("schema_version") == store.SCHEMA_VERSION  # the latest step (3, or later steps appended)
     kept = db.observations(indicators=["rd_staff"], province_codes=["01"], statuses=["reported"])
     kept = kept[kept[schema.PERIOD] == "2026-Q1"]
     assert kept[[schema.VALUE, schema.NOTE, schema.DOUBTFUL, schema.RANK_OF, schema.BATCH_ID]].values.tolist() == [
@@ -43,7 +43,7 @@ def test_an_older_store_keeps_its_imported_rows_and_gains_the_columns(tmp_path):
     db.close()
     # opening again changes nothing
     again = store.open_store(path)
-    assert again.meta("schema_version") == "3"
+    assert again.meta("schema_version") == store.SCHEMA_VERSION
     rows = again.observations(indicators=["rd_staff"], province_codes=["01"], statuses=["reported"])
     assert rows[rows[schema.PERIOD] == "2026-Q1"][schema.VALUE].tolist() == [30000.0]
     again.close()
