@@ -422,12 +422,7 @@ def stored_in(cur, rows: pd.DataFrame) -> str | None:
 
 def insert(cur, rows: pd.DataFrame, batch_id: int) -> None:
     """Insert task rows (:func:`as_rows`) under ``batch_id``, inside the caller's transaction."""
-    cols = ", ".join(TASK_COLUMNS) + f", {schema.BATCH_ID}"
-    cur.register("incoming_tasks", rows.assign(**{schema.BATCH_ID: batch_id}))
-    try:
-        cur.execute(f"INSERT INTO tasks ({cols}) SELECT {cols} FROM incoming_tasks")
-    finally:
-        cur.unregister("incoming_tasks")
+    cur.load("tasks", [*TASK_COLUMNS, schema.BATCH_ID], rows.assign(**{schema.BATCH_ID: int(batch_id)}))
 
 
 def replace_bundled(cur, batch_id: int, frame: pd.DataFrame) -> None:

@@ -15,8 +15,9 @@ from tests.task_fixtures import FIRST_TASK_ROW, ROWS, hand_csv, hand_xlsx
 
 
 @pytest.fixture()
-def store(tmp_path):
-    opened = open_store(tmp_path / "tasks.duckdb")
+def store(store_target):
+    """A fresh store with the bundled data: DuckDB, then PostgreSQL (tests/conftest.py)."""
+    opened = open_store(store_target)
     yield opened
     opened.close()
 
@@ -310,43 +311,31 @@ def test_an_unknown_pillar_names_the_allowed_ones():
 
 def test_a_store_made_before_the_task_register_keeps_its_rows(tmp_path):
     """A store at the step before the tasks table gets it on open, and keeps its imports."""
+    import datetime as dt
+
     import duckdb
 
-    from data import observations
     from data import store as store_module
 
     step = next(i for i, (_, text, _) in enumerate(store_module.MIGRATIONS) if text.startswith("task register"))
-    before = store_module.MIGRATIONS[:step]
     path = tmp_path / "old.duckdb"
     con = duckdb.connect(str(path))
-    store_module.migrate(con, before)
+    store_module.migrate(con, store_module.MIGRATIONS[:step])
+    assert "tasks" not in {r[0] for r in con.execute("SHOW TABLES").fetchall()}
+    con.execute("INSERT INTO batches (batch_id, created_at, kind, file_name, sha256, rows_added, user_name, undone_at, "
+                "rows_skipped, undone_by) VALUES (900, ?, 'import', 'hn.csv', 'abc', 1, 'ana', NULL, 0, NULL)",
+                [dt.datetime(2026, 11, 1)])
+    values = {schema.GEO_LEVEL: "province", schema.LAYOUT: "2025", schema.GEO_CODE: "01", schema.INDICATOR: "rd_staff",
+              schema.PERIOD: "2026-Q1", schema.GRANULARITY: "quarter", schema.DATE: "2026-03-31", schema.VALUE: 30000.0,
+              schema.STATUS: "reported", schema.SOURCE_ID: "derived_here", schema.NOTE: "imported before the tasks"}
+    columns = [c for c in schema.OBSERVATION_COLUMNS]
+    con.execute(f"INSERT INTO observations ({', '.join(columns)}, batch_id) VALUES ({', '.join('?' * len(columns))}, 900)",
+                [values.get(c, "") for c in columns])
     con.close()
-    old = store_module.Store(path, duckdb.connect(str(path)))
-    frame = observations.prepare_observations(
-        pd.DataFrame(
-            [
-                {
-                    "geo_level": "province",
-                    "layout": "2025",
-                    "geo_code": "01",
-                    "indicator_id": "rd_staff",
-                    "period": "2026-Q1",
-                    "value": "30000",
-                    "status": "reported",
-                    "source_id": "derived_here",
-                }
-            ]
-        )
-    )
-    batch = old.add_batch(frame, kind="import", file_name="hn.csv", sha256="abc", user="ana")
-    assert "tasks" not in set(old._query("SHOW TABLES")["name"])
-    old.close()
     reopened = open_store(path)
-    assert reopened.meta("schema_version") == str(store_module.MIGRATIONS[step][0])
-    kept = reopened.observations(
-        indicators=["rd_staff"], geo_codes=["01"], statuses=["reported"], date_from="2026-01-01"
-    )
-    assert kept[schema.BATCH_ID].tolist() == [batch] and kept[schema.VALUE].tolist() == [30000.0]
+    assert reopened.meta("schema_version") == store_module.SCHEMA_VERSION
+    kept = reopened.observations(indicators=["rd_staff"], geo_codes=["01"], statuses=["reported"], date_from="2026-01-01")
+    assert kept[schema.BATCH_ID].tolist() == [900] and kept[schema.VALUE].tolist() == [30000.0]
     assert tasks.read_tasks(reopened, statuses=["reported"]).empty  # the table exists, with no imported task
     report = importers.analyse("ds.csv", hand_csv(), Options(), store=reopened)
     assert importers.commit(report, reopened, user="ana")["rows_added"] == 13
