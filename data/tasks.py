@@ -228,6 +228,19 @@ def _shown_date(iso: str, lang: str | None) -> str:
     return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}" if lang == "vi" and len(iso) == 10 else iso
 
 
+def each_unique(values: pd.Series, fn) -> pd.Series:
+    """``fn`` of every value, computed once per distinct value (a register repeats its titles in every snapshot).
+
+    Examples
+    --------
+    >>> each_unique(pd.Series(["a", "b", "a"]), str.upper).tolist()
+    ['A', 'B', 'A']
+    """
+    distinct = pd.unique(values)
+    return pd.Series(pd.Categorical(values, categories=distinct).codes, index=values.index).map(
+        dict(enumerate(fn(v) for v in distinct)))
+
+
 # --- checking raw rows -------------------------------------------------------------------------------
 @dataclasses.dataclass
 class CheckedTasks:
@@ -301,7 +314,7 @@ def check_tasks(
 
     out = pd.DataFrame(index=raw.index)
     # reporting date, then the province in the layout of that date
-    as_of = text[schema.AS_OF].map(lambda v: deadline_of(v) if v else "")
+    as_of = each_unique(text[schema.AS_OF], lambda v: deadline_of(v) if v else "")
     for pos in np.flatnonzero(as_of.isna().to_numpy()):
         problem(pos, schema.AS_OF, "bad_date", value=text[schema.AS_OF].iloc[pos])
     out[schema.AS_OF] = as_of.fillna("")
@@ -320,34 +333,34 @@ def check_tasks(
             continue
         out.loc[rows, schema.LAYOUT], out.loc[rows, schema.GEO_CODE] = ref.layout, ref.code
     for col in (schema.PROGRAMME, schema.PROGRAMME_NUMBER, schema.TASK_TITLE, schema.LEAD_DEPARTMENT, schema.NOTE):
-        out[col] = text[col].str.replace(r"\s+", " ", regex=True)
-    programme_date = text[schema.PROGRAMME_DATE].map(lambda v: deadline_of(v) if v else "")
+        out[col] = each_unique(text[col], lambda v: " ".join(v.split()))
+    programme_date = each_unique(text[schema.PROGRAMME_DATE], lambda v: deadline_of(v) if v else "")
     for pos in np.flatnonzero(programme_date.isna().to_numpy()):
         problem(pos, schema.PROGRAMME_DATE, "bad_date", value=text[schema.PROGRAMME_DATE].iloc[pos])
     out[schema.PROGRAMME_DATE] = programme_date.fillna("")
     for pos in np.flatnonzero((out[schema.TASK_TITLE] == "").to_numpy()):
         problem(pos, schema.TASK_TITLE, "no_title")
     own = text[schema.TASK_ID]
-    out[schema.TASK_ID] = own.where(own != "", out[schema.TASK_TITLE].map(task_key))
+    out[schema.TASK_ID] = own.where(own != "", each_unique(out[schema.TASK_TITLE], task_key))
     # pillar: an id or a name of the catalogue's pillars
     known = _pillars()
-    pillar = text[schema.PILLAR].map(lambda v: "" if not v else known.get(_fold(v)))
+    pillar = each_unique(text[schema.PILLAR], lambda v: "" if not v else known.get(_fold(v)))
     allowed = ", ".join(dict.fromkeys(known.values()))
     for pos in np.flatnonzero(pillar.isna().to_numpy()):
         problem(pos, schema.PILLAR, "bad_pillar", value=text[schema.PILLAR].iloc[pos], allowed=allowed)
     out[schema.PILLAR] = pillar.fillna("")
     # deadline, completion date, status
     out[schema.DEADLINE_TEXT] = text[schema.DEADLINE]
-    deadline = text[schema.DEADLINE].map(deadline_of)
+    deadline = each_unique(text[schema.DEADLINE], deadline_of)
     for pos in np.flatnonzero(deadline.isna().to_numpy()):
         problem(pos, schema.DEADLINE, "bad_date", value=text[schema.DEADLINE].iloc[pos])
     out[schema.DEADLINE] = deadline.fillna("")
-    completed = text[schema.COMPLETED_ON].map(deadline_of)
+    completed = each_unique(text[schema.COMPLETED_ON], deadline_of)
     for pos in np.flatnonzero(completed.isna().to_numpy()):
         problem(pos, schema.COMPLETED_ON, "bad_date", value=text[schema.COMPLETED_ON].iloc[pos])
     out[schema.COMPLETED_ON] = completed.fillna("")
     words = text[schema.STATUS_IN_FILE]
-    read = words.map(status_of_word)
+    read = each_unique(words, status_of_word)
     for pos in np.flatnonzero(read.isna().to_numpy()):
         value = words.iloc[pos]
         if value:

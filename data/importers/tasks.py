@@ -202,7 +202,7 @@ def parse(grid: Grid, options: Options) -> Parsed:
             frame[col] = ""
     filled = (frame != "").any(axis=1).to_numpy()
     heading = (
-        frame["stt"].map(lambda v: bool(_HEADING_NUMBER.match(fold(v))))
+        tasks.each_unique(frame["stt"], lambda v: bool(_HEADING_NUMBER.match(fold(v)))).astype(bool)
         | ((frame[schema.STATUS_IN_FILE] == "") & (frame[schema.DEADLINE] == ""))
     ).to_numpy() & filled
     keep = filled & ~heading
