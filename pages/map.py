@@ -3,7 +3,7 @@
 import streamlit as st
 
 from data import schema
-from ui import map_view, sidebar, widgets
+from ui import loaders, map_view, sidebar, widgets
 from ui.i18n import t
 
 # 1. title and help
@@ -29,13 +29,18 @@ if not set(view.table[schema.STATUS]) & {schema.STATUS_REPORTED, schema.STATUS_D
     widgets.no_reported_values(view.name, t(f"layout_{sel.layout}"), key="map_no_reported",
                                offer_demo=not sel.show_synthetic)
 
-# 4. the map and its legend (with the synthetic banner, so the map starts high on a 1080p wall)
-left, right = st.columns([5, 2])
+# 4. the map fitted to its frame (or pydeck to zoom and pan), its title and legend, the synthetic banner
+map_view.draw_heading(view)
+left, right = st.columns([3, 2])
 with left:
-    map_view.draw_map(view, sel)
+    if choice.zoom:
+        map_view.draw_map(view, sel)
+        legend = view.legend
+    else:
+        legend = map_view.draw_fitted(view, sel, loaders.benchmark_periods(choice.indicator, sel.layout, sel.statuses))
 with right:
     widgets.synthetic_banner(view.table[schema.STATUS])
-    map_view.draw_legend(view)
+    map_view.draw_legend(view, legend)
 
 # 5. what is missing, where the numbers come from, the boundaries' licence
 map_view.draw_no_data(view)

@@ -1,9 +1,9 @@
-"""Presentation: one indicator per screen, a large map and headline numbers, for the meeting room."""
+"""Presentation: one indicator per screen, a fitted map and headline numbers, for the meeting room."""
 
 import streamlit as st
 
 from data import schema
-from ui import loaders, map_view, present, sidebar, state, widgets
+from ui import fitted_map, loaders, map_view, present, sidebar, state, widgets
 from ui.i18n import t
 
 # 1. the selection: sidebar (language, layout, province) and the deck of indicators, all in the URL
@@ -16,43 +16,54 @@ if not available:
 slides = present.deck(available, [i for i, _ in loaders.ranked_choices(sel.layout, sel.statuses)])
 names = loaders.indicators().set_index(schema.INDICATOR)["name_vi" if sel.lang == "vi" else "name_en"]
 
-# 2. controls: previous / next (also PageUp / PageDown, as sent by slide clickers), slide, auto-advance
-bar = st.columns([1.4, 5, 1.4, 2, 2], vertical_alignment="bottom")
-bar[0].button(t("present_previous"), key="present_prev", on_click=present.step, args=(slides, -1),
-              shortcut="PageUp", icon=":material/arrow_back:")
-with bar[1]:
+# 2. controls in one row that wraps rather than cuts a label: previous / next (PageUp / PageDown), slide, auto
+bar = st.container(horizontal=True, vertical_alignment="bottom", key="present_bar")
+with bar:
+    st.button(t("present_previous"), key="present_prev", on_click=present.step, args=(slides, -1),
+              shortcut="PageUp", icon=":material/arrow_back:", width="content")
     indicator = state.url_selectbox(st.selectbox, present.SLIDE_KEY, t("present_slide"), slides, slides[0],
                                     format_func=lambda i: f"{slides.index(i) + 1}/{len(slides)} · {names[i]}")
-bar[2].button(t("present_next"), key="present_next", on_click=present.step, args=(slides, +1),
-              shortcut="PageDown", icon=":material/arrow_forward:")
-with bar[3]:
+    st.button(t("present_next"), key="present_next", on_click=present.step, args=(slides, +1),
+              shortcut="PageDown", icon=":material/arrow_forward:", width="content")
     seconds = state.url_selectbox(st.selectbox, present.AUTO_KEY, t("present_auto"), present.AUTO_CHOICES, 0,
-                                  format_func=lambda s: t("present_auto_off") if s == 0 else t("present_auto_every", s=s))
-bar[4].button(t("present_exit"), key="present_exit", on_click=lambda: st.session_state.update({present.PRESENT_KEY: False}),
-              icon=":material/close_fullscreen:", disabled=not present.is_presenting())
+                                  format_func=lambda s: t("present_auto_off") if s == 0 else t("present_auto_every", s=s),
+                                  width=190)
+    periods = loaders.benchmark_periods(indicator, sel.layout, sel.statuses)
+    if len(periods) > 1:  # the time-lapse: steps the map's period slider in the browser
+        fitted_map.play_button("present_map")
+    st.button(t("present_exit"), key="present_exit", on_click=lambda: st.session_state.update({present.PRESENT_KEY: False}),
+              icon=":material/close_fullscreen:", disabled=not present.is_presenting(), width="content")
 
-# 3. the map of the latest period, high-contrast palette, classes and legend (ui/map_view, cached benchmark)
-periods = loaders.benchmark_periods(indicator, sel.layout, sel.statuses)
+# 3. the latest period, high-contrast palette, classes shared by every period (the time-lapse)
 if not periods:
     st.warning(t("map_no_periods"))
     st.stop()
 period = loaders.default_period(indicator, sel.layout, sel.statuses) or periods[-1]
-choice = map_view.Choice(indicator, period, "value", "high_contrast", "quantile", False)
+choice = map_view.Choice(indicator, period, "value", "high_contrast", "quantile", True, lapse=True)
 view = map_view.prepare(sel, choice)
+timeline = fitted_map.lapse(view, sel, periods, choice.palette, choice.scheme) if len(periods) > 1 else None
 
-# 4. title, period and unit; the map large on the left, headline numbers and legend on the right
-st.title(view.name)
-st.caption(t("present_period", period=choice.period, layout=t(f"layout_{sel.layout}"), unit=view.unit))
-left, right = st.columns([3, 1])
+# 4. title, period, layout and unit; the map in a frame shaped for Viet Nam, numbers and legend beside it
+st.title(view.name, anchor=False)
+st.caption(t("present_period", period=fitted_map.period_label(choice.period, sel.lang), layout=t(f"layout_{sel.layout}"),
+             unit=view.unit))
+left, right = st.columns([0.34, 0.66], gap="medium")
 with left:
-    map_view.draw_map(view, sel, height=present.MAP_HEIGHT)
+    spec, key_entries = fitted_map.spec(view, sel, timeline=timeline, names_on=True, selectable=False)
+    fitted_map.draw(spec, "present_map", present.FRAME_HEIGHT if present.is_presenting() else present.FRAME_HEIGHT_WINDOWED,
+                    play=timeline is not None)
 with right:
-    for label, value in present.headlines(view, sel):
-        st.metric(label, value, border=True)
-    map_view.draw_legend(view)
-widgets.synthetic_banner(view.table[schema.STATUS])
-if not set(view.table[schema.STATUS]) & {schema.STATUS_REPORTED, schema.STATUS_DERIVED}:  # demonstration values only
-    widgets.no_reported_values(view.name, t(f"layout_{sel.layout}"), key="present_no_reported", offer_demo=False)
-map_view.draw_sources(view, sel)
+    widgets.synthetic_banner(view.table[schema.STATUS])
+    if not set(view.table[schema.STATUS]) & {schema.STATUS_REPORTED, schema.STATUS_DERIVED}:  # demonstration only
+        widgets.no_reported_values(view.name, t(f"layout_{sel.layout}"), key="present_no_reported", offer_demo=False)
+    for column, (label, value) in zip(st.columns(4), present.headlines(view, sel)):
+        column.metric(label, value, border=True)
+    legend, notes = st.columns([0.45, 0.55])
+    with legend:
+        map_view.draw_legend(view, timeline.legend if timeline else None, step=32, font=19, notes=False)
+    with notes:
+        map_view.draw_notes(view)
+        fitted_map.draw_key(key_entries)
+        map_view.draw_sources(view, sel, rule=False)
 if int(seconds):
     present.auto_advance(slides, int(seconds))

@@ -26,6 +26,7 @@ from ui.i18n import format_date, format_number, t
 IND_KEY, PERIOD_KEY, COLOUR_KEY, PALETTE_KEY, CLASSES_KEY, LABELS_KEY = (
     "ind", "period", "colour", "palette", "classes", "labels"
 )  # fmt: skip
+LAPSE_KEY, ZOOM_KEY = "lapse", "zoom"
 DEFAULT_INDICATOR = "rd_staff_per_10k"
 MAP_HEIGHT = 620
 _CLICKS = "_map_clicks"  # bumped after each click: a new chart key drops Streamlit's selection fade
@@ -49,6 +50,8 @@ class Choice:
     palette: str
     scheme: str
     labels: bool
+    lapse: bool = False  # every period on one set of classes, stepped by a slider in the browser
+    zoom: bool = False  # the pydeck map (zoom, pan, hover) instead of the fitted one
 
 
 @dataclasses.dataclass(frozen=True)
@@ -139,7 +142,9 @@ def controls(sel: sidebar.Selection) -> Choice | None:
             st.radio, CLASSES_KEY, t("map_classes"), schemes, "quantile", format_func=schemes.get
         )
         labels = state.url_toggle(LABELS_KEY, t("map_labels"), default=False)
-    return Choice(indicator, period, mode, palette, scheme, labels)
+        lapse = state.url_toggle(LAPSE_KEY, t("map_lapse"), default=False)
+        zoom = state.url_toggle(ZOOM_KEY, t("map_zoom"), default=False)
+    return Choice(indicator, period, mode, palette, scheme, labels, lapse, zoom)
 
 
 def draw_predecessor_ranks(view: MapView, sel: sidebar.Selection) -> None:
@@ -276,7 +281,36 @@ def draw_map(view: MapView, sel: sidebar.Selection, height: int = MAP_HEIGHT) ->
         sidebar.select_province(code)
 
 
-def legend_spec(legend: list) -> dict:
+def draw_heading(view: MapView) -> None:
+    """The indicator as the map's title; period, layout and unit under it."""
+    st.header(view.name, anchor=False)
+    st.caption(md_escape(t("map_subtitle", period=_period_label(view.choice.period, view.lang),
+                           layout=t(f"layout_{view.layout}"), unit=view.unit)))
+
+
+def draw_fitted(view: MapView, sel: sidebar.Selection, periods: list[str]) -> list:
+    """The fitted map (the page's default): click a province to choose it; a time-lapse when asked.
+
+    Returns the legend to draw (the time-lapse's shared classes replace the period's own).
+    """
+    from ui import fitted_map
+
+    timeline = fitted_map.lapse(view, sel, periods, view.choice.palette, view.choice.scheme) \
+        if view.choice.lapse and len(periods) > 1 else None
+    spec, key_entries = fitted_map.spec(view, sel, timeline=timeline, names_on=view.choice.labels, selectable=True)
+    clicks = st.session_state.get(_CLICKS, 0)
+    if timeline is not None:
+        fitted_map.play_button(f"fitted_{view.layout}_{clicks}")
+    code = fitted_map.draw(spec, f"fitted_{view.layout}_{clicks}", fitted_map.PAGE_HEIGHT, on_click=True,
+                           play=timeline is not None)
+    fitted_map.draw_key(key_entries)
+    if code:
+        st.session_state[_CLICKS] = clicks + 1
+        sidebar.select_province(code)
+    return timeline.legend if timeline else view.legend
+
+
+def legend_spec(legend: list, step: int = 40, font: int = 20) -> dict:
     """The legend as a Vega-Lite spec: a swatch and a label per class (dashed for no data).
 
     Written as a plain dict: building it through altair would cost about 40 ms a rerun.
@@ -286,24 +320,33 @@ def legend_spec(legend: list) -> dict:
     y = {"field": "order", "type": "ordinal", "axis": None}
     return {
         "data": {"values": values},
-        "height": {"step": 40}, "width": 320,
+        "height": {"step": step}, "width": 320,
         # Streamlit's own font, served by the app itself
         "config": {"view": {"strokeWidth": 0}, "font": "'Source Sans', 'Source Sans Pro', sans-serif"},
         "layer": [
-            {"mark": {"type": "square", "size": 760, "filled": True, "opacity": 1, "stroke": "#555555",
+            {"mark": {"type": "square", "size": round(760 * (step / 40) ** 2), "filled": True, "opacity": 1, "stroke": "#555555",
                       "strokeWidth": 1.2},
              "encoding": {"y": y, "x": {"value": 15}, "color": {"field": "colour", "type": "nominal", "scale": None},
                           "strokeDash": {"condition": {"test": "datum.dash", "value": [4, 3]}, "value": [1, 0]}}},
-            {"mark": {"type": "text", "align": "left", "baseline": "middle", "fontSize": 20},
+            {"mark": {"type": "text", "align": "left", "baseline": "middle", "fontSize": font},
              "encoding": {"y": y, "x": {"value": 46}, "text": {"field": "label", "type": "nominal"}}},
         ],
     }
 
 
-def draw_legend(view: MapView) -> None:
+def draw_legend(view: MapView, legend: list | None = None, step: int = 40, font: int = 20, notes: bool = True) -> None:
     """Units, class breaks with counts, and what the outlines mean."""
-    st.markdown(f"**{md_escape(view.legend_title)}**")
-    st.vega_lite_chart(legend_spec(view.legend), width="content", theme=None, key="map_legend")
+    shared = legend is not None and legend is not view.legend
+    title = t("map_lapse_legend", unit=view.legend_title) if shared else view.legend_title
+    st.markdown(f"**{md_escape(title)}**")
+    st.vega_lite_chart(legend_spec(view.legend if legend is None else legend, step, font), width="content", theme=None,
+                       key="map_legend")
+    if notes:
+        draw_notes(view)
+
+
+def draw_notes(view: MapView) -> None:
+    """What the outlines and colours mean, one caption each."""
     for note in view.notes:
         st.caption(md_escape(note))
 
@@ -318,10 +361,11 @@ def draw_no_data(view: MapView) -> None:
     st.markdown(f"**{md_escape(t('map_no_data_list', n=len(missing)))}** {listed}")
 
 
-def draw_sources(view: MapView, sel: sidebar.Selection) -> None:
-    """Sources of the values, the layout rule, and the boundaries' attribution."""
+def draw_sources(view: MapView, sel: sidebar.Selection, rule: bool = True) -> None:
+    """Sources of the values, the layout rule (unless ``rule`` is False: a slide), and the boundaries' attribution."""
     widgets.source_line(view.sources, loaders.sources(), sel.lang)
-    st.caption(md_escape(t("map_rule_2025") if view.layout == schema.LAYOUT_2025 else t("map_rule_2008")))
+    if rule:
+        st.caption(md_escape(t("map_rule_2025") if view.layout == schema.LAYOUT_2025 else t("map_rule_2008")))
     st.caption(md_escape(_attribution(view)))
 
 

@@ -16,12 +16,14 @@ _CSS = """
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
 [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"],
 [data-testid="stMainMenu"], footer { display: none !important; }
-[data-testid="stMainBlockContainer"] { padding: 1.5rem 2.5rem 1rem 2.5rem; max-width: 100%; }
-html, body, [data-testid="stApp"] { font-size: 22px; }
-[data-testid="stMetricValue"] { font-size: 2.4rem; }
-[data-testid="stMetricLabel"] p { font-size: 1.1rem; }
-h1 { font-size: 3rem !important; }
-[data-testid="stCaptionContainer"] { font-size: 1.05rem; }
+[data-testid="stMainBlockContainer"] { padding: 1rem 2rem 0.5rem 2rem; max-width: 100%; }
+html, body, [data-testid="stApp"] { font-size: clamp(14px, 2vh, 22px); }
+[data-testid="stMetricValue"] { font-size: 2.1rem; }
+[data-testid="stMetricLabel"] p { font-size: 1rem; }
+h1 { font-size: 2.2rem !important; padding: 0.2rem 0 0 0 !important; }
+[data-testid="stCaptionContainer"] { font-size: 1rem; }
+[data-testid="stMetric"] { padding: 0.35rem 0.8rem !important; }
+[data-testid="stAlert"] [data-testid="stMarkdownContainer"] p { font-size: 0.9rem; }
 </style>
 """
 
@@ -44,7 +46,11 @@ DECK_KEY = "deck"  # the indicators to step through, repeated in the URL (?deck=
 AUTO_KEY = "auto"  # seconds between slides; 0 = off
 DEFAULT_DECK = ("rd_staff_per_10k", "r57_tasks_done_share", "g5_population_coverage", "fibre_households")
 AUTO_CHOICES = (0, 15, 30, 60)
-MAP_HEIGHT = 700  # with the controls and title, the whole map fits a 1920x1080 screen
+MAP_HEIGHT = 700  # the pydeck map's height (zoom and pan)
+#: The fitted map's frame (CSS): the screen's height less the controls, title and slider.
+FRAME_HEIGHT = "calc(100vh - 13.5rem - 2.2rem)"
+#: On a slide without presentation mode, Streamlit's header and padding take more room.
+FRAME_HEIGHT_WINDOWED = "calc(100vh - 19rem)"
 _LAST_MOVE = "_present_last_move"
 
 
