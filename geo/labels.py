@@ -88,8 +88,8 @@ def fit(bounds: Sequence[float], width: float, height: float) -> Fit:
     Examples
     --------
     >>> f = fit((100.0, -10.0, 110.0, 10.0), 400, 400)
-    >>> [round(v, 1) for v in f.to_px(100.0, 10.0)], [round(v, 1) for v in f.to_px(110.0, -10.0)]
-    ([100.7, 0.0], [299.3, 400.0])
+    >>> [round(v, 1) + 0.0 for v in f.to_px(100.0, 10.0)], [round(v, 1) for v in f.to_px(110.0, -10.0)]
+    ([100.5, 0.0], [299.5, 400.0])
     """
     x0, y1 = mercator(bounds[0], bounds[1])
     x1, y0 = mercator(bounds[2], bounds[3])
@@ -133,7 +133,7 @@ def place_labels(
     >>> placed = place_labels([("01", "Ha Noi", 100, 100, 9.0), ("02", "Bac Ninh", 100, 110, 1.0)],
     ...                       font_px=14, width=400, height=400)
     >>> [(p.text, p.kind, round(p.y, 1)) for p in placed]
-    [('Ha Noi', 'name', 100.0), ('Bac Ninh', 'name', 130.0)]
+    [('Ha Noi', 'name', 100.0), ('Bac Ninh', 'name', 129.5)]
     """
     if font_px <= 0:
         raise ValueError(f"The 'font_px' parameter must be positive. Got {font_px!r} instead.")

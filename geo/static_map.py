@@ -86,6 +86,23 @@ def placed_labels(frame: gpd.GeoDataFrame, size_pt: float) -> list[tuple[str, fl
     return placed
 
 
+WATERMARK_COLOUR = "#c62828"
+
+
+def draw_watermark(fig: Figure, text: str) -> None:
+    """``text`` across the figure along its diagonal, large, bold and translucent, above everything else.
+
+    The size is chosen so the line spans about 85% of the diagonal (DejaVu Sans Bold capitals are
+    about 0.68 of the font size wide).
+    """
+    width_px, height_px = fig.get_size_inches() * fig.dpi
+    diagonal = math.hypot(width_px, height_px)
+    size_pt = 0.85 * diagonal / (max(len(text), 8) * 0.68) * 72 / fig.dpi
+    fig.text(0.5, 0.5, text, fontsize=size_pt, fontweight="bold", color=WATERMARK_COLOUR, alpha=0.3,
+             rotation=math.degrees(math.atan2(height_px, width_px)), rotation_mode="anchor",
+             ha="center", va="center", zorder=10, gid="watermark")
+
+
 def _draw_map(ax, frame: gpd.GeoDataFrame, archipelagos, province_labels: bool) -> None:
     for (width, dash), group in frame.groupby(["line_width", frame["dash"].map(tuple)], sort=True):
         style = "solid" if not any(dash) else (0, tuple(d * 1.0 for d in dash))
@@ -158,6 +175,7 @@ def render(
     archipelagos: Sequence[tuple] = (),
     province_labels: bool = False,
     fmt: str = "png",
+    watermark: str | None = None,
 ) -> bytes:
     """Draw the map as a 1920 x 1080 PNG or an SVG of the same layout.
 
@@ -183,6 +201,9 @@ def render(
     province_labels : bool
         Write each province's name on it.
     fmt : {"png", "svg"}
+    watermark : str, optional
+        Written large and diagonally across the whole image (:func:`draw_watermark`) when synthetic
+        values are drawn; it stays text in the SVG.
 
     Returns
     -------
@@ -201,6 +222,8 @@ def render(
         y = _flow(fig, 0.17, source, 13, color="#333333")
         y = _flow(fig, y, date_line, 12, color="#555555")
         _flow(fig, y, attribution, 11, color="#555555")
+        if watermark:
+            draw_watermark(fig, watermark)
         buffer = io.BytesIO()
         fig.savefig(buffer, format=fmt, dpi=DPI, facecolor="white", metadata={"Date": None} if fmt == "svg" else None)
     return buffer.getvalue()

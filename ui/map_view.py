@@ -391,6 +391,7 @@ def _static(view: MapView, fmt: str) -> bytes:
         date_line=t("map_static_date", view.lang, date=format_date(dt.date.today().isoformat(), view.lang)),
         attribution=_attribution(view),
         archipelagos=view.archipelagos, province_labels=view.choice.labels, fmt=fmt,
+        watermark=t("watermark", view.lang) if schema.STATUS_SYNTHETIC in set(view.table[schema.STATUS]) else None,
     )
 
 

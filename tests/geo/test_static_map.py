@@ -99,3 +99,33 @@ def test_unknown_format_is_refused(drawing):
     frame, _, kwargs = drawing
     with pytest.raises(ValueError, match="fmt"):
         static_map.render(frame, fmt="pdf", **kwargs)
+
+
+WATERMARK = "SỐ LIỆU MINH HỌA, KHÔNG PHẢI SỐ LIỆU THẬT"
+
+
+def test_svg_of_synthetic_values_carries_the_watermark_as_text(drawing):
+    frame, _, kwargs = drawing
+    marked = static_map.render(frame, fmt="svg", watermark=WATERMARK, **kwargs).decode("utf-8")
+    plain = static_map.render(frame, fmt="svg", **kwargs).decode("utf-8")
+    texts = ["".join(node.itertext()) for node in ET.fromstring(marked).iter(f"{SVG_NS}text")]
+    assert WATERMARK in texts
+    assert WATERMARK not in plain
+    # drawn along the diagonal of the 1920 x 1080 image: rotated by atan(1080/1920), about 29.4 degrees
+    assert "rotate(-29.357" in marked
+
+
+def test_png_of_synthetic_values_differs_from_the_unmarked_one_across_the_image(drawing):
+    frame, _, kwargs = drawing
+    marked = Image.open(io.BytesIO(static_map.render(frame, fmt="png", watermark=WATERMARK, **kwargs))).convert("RGB")
+    plain = Image.open(io.BytesIO(static_map.render(frame, fmt="png", **kwargs))).convert("RGB")
+    assert marked.size == plain.size == (1920, 1080)
+    from PIL import ImageChops
+
+    diff = ImageChops.difference(marked, plain).convert("L").point(lambda v: 255 if v > 20 else 0)
+    left, top, right, bottom = diff.getbbox()
+    # a large diagonal: the changed pixels span most of the width and most of the height
+    assert right - left > 0.7 * 1920 and bottom - top > 0.6 * 1080
+    # and they are reddish (the watermark's colour), in the sea as well as over the legend
+    red = [marked.getpixel((x, y)) for x, y in [(960, 540)] if marked.getpixel((x, y)) != plain.getpixel((x, y))]
+    assert all(r > g for r, g, _ in red)
