@@ -81,12 +81,14 @@ def reference_frame(box: Sequence[float]) -> tuple[float, float]:
 
 
 def province_labels(
-    frame: gpd.GeoDataFrame, names: Mapping[str, str], box: Sequence[float], font_px: float = LABEL_PX
+    frame: gpd.GeoDataFrame, names: Mapping[str, str], box: Sequence[float], font_px: float = LABEL_PX,
+    first: str | None = None,
 ) -> list[tuple[labels.Placed, float, float]]:
     """Every province's label placed on the reference frame, with the (lon, lat) it is drawn at.
 
     Anchors are :meth:`shapely.Polygon.representative_point` (always inside the province);
-    priority is the area, the capitals (:data:`CAPITALS`) first.
+    priority is the area, the province ``first`` (the one chosen in the app) and then the capitals
+    (:data:`CAPITALS`) before all others.
     """
     width, height = reference_frame(box)
     fitted = labels.fit(box, width, height)
@@ -95,7 +97,8 @@ def province_labels(
     anchors = []
     for code, point, area in zip(frame["code"], points, areas):
         x, y = fitted.to_px(point.x, point.y)
-        anchors.append((code, names.get(code, code), x, y, float(area) + (1e6 if code in CAPITALS else 0.0)))
+        boost = 2e6 if code == first else 1e6 if code in CAPITALS else 0.0
+        anchors.append((code, names.get(code, code), x, y, float(area) + boost))
     placed = labels.place_labels(anchors, font_px=font_px, width=width, height=height)
     return [(p, *fitted.to_lonlat(p.x, p.y)) for p in placed]
 

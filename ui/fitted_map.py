@@ -111,13 +111,13 @@ def _user_topology(fingerprint: str, _frame) -> dict:
     return vega_map.topology(_frame)
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _bundled_labels(layout: str, lang: str) -> tuple[list, tuple]:
-    """Placed labels and the frame's bounds of the bundled boundaries of a layout, in a language."""
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _bundled_labels(layout: str, lang: str, first: str | None) -> tuple[list, tuple]:
+    """Placed labels and the frame's bounds of the bundled boundaries of a layout, in a language (``first`` named first)."""
     frame = boundaries.load_boundaries(layout)
     names = loaders.provinces(layout).set_index(schema.CODE)[schema.NAME_VI if lang == "vi" else schema.NAME_EN]
     box = vega_map.bounds(frame, _archipelagos(lang))
-    return vega_map.province_labels(frame, names.to_dict(), box), box
+    return vega_map.province_labels(frame, names.to_dict(), box, first=first), box
 
 
 def _archipelagos(lang: str) -> list[tuple]:
@@ -133,10 +133,10 @@ def spec(view, sel: sidebar.Selection, *, timeline: Lapse | None, names_on: bool
         frame = gpd.GeoDataFrame(view.user.frame[["code", "geometry"]], geometry="geometry", crs=boundaries.CRS)
         topo = _user_topology(view.user.fingerprint, gpd.GeoDataFrame.from_features(view.user.web["features"]))
         box = vega_map.bounds(frame, arch)
-        placed = vega_map.province_labels(frame, view.names.to_dict(), box) if names_on else []
+        placed = vega_map.province_labels(frame, view.names.to_dict(), box, first=sel.province) if names_on else []
     else:
         topo = vega_map.bundled_topology(sel.layout)
-        placed, box = _bundled_labels(sel.layout, sel.lang)
+        placed, box = _bundled_labels(sel.layout, sel.lang, sel.province if names_on else None)
         placed = placed if names_on else []
     if timeline is None:
         rows, periods, start = vega_map.value_rows([view.collection]), [period_label(view.choice.period, sel.lang)], 0

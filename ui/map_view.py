@@ -338,9 +338,10 @@ def draw_legend(view: MapView, legend: list | None = None, step: int = 40, font:
     """Units, class breaks with counts, and what the outlines mean."""
     shared = legend is not None and legend is not view.legend
     title = t("map_lapse_legend", unit=view.legend_title) if shared else view.legend_title
-    st.markdown(f"**{md_escape(title)}**")
-    st.vega_lite_chart(legend_spec(view.legend if legend is None else legend, step, font), width="content", theme=None,
-                       key="map_legend")
+    with st.container(key="map_legend_frame"):
+        st.markdown(f"**{md_escape(title)}**")
+        st.vega_lite_chart(legend_spec(view.legend if legend is None else legend, step, font), width="content",
+                           theme=None, key="map_legend")
     if notes:
         draw_notes(view)
 

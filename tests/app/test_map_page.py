@@ -31,8 +31,12 @@ COUNTS = {"2025": 34, "2008": 63}
 
 
 def _map(**params) -> AppTest:
-    """The page opened by a link carrying ``params`` (English unless ``lang`` is given)."""
-    return open_page(PAGE, **params)
+    """The page opened by a link carrying ``params`` (English unless ``lang`` is given), with the pydeck map.
+
+    Most tests here read the features sent to pydeck (``zoom=1``); the fitted Vega-Lite map, the page's
+    default since issue 13, draws the same features' colours and is tested at the end of this file.
+    """
+    return open_page(PAGE, **{"zoom": "1", **params})
 
 
 def _unescape(text: str) -> str:
@@ -162,6 +166,7 @@ def test_in_vietnamese():
     at.query_params["synthetic"] = "1"
     at.query_params["ind"] = "rd_staff_per_10k"
     at.query_params["period"] = "2026-Q3"
+    at.query_params["zoom"] = "1"
     ok(at.switch_page(PAGE).run())
     assert at.title[0].value == t("map_title", "vi")
     assert [r["text"] for r in _layers(at)["archipelagos"]["data"]] == ["Quần đảo Hoàng Sa", "Quần đảo Trường Sa"]
@@ -181,6 +186,7 @@ def test_opening_the_map_after_the_explorer():
     """The explorer's ``ind`` (a list) and ``period`` (a range) must not upset the map's widgets."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.query_params["lang"] = "en"
+    at.query_params["zoom"] = "1"
     ok(at.switch_page("pages/explorer.py").run())
     at.multiselect(key="ind").set_value(["rd_staff", "population"]).run()
     ok(at.switch_page(PAGE).run())
@@ -303,3 +309,66 @@ def test_ranks_of_the_63_provinces_show_on_the_34_province_map_only_as_predecess
     table = [d.value for d in at.dataframe if list(d.value.columns) == ["province", "predecessor", "rank"]][0]
     # Đà Nẵng was 1st of 63 in DTI 2022, Quảng Nam 31st: now both part of Đà Nẵng
     assert table.values.tolist() == [["Da Nang", "Da Nang", "1 / 63"], ["Da Nang", "Quang Nam", "31 / 63"]]
+
+
+# --- the fitted map (issue 13): the default, a Vega-Lite geoshape fitted to its frame in the browser -----
+def _fitted(at: AppTest) -> dict:
+    charts = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    maps = [c for c in charts if c.get("projection")]
+    assert len(maps) == 1, "one fitted map"
+    return maps[0]
+
+
+def _layer(spec: dict, name: str) -> dict | None:
+    return next((layer for layer in spec["layer"] if layer.get("name") == name), None)
+
+
+def test_the_fitted_map_is_the_default_and_names_indicator_period_layout_and_unit():
+    at = open_page(PAGE, synthetic="0")
+    assert not at.get("deck_gl_json_chart")
+    spec = _fitted(at)
+    assert spec["projection"] == {"type": "mercator"} and spec["height"] == "container"
+    rows = _layer(spec, "provinces")["data"]["values"]
+    assert len(rows) == 34 and {r["p"] for r in rows} == {0}
+    thai_nguyen = next(r for r in rows if r["code"] == "19")
+    assert "Rank: 1 / 1" in thai_nguyen["tip"]
+    assert _layer(spec, "watermark") is None  # no synthetic value on the map
+    assert [h.value for h in at.header] == ["R&D staff per 10,000 inhabitants"]
+    subtitle = _captions(at)[1]
+    assert subtitle == t("map_subtitle", "en", period="2025-11-03", layout=t("layout_2025", "en"),
+                         unit="persons per 10,000 inhabitants")
+
+
+def test_synthetic_values_put_the_watermark_on_the_fitted_map_in_the_pages_language():
+    spec = _fitted(open_page(PAGE, lang="vi"))
+    assert _layer(spec, "watermark")["data"]["values"] == [{"watermark": "SỐ LIỆU MINH HỌA, KHÔNG PHẢI SỐ LIỆU THẬT"}]
+    spec = _fitted(open_page(PAGE))
+    assert _layer(spec, "watermark")["data"]["values"] == [{"watermark": "DEMONSTRATION DATA, NOT REAL"}]
+
+
+def test_time_lapse_steps_through_the_periods_in_order_with_one_set_of_classes():
+    at = open_page(PAGE, lapse="1")
+    periods = at.selectbox(key="period").options
+    spec = _fitted(at)
+    param = spec["params"][0]
+    assert param["bind"]["max"] == len(periods) - 1 and param["value"] == len(periods) - 1  # starts at the chosen period
+    shown = [v["label"] for v in _layer(spec, "period_label")["data"]["values"]]
+    # oldest first, by the date each period ends (the 2025-11-03 report falls between Q3 and Q4)
+    assert shown == periods == ["2025-Q1", "2025-Q2", "2025-Q3", "2025-11-03", "2025-Q4", "2026-Q1", "2026-Q2",
+                                "2026-Q3"]
+    rows = _layer(spec, "provinces")["data"]["values"]
+    assert len(rows) == 34 * len(periods)
+    assert [b.key for b in at.button if b.key and b.key.endswith("_play")] == ["fitted_2025_0_play"]
+    assert any(m.startswith("**persons per 10,000 inhabitants (classes shared by every period)") for m in _markdown(at))
+
+
+def test_province_names_on_the_fitted_map_with_a_key_for_the_numbered_ones():
+    at = open_page(PAGE, labels="1", layout="2008")
+    spec = _fitted(at)
+    written = _layer(spec, "labels")["data"]["values"]
+    numbered = [w for w in written if w["number"]]
+    names = [w for w in written if not w["number"]]
+    assert {"Hanoi", "Ho Chi Minh City"} <= {w["text"] for w in names}  # the capitals are never left out
+    assert numbered, "63 provinces at 14 px: the small ones of the deltas are numbered"
+    key = [c for c in _captions(at) if c.startswith("1 ")]
+    assert len(key) == 1 and len(key[0].split(" · ")) >= len(numbered)

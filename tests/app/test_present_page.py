@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -34,7 +35,12 @@ def test_shared_link_opens_the_same_slide_province_and_mode():
     assert metrics[t("present_rank", "en")] == "1 / 1"
     assert metrics[t("present_gap", "en")] == "+2.1"
     assert at.toggle(key="present").value is True
-    assert len(at.get("deck_gl_json_chart")) == 1
+    maps = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart") if "projection" in json.loads(c.proto.spec)]
+    assert len(maps) == 1 and maps[0]["projection"] == {"type": "mercator"}  # fitted in the browser, no pydeck
+    assert not at.get("deck_gl_json_chart")
+    names = {v["text"] for layer in maps[0]["layer"] if layer.get("name") == "labels" for v in layer["data"]["values"]}
+    assert {"Hanoi", "Ho Chi Minh City", "Thai Nguyen"} <= names
+    assert not [layer for layer in maps[0]["layer"] if layer.get("name") == "watermark"]  # no synthetic value
 
 
 def test_next_and_previous_step_through_the_deck_and_wrap_round():
@@ -99,3 +105,12 @@ def test_a_slide_of_demonstration_values_only_says_there_is_no_reported_value():
     expected = t("no_reported_values", "en", name="R&D staff per 10,000 inhabitants", layout=t("layout_2008", "en"))
     assert expected in [w.value for w in at.warning]
     assert [i for i in at.info if i.body == t("synthetic_banner", "en")]
+
+
+def test_synthetic_slide_carries_the_watermark_and_steps_through_periods():
+    at = _present(slide="rd_staff_per_10k")
+    spec = next(json.loads(c.proto.spec) for c in at.get("vega_lite_chart") if "projection" in json.loads(c.proto.spec))
+    marks = [layer for layer in spec["layer"] if layer.get("name") == "watermark"]
+    assert marks and marks[0]["data"]["values"] == [{"watermark": "DEMONSTRATION DATA, NOT REAL"}]
+    assert spec["params"][0]["bind"]["input"] == "range"
+    assert at.button(key="present_map_play").label == t("map_play", "en")

@@ -207,8 +207,8 @@ def test_import_a_task_list_then_see_its_late_tasks(page, helpers, external_requ
 
 
 def _open_map(page, helpers, query: str = ""):
-    """Open the Map page and wait for the deck's canvas; return the chart's locator."""
-    _open(page, helpers, "/map?lang=en" + query)
+    """Open the Map page with the pydeck map (zoom and pan) and wait for the deck's canvas; return the chart's locator."""
+    _open(page, helpers, "/map?lang=en&zoom=1" + query)
     chart = page.locator('[data-testid="stDeckGlJsonChart"]').first
     chart.wait_for(state="visible")
     chart.locator("canvas").first.wait_for(state="visible")
@@ -323,7 +323,7 @@ def test_presentation_link_opens_the_same_slide_fullscreen(browser, streamlit_se
         shown.get_by_text("Kỳ 2025-11-03", exact=False).first.wait_for(state="visible")
         shown.get_by_text("Thái Nguyên", exact=True).first.wait_for(state="visible")
         shown.get_by_text("10,3", exact=True).first.wait_for(state="visible")
-        shown.locator('[data-testid="stDeckGlJsonChart"] canvas').first.wait_for(state="visible")
+        shown.locator('.st-key-present_map_frame svg g.mark-shape').first.wait_for(state="attached")
         assert not shown.locator('[data-testid="stSidebar"]').first.is_visible(), "the sidebar shows in presentation mode"
         shown.wait_for_timeout(1500)
         shot = tmp_path / "presentation.png"
