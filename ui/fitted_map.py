@@ -12,6 +12,7 @@ import dataclasses
 import functools
 
 import geopandas as gpd
+import pandas as pd
 import streamlit as st
 
 from data import schema
@@ -76,8 +77,6 @@ def lapse(view, sel: sidebar.Selection, periods: list[str], palette: str, scheme
     fmt = functools.partial(format_number, decimals=int(spec["decimals"]), lang=sel.lang)
     unit = str(spec["short_unit_vi" if vi else "short_unit"])
     tables = [loaders.map_table(view.choice.indicator, p, sel.layout, sel.statuses) for p in periods]
-    import pandas as pd
-
     joint = choropleth.classify(pd.concat([tb[schema.VALUE] for tb in tables], ignore_index=True), scheme=scheme)
     colours = choropleth.palette("value", palette, spec["direction"], n=joint.n)
     geojson = view.user.web if view.user else _bundled_geojson(sel.layout)
@@ -89,7 +88,7 @@ def lapse(view, sel: sidebar.Selection, periods: list[str], palette: str, scheme
         offset += len(table)
         shown = period_label(period, sel.lang)
         tips = {
-            code: f"{names.get(code, code)}\n{shown}: " + (t("map_no_data", sel.lang) if value != value else f"{fmt(value)} {unit}")
+            code: f"{names.get(code, code)}\n{shown}: " + (t("map_no_data", sel.lang) if pd.isna(value) else f"{fmt(value)} {unit}")
             for code, value in zip(table[schema.GEO_CODE], table[schema.VALUE])
         }
         collections.append(choropleth.feature_collection(geojson, table, part, colours, tooltips=tips, names=names,

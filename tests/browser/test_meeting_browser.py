@@ -136,7 +136,7 @@ def test_play_steps_through_the_periods_in_the_browser_and_stops_at_the_last(pag
     slider = page.locator('[class*="_frame"] input[type=range]').first
     slider.wait_for(state="attached")
     last = int(slider.get_attribute("max"))
-    shown = lambda: page.eval_on_selector_all("g.period_label_marks text", "ts => ts.map(t => t.textContent)")  # noqa: E731
+    shown = lambda: page.eval_on_selector_all("g.period_label_marks text", "ts => ts.map(t => t.textContent)")
     page.eval_on_selector('[class*="_frame"] input[type=range]',
                           "e => { e.value = '0'; e.dispatchEvent(new Event('input', {bubbles: true})); }")
     first = shown()

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+import geopandas as gpd
 import pytest
 import shapely
 from shapely.geometry import Polygon
 
 from geo import boundaries, choropleth, labels, vega_map
-
-import geopandas as gpd
 
 
 def _square(x0, y0, size=1.0, clockwise=False):
