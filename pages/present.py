@@ -3,7 +3,7 @@
 import streamlit as st
 
 from data import schema
-from ui import fitted_map, loaders, map_view, present, sidebar, state, widgets
+from ui import deck_view, fitted_map, loaders, map_view, present, sidebar, state, widgets
 from ui.i18n import t
 
 # 1. the selection: sidebar (language, layout, province) and the deck of indicators, all in the URL
@@ -31,6 +31,7 @@ with bar:
     periods = loaders.benchmark_periods(indicator, sel.layout, sel.statuses)
     if len(periods) > 1:  # the time-lapse: steps the map's period slider in the browser
         fitted_map.play_button("present_map")
+    deck_view.draw_button(sel, slides)
     st.button(t("present_exit"), key="present_exit", on_click=lambda: st.session_state.update({present.PRESENT_KEY: False}),
               icon=":material/close_fullscreen:", disabled=not present.is_presenting(), width="content")
 

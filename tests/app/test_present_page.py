@@ -114,3 +114,31 @@ def test_synthetic_slide_carries_the_watermark_and_steps_through_periods():
     assert marks and marks[0]["data"]["values"] == [{"watermark": "DEMONSTRATION DATA, NOT REAL"}]
     assert spec["params"][0]["bind"]["input"] == "range"
     assert at.button(key="present_map_play").label == t("map_play", "en")
+
+
+def test_the_deck_is_built_from_the_page_and_read_back():
+    """Thái Nguyên without synthetic values: the title slide, the R&D slide (5G coverage has no real province value, so
+    no slide), then the targets slide when there are targets of these indicators; no watermark anywhere."""
+    import io
+
+    from pptx import Presentation
+
+    from geo import deck
+    from ui import deck_view
+
+    at = _present(deck=["rd_staff_per_10k", "g5_population_coverage"], province="19", synthetic="0")
+    at.button(key=deck_view.BUILD_KEY).click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert [b.key for b in at.get("download_button")] == ["present_deck_download"]
+    made_of, name, data = at.session_state[deck_view._READY]
+    assert name.startswith("vn57-19-2025-en-") and name.endswith(".pptx")
+    prs = Presentation(io.BytesIO(data))
+    slides = [{shape.name: shape for shape in slide.shapes} for slide in prs.slides]
+    assert slides[0]["subtitle"].text_frame.text == "Thai Nguyen"
+    assert slides[1]["title"].text_frame.text == "R&D staff per 10,000 inhabitants"
+    assert slides[1]["number 1"].text_frame.text == "10.3" and slides[1]["number 2"].text_frame.text == "8.2"
+    assert "map" in slides[1] and slides[1]["source"].text_frame.text.startswith("Sources: ")
+    assert not [s for s in slides if deck.WATERMARK_NAME in s]  # no synthetic value anywhere
+    assert len(slides) in (2, 3)
+    if len(slides) == 3:
+        assert slides[2]["title"].text_frame.text == "Targets" and "status light 1" in slides[2]

@@ -1,0 +1,298 @@
+"""The meeting deck: a 16:9 PowerPoint file of fitted maps, headline numbers and targets (python-pptx).
+
+One plain function, :func:`build_deck`, takes what the slides say (:class:`MapSlide`,
+:class:`TargetLine`) and returns the ``.pptx`` bytes; the Presentation page and the command line
+both call it. Everything in the file is native and editable: titles, the four headline numbers,
+the legend's labels, the source line and the targets' words are text boxes; the status lights are
+shapes with their status written beside them (colour is never the only sign); the map is a
+picture drawn from the same Vega-Lite spec as the page (:func:`map_picture`, vl-convert, no
+network). Text is set in Arial, which PowerPoint has and LibreOffice replaces by the
+metric-compatible Liberation Sans; no font is embedded and nothing is fetched.
+
+A slide that shows a synthetic value carries a large diagonal watermark over the whole slide (a
+translucent text box), and its picture carries the map's own watermark; other slides carry none.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import io
+import math
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.enum.shapes import MSO_SHAPE
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.oxml.ns import qn
+from pptx.util import Emu, Inches, Pt
+
+from geo.choropleth import LegendEntry
+
+WIDTH, HEIGHT = Emu(12192000), Emu(6858000)  # 16:9, 13.333 x 7.5 inches (PowerPoint's widescreen)
+FONT = "Arial"
+WATERMARK_NAME = "watermark"
+STATUS_COLOURS = {"met": "1B7F3B", "on_track": "1B7F3B", "at_risk": "E0A100", "off_track": "C62828",
+                  "missed": "C62828", "unknown": "8A8A8A"}
+_DARK, _GREY = RGBColor(0x1A, 0x1A, 0x1A), RGBColor(0x55, 0x55, 0x55)
+_MAP_PICTURE = (560, 700)  # pixels of the map frame given to vl-convert (times the scale)
+
+
+@dataclasses.dataclass(frozen=True)
+class MapSlide:
+    """One indicator's slide.
+
+    Attributes
+    ----------
+    title, subtitle : str
+        The indicator; its period, layout and unit.
+    picture : bytes
+        PNG of the fitted map (:func:`map_picture`).
+    legend_title : str
+        Unit of the classes.
+    legend : sequence of LegendEntry
+        :func:`geo.choropleth.legend_entries`.
+    numbers : sequence of (label, value)
+        The four headline numbers, as on the Presentation page.
+    source : str
+        The source line (producers and titles of the values' sources).
+    date_line : str
+        When the deck was made.
+    synthetic : bool
+        Whether any value on the slide is synthetic (then the slide carries the watermark).
+    notes : sequence of str
+        Short lines under the legend (outlines, converted values).
+    """
+
+    title: str
+    subtitle: str
+    picture: bytes
+    legend_title: str
+    legend: Sequence[LegendEntry]
+    numbers: Sequence[tuple[str, str]]
+    source: str
+    date_line: str
+    synthetic: bool = False
+    notes: Sequence[str] = ()
+
+
+@dataclasses.dataclass(frozen=True)
+class TargetLine:
+    """One target on the targets slide: what, where, its status (key of :data:`STATUS_COLOURS`) in words, and why."""
+
+    target: str
+    place: str
+    status: str
+    status_words: str
+    explanation: str
+    synthetic: bool = False
+
+
+def map_picture(spec: Mapping, *, scale: float = 1.5, size: tuple[int, int] = _MAP_PICTURE) -> bytes:
+    """The fitted map of a :func:`geo.vega_map.map_spec` spec as a PNG (vl-convert, offline).
+
+    The spec's container size becomes ``size`` (pixels before ``scale``); its fonts become DejaVu
+    Sans, shipped with matplotlib and registered here, so Vietnamese letters are drawn in one font.
+    """
+    import matplotlib
+    import vl_convert
+
+    _register_fonts(str(Path(matplotlib.__file__).parent / "mpl-data" / "fonts" / "ttf"), vl_convert)
+    spec = copy.deepcopy(dict(spec))
+    spec["width"], spec["height"] = size
+    spec["config"] = {**spec.get("config", {}), "font": "DejaVu Sans"}
+    for layer in spec.get("layer", []):
+        if isinstance(layer.get("mark"), dict) and "font" in layer["mark"]:
+            layer["mark"]["font"] = "DejaVu Sans"
+    for param in spec.get("params", []):
+        param.pop("bind", None)  # no slider in a picture
+    return vl_convert.vegalite_to_png(spec, scale=scale)
+
+
+_REGISTERED: set[str] = set()
+
+
+def _register_fonts(folder: str, vl_convert) -> None:
+    if folder not in _REGISTERED:
+        vl_convert.register_font_directory(folder)
+        _REGISTERED.add(folder)
+
+
+def _text(slide, left, top, width, height, text: str, size: float, *, bold=False, colour=_DARK,
+          align=PP_ALIGN.LEFT, anchor=MSO_ANCHOR.TOP, name: str | None = None):
+    """A native text box (word-wrapped, no autofit: the sizes are chosen to fit)."""
+    box = slide.shapes.add_textbox(left, top, width, height)
+    if name:
+        box.name = name
+    frame = box.text_frame
+    frame.word_wrap = True
+    frame.vertical_anchor = anchor
+    frame.margin_left = frame.margin_right = Inches(0.05)
+    frame.margin_top = frame.margin_bottom = Inches(0.02)
+    for i, line in enumerate(str(text).split("\n")):
+        paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+        paragraph.alignment = align
+        run = paragraph.add_run()
+        run.text = line
+        run.font.name = FONT
+        run.font.size = Pt(size)
+        run.font.bold = bold
+        run.font.color.rgb = colour
+    return box
+
+
+def _hex(colour: str) -> RGBColor:
+    return RGBColor.from_string(colour.lstrip("#").upper())
+
+
+def _watermark(slide, text: str) -> None:
+    """The demonstration-data warning across the slide's diagonal, red at 30% opacity, on top of everything."""
+    angle = math.degrees(math.atan2(HEIGHT, WIDTH))
+    length = int(math.hypot(WIDTH, HEIGHT) * 0.9)
+    height = Inches(1.1)
+    box = _text(slide, Emu(int((WIDTH - length) / 2)), Emu(int((HEIGHT - height) / 2)), Emu(length), height, text,
+                min(54, 0.9 * length / 12700 / (len(text) * 0.62)), bold=True, colour=RGBColor(0xC6, 0x28, 0x28),
+                align=PP_ALIGN.CENTER, anchor=MSO_ANCHOR.MIDDLE, name=WATERMARK_NAME)
+    box.rotation = -angle
+    for run in box.text_frame.paragraphs[0].runs:  # translucent: python-pptx has no API for a text colour's alpha
+        colour = run.font.fill._xPr.find(qn("a:solidFill")).find(qn("a:srgbClr"))
+        alpha = colour.makeelement(qn("a:alpha"), {"val": "30000"})
+        colour.append(alpha)
+
+
+def _blank(prs):
+    return prs.slides.add_slide(prs.slide_layouts[6])
+
+
+def _footer(slide, source: str, date_line: str) -> None:
+    _text(slide, Inches(0.5), Inches(6.72), Inches(12.3), Inches(0.34), source, 11, colour=_GREY, name="source")
+    _text(slide, Inches(0.5), Inches(7.05), Inches(12.3), Inches(0.3), date_line, 10, colour=_GREY, name="date")
+
+
+def _map_slide(prs, item: MapSlide, watermark: str) -> None:
+    slide = _blank(prs)
+    _text(slide, Inches(0.5), Inches(0.3), Inches(12.3), Inches(0.75), item.title, 28, bold=True, name="title")
+    _text(slide, Inches(0.5), Inches(1.0), Inches(12.3), Inches(0.4), item.subtitle, 16, colour=_GREY, name="subtitle")
+    # the map in a frame shaped like it (4 x 5), left; the numbers and the legend right
+    top, height = Inches(1.45), Inches(5.2)
+    slide.shapes.add_picture(io.BytesIO(item.picture), Inches(0.5), top, height=height).name = "map"
+    left = Inches(5.0)
+    box_w, box_h, gap = Inches(3.95), Inches(1.15), Inches(0.2)
+    for i, (label, value) in enumerate(item.numbers[:4]):
+        x = left + (box_w + gap) * (i % 2)
+        y = top + (box_h + gap) * (i // 2)
+        frame = slide.shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE, x, y, box_w, box_h)
+        frame.name = f"number frame {i + 1}"
+        frame.fill.solid()
+        frame.fill.fore_color.rgb = RGBColor(0xF5, 0xF6, 0xF8)
+        frame.line.color.rgb = RGBColor(0xC8, 0xCC, 0xD2)
+        frame.adjustments[0] = 0.08
+        _text(slide, x + Inches(0.15), y + Inches(0.08), box_w - Inches(0.3), Inches(0.4), label, 14, colour=_GREY,
+              name=f"number label {i + 1}")
+        _text(slide, x + Inches(0.15), y + Inches(0.45), box_w - Inches(0.3), Inches(0.6), value, 30, bold=True,
+              name=f"number {i + 1}")
+    y = top + (box_h + gap) * 2 + Inches(0.05)
+    _text(slide, left, y, Inches(8), Inches(0.35), item.legend_title, 14, bold=True, name="legend title")
+    y += Inches(0.4)
+    for i, entry in enumerate(item.legend):
+        swatch = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, left, y + Inches(0.04), Inches(0.32), Inches(0.24))
+        swatch.name = f"legend swatch {i + 1}"
+        swatch.fill.solid()
+        swatch.fill.fore_color.rgb = _hex(entry.colour)
+        swatch.line.color.rgb = RGBColor(0x55, 0x55, 0x55)
+        _text(slide, left + Inches(0.42), y, Inches(3.6), Inches(0.32), f"{entry.label}  ({entry.count})", 13,
+              name=f"legend {i + 1}")
+        y += Inches(0.33)
+    if item.notes:
+        _text(slide, left + Inches(4.2), top + (box_h + gap) * 2 + Inches(0.45), Inches(4.0), Inches(2.2),
+              "\n".join(item.notes), 11, colour=_GREY, name="notes")
+    _footer(slide, item.source, item.date_line)
+    if item.synthetic:
+        _watermark(slide, watermark)
+
+
+def _targets_slide(prs, title: str, lines: Sequence[TargetLine], source: str, date_line: str, watermark: str) -> None:
+    slide = _blank(prs)
+    _text(slide, Inches(0.5), Inches(0.3), Inches(12.3), Inches(0.75), title, 28, bold=True, name="title")
+    y = Inches(1.25)
+    row_h = min(Inches(0.95), int((Inches(6.6) - y) / max(1, len(lines))))
+    for i, line in enumerate(lines):
+        light = slide.shapes.add_shape(MSO_SHAPE.OVAL, Inches(0.5), y + Inches(0.05), Inches(0.36), Inches(0.36))
+        light.name = f"status light {i + 1}"
+        light.fill.solid()
+        light.fill.fore_color.rgb = _hex(STATUS_COLOURS.get(line.status, STATUS_COLOURS["unknown"]))
+        light.line.color.rgb = RGBColor(0x33, 0x33, 0x33)
+        _text(slide, Inches(1.0), y, Inches(2.3), Inches(0.45), line.status_words, 14, bold=True, name=f"status {i + 1}")
+        _text(slide, Inches(3.4), y, Inches(9.4), Inches(0.4), f"{line.target} · {line.place}", 14, bold=True,
+              name=f"target {i + 1}")
+        _text(slide, Inches(3.4), y + Inches(0.37), Inches(9.4), row_h - Inches(0.4), line.explanation, 12,
+              colour=_GREY, name=f"explanation {i + 1}")
+        y += row_h
+    _footer(slide, source, date_line)
+    if any(line.synthetic for line in lines):
+        _watermark(slide, watermark)
+
+
+def build_deck(
+    slides: Sequence[MapSlide],
+    *,
+    title: str,
+    subtitle: str,
+    date_text: str,
+    language_text: str,
+    watermark: str,
+    targets: Sequence[TargetLine] = (),
+    targets_title: str = "",
+    targets_source: str = "",
+) -> bytes:
+    """The meeting deck as ``.pptx`` bytes: a title slide, one slide per indicator, then the targets.
+
+    Parameters
+    ----------
+    slides : sequence of MapSlide
+        One per indicator, in order.
+    title, subtitle : str
+        The title slide: what the deck is about, and for whom (a province, or the whole country).
+    date_text, language_text : str
+        Written on the title slide ("29/11/2026", "Tiếng Việt").
+    watermark : str
+        The demonstration-data warning in the deck's language.
+    targets : sequence of TargetLine
+        The targets slide's lines; no targets slide when empty.
+    targets_title, targets_source : str
+        Its title and source line.
+
+    Returns
+    -------
+    bytes
+        A 16:9 presentation (13.333 x 7.5 inches).
+
+    Examples
+    --------
+    >>> from pptx import Presentation
+    >>> data = build_deck([], title="Resolution 57", subtitle="Whole country", date_text="2026-11-29",
+    ...                   language_text="English", watermark="DEMONSTRATION DATA, NOT REAL")
+    >>> deck = Presentation(io.BytesIO(data))
+    >>> len(deck.slides), deck.slide_width == WIDTH
+    (1, True)
+    """
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = WIDTH, HEIGHT
+    first = _blank(prs)
+    _text(first, Inches(0.8), Inches(2.3), Inches(11.7), Inches(1.3), title, 40, bold=True, name="title")
+    _text(first, Inches(0.8), Inches(3.6), Inches(11.7), Inches(0.8), subtitle, 26, colour=_GREY, name="subtitle")
+    _text(first, Inches(0.8), Inches(4.5), Inches(11.7), Inches(0.5), f"{date_text} · {language_text}", 18,
+          colour=_GREY, name="date")
+    if any(s.synthetic for s in slides):
+        _text(first, Inches(0.8), Inches(5.4), Inches(11.7), Inches(0.8), watermark, 20, bold=True,
+              colour=RGBColor(0xC6, 0x28, 0x28), name="synthetic note")
+    for item in slides:
+        _map_slide(prs, item, watermark)
+    if targets:
+        _targets_slide(prs, targets_title, targets, targets_source, slides[0].date_line if slides else date_text,
+                       watermark)
+    buffer = io.BytesIO()
+    prs.save(buffer)
+    return buffer.getvalue()
