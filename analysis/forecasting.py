@@ -74,8 +74,11 @@ LIMITED_PROGRESS = "limited_progress"
 MOVING_AWAY = "moving_away"
 NOT_ENOUGH_DATA = "not_enough_data"
 NO_DEADLINE = "no_deadline"
+MISSED = "missed"  # the deadline has passed and the last value on or before it fell short
+MET_BY_DEADLINE = "met_by_deadline"  # the deadline has passed and the last value on or before it met the target
 #: Forecast statuses, most at risk first (the value of :data:`data.schema.RISK`).
-STATUSES = (MOVING_AWAY, LIMITED_PROGRESS, NEEDS_ACCELERATION, NOT_ENOUGH_DATA, NO_DEADLINE, ON_TRACK, ACHIEVED)
+STATUSES = (MISSED, MOVING_AWAY, LIMITED_PROGRESS, NEEDS_ACCELERATION, NOT_ENOUGH_DATA, NO_DEADLINE, ON_TRACK, ACHIEVED,
+            MET_BY_DEADLINE)
 ON_TRACK_FROM = 0.95
 ACCELERATE_FROM = 0.6
 
@@ -131,6 +134,10 @@ FORECAST_COLUMNS = (
     schema.RISK,
     schema.EXPLANATION_EN,
     schema.EXPLANATION_VI,
+    schema.AT_DEADLINE_DATE,
+    schema.AT_DEADLINE_VALUE,
+    schema.AFTER_DEADLINE_DATE,
+    schema.AFTER_DEADLINE_VALUE,
 )
 TREND_FIT, TREND_LOW, TREND_HIGH = "fit", "low", "high"
 
@@ -264,9 +271,14 @@ def _model(t: np.ndarray, y: np.ndarray, grid: np.ndarray, seed: int) -> dict:
 
 # --- one target ------------------------------------------------------------------------------------------
 def forecast(
-    obs: pd.DataFrame, target: dict, *, show_synthetic: bool, indicators: pd.DataFrame | None = None
+    obs: pd.DataFrame, target: dict, *, show_synthetic: bool, indicators: pd.DataFrame | None = None,
+    today: _dt.date | None = None,
 ) -> Forecast:
-    """Forecast one target (a row of :func:`targets`, as a dict or Series); see the module doc."""
+    """Forecast one target (a row of :func:`targets`, as a dict or Series); see the module doc.
+
+    ``today`` (default: the computer's date) decides whether the deadline has passed: then the target
+    is judged on the last value observed on or before the deadline (:func:`judge_passed`), not projected.
+    """
     target = dict(target)
     cat = benchmarking.indexed_catalogue(indicators)
     spec = cat.loc[target[schema.INDICATOR]]
@@ -294,11 +306,73 @@ def forecast(
         history = history[history[schema.DATE] >= history.loc[history[schema.DATE] <= zero_on, schema.DATE].max()]
     history = history.reset_index(drop=True)
     row.update(_assess(history, kind, goal, deadline, d, spec, len(chosen)))
+    row.update(judge_passed(history, goal, deadline, d, today or _dt.date.today()))
+    if row[schema.AT_DEADLINE_DATE] or (deadline and deadline < (today or _dt.date.today())):
+        # a passed deadline is judged on what was observed, never projected
+        row.update({schema.PROJECTED_VALUE: float("nan"), schema.PROJECTED_LOW: float("nan"),
+                    schema.PROJECTED_HIGH: float("nan"), schema.PROJECTED_DATE: "", schema.PROJECTED_DATE_EARLY: "",
+                    schema.PROJECTED_DATE_LATE: ""})
+        row["_trend"] = row["_trend"].iloc[0:0]
     row[schema.RISK] = STATUSES.index(row[schema.FORECAST_STATUS])
     trend = row.pop("_trend")
-    row[schema.EXPLANATION_EN] = explain(row, "en")
-    row[schema.EXPLANATION_VI] = explain(row, "vi")
+    units = {"en": str(spec.get("short_unit") or ""), "vi": str(spec.get("short_unit_vi") or spec.get("short_unit") or "")}
+    row[schema.EXPLANATION_EN] = explain(row, "en", units["en"])
+    row[schema.EXPLANATION_VI] = explain(row, "vi", units["vi"])
     return Forecast({c: row.get(c) for c in FORECAST_COLUMNS}, history, trend)
+
+
+def judge_passed(history: pd.DataFrame, goal: float, deadline: _dt.date | None, d: int, today: _dt.date) -> dict:
+    """Whether a target whose deadline has passed was met, on the last value observed on or before the deadline.
+
+    Parameters
+    ----------
+    history : pandas.DataFrame
+        The observations (``date``, ``value``, ``status``; an assumed zero baseline is ignored).
+    goal : float
+        The target value.
+    deadline : datetime.date or None
+        Without one, or before ``today``, nothing is judged (empty fields, no status).
+    d : {1, -1}
+        +1 when higher is better.
+    today : datetime.date
+        The date the deadline is compared with.
+
+    Returns
+    -------
+    dict
+        ``at_deadline_date``/``_value`` (the last value on or before the deadline),
+        ``after_deadline_date``/``_value`` (the first value after it), and, when the deadline has
+        passed, ``forecast_status``: ``met_by_deadline`` when ``d * (value - goal) >= 0``, ``missed``
+        when not, ``not_enough_data`` with no value on or before the deadline.
+
+    Examples
+    --------
+    5G coverage 39.52% on 2025-10-31 and 80% on 2026-03-31; target 90% by 2025-12-31, judged in 2026:
+
+    >>> h = pd.DataFrame({"date": ["2025-06-30", "2025-10-31", "2026-03-31"], "value": [26.0, 39.52, 80.0],
+    ...                   "status": "reported"})
+    >>> out = judge_passed(h, 90.0, _dt.date(2025, 12, 31), 1, _dt.date(2026, 11, 29))
+    >>> out["forecast_status"], out["at_deadline_value"], out["after_deadline_date"]
+    ('missed', 39.52, '2026-03-31')
+    """
+    nan = float("nan")
+    out = {schema.AT_DEADLINE_DATE: "", schema.AT_DEADLINE_VALUE: nan, schema.AFTER_DEADLINE_DATE: "",
+           schema.AFTER_DEADLINE_VALUE: nan}
+    if deadline is None or deadline >= today:
+        return out
+    seen = history[history[schema.STATUS] != BASELINE]
+    limit = deadline.isoformat()
+    before, after = seen[seen[schema.DATE] <= limit], seen[seen[schema.DATE] > limit]
+    if len(after):
+        out.update({schema.AFTER_DEADLINE_DATE: str(after[schema.DATE].iloc[0]),
+                    schema.AFTER_DEADLINE_VALUE: float(after[schema.VALUE].iloc[0])})
+    if before.empty:
+        out[schema.FORECAST_STATUS] = NOT_ENOUGH_DATA
+        return out
+    value = float(before[schema.VALUE].iloc[-1])
+    out.update({schema.AT_DEADLINE_DATE: str(before[schema.DATE].iloc[-1]), schema.AT_DEADLINE_VALUE: value,
+                schema.FORECAST_STATUS: MET_BY_DEADLINE if d * (value - goal) >= 0 else MISSED})
+    return out
 
 
 def _assess(history: pd.DataFrame, kind: str, goal: float, deadline: _dt.date | None, d: int,
@@ -444,7 +518,7 @@ def _horizon(tt: float, big_t: float | None, reach: float | None) -> float:
 
 # --- every target ----------------------------------------------------------------------------------------
 def forecast_targets(
-    obs: pd.DataFrame, *, show_synthetic: bool, indicators: pd.DataFrame | None = None
+    obs: pd.DataFrame, *, show_synthetic: bool, indicators: pd.DataFrame | None = None, today: _dt.date | None = None
 ) -> pd.DataFrame:
     """One row per target of ``obs``: :data:`FORECAST_COLUMNS`, most at risk first, then by deadline.
 
@@ -457,9 +531,12 @@ def forecast_targets(
         Whether synthetic values may be used when a target has no reported or derived one.
     indicators : pandas.DataFrame, optional
         The catalogue.
+    today : datetime.date, optional
+        The date deadlines are compared with (default: the computer's date).
     """
     cat = benchmarking.indexed_catalogue(indicators if indicators is not None else catalogue.indicators())
-    rows = [forecast(obs, t, show_synthetic=show_synthetic, indicators=cat).row for t in targets(obs).to_dict("records")]
+    rows = [forecast(obs, t, show_synthetic=show_synthetic, indicators=cat, today=today).row
+            for t in targets(obs).to_dict("records")]
     frame = pd.DataFrame(rows, columns=list(FORECAST_COLUMNS))
     if frame.empty:
         return frame
@@ -493,6 +570,8 @@ _TEXT = {
         MOVING_AWAY: "moving away",
         NOT_ENOUGH_DATA: "not enough data",
         NO_DEADLINE: "no deadline given",
+        MISSED: "missed",
+        MET_BY_DEADLINE: "met by the deadline",
     },
     "vi": {
         "synthetic": "Số liệu minh họa (không thật). ",
@@ -518,6 +597,8 @@ _TEXT = {
         MOVING_AWAY: "đi ngược mục tiêu",
         NOT_ENOUGH_DATA: "chưa đủ số liệu",
         NO_DEADLINE: "không có thời hạn",
+        MISSED: "không đạt đúng hạn",
+        MET_BY_DEADLINE: "đạt đúng hạn",
     },
 }
 
@@ -525,6 +606,120 @@ _TEXT = {
 def status_text(status: str, lang: str) -> str:
     """The status in words (``needs acceleration`` / ``cần tăng tốc``)."""
     return _TEXT[lang][status]
+
+
+_PLAIN = {
+    "en": {
+        "none": "No value observed yet: progress cannot be judged",
+        "alone": "Only one value so far ({value} on {date}): no pace can be worked out yet",
+        "met": "Latest value {value} on {date}: the target ({goal}) is already met",
+        "passed": "Deadline {deadline} has passed: {value} on {date}, the last value on or before it",
+        "passed_none": "Deadline {deadline} has passed with no value observed on or before it",
+        "after": "first value after it: {value} on {date}",
+        "verdict_met": "target {goal} met",
+        "verdict_missed": "target {goal} not met",
+        "pace": "At the pace seen since {start} ({pace} a year), about {value} by {deadline}",
+        "times": "the target ({goal}) needs {k} times that pace",
+        "enough": "that pace is enough for the target ({goal})",
+        "away": "Since {start} the values have moved away from the target ({pace} a year)",
+        "open": "At the pace seen since {start} ({pace} a year), the target ({goal}) is reached around {date}",
+        "open_never": "At the pace seen since {start} ({pace} a year), the target ({goal}) is not reached",
+        "points": "percentage points",
+    },
+    "vi": {
+        "none": "Chưa có giá trị nào: chưa đánh giá được tiến độ",
+        "alone": "Mới có một giá trị ({value} ngày {date}): chưa tính được nhịp độ",
+        "met": "Giá trị gần nhất {value} ngày {date}: đã đạt mục tiêu ({goal})",
+        "passed": "Đã qua hạn {deadline}: {value} ngày {date}, giá trị cuối cùng đến hạn",
+        "passed_none": "Đã qua hạn {deadline} mà không có giá trị nào đến hạn",
+        "after": "giá trị đầu tiên sau hạn: {value} ngày {date}",
+        "verdict_met": "đạt mục tiêu {goal}",
+        "verdict_missed": "không đạt mục tiêu {goal}",
+        "pace": "Theo nhịp độ từ {start} ({pace} mỗi năm), đến {deadline} đạt khoảng {value}",
+        "times": "mục tiêu ({goal}) cần nhịp độ gấp {k} lần",
+        "enough": "nhịp độ đó đủ để đạt mục tiêu ({goal})",
+        "away": "Từ {start} các giá trị đi ngược mục tiêu ({pace} mỗi năm)",
+        "open": "Theo nhịp độ từ {start} ({pace} mỗi năm), đạt mục tiêu ({goal}) vào khoảng {date}",
+        "open_never": "Theo nhịp độ từ {start} ({pace} mỗi năm), không đạt được mục tiêu ({goal})",
+        "points": "điểm phần trăm",
+    },
+}
+
+
+def explain(row: dict, lang: str, unit: str = "") -> str:
+    """A one-line explanation of a forecast row in plain words, in ``en`` or ``vi`` (the formulas: :func:`method_text`).
+
+    A deadline that has passed: the last value on or before it, the first one after it, met or not.
+    Otherwise: "at the pace seen since <baseline date> (<pace> <unit> a year), about <value> by
+    <deadline>; the target needs <k> times that pace", where k is the pace needed from the latest
+    value to the deadline divided by the pace observed since the baseline.
+
+    Examples
+    --------
+    >>> row = {"n_observations": 1, "method": "pace", "baseline_kind": "zero start", "baseline_date": "2024-12-22",
+    ...        "baseline_value": 0.0, "latest_date": "2025-11-03", "latest_value": 83.0, "observed_pace": 83 / 316,
+    ...        "target_value": 156.0, "target_date": "2025-12-31", "projected_value": 98.2,
+    ...        "forecast_status": "needs_acceleration", "statuses_used": "reported", "at_deadline_date": ""}
+    >>> explain(row, "en", "tasks")
+    'At the pace seen since 2024-12-22 (+95.9 tasks a year), about 98.2 tasks by 2025-12-31; the target (156 tasks) needs 4.79 times that pace — needs acceleration.'
+    """
+    w, status = _PLAIN[lang], row[schema.FORECAST_STATUS]
+    unit = w["points"] if unit == "%" else unit
+
+    def amount(value: float, recorded: bool = False, signed: bool = False) -> str:
+        text = _num(abs(value) if signed else value, lang, recorded)
+        if signed and np.isfinite(value):
+            text = ("+" if value >= 0 else "−") + text
+        if unit == w["points"] and not signed:
+            return f"{text}%"
+        return f"{text} {unit}".strip()
+
+    goal = amount(row[schema.TARGET_VALUE], recorded=True)
+    deadline = _date(row[schema.TARGET_DATE], lang)
+    n = int(row[schema.N_OBSERVATIONS])
+    latest = {"value": amount(row[schema.LATEST_VALUE], recorded=True), "date": _date(row[schema.LATEST_DATE], lang)}
+    start = _date(row[schema.BASELINE_DATE], lang)
+    pace_year = row[schema.OBSERVED_PACE] * DAYS_A_YEAR if np.isfinite(row.get(schema.OBSERVED_PACE, np.nan)) else np.nan
+    if row.get(schema.AT_DEADLINE_DATE) or status in (MISSED, MET_BY_DEADLINE) or (
+            status == NOT_ENOUGH_DATA and row.get(schema.AFTER_DEADLINE_DATE)):
+        if row.get(schema.AT_DEADLINE_DATE):
+            parts = [w["passed"].format(deadline=deadline, value=amount(row[schema.AT_DEADLINE_VALUE], recorded=True),
+                                        date=_date(row[schema.AT_DEADLINE_DATE], lang))]
+        else:
+            parts = [w["passed_none"].format(deadline=deadline)]
+        if row.get(schema.AFTER_DEADLINE_DATE):
+            parts.append(w["after"].format(value=amount(row[schema.AFTER_DEADLINE_VALUE], recorded=True),
+                                           date=_date(row[schema.AFTER_DEADLINE_DATE], lang)))
+        if status in (MISSED, MET_BY_DEADLINE):
+            parts.append(w["verdict_met" if status == MET_BY_DEADLINE else "verdict_missed"].format(goal=goal))
+    elif n == 0:
+        parts = [w["none"]]
+    elif status == ACHIEVED:
+        parts = [w["met"].format(goal=goal, **latest)]
+    elif row[schema.METHOD] == METHOD_NONE or not np.isfinite(pace_year):
+        parts = [w["alone"].format(**latest)]
+    elif not row[schema.TARGET_DATE]:
+        key = "open" if row.get(schema.PROJECTED_DATE) else "open_never"
+        parts = [w[key].format(start=start, pace=amount(pace_year, signed=True), goal=goal,
+                               date=_date(row.get(schema.PROJECTED_DATE) or "", lang))]
+    else:
+        goal_value, latest_value = float(row[schema.TARGET_VALUE]), float(row[schema.LATEST_VALUE])
+        left = (_day(row[schema.TARGET_DATE]) - _day(row[schema.LATEST_DATE])).days
+        observed = float(row[schema.OBSERVED_PACE])
+        towards = (goal_value - latest_value) * observed > 0 or goal_value == latest_value
+        if not towards and observed != 0 and (goal_value - latest_value) * observed < 0:
+            parts = [w["away"].format(start=start, pace=amount(pace_year, signed=True))]
+        else:
+            parts = [w["pace"].format(start=start, pace=amount(pace_year, signed=True), deadline=deadline,
+                                      value=amount(row[schema.PROJECTED_VALUE]))]
+            needed = (goal_value - latest_value) / left if left > 0 else np.inf
+            k = needed / observed if observed else np.inf
+            if np.isfinite(k) and k <= 1:
+                parts.append(w["enough"].format(goal=goal))
+            elif np.isfinite(k):
+                parts.append(w["times"].format(goal=goal, k=_num(k, lang)))
+    prefix = _TEXT[lang]["synthetic"] if schema.STATUS_SYNTHETIC in str(row[schema.STATUSES_USED]) else ""
+    return prefix + "; ".join(parts) + " — " + _TEXT[lang][status] + "."
 
 
 def _num(value: float, lang: str, recorded: bool = False) -> str:
@@ -547,8 +742,8 @@ def _date(iso: str, lang: str) -> str:
     return _day(iso).strftime("%d/%m/%Y") if lang == "vi" else iso[:10]
 
 
-def explain(row: dict, lang: str) -> str:
-    """A one-line explanation of a forecast row, in ``en`` or ``vi``."""
+def method_text(row: dict, lang: str) -> str:
+    """The method behind a forecast row, with its paces a day, rules and models (the page's "method" expander)."""
     w = _TEXT[lang]
     n = int(row[schema.N_OBSERVATIONS])
     latest = {"value": _num(row[schema.LATEST_VALUE], lang, True), "date": _date(row[schema.LATEST_DATE], lang)}

@@ -191,6 +191,11 @@ FORECAST_STATUS = "forecast_status"
 RISK = "risk"  # sort key: 0 = most at risk
 EXPLANATION_EN = "explanation_en"
 EXPLANATION_VI = "explanation_vi"
+# a deadline that has passed: the last value observed on or before it, and the first one after it
+AT_DEADLINE_DATE = "at_deadline_date"
+AT_DEADLINE_VALUE = "at_deadline_value"
+AFTER_DEADLINE_DATE = "after_deadline_date"
+AFTER_DEADLINE_VALUE = "after_deadline_value"
 
 # --- periods --------------------------------------------------------------------------
 _PERIOD_PATTERNS = (

@@ -18,7 +18,8 @@ BUILD_KEY = "present_deck_build"
 _READY = "_present_deck_ready"  # (what it was built from, file name, bytes)
 _STATUS = {forecasting.ACHIEVED: "met", forecasting.ON_TRACK: "on_track", forecasting.NEEDS_ACCELERATION: "at_risk",
            forecasting.LIMITED_PROGRESS: "off_track", forecasting.MOVING_AWAY: "off_track",
-           forecasting.NOT_ENOUGH_DATA: "unknown", forecasting.NO_DEADLINE: "unknown"}
+           forecasting.NOT_ENOUGH_DATA: "unknown", forecasting.NO_DEADLINE: "unknown", forecasting.MISSED: "missed",
+           forecasting.MET_BY_DEADLINE: "met"}
 MAX_TARGETS = 6
 
 

@@ -30,6 +30,8 @@ LIGHTS = {
     forecasting.MOVING_AWAY: (charts.PURPLE, "✖"),
     forecasting.NOT_ENOUGH_DATA: (charts.GREY, "○"),
     forecasting.NO_DEADLINE: (charts.SKY, "◌"),
+    forecasting.MISSED: (charts.VERMILLION, "✖"),
+    forecasting.MET_BY_DEADLINE: (charts.GREEN, "✔"),
 }
 
 # print-friendly view: hide the sidebar, Streamlit's chrome and the widgets (a fixed string, no outside font)
@@ -198,6 +200,16 @@ def labelled_forecasts(show_synthetic: bool, lang: str) -> pd.DataFrame:
 
 
 def _projected(row: dict, lang: str) -> str:
+    if row.get(schema.AT_DEADLINE_DATE) or row.get(schema.AFTER_DEADLINE_DATE):  # a passed deadline: what was seen
+        parts = []
+        if row.get(schema.AT_DEADLINE_DATE):
+            parts.append(t("target_at_deadline", lang, value=value_text(row[schema.AT_DEADLINE_VALUE], row[schema.INDICATOR],
+                                                                       lang), date=format_date(row[schema.AT_DEADLINE_DATE], lang)))
+        if row.get(schema.AFTER_DEADLINE_DATE):
+            parts.append(t("target_after_deadline", lang, value=value_text(row[schema.AFTER_DEADLINE_VALUE],
+                                                                          row[schema.INDICATOR], lang),
+                           date=format_date(row[schema.AFTER_DEADLINE_DATE], lang)))
+        return "; ".join(parts)
     if pd.isna(row[schema.PROJECTED_VALUE]):
         return format_date(row[schema.PROJECTED_DATE], lang) if row[schema.PROJECTED_DATE] else "–"
     low, high = (format_number(row[c], 1, lang) for c in (schema.PROJECTED_LOW, schema.PROJECTED_HIGH))
@@ -261,6 +273,8 @@ def forecast_chart(row: dict, sel) -> None:
         trend_title=t("forecast_trend"), labels={forecasting.BASELINE: t("forecast_zero_start"), **status_labels(sel.lang)},
         key="forecast_chart")
     st.caption(row["explanation"])
+    with st.expander(t("targets_method"), icon=":material/functions:"):
+        st.caption(forecasting.method_text(row, sel.lang))
     widgets.source_line(found["sources"] + [row[schema.SOURCE_ID]], loaders.sources())
 
 

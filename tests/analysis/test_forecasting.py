@@ -36,10 +36,14 @@ def make_obs(rows) -> pd.DataFrame:
     return pd.DataFrame(records, columns=list(schema.OBSERVATION_COLUMNS))
 
 
-def only_target(obs: pd.DataFrame, *, show_synthetic: bool = True) -> fc.Forecast:
+#: The date the projections below are made on: before their deadlines (2025-12-31, 2026-12-31).
+AS_OF = dt.date(2025, 11, 30)
+
+
+def only_target(obs: pd.DataFrame, *, show_synthetic: bool = True, today: dt.date = AS_OF) -> fc.Forecast:
     targets = fc.targets(obs)
     assert len(targets) == 1
-    return fc.forecast(obs, targets.iloc[0].to_dict(), show_synthetic=show_synthetic)
+    return fc.forecast(obs, targets.iloc[0].to_dict(), show_synthetic=show_synthetic, today=today)
 
 
 def days(a: str, b: str) -> int:
@@ -86,8 +90,17 @@ def test_thai_nguyen_tasks_need_acceleration_to_finish_by_the_end_of_2025():
     assert row[schema.PROJECTED_HIGH] == pytest.approx(83 + 2 * 83 / 316 * 58)
     assert row[schema.PROJECTED_DATE_LATE] == ""  # at the slow edge (no progress) it is never reached
     assert row[schema.STATUSES_USED] == "reported" and row[schema.N_OBSERVATIONS] == 1
-    assert "not a model" in row[schema.EXPLANATION_EN] and "needs acceleration" in row[schema.EXPLANATION_EN]
-    assert "chưa phải mô hình" in row[schema.EXPLANATION_VI] and "cần tăng tốc" in row[schema.EXPLANATION_VI]
+    # the one-line explanation in plain words (issue 13): the pace a year, the value at the deadline, and how many
+    # times that pace the target needs from the latest value: (156 - 83) / 58 days = 1.2586 a day against
+    # 83 / 316 = 0.26266 a day, 4.79 times; 0.26266 x 365.25 = 95.9 tasks a year
+    assert row[schema.EXPLANATION_EN] == (
+        "At the pace seen since 2024-12-22 (+95.9 tasks a year), about 98.2 tasks by 2025-12-31; "
+        "the target (156 tasks) needs 4.79 times that pace — needs acceleration.")
+    assert row[schema.EXPLANATION_VI] == (
+        "Theo nhịp độ từ 22/12/2024 (+95,9 nhiệm vụ mỗi năm), đến 31/12/2025 đạt khoảng 98,2 nhiệm vụ; "
+        "mục tiêu (156 nhiệm vụ) cần nhịp độ gấp 4,79 lần — cần tăng tốc.")
+    # the formulas went to the method text
+    assert "not a model" in fc.method_text(row, "en") and "chưa phải mô hình" in fc.method_text(row, "vi")
     # the chart's history starts from the assumed zero
     assert f.history[schema.STATUS].tolist() == ["baseline", "reported"]
     assert f.history[schema.VALUE].tolist() == [0.0, 83.0]
@@ -225,7 +238,7 @@ def test_no_observation_at_all():
     row = only_target(obs).row
     assert row[schema.FORECAST_STATUS] == "not_enough_data" and row[schema.METHOD] == "none"
     assert row[schema.SET_ON] == "2025-03-04"
-    assert row[schema.EXPLANATION_EN] == "No observation yet, so progress cannot be judged; target 7,500, no deadline given — not enough data."
+    assert row[schema.EXPLANATION_EN] == "No value observed yet: progress cannot be judged — not enough data."
 
 
 def test_forecast_targets_sorts_by_risk_and_covers_every_target():
@@ -234,7 +247,7 @@ def test_forecast_targets_sorts_by_risk_and_covers_every_target():
         ("province", "2025", "19", "r57_tasks_done", "2025-11-03", 80, "target", "2025-12-31"),  # already met
         ("nation", "", "VN", "g5_population_coverage", "2025-10", 90, "target", "2025-12-31"),  # no data
     ])
-    table = fc.forecast_targets(obs, show_synthetic=False)
+    table = fc.forecast_targets(obs, show_synthetic=False, today=AS_OF)
     assert list(table.columns) == list(fc.FORECAST_COLUMNS)
     assert table[schema.FORECAST_STATUS].tolist() == ["needs_acceleration", "not_enough_data", "achieved"]
     assert table[schema.RISK].is_monotonic_increasing
@@ -246,10 +259,10 @@ def test_bundled_targets():
     from data import observations
 
     bundled = observations.bundled_observations()
-    table = fc.forecast_targets(bundled[bundled[schema.DOUBTFUL] == ""], show_synthetic=False)  # as the app reads it
+    table = fc.forecast_targets(bundled[bundled[schema.DOUBTFUL] == ""], show_synthetic=False, today=AS_OF)  # as the app
     got = {(r[schema.GEO_CODE], r[schema.LAYOUT], r[schema.INDICATOR]): r for r in table.to_dict("records")}
     # the ministry's doubtful "over 90%" at the end of 2025 would meet the 5G target: it is kept out unless asked for
-    with_doubt = fc.forecast_targets(bundled, show_synthetic=False)
+    with_doubt = fc.forecast_targets(bundled, show_synthetic=False, today=AS_OF)
     five_g = with_doubt[(with_doubt[schema.INDICATOR] == "g5_population_coverage")]
     assert five_g[schema.FORECAST_STATUS].tolist() == ["achieved"]
     national = {
@@ -268,3 +281,58 @@ def test_bundled_targets():
     assert got[("VN", "", "g5_population_coverage")][schema.FORECAST_STATUS] == "limited_progress"
     assert got[("52", "2008", "rd_staff_per_10k")][schema.FORECAST_STATUS] == "not_enough_data"  # only synthetic data
     assert got[("52", "2025", "budget_share_stidx")][schema.TARGET_DATE] == "2026-12-31"
+    # seen after its deadline (2025-12-31) the nation's 5G target is judged, not projected: 39.52% < 90%
+    later = fc.forecast_targets(bundled[bundled[schema.DOUBTFUL] == ""], show_synthetic=False,
+                                today=dt.date(2026, 11, 29))
+    five_g = later[later[schema.INDICATOR] == "g5_population_coverage"].iloc[0]
+    assert five_g[schema.FORECAST_STATUS] == "missed" and five_g[schema.AT_DEADLINE_VALUE] == 39.52
+
+
+# --- deadlines that have passed (issue 13) -------------------------------------------------------------
+FIVE_G = [
+    ("nation", "", "VN", "g5_population_coverage", "2025-Q2", 26, "reported"),  # ends 2025-06-30
+    ("nation", "", "VN", "g5_population_coverage", "2025-10", 39.52, "reported"),  # ends 2025-10-31
+    ("nation", "", "VN", "g5_population_coverage", "2025-10", 90, "target", "2025-12-31"),
+]
+
+
+def test_a_passed_deadline_is_judged_on_the_last_value_before_it_not_projected():
+    """5G coverage, 90% by 2025-12-31, seen on 2026-11-29: the last value on or before the deadline is
+    39.52% (2025-10-31); 39.52 < 90 with higher better: missed. A value after the deadline (80%, 2026-03-31)
+    is shown as the first one after it, and changes nothing."""
+    obs = make_obs(FIVE_G + [("nation", "", "VN", "g5_population_coverage", "2026-03", 80, "reported")])
+    row = only_target(obs, today=dt.date(2026, 11, 29)).row
+    assert row[schema.FORECAST_STATUS] == "missed" and row[schema.RISK] == 0
+    assert (row[schema.AT_DEADLINE_DATE], row[schema.AT_DEADLINE_VALUE]) == ("2025-10-31", 39.52)
+    assert (row[schema.AFTER_DEADLINE_DATE], row[schema.AFTER_DEADLINE_VALUE]) == ("2026-03-31", 80.0)
+    assert math.isnan(row[schema.PROJECTED_VALUE]) and row[schema.PROJECTED_DATE] == ""  # not a projection
+    assert row[schema.EXPLANATION_EN] == (
+        "Deadline 2025-12-31 has passed: 39.52% on 2025-10-31, the last value on or before it; "
+        "first value after it: 80% on 2026-03-31; target 90% not met — missed.")
+    assert row[schema.EXPLANATION_VI].startswith("Đã qua hạn 31/12/2025: 39,52")
+    assert row[schema.EXPLANATION_VI].endswith("không đạt mục tiêu 90% — không đạt đúng hạn.")
+
+
+def test_a_target_met_by_its_deadline_and_one_with_no_value_before_it():
+    # 92% on 2025-12-31 (2025-Q4) meets 90%: met by the deadline, even if a later value falls back
+    met = make_obs(FIVE_G + [("nation", "", "VN", "g5_population_coverage", "2025-Q4", 92, "reported"),
+                             ("nation", "", "VN", "g5_population_coverage", "2026-Q1", 88, "reported")])
+    row = only_target(met, today=dt.date(2026, 11, 29)).row
+    assert row[schema.FORECAST_STATUS] == "met_by_deadline"
+    assert (row[schema.AT_DEADLINE_DATE], row[schema.AT_DEADLINE_VALUE]) == ("2025-12-31", 92.0)
+    assert (row[schema.AFTER_DEADLINE_DATE], row[schema.AFTER_DEADLINE_VALUE]) == ("2026-03-31", 88.0)
+    # only values after the deadline: it cannot be said whether it was met then
+    late = make_obs([("nation", "", "VN", "g5_population_coverage", "2026-Q1", 95, "reported"),
+                     ("nation", "", "VN", "g5_population_coverage", "2026-Q1", 90, "target", "2025-12-31")])
+    row = only_target(late, today=dt.date(2026, 11, 29)).row
+    assert row[schema.FORECAST_STATUS] == "not_enough_data" and row[schema.AT_DEADLINE_DATE] == ""
+    assert row[schema.AFTER_DEADLINE_VALUE] == 95.0
+    assert "no value observed on or before it" in row[schema.EXPLANATION_EN]
+
+
+def test_before_the_deadline_the_same_target_is_projected():
+    row = only_target(make_obs(FIVE_G), today=dt.date(2025, 11, 30)).row
+    assert row[schema.FORECAST_STATUS] == "limited_progress" and row[schema.AT_DEADLINE_DATE] == ""
+    assert np.isfinite(row[schema.PROJECTED_VALUE])
+    # pace since 2025-06-30: (39.52 - 26) / 123 days x 365.25 = 40.1 points a year
+    assert "(+40.1 percentage points a year)" in row[schema.EXPLANATION_EN]

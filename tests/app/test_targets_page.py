@@ -8,7 +8,9 @@ The bundled targets (data/sample/reported.csv, read here with the csv module) an
 * Gia Lai (2025 layout): 3% of budget spending from 2026 (first deadline recorded as 2026-12-31): no value.
 * The nation: about 90% 5G population coverage by 2025-12-31, with 26% (2025-Q2, ends 2025-06-30) and
   39.52% (2025-10, ends 2025-10-31) reported. Growth in years: g_o = (39.52 / 26) ** (365.25 / 123) - 1
-  = 2.467, g_r = (90 / 26) ** (365.25 / 184) - 1 = 10.76, R = 0.229 < 0.6: limited progress.
+  = 2.467, g_r = (90 / 26) ** (365.25 / 184) - 1 = 10.76, R = 0.229 < 0.6: limited progress until the
+  deadline; after it (these tests run after 2025-12-31) the target is judged on the last value on or before
+  it, 39.52% on 2025-10-31 < 90%: missed (issue 13).
 """
 
 from __future__ import annotations
@@ -79,18 +81,20 @@ def test_every_target_with_its_status():
     table = _table(at)
     got = {(r["place"], r["target_text"]): r["light"] for r in table.to_dict("records")}
     assert {k: v for k, v in got.items() if k[0] != "Viet Nam" or "90 %" in k[1]} == {
-        ("Viet Nam", "≈ 90 % by 2025-12-31"): "▼ limited progress",
+        ("Viet Nam", "≈ 90 % by 2025-12-31"): "✖ missed",
         ("Binh Dinh (63 provinces)", "100 % by 2025-12-31"): "○ not enough data",
         ("Gia Lai (34 provinces)", "3 % by 2026-12-31"): "○ not enough data",
         ("Binh Dinh (63 provinces)", "7,500 persons, no deadline given"): "○ not enough data",
         ("Binh Dinh (63 provinces)", "12 per 10,000, no deadline given"): "◌ no deadline given",  # synthetic trend
     }
-    # sorted by risk: the nation's limited progress first, the target without deadline last
-    assert table["forecast_status"].tolist()[0] == "limited_progress"
+    # sorted by risk: the nation's missed target first, the target without deadline last
+    assert table["forecast_status"].tolist()[0] == "missed"
     assert table["forecast_status"].tolist()[-1] == "no_deadline"
-    nation = table.iloc[0]
+    nation = table[(table["indicator_id"] == "g5_population_coverage") & (table["place"] == "Viet Nam")].iloc[0]
     assert abs(nation["progress_ratio"] - ((39.52 / 26) ** (365.25 / 123) - 1) / ((90 / 26) ** (365.25 / 184) - 1)) < 1e-9
-    assert nation["explanation"].endswith("limited progress.")
+    assert nation["explanation"] == ("Deadline 2025-12-31 has passed: 39.52% on 2025-10-31, the last value on or "
+                                     "before it; target 90% not met — missed.")
+    assert nation["projected"] == "at the deadline: 39.52 % (2025-10-31)"  # what was seen, not a projection
     bd_density = (table["indicator_id"] == "rd_staff_per_10k") & (table["place"] != "Viet Nam")
     assert table.loc[bd_density, "statuses_used"].item() == "synthetic"
     assert len(at.get("vega_lite_chart")) == 2  # the paces (R) and one forecast
@@ -143,5 +147,5 @@ def test_forecast_of_a_chosen_target_by_link():
 
 def test_vietnamese():
     table = _table(_targets(lang="vi"))
-    assert "▼ tiến triển hạn chế" in set(table["light"])
+    assert "✖ không đạt đúng hạn" in set(table["light"])
     assert ("Việt Nam", "≈ 90 % trước 31/12/2025") in set(zip(table["place"], table["target_text"]))
