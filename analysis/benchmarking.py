@@ -611,3 +611,72 @@ def province_profile(
     if not rows:
         return pd.DataFrame(columns=list(BENCHMARK_COLUMNS))
     return pd.concat(rows, ignore_index=True)
+
+
+#: Fewer provinces than this with a value: a rank or a peer average says nothing ("Rank 1/1").
+MIN_REPORTING = 3
+
+
+def sparse_reason(rank_of: float, peer_count: float) -> tuple[bool, bool]:
+    """Whether a province's rank, and its peer average, are too thin to show.
+
+    Parameters
+    ----------
+    rank_of : float
+        How many provinces have a value (``rank_of`` of :func:`benchmark`; NaN without a rank).
+    peer_count : float
+        How many provinces of the peer group have a value, the province included (``peer_count``).
+
+    Returns
+    -------
+    (bool, bool)
+        ``(rank too thin, peer average too thin)``: fewer than :data:`MIN_REPORTING` provinces rank, or
+        fewer than two peers (an average of one is the province's own value).
+
+    Examples
+    --------
+    >>> sparse_reason(1, 1), sparse_reason(34, 5), sparse_reason(float("nan"), 0)
+    ((True, True), (False, False), (True, True))
+    """
+    thin_rank = not (rank_of == rank_of) or rank_of < MIN_REPORTING
+    thin_peers = not (peer_count == peer_count) or peer_count < 2
+    return bool(thin_rank), bool(thin_peers)
+
+
+def national_row(national: pd.DataFrame, provinces: pd.DataFrame, total: int) -> dict | None:
+    """One indicator of the national profile: the nation's latest value and how many provinces report then.
+
+    Parameters
+    ----------
+    national : pandas.DataFrame
+        :func:`national_values` of the indicator (one row per period, oldest first).
+    provinces : pandas.DataFrame
+        The layout's province values of the indicator (tidy rows, any period).
+    total : int
+        Number of provinces of the layout.
+
+    Returns
+    -------
+    dict or None
+        ``period``, ``value``, ``status``, ``source_id``, ``qualifier`` of the latest national row,
+        ``reporting`` (provinces with a value in that period) and ``total``; None without a national value.
+
+    Examples
+    --------
+    >>> nat = pd.DataFrame({"period": ["2025-Q2", "2025-10"], "date": ["2025-06-30", "2025-10-31"],
+    ...     "value": [26.0, 39.52], "status": "reported", "source_id": "mst", "value_qualifier": ""})
+    >>> prov = pd.DataFrame({"period": ["2025-10", "2025-10", "2025-Q2"], "geo_code": ["01", "19", "01"],
+    ...     "value": [50.0, float("nan"), 30.0]})
+    >>> row = national_row(nat, prov, 34)
+    >>> row["period"], row["value"], row["reporting"], row["total"]
+    ('2025-10', 39.52, 1, 34)
+    """
+    have = national[national[schema.VALUE].notna()]
+    if have.empty:
+        return None
+    latest = have.sort_values(schema.DATE, kind="stable").iloc[-1]
+    same = provinces[(provinces[schema.PERIOD] == latest[schema.PERIOD]) & provinces[schema.VALUE].notna()]
+    return {schema.PERIOD: str(latest[schema.PERIOD]), schema.VALUE: float(latest[schema.VALUE]),
+            schema.STATUS: str(latest[schema.STATUS]), schema.SOURCE_ID: str(latest[schema.SOURCE_ID]),
+            schema.QUALIFIER: str(latest.get(schema.QUALIFIER) or ""),
+            "reporting": int(same[schema.GEO_CODE].nunique()), "total": int(total)}

@@ -10,6 +10,16 @@ from ui.i18n import t
 sel = sidebar.selection()
 views.print_view(sel.lang)
 code = views.choose_province(sel)
+if not code:  # the sidebar's "whole country": the national profile
+    st.title(t("profile_title", place=t("profile_whole_country")))
+    st.caption(t("profile_national_intro", layout=views.layout_short(sel.layout)))
+    national = pv.national_profile(sel.layout, sel.statuses, sel.lang)
+    widgets.synthetic_banner(national[schema.STATUS])
+    if national.empty:
+        st.info(t("profile_empty"))
+    else:
+        pv.national_table(national)
+    st.stop()
 place = views.province_names(sel.layout, sel.lang)[code]
 st.title(t("profile_title", place=place))
 st.caption(t("profile_intro", layout=views.layout_short(sel.layout)))
@@ -24,6 +34,7 @@ st.subheader(t("profile_indicators"))
 if shown.empty:
     st.info(t("profile_empty"))
 else:
+    pv.thin_note(shown)
     pv.against_nation(shown, place, sel.lang)
     pv.indicator_table(shown)
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from data import catalogue, schema
+from analysis import benchmarking
+from data import catalogue, registry, schema
 from ui import charts, loaders, views, widgets
 from ui.i18n import format_number, t
 
@@ -23,7 +24,14 @@ def labelled(profile: pd.DataFrame, lang: str) -> pd.DataFrame:
     out[NATIONAL_TEXT] = [views.value_text(r[schema.NATIONAL_VALUE], r[schema.INDICATOR], lang,
                                            recorded=r[schema.NATIONAL_STATUS] == reported) for r in rows]
     out[PEER_TEXT] = [views.value_text(r[schema.PEER_AVERAGE], r[schema.INDICATOR], lang, recorded=False) for r in rows]
-    out[RANK_TEXT] = [f"{int(r[schema.RANK])} / {int(r[schema.RANK_OF])}" if pd.notna(r[schema.RANK]) else "–" for r in rows]
+    # a rank among one or two provinces, or a peer "average" of the province alone, says nothing: say why instead
+    thin = [benchmarking.sparse_reason(r[schema.RANK_OF], r[schema.PEER_COUNT]) for r in rows]
+    out[RANK_TEXT] = [t("profile_rank_thin", lang, n=int(r[schema.RANK_OF]) if pd.notna(r[schema.RANK_OF]) else 0)
+                      if rank_thin else f"{int(r[schema.RANK])} / {int(r[schema.RANK_OF])}"
+                      for r, (rank_thin, _) in zip(rows, thin)]
+    out[PEER_TEXT] = [t("profile_peers_thin", lang) if peers_thin else text
+                      for text, (_, peers_thin) in zip(out[PEER_TEXT], thin)]
+    out[schema.DERIVED_FROM] = out[schema.DERIVED_FROM].fillna("").astype(str).replace("None", "")
     out[schema.PERIOD] = out[schema.PERIOD].map(lambda p: views.period_text(p, lang))
     return out
 
@@ -83,3 +91,47 @@ def sources_list(shown: pd.DataFrame, targets: pd.DataFrame, lang: str) -> None:
         else:
             text = row[schema.SOURCE_CITATION]
         st.markdown("- " + text.replace("[", "(").replace("]", ")"))
+
+
+def thin_note(shown: pd.DataFrame) -> None:
+    """Say plainly when most indicators have too few reporting provinces to rank or average."""
+    if shown.empty:
+        return
+    thin = sum(benchmarking.sparse_reason(r, p)[0] for r, p in zip(shown[schema.RANK_OF], shown[schema.PEER_COUNT]))
+    if thin:
+        st.info(t("profile_thin", n=thin, total=len(shown), k=benchmarking.MIN_REPORTING), icon=":material/info:")
+
+
+@loaders.per_data_version(max_entries=8)
+def national_profile(layout: str, statuses: tuple[str, ...], lang: str) -> pd.DataFrame:
+    """Every indicator's national value at its latest period, with how many provinces report it then."""
+    total = len(registry.provinces(layout))
+    rows = []
+    for indicator in loaders.benchmark_indicators.fresh(layout, statuses):
+        row = benchmarking.national_row(loaders.national_series.fresh(indicator, layout, statuses),
+                                        loaders.province_series.fresh(indicator, layout, statuses), total)
+        if row is not None:
+            rows.append({schema.INDICATOR: indicator, **row})
+    frame = pd.DataFrame(rows, columns=[schema.INDICATOR, schema.PERIOD, schema.VALUE, schema.STATUS, schema.SOURCE_ID,
+                                        schema.QUALIFIER, "reporting", "total"])
+    frame[charts.LABEL] = frame[schema.INDICATOR].map(views.names(lang))
+    frame[VALUE_TEXT] = [views.value_text(v, i, lang, q, recorded=s == schema.STATUS_REPORTED) for v, i, q, s in
+                         zip(frame[schema.VALUE], frame[schema.INDICATOR], frame[schema.QUALIFIER], frame[schema.STATUS])]
+    frame["reporting_text"] = [t("profile_reporting", lang, n=n, total=k) for n, k in zip(frame["reporting"], frame["total"])]
+    frame[schema.PERIOD] = frame[schema.PERIOD].map(lambda p: views.period_text(p, lang))
+    frame[charts.STATUS_LABEL] = frame[schema.STATUS].map(lambda s: widgets.status_label(s, lang))
+    return frame
+
+
+def national_table(frame: pd.DataFrame) -> None:
+    """The national profile: indicator, period, national value, provinces reporting, status."""
+    columns = {
+        charts.LABEL: st.column_config.TextColumn(t("col_indicator"), width="medium"),
+        schema.PERIOD: st.column_config.TextColumn(t("col_period")),
+        VALUE_TEXT: st.column_config.TextColumn(t("col_national")),
+        "reporting_text": st.column_config.TextColumn(t("profile_reporting_col")),
+        charts.STATUS_LABEL: st.column_config.TextColumn(t("col_status")),
+    }
+    st.dataframe(frame, column_order=list(columns), column_config=columns, hide_index=True, key="profile_national",
+                 width="stretch")
+    widgets.source_line(views.sources_of((frame, schema.SOURCE_ID)), loaders.sources())

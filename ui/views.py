@@ -125,10 +125,14 @@ def _follow(key: str) -> None:
 
 
 def choose_province(sel, key: str = "profile_province") -> str:
-    """A selectbox of the layout's provinces showing the sidebar's province, and setting it when changed."""
+    """A selectbox of the whole country ("") and the layout's provinces showing the sidebar's choice, and setting it.
+
+    The whole country is the sidebar's "no province": the page then shows the national profile.
+    """
     options = province_names(sel.layout, sel.lang)
-    st.session_state[key] = sel.province if sel.province in options.index else options.index[0]
-    st.selectbox(t("profile_choose"), list(options.index), key=key, format_func=options.get, on_change=_follow, args=(key,))
+    st.session_state[key] = sel.province if sel.province in options.index else ""
+    st.selectbox(t("profile_choose"), ["", *options.index], key=key, on_change=_follow, args=(key,),
+                 format_func=lambda code: options.get(code, t("profile_whole_country")))
     return st.session_state[key]
 
 

@@ -50,13 +50,17 @@ def test_thai_nguyen_lists_10_3_against_8_2():
         assert (row["value_text"], row["national_text"]) == ("10.3 per 10,000", "8.2 per 10,000")
         assert row["period"] == "2025-11-03" and row["status"] == "reported"
         assert abs(row["difference"] - (10.3 - 8.2)) < 1e-9
-        assert row["rank_text"] == "1 / 1"
+        # one province reports it: no "Rank 1/1" and no peer "average" of its own value (issue 13)
+        assert row["rank_text"] == t("profile_rank_thin", "en", n=1) == "not ranked: 1 province(s) report"
+        assert row["peer_text"] == t("profile_peers_thin", "en")
         tasks = _row(_frame(at, "profile_table"), "r57_tasks_done")
         assert (tasks["value_text"], tasks["period"]) == ("83 tasks", "2025-11-03")
     assert len(at.get("vega_lite_chart")) >= 1
     # its sources are listed, the Thái Nguyên report among them
     assert any("thainguyen.dcs.vn" in m.value for m in at.markdown)
     assert [c.value for c in at.caption if c.value == t("profile_no_targets", "en")]
+    assert [i for i in at.info if i.body.startswith("Too few provinces report ")]
+    assert "None" not in set(_frame(at, "profile_table")["derived_from"])
 
 
 def test_gia_lai_shows_its_predecessors_targets_apart():
@@ -79,9 +83,22 @@ def test_gia_lai_shows_its_predecessors_targets_apart():
     assert at.selectbox(key="target").value.startswith("2008:52:rd_staff_per_10k")
 
 
+def test_whole_country_in_the_sidebar_gives_the_national_profile():
+    """Nothing chosen in the sidebar: the nation's values, with how many provinces reported each (issue 13).
+    R&D staff per 10,000: 8.2 nationally on 2025-11-03, when only Thái Nguyên (of 34) reported it."""
+    at = _profile(synthetic="0")
+    assert at.selectbox(key="profile_province").value == ""
+    assert at.title[0].value == t("profile_title", "en", place=t("profile_whole_country", "en"))
+    table = [d.value for d in at.dataframe if "reporting_text" in d.value.columns][0]
+    row = table[table["indicator_id"] == "rd_staff_per_10k"].iloc[0]
+    assert (row["value_text"], row["period"], row["reporting_text"]) == ("8.2 per 10,000", "2025-11-03", "1 of 34 provinces")
+    vi = _profile(lang="vi", synthetic="0")
+    assert vi.title[0].value == "Hồ sơ: Toàn quốc"
+
+
 def test_the_page_selectbox_sets_the_sidebar_province_and_the_link():
     at = _profile()
-    assert at.selectbox(key="profile_province").value == "01"  # nothing chosen yet: the first province
+    assert at.selectbox(key="profile_province").value == ""  # nothing chosen: the whole country, as the sidebar says
     at.selectbox(key="profile_province").set_value("19").run()
     ok(at)
     assert at.selectbox(key="province").value == "19"  # the sidebar follows
