@@ -320,7 +320,7 @@ def test_presentation_link_opens_the_same_slide_fullscreen(browser, streamlit_se
         helpers.wait_for_idle(shown)
         helpers.assert_no_exception(shown)
         shown.get_by_text("Nhân lực nghiên cứu và phát triển trên 10.000 dân", exact=True).first.wait_for(state="visible")
-        shown.get_by_text("Kỳ 2025-11-03", exact=False).first.wait_for(state="visible")
+        shown.get_by_text("Kỳ 03/11/2025", exact=False).first.wait_for(state="visible")
         shown.get_by_text("Thái Nguyên", exact=True).first.wait_for(state="visible")
         shown.get_by_text("10,3", exact=True).first.wait_for(state="visible")
         shown.locator('.st-key-present_map_frame svg g.mark-shape').first.wait_for(state="attached")
