@@ -638,8 +638,8 @@ def sparse_reason(rank_of: float, peer_count: float) -> tuple[bool, bool]:
     >>> sparse_reason(1, 1), sparse_reason(34, 5), sparse_reason(float("nan"), 0)
     ((True, True), (False, False), (True, True))
     """
-    thin_rank = not (rank_of == rank_of) or rank_of < MIN_REPORTING
-    thin_peers = not (peer_count == peer_count) or peer_count < 2
+    thin_rank = pd.isna(rank_of) or rank_of < MIN_REPORTING
+    thin_peers = pd.isna(peer_count) or peer_count < 2
     return bool(thin_rank), bool(thin_peers)
 
 

@@ -26,7 +26,7 @@ with bar:
     st.button(t("present_next"), key="present_next", on_click=present.step, args=(slides, +1),
               shortcut="PageDown", icon=":material/arrow_forward:", width="content")
     seconds = state.url_selectbox(st.selectbox, present.AUTO_KEY, t("present_auto"), present.AUTO_CHOICES, 0,
-                                  format_func=lambda s: t("present_auto_off") if s == 0 else t("present_auto_every", s=s),
+                                  format_func=lambda s: t("present_auto_off", sel.lang) if s == 0 else t("present_auto_every", sel.lang, s=s),
                                   width=190)
     periods = loaders.benchmark_periods(indicator, sel.layout, sel.statuses)
     if len(periods) > 1:  # the time-lapse: steps the map's period slider in the browser

@@ -51,7 +51,33 @@ def show(builder, *args, key: str | None = None, **kwargs) -> None:
     call = (builder.__name__, args, kwargs)
     digest = hashlib.blake2b(pickle.dumps(call, protocol=pickle.HIGHEST_PROTOCOL), digest_size=20).hexdigest()
     spec = chart_spec(digest, *call)
+    if any(isinstance(a, pd.DataFrame) and SYNTHETIC in a and a[SYNTHETIC].fillna(False).astype(bool).any()
+           for a in (*args, *kwargs.values())):
+        from ui.i18n import t
+
+        spec = with_watermark(spec, t("watermark"))
     st.vega_lite_chart(spec=spec, width="stretch", height=int(spec.get("height", 300)) + _ROOM, key=key)
+
+
+_UNIT_KEYS = ("mark", "encoding", "transform", "params", "data", "projection", "selection")
+
+
+def with_watermark(spec: dict, text: str) -> dict:
+    """The chart with the diagonal demonstration-data watermark (:func:`geo.vega_map.watermark_layer`) on top.
+
+    A layered chart gets one more layer; a single view becomes a layer of itself and the watermark
+    (its data, marks and parameters move into the first layer). Concatenated or faceted charts are
+    returned unchanged. The spec given is not changed.
+    """
+    from geo import vega_map
+
+    mark = vega_map.watermark_layer(text)
+    if "layer" in spec:
+        return {**spec, "layer": [*spec["layer"], mark]}
+    if any(k in spec for k in ("hconcat", "vconcat", "concat", "facet", "repeat")):
+        return spec
+    unit = {k: spec[k] for k in _UNIT_KEYS if k in spec}
+    return {**{k: v for k, v in spec.items() if k not in _UNIT_KEYS}, "layer": [unit, mark]}
 
 
 _ROOM = 170  # title, x axis with its title, legend below

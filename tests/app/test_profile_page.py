@@ -81,6 +81,12 @@ def test_gia_lai_shows_its_predecessors_targets_apart():
     # a forecast chart of the first target with data (Bình Định's, on synthetic demonstration values)
     assert len(at.get("vega_lite_chart")) == 2
     assert at.selectbox(key="target").value.startswith("2008:52:rd_staff_per_10k")
+    # a chart that shows synthetic values carries the watermark in the chart itself (issue 13)
+    import json
+
+    layers = [layer for c in at.get("vega_lite_chart") for layer in json.loads(c.proto.spec).get("layer", [])]
+    assert [layer["data"]["values"] for layer in layers if layer.get("name") == "watermark"] == [
+        [{"watermark": "DEMONSTRATION DATA, NOT REAL"}]] * 2
 
 
 def test_whole_country_in_the_sidebar_gives_the_national_profile():

@@ -94,3 +94,19 @@ def test_every_chart_gets_a_text_alternative_from_its_title():
     assert spec["description"] == "Tasks. Thái Nguyên 2025"
     assert charts.with_description({"description": "own", "title": "x"})["description"] == "own"
     assert "description" not in charts.with_description({})
+
+
+def test_a_chart_with_synthetic_values_gets_the_watermark_layer_on_top():
+    from ui import charts as c
+
+    single = {"data": {"values": [{"x": 1}]}, "mark": "point", "encoding": {"x": {"field": "x"}},
+              "params": [{"name": "p", "select": "point"}], "title": "T", "width": "container"}
+    marked = c.with_watermark(single, "DEMONSTRATION DATA, NOT REAL")
+    assert marked["title"] == "T" and marked["width"] == "container"
+    unit, mark = marked["layer"]
+    assert unit == {k: single[k] for k in ("data", "mark", "encoding", "params")}
+    assert mark["name"] == "watermark" and mark["data"]["values"] == [{"watermark": "DEMONSTRATION DATA, NOT REAL"}]
+    assert "layer" not in single  # unchanged
+    layered = {"layer": [{"mark": "bar"}], "data": {"values": []}}
+    assert [layer.get("name") for layer in c.with_watermark(layered, "x")["layer"]] == [None, "watermark"]
+    assert c.with_watermark({"hconcat": []}, "x") == {"hconcat": []}

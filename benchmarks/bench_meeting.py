@@ -1,0 +1,128 @@
+"""Meeting-room benchmark: building the PowerPoint deck, and one step of the map's time-lapse.
+
+Run from the repo root:  python benchmarks/bench_meeting.py  [--steps N]
+
+Measured side by side in one run, with VN57_DATA_DIR set to a temp dir:
+
+* deck: the Presentation page with six indicators (AppTest through app.py), warmed by one run;
+  then the click on "PowerPoint" (its callback draws six map pictures with vl-convert and writes
+  the .pptx). Reported: the click's run minus a plain rerun of the page (the deck's own cost).
+  Goal: under 5 s.
+* reference: ``benchmarks/reference_page.py`` under AppTest, median of 5 warm reruns (as in
+  ``bench_pages.py``).
+* time-lapse step: the Map page with ``lapse=1`` in headless Chromium (``/usr/bin/chromium``)
+  against a Streamlit server started here; each step sets the map's period slider (as the play
+  button does) and times, in the page, from the input event to the next painted frame after the
+  SVG's period label has changed (two ``requestAnimationFrame``). No rerun, no websocket message.
+  Goal: the median step under 3 x the reference page's warm rerun.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DECK = ["rd_staff_per_10k", "r57_tasks_done_share", "g5_population_coverage", "fibre_households", "rd_staff",
+        "population"]
+GOAL_DECK_S = 5.0
+GOAL_STEP_RATIO = 3.0
+_STEP_JS = """
+async (target) => {
+  const input = document.querySelector('[class*="_frame"] input[type=range]');
+  const label = () => document.querySelector('g.period_label_marks text')?.textContent;
+  const before = label();
+  const t0 = performance.now();
+  input.value = String(target);
+  input.dispatchEvent(new Event('input', {bubbles: true}));
+  while (label() === before) { await new Promise(requestAnimationFrame); }
+  await new Promise(requestAnimationFrame);
+  return performance.now() - t0;
+}
+"""
+
+
+def time_deck() -> dict:
+    sys.path.insert(0, str(REPO_ROOT))
+    from streamlit.testing.v1 import AppTest
+
+    from ui import deck_view
+
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=120)
+    at.query_params.update({"lang": "vi", "present": "1"})
+    at.query_params["deck"] = DECK
+    at.switch_page("pages/present.py").run()
+    at.run()
+    t0 = time.perf_counter()
+    at.run()
+    rerun = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    at.button(key=deck_view.BUILD_KEY).click().run()
+    click = time.perf_counter() - t0
+    assert not at.exception, [e.message for e in at.exception]
+    data = at.session_state[deck_view._READY][2]
+    from io import BytesIO
+
+    from pptx import Presentation
+
+    slides = len(Presentation(BytesIO(data)).slides)
+    return {"deck_s": click - rerun, "click_s": click, "rerun_s": rerun, "slides": slides, "bytes": len(data)}
+
+
+def time_reference() -> float:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(REPO_ROOT / "benchmarks" / "reference_page.py"), default_timeout=60)
+    at.run()
+    runs = []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        at.run()
+        runs.append(time.perf_counter() - t0)
+    return statistics.median(runs)
+
+
+def time_steps(steps: int) -> list[float]:
+    from playwright.sync_api import sync_playwright
+
+    from scripts.meeting_screenshots import streamlit_server
+
+    with streamlit_server() as base, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium",
+                                     args=["--headless=new", "--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": 1920, "height": 1080})
+        page.goto(base + "/map?lang=en&lapse=1&labels=1")
+        page.locator('[class*="_frame"] input[type=range]').wait_for(state="attached", timeout=90_000)
+        page.wait_for_timeout(1000)
+        last = int(page.locator('[class*="_frame"] input[type=range]').get_attribute("max"))
+        times = [page.evaluate(_STEP_JS, i % (last + 1) or last) for i in range(steps)]
+        browser.close()
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=16)
+    args = parser.parse_args()
+    os.environ.setdefault("VN57_DATA_DIR", tempfile.mkdtemp(prefix="vn57-bench-"))
+    os.chdir(REPO_ROOT)
+    deck = time_deck()
+    reference = time_reference()
+    steps = time_steps(args.steps)
+    step = statistics.median(steps) / 1000
+    print(f"deck: {deck['slides']} slides ({DECK.__len__()} indicators asked), {deck['bytes'] / 1e6:.2f} MB, "
+          f"built in {deck['deck_s']:.2f} s (click run {deck['click_s']:.2f} s - plain rerun {deck['rerun_s']:.2f} s); "
+          f"goal < {GOAL_DECK_S:.0f} s: {'met' if deck['deck_s'] < GOAL_DECK_S else 'NOT met'}")
+    print(f"reference page warm rerun: {reference * 1000:.0f} ms")
+    print(f"time-lapse step (browser, no rerun): median {step * 1000:.0f} ms, max {max(steps):.0f} ms over {len(steps)} "
+          f"steps; ratio to the reference rerun {step / reference:.2f} (goal < {GOAL_STEP_RATIO:.0f}): "
+          f"{'met' if step / reference < GOAL_STEP_RATIO else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()
