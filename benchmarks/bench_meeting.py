@@ -97,9 +97,9 @@ def time_steps(steps: int) -> list[float]:
                                      args=["--headless=new", "--no-sandbox", "--disable-gpu"])
         page = browser.new_page(viewport={"width": 1920, "height": 1080})
         page.goto(base + "/map?lang=en&lapse=1&labels=1")
-        page.locator('[class*="_frame"] input[type=range]').wait_for(state="attached", timeout=90_000)
+        page.locator('[class*="_frame"] input[type=range]').first.wait_for(state="attached", timeout=240_000)
         page.wait_for_timeout(1000)
-        last = int(page.locator('[class*="_frame"] input[type=range]').get_attribute("max"))
+        last = int(page.locator('[class*="_frame"] input[type=range]').first.get_attribute("max"))
         times = [page.evaluate(_STEP_JS, i % (last + 1) or last) for i in range(steps)]
         browser.close()
     return times
@@ -113,6 +113,7 @@ def main() -> None:
     os.chdir(REPO_ROOT)
     deck = time_deck()
     reference = time_reference()
+    print(f"deck built: {deck}; reference rerun {reference:.3f} s", flush=True)
     steps = time_steps(args.steps)
     step = statistics.median(steps) / 1000
     print(f"deck: {deck['slides']} slides ({DECK.__len__()} indicators asked), {deck['bytes'] / 1e6:.2f} MB, "

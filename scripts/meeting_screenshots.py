@@ -1,7 +1,8 @@
 """Build the README's meeting-room pictures from the current code: ``python -m scripts.meeting_screenshots``.
 
-* ``docs/present.png``: the Presentation page at 1920 x 1080 in presentation mode (Vietnamese), taken
-  in headless Chromium (``/usr/bin/chromium``) from a Streamlit server started here on the bundled data;
+* ``docs/present.png`` and ``docs/map.png``: the Presentation and Map pages at 1920 x 1080 in
+  presentation mode (Vietnamese), taken in headless Chromium (``/usr/bin/chromium``) from a Streamlit
+  server started here on the bundled data;
 * ``docs/deck-slide.png``: the first indicator slide of the PowerPoint deck the page builds, drawn
   from the .pptx itself (read back with python-pptx: its picture, shapes and text boxes at their
   places, in DejaVu Sans); LibreOffice is not needed.
@@ -26,6 +27,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DOCS = REPO_ROOT / "docs"
 PAGE = "/present?present=1&lang=vi&slide=rd_staff_per_10k"
+MAP_PAGE = "/map?present=1&lang=vi&labels=1"
 DECK = ["rd_staff_per_10k", "g5_population_coverage", "fibre_households"]
 SLIDE_PX = (1920, 1080)
 
@@ -57,19 +59,19 @@ def streamlit_server():
         server.wait(timeout=20)
 
 
-def page_screenshot(target: Path) -> None:
-    """The Presentation page at 1920 x 1080, after the map has been drawn."""
+def page_screenshots(targets: dict[str, Path]) -> None:
+    """Each page (link -> file) at 1920 x 1080, after its fitted map has been drawn."""
     from playwright.sync_api import sync_playwright
 
     with streamlit_server() as base, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path="/usr/bin/chromium",
                                      args=["--headless=new", "--no-sandbox", "--disable-gpu"])
         page = browser.new_page(viewport={"width": 1920, "height": 1080})
-        page.goto(base + PAGE)
-        page.locator(".st-key-present_map_frame svg g.mark-shape path").first.wait_for(state="attached",
-                                                                                      timeout=120_000)
-        page.wait_for_timeout(2500)
-        page.screenshot(path=str(target))
+        for link, target in targets.items():
+            page.goto(base + link)
+            page.locator('[class*="_frame"] svg g.mark-shape path').first.wait_for(state="attached", timeout=120_000)
+            page.wait_for_timeout(2500)
+            page.screenshot(path=str(target))
         browser.close()
 
 
@@ -163,9 +165,9 @@ def main() -> None:
     os.environ.setdefault("VN57_DATA_DIR", tempfile.mkdtemp(prefix="vn57-shots-"))
     os.chdir(REPO_ROOT)
     DOCS.mkdir(exist_ok=True)
-    page_screenshot(DOCS / "present.png")
+    page_screenshots({PAGE: DOCS / "present.png", MAP_PAGE: DOCS / "map.png"})
     draw_slide(deck_bytes(), 1, DOCS / "deck-slide.png")
-    print(f"wrote {DOCS / 'present.png'} and {DOCS / 'deck-slide.png'}")
+    print(f"wrote {DOCS / 'present.png'}, {DOCS / 'map.png'} and {DOCS / 'deck-slide.png'}")
 
 
 if __name__ == "__main__":
