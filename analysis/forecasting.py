@@ -315,7 +315,8 @@ def forecast(
         row["_trend"] = row["_trend"].iloc[0:0]
     row[schema.RISK] = STATUSES.index(row[schema.FORECAST_STATUS])
     trend = row.pop("_trend")
-    units = {"en": str(spec.get("short_unit") or ""), "vi": str(spec.get("short_unit_vi") or spec.get("short_unit") or "")}
+    units = {"en": str(spec.get("short_unit") or "")}
+    units["vi"] = str(spec.get("short_unit_vi") or units["en"])
     row[schema.EXPLANATION_EN] = explain(row, "en", units["en"])
     row[schema.EXPLANATION_VI] = explain(row, "vi", units["vi"])
     return Forecast({c: row.get(c) for c in FORECAST_COLUMNS}, history, trend)
@@ -660,8 +661,9 @@ def explain(row: dict, lang: str, unit: str = "") -> str:
     ...        "baseline_value": 0.0, "latest_date": "2025-11-03", "latest_value": 83.0, "observed_pace": 83 / 316,
     ...        "target_value": 156.0, "target_date": "2025-12-31", "projected_value": 98.2,
     ...        "forecast_status": "needs_acceleration", "statuses_used": "reported", "at_deadline_date": ""}
-    >>> explain(row, "en", "tasks")
-    'At the pace seen since 2024-12-22 (+95.9 tasks a year), about 98.2 tasks by 2025-12-31; the target (156 tasks) needs 4.79 times that pace — needs acceleration.'
+    >>> print(explain(row, "en", "tasks").replace("; ", ";\n"))
+    At the pace seen since 2024-12-22 (+95.9 tasks a year), about 98.2 tasks by 2025-12-31;
+    the target (156 tasks) needs 4.79 times that pace — needs acceleration.
     """
     w, status = _PLAIN[lang], row[schema.FORECAST_STATUS]
     unit = w["points"] if unit == "%" else unit
@@ -679,7 +681,8 @@ def explain(row: dict, lang: str, unit: str = "") -> str:
     n = int(row[schema.N_OBSERVATIONS])
     latest = {"value": amount(row[schema.LATEST_VALUE], recorded=True), "date": _date(row[schema.LATEST_DATE], lang)}
     start = _date(row[schema.BASELINE_DATE], lang)
-    pace_year = row[schema.OBSERVED_PACE] * DAYS_A_YEAR if np.isfinite(row.get(schema.OBSERVED_PACE, np.nan)) else np.nan
+    observed_pace = row.get(schema.OBSERVED_PACE, np.nan)
+    pace_year = observed_pace * DAYS_A_YEAR if np.isfinite(observed_pace) else np.nan
     if row.get(schema.AT_DEADLINE_DATE) or status in (MISSED, MET_BY_DEADLINE) or (
             status == NOT_ENOUGH_DATA and row.get(schema.AFTER_DEADLINE_DATE)):
         if row.get(schema.AT_DEADLINE_DATE):

@@ -28,8 +28,14 @@ import time
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-DECK = ["rd_staff_per_10k", "r57_tasks_done_share", "g5_population_coverage", "fibre_households", "rd_staff",
-        "population"]
+DECK = [
+    "rd_staff_per_10k",
+    "r57_tasks_done_share",
+    "g5_population_coverage",
+    "fibre_households",
+    "rd_staff",
+    "population",
+]
 GOAL_DECK_S = 5.0
 GOAL_STEP_RATIO = 3.0
 _STEP_JS = """
@@ -88,21 +94,15 @@ def time_reference() -> float:
 
 
 def time_steps(steps: int) -> list[float]:
-    from playwright.sync_api import sync_playwright
+    from scripts import live_app
 
-    from scripts.meeting_screenshots import streamlit_server
-
-    with streamlit_server() as base, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium",
-                                     args=["--headless=new", "--no-sandbox", "--disable-gpu"])
+    with live_app.serve() as (base, _proc), live_app.chromium() as browser:
         page = browser.new_page(viewport={"width": 1920, "height": 1080})
         page.goto(base + "/map?lang=en&lapse=1&labels=1")
         page.locator('[class*="_frame"] input[type=range]').first.wait_for(state="attached", timeout=240_000)
         page.wait_for_timeout(1000)
         last = int(page.locator('[class*="_frame"] input[type=range]').first.get_attribute("max"))
-        times = [page.evaluate(_STEP_JS, i % (last + 1) or last) for i in range(steps)]
-        browser.close()
-    return times
+        return [page.evaluate(_STEP_JS, i % (last + 1) or last) for i in range(steps)]
 
 
 def main() -> None:
@@ -116,13 +116,17 @@ def main() -> None:
     print(f"deck built: {deck}; reference rerun {reference:.3f} s", flush=True)
     steps = time_steps(args.steps)
     step = statistics.median(steps) / 1000
-    print(f"deck: {deck['slides']} slides ({DECK.__len__()} indicators asked), {deck['bytes'] / 1e6:.2f} MB, "
-          f"built in {deck['deck_s']:.2f} s (click run {deck['click_s']:.2f} s - plain rerun {deck['rerun_s']:.2f} s); "
-          f"goal < {GOAL_DECK_S:.0f} s: {'met' if deck['deck_s'] < GOAL_DECK_S else 'NOT met'}")
+    print(
+        f"deck: {deck['slides']} slides ({DECK.__len__()} indicators asked), {deck['bytes'] / 1e6:.2f} MB, "
+        f"built in {deck['deck_s']:.2f} s (click run {deck['click_s']:.2f} s - plain rerun {deck['rerun_s']:.2f} s); "
+        f"goal < {GOAL_DECK_S:.0f} s: {'met' if deck['deck_s'] < GOAL_DECK_S else 'NOT met'}"
+    )
     print(f"reference page warm rerun: {reference * 1000:.0f} ms")
-    print(f"time-lapse step (browser, no rerun): median {step * 1000:.0f} ms, max {max(steps):.0f} ms over {len(steps)} "
-          f"steps; ratio to the reference rerun {step / reference:.2f} (goal < {GOAL_STEP_RATIO:.0f}): "
-          f"{'met' if step / reference < GOAL_STEP_RATIO else 'NOT met'}")
+    print(
+        f"time-lapse step (browser, no rerun): median {step * 1000:.0f} ms, max {max(steps):.0f} ms over {len(steps)} "
+        f"steps; ratio to the reference rerun {step / reference:.2f} (goal < {GOAL_STEP_RATIO:.0f}): "
+        f"{'met' if step / reference < GOAL_STEP_RATIO else 'NOT met'}"
+    )
 
 
 if __name__ == "__main__":

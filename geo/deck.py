@@ -34,8 +34,14 @@ from geo.choropleth import LegendEntry
 WIDTH, HEIGHT = Emu(12192000), Emu(6858000)  # 16:9, 13.333 x 7.5 inches (PowerPoint's widescreen)
 FONT = "Arial"
 WATERMARK_NAME = "watermark"
-STATUS_COLOURS = {"met": "1B7F3B", "on_track": "1B7F3B", "at_risk": "E0A100", "off_track": "C62828",
-                  "missed": "C62828", "unknown": "8A8A8A"}
+STATUS_COLOURS = {
+    "met": "1B7F3B",
+    "on_track": "1B7F3B",
+    "at_risk": "E0A100",
+    "off_track": "C62828",
+    "missed": "C62828",
+    "unknown": "8A8A8A",
+}
 _DARK, _GREY = RGBColor(0x1A, 0x1A, 0x1A), RGBColor(0x55, 0x55, 0x55)
 _MAP_PICTURE = (560, 700)  # pixels of the map frame given to vl-convert (times the scale)
 
@@ -120,8 +126,21 @@ def _register_fonts(folder: str, vl_convert) -> None:
         _REGISTERED.add(folder)
 
 
-def _text(slide, left, top, width, height, text: str, size: float, *, bold=False, colour=_DARK,
-          align=PP_ALIGN.LEFT, anchor=MSO_ANCHOR.TOP, name: str | None = None):
+def _text(
+    slide,
+    left,
+    top,
+    width,
+    height,
+    text: str,
+    size: float,
+    *,
+    bold=False,
+    colour=_DARK,
+    align=PP_ALIGN.LEFT,
+    anchor=MSO_ANCHOR.TOP,
+    name: str | None = None,
+):
     """A native text box (word-wrapped, no autofit: the sizes are chosen to fit)."""
     box = slide.shapes.add_textbox(left, top, width, height)
     if name:
@@ -152,9 +171,20 @@ def _watermark(slide, text: str) -> None:
     angle = math.degrees(math.atan2(HEIGHT, WIDTH))
     length = int(math.hypot(WIDTH, HEIGHT) * 0.9)
     height = Inches(1.1)
-    box = _text(slide, Emu(int((WIDTH - length) / 2)), Emu(int((HEIGHT - height) / 2)), Emu(length), height, text,
-                min(54, 0.9 * length / 12700 / (len(text) * 0.62)), bold=True, colour=RGBColor(0xC6, 0x28, 0x28),
-                align=PP_ALIGN.CENTER, anchor=MSO_ANCHOR.MIDDLE, name=WATERMARK_NAME)
+    box = _text(
+        slide,
+        Emu(int((WIDTH - length) / 2)),
+        Emu(int((HEIGHT - height) / 2)),
+        Emu(length),
+        height,
+        text,
+        min(54, 0.9 * length / 12700 / (len(text) * 0.62)),
+        bold=True,
+        colour=RGBColor(0xC6, 0x28, 0x28),
+        align=PP_ALIGN.CENTER,
+        anchor=MSO_ANCHOR.MIDDLE,
+        name=WATERMARK_NAME,
+    )
     box.rotation = -angle
     for run in box.text_frame.paragraphs[0].runs:  # translucent: python-pptx has no API for a text colour's alpha
         colour = run.font.fill._xPr.find(qn("a:solidFill")).find(qn("a:srgbClr"))
@@ -189,10 +219,28 @@ def _map_slide(prs, item: MapSlide, watermark: str) -> None:
         frame.fill.fore_color.rgb = RGBColor(0xF5, 0xF6, 0xF8)
         frame.line.color.rgb = RGBColor(0xC8, 0xCC, 0xD2)
         frame.adjustments[0] = 0.08
-        _text(slide, x + Inches(0.15), y + Inches(0.08), box_w - Inches(0.3), Inches(0.4), label, 14, colour=_GREY,
-              name=f"number label {i + 1}")
-        _text(slide, x + Inches(0.15), y + Inches(0.45), box_w - Inches(0.3), Inches(0.6), value, 30, bold=True,
-              name=f"number {i + 1}")
+        _text(
+            slide,
+            x + Inches(0.15),
+            y + Inches(0.08),
+            box_w - Inches(0.3),
+            Inches(0.4),
+            label,
+            14,
+            colour=_GREY,
+            name=f"number label {i + 1}",
+        )
+        _text(
+            slide,
+            x + Inches(0.15),
+            y + Inches(0.45),
+            box_w - Inches(0.3),
+            Inches(0.6),
+            value,
+            30,
+            bold=True,
+            name=f"number {i + 1}",
+        )
     y = top + (box_h + gap) * 2 + Inches(0.05)
     _text(slide, left, y, Inches(8), Inches(0.35), item.legend_title, 14, bold=True, name="legend title")
     y += Inches(0.4)
@@ -202,12 +250,29 @@ def _map_slide(prs, item: MapSlide, watermark: str) -> None:
         swatch.fill.solid()
         swatch.fill.fore_color.rgb = _hex(entry.colour)
         swatch.line.color.rgb = RGBColor(0x55, 0x55, 0x55)
-        _text(slide, left + Inches(0.42), y, Inches(3.6), Inches(0.32), f"{entry.label}  ({entry.count})", 13,
-              name=f"legend {i + 1}")
+        _text(
+            slide,
+            left + Inches(0.42),
+            y,
+            Inches(3.6),
+            Inches(0.32),
+            f"{entry.label}  ({entry.count})",
+            13,
+            name=f"legend {i + 1}",
+        )
         y += Inches(0.33)
     if item.notes:
-        _text(slide, left + Inches(4.2), top + (box_h + gap) * 2 + Inches(0.45), Inches(4.0), Inches(2.2),
-              "\n".join(item.notes), 11, colour=_GREY, name="notes")
+        _text(
+            slide,
+            left + Inches(4.2),
+            top + (box_h + gap) * 2 + Inches(0.45),
+            Inches(4.0),
+            Inches(2.2),
+            "\n".join(item.notes),
+            11,
+            colour=_GREY,
+            name="notes",
+        )
     _footer(slide, item.source, item.date_line)
     if item.synthetic:
         _watermark(slide, watermark)
@@ -224,11 +289,31 @@ def _targets_slide(prs, title: str, lines: Sequence[TargetLine], source: str, da
         light.fill.solid()
         light.fill.fore_color.rgb = _hex(STATUS_COLOURS.get(line.status, STATUS_COLOURS["unknown"]))
         light.line.color.rgb = RGBColor(0x33, 0x33, 0x33)
-        _text(slide, Inches(1.0), y, Inches(2.3), Inches(0.45), line.status_words, 14, bold=True, name=f"status {i + 1}")
-        _text(slide, Inches(3.4), y, Inches(9.4), Inches(0.4), f"{line.target} · {line.place}", 14, bold=True,
-              name=f"target {i + 1}")
-        _text(slide, Inches(3.4), y + Inches(0.37), Inches(9.4), row_h - Inches(0.4), line.explanation, 12,
-              colour=_GREY, name=f"explanation {i + 1}")
+        _text(
+            slide, Inches(1.0), y, Inches(2.3), Inches(0.45), line.status_words, 14, bold=True, name=f"status {i + 1}"
+        )
+        _text(
+            slide,
+            Inches(3.4),
+            y,
+            Inches(9.4),
+            Inches(0.4),
+            f"{line.target} · {line.place}",
+            14,
+            bold=True,
+            name=f"target {i + 1}",
+        )
+        _text(
+            slide,
+            Inches(3.4),
+            y + Inches(0.37),
+            Inches(9.4),
+            row_h - Inches(0.4),
+            line.explanation,
+            12,
+            colour=_GREY,
+            name=f"explanation {i + 1}",
+        )
         y += row_h
     _footer(slide, source, date_line)
     if any(line.synthetic for line in lines):
@@ -283,16 +368,36 @@ def build_deck(
     first = _blank(prs)
     _text(first, Inches(0.8), Inches(2.3), Inches(11.7), Inches(1.3), title, 40, bold=True, name="title")
     _text(first, Inches(0.8), Inches(3.6), Inches(11.7), Inches(0.8), subtitle, 26, colour=_GREY, name="subtitle")
-    _text(first, Inches(0.8), Inches(4.5), Inches(11.7), Inches(0.5), f"{date_text} · {language_text}", 18,
-          colour=_GREY, name="date")
+    _text(
+        first,
+        Inches(0.8),
+        Inches(4.5),
+        Inches(11.7),
+        Inches(0.5),
+        f"{date_text} · {language_text}",
+        18,
+        colour=_GREY,
+        name="date",
+    )
     if any(s.synthetic for s in slides):
-        _text(first, Inches(0.8), Inches(5.4), Inches(11.7), Inches(0.8), watermark, 20, bold=True,
-              colour=RGBColor(0xC6, 0x28, 0x28), name="synthetic note")
+        _text(
+            first,
+            Inches(0.8),
+            Inches(5.4),
+            Inches(11.7),
+            Inches(0.8),
+            watermark,
+            20,
+            bold=True,
+            colour=RGBColor(0xC6, 0x28, 0x28),
+            name="synthetic note",
+        )
     for item in slides:
         _map_slide(prs, item, watermark)
     if targets:
-        _targets_slide(prs, targets_title, targets, targets_source, slides[0].date_line if slides else date_text,
-                       watermark)
+        _targets_slide(
+            prs, targets_title, targets, targets_source, slides[0].date_line if slides else date_text, watermark
+        )
     buffer = io.BytesIO()
     prs.save(buffer)
     return buffer.getvalue()

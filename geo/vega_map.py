@@ -81,7 +81,10 @@ def reference_frame(box: Sequence[float]) -> tuple[float, float]:
 
 
 def province_labels(
-    frame: gpd.GeoDataFrame, names: Mapping[str, str], box: Sequence[float], font_px: float = LABEL_PX,
+    frame: gpd.GeoDataFrame,
+    names: Mapping[str, str],
+    box: Sequence[float],
+    font_px: float = LABEL_PX,
     first: str | None = None,
 ) -> list[tuple[labels.Placed, float, float]]:
     """Every province's label placed on the reference frame, with the (lon, lat) it is drawn at.
@@ -121,10 +124,17 @@ def value_rows(collections: Sequence[Mapping]) -> list[dict]:
     for p, collection in enumerate(collections):
         for feature in collection["features"]:
             props = feature["properties"]
-            rows.append({
-                "code": props["code"], "p": p, "fill": _hex(props["fill"]), "line": _hex(props["line"]),
-                "width": float(props["line_width"]), "dash": bool(any(props["dash"])), "tip": props.get("tooltip", ""),
-            })
+            rows.append(
+                {
+                    "code": props["code"],
+                    "p": p,
+                    "fill": _hex(props["fill"]),
+                    "line": _hex(props["line"]),
+                    "width": float(props["line_width"]),
+                    "dash": bool(any(props["dash"])),
+                    "tip": props.get("tooltip", ""),
+                }
+            )
     return rows
 
 
@@ -144,9 +154,15 @@ def watermark_layer(text: str) -> dict:
         "data": {"values": [{"watermark": text}]},
         "name": "watermark",
         "mark": {
-            "type": "text", "align": "center", "baseline": "middle", "font": FONT, "fontWeight": "bold",
-            "color": WATERMARK_COLOUR, "opacity": 0.28,
-            "x": {"expr": "width / 2"}, "y": {"expr": "height / 2"},
+            "type": "text",
+            "align": "center",
+            "baseline": "middle",
+            "font": FONT,
+            "fontWeight": "bold",
+            "color": WATERMARK_COLOUR,
+            "opacity": 0.28,
+            "x": {"expr": "width / 2"},
+            "y": {"expr": "height / 2"},
             "angle": {"expr": "-atan2(height, width) * 180 / PI"},
             "fontSize": {"expr": f"max(12, 0.85 * {diagonal} / ({len(text)} * 0.62))"},
         },
@@ -227,39 +243,75 @@ def map_spec(
         provinces["params"] = [{"name": "pick", "select": {"type": "point", "fields": ["code"], "on": "click"}}]
     layers = [provinces]
     if selected:
-        layers.append({
-            "data": {"values": [{"code": selected, "p": p} for p in range(len(periods))]},
-            "transform": [{"filter": now}, {"lookup": "code", "from": geo, "as": "geo"}],
-            "mark": {"type": "geoshape", "filled": False, "stroke": "#000000", "strokeWidth": 4},
-            "encoding": shape,
-        })
-    islands = [{"lon": round(p.centroid.x, 3), "lat": round(p.centroid.y, 3)}
-               for a in archipelagos if len(a) > 3 and a[3] is not None for p in getattr(a[3], "geoms", [a[3]])]
+        layers.append(
+            {
+                "data": {"values": [{"code": selected, "p": p} for p in range(len(periods))]},
+                "transform": [{"filter": now}, {"lookup": "code", "from": geo, "as": "geo"}],
+                "mark": {"type": "geoshape", "filled": False, "stroke": "#000000", "strokeWidth": 4},
+                "encoding": shape,
+            }
+        )
+    islands = [
+        {"lon": round(p.centroid.x, 3), "lat": round(p.centroid.y, 3)}
+        for a in archipelagos
+        if len(a) > 3 and a[3] is not None
+        for p in getattr(a[3], "geoms", [a[3]])
+    ]
     if islands:
-        layers.append({"data": {"values": islands}, "mark": {"type": "circle", "size": 14, "color": "#333333", "opacity": 1},
-                       "encoding": {"longitude": {"field": "lon", "type": "quantitative"},
-                                    "latitude": {"field": "lat", "type": "quantitative"}}})
+        layers.append(
+            {
+                "data": {"values": islands},
+                "mark": {"type": "circle", "size": 14, "color": "#333333", "opacity": 1},
+                "encoding": {
+                    "longitude": {"field": "lon", "type": "quantitative"},
+                    "latitude": {"field": "lat", "type": "quantitative"},
+                },
+            }
+        )
     size = {"expr": f"max(11, 17 * {scale})"}
     names = [{"text": a[0], "lon": a[1], "lat": a[2]} for a in archipelagos]
     if names:
-        layers += _text_layers("archipelago", names, size, {"align": "center", "baseline": "top", "fontStyle": "italic"})
+        layers += _text_layers(
+            "archipelago", names, size, {"align": "center", "baseline": "top", "fontStyle": "italic"}
+        )
     if placed:
         font = {"expr": f"{LABEL_PX} * {scale}"}
-        texts = [{"text": p.text, "lon": round(lon, 4), "lat": round(lat, 4), "number": p.kind == labels.NUMBER}
-                 for p, lon, lat in placed if p.text]
-        layers += _text_layers("label", texts, font, {
-            "align": "center", "baseline": "middle", "fontWeight": 600,
-            "opacity": {"expr": f"{LABEL_PX} * {scale} < {MIN_LABEL_PX} ? 0 : 1"},
-        })
+        texts = [
+            {"text": p.text, "lon": round(lon, 4), "lat": round(lat, 4), "number": p.kind == labels.NUMBER}
+            for p, lon, lat in placed
+            if p.text
+        ]
+        layers += _text_layers(
+            "label",
+            texts,
+            font,
+            {
+                "align": "center",
+                "baseline": "middle",
+                "fontWeight": 600,
+                "opacity": {"expr": f"{LABEL_PX} * {scale} < {MIN_LABEL_PX} ? 0 : 1"},
+            },
+        )
     if len(periods) > 1:
-        layers.append({
-            "data": {"values": [{"p": i, "label": str(label)} for i, label in enumerate(periods)]},
-            "transform": [{"filter": now}],
-            "name": "period_label",
-            "mark": {"type": "text", "align": "left", "baseline": "top", "x": 6, "y": 6, "font": FONT,
-                     "fontWeight": "bold", "fontSize": {"expr": f"max(14, 26 * {scale})"}, "color": "#1a1a1a"},
-            "encoding": {"text": {"field": "label", "type": "nominal"}},
-        })
+        layers.append(
+            {
+                "data": {"values": [{"p": i, "label": str(label)} for i, label in enumerate(periods)]},
+                "transform": [{"filter": now}],
+                "name": "period_label",
+                "mark": {
+                    "type": "text",
+                    "align": "left",
+                    "baseline": "top",
+                    "x": 6,
+                    "y": 6,
+                    "font": FONT,
+                    "fontWeight": "bold",
+                    "fontSize": {"expr": f"max(14, 26 * {scale})"},
+                    "color": "#1a1a1a",
+                },
+                "encoding": {"text": {"field": "label", "type": "nominal"}},
+            }
+        )
     if watermark:
         layers.append(watermark_layer(watermark))
     period = {"name": "period", "value": int(start)}
@@ -282,13 +334,19 @@ def map_spec(
 
 def _text_layers(name: str, values: list[dict], size: dict, mark: dict) -> list[dict]:
     """A halo (white, round-joined stroke) under the text, both at ``size``."""
-    encoding = {"longitude": {"field": "lon", "type": "quantitative"},
-                "latitude": {"field": "lat", "type": "quantitative"},
-                "text": {"field": "text", "type": "nominal"}}
+    encoding = {
+        "longitude": {"field": "lon", "type": "quantitative"},
+        "latitude": {"field": "lat", "type": "quantitative"},
+        "text": {"field": "text", "type": "nominal"},
+    }
     base = {"type": "text", "font": FONT, "fontSize": size, **mark}
     return [
-        {"data": {"values": values}, "name": f"{name}_halo", "encoding": encoding,
-         "mark": {**base, "stroke": "#ffffff", "strokeWidth": 3.5, "strokeJoin": "round", "color": "#ffffff"}},
+        {
+            "data": {"values": values},
+            "name": f"{name}_halo",
+            "encoding": encoding,
+            "mark": {**base, "stroke": "#ffffff", "strokeWidth": 3.5, "strokeJoin": "round", "color": "#ffffff"},
+        },
         {"data": {"values": values}, "name": f"{name}s", "encoding": encoding, "mark": {**base, "color": "#111111"}},
     ]
 

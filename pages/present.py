@@ -26,7 +26,8 @@ with bar:
     st.button(t("present_next"), key="present_next", on_click=present.step, args=(slides, +1),
               shortcut="PageDown", icon=":material/arrow_forward:", width="content")
     seconds = state.url_selectbox(st.selectbox, present.AUTO_KEY, t("present_auto"), present.AUTO_CHOICES, 0,
-                                  format_func=lambda s: t("present_auto_off", sel.lang) if s == 0 else t("present_auto_every", sel.lang, s=s),
+                                  format_func=lambda s: t("present_auto_off", sel.lang) if s == 0
+                                  else t("present_auto_every", sel.lang, s=s),
                                   width=190)
     periods = loaders.benchmark_periods(indicator, sel.layout, sel.statuses)
     if len(periods) > 1:  # the time-lapse: steps the map's period slider in the browser
@@ -46,13 +47,13 @@ timeline = fitted_map.lapse(view, sel, periods, choice.palette, choice.scheme) i
 
 # 4. title, period, layout and unit; the map in a frame shaped for Viet Nam, numbers and legend beside it
 st.title(view.name, anchor=False)
-st.caption(t("present_period", period=fitted_map.period_label(choice.period, sel.lang), layout=t(f"layout_{sel.layout}"),
-             unit=view.unit))
+st.caption(t("present_period", period=fitted_map.period_label(choice.period, sel.lang),
+             layout=t(f"layout_{sel.layout}"), unit=view.unit))
 left, right = st.columns([0.34, 0.66], gap="medium")
 with left:
     spec, key_entries = fitted_map.spec(view, sel, timeline=timeline, names_on=True, selectable=False)
-    fitted_map.draw(spec, "present_map", present.FRAME_HEIGHT if present.is_presenting() else present.FRAME_HEIGHT_WINDOWED,
-                    play=timeline is not None)
+    frame = present.FRAME_HEIGHT if present.is_presenting() else present.FRAME_HEIGHT_WINDOWED
+    fitted_map.draw(spec, "present_map", frame, play=timeline is not None)
 with right:
     widgets.synthetic_banner(view.table[schema.STATUS])
     if not set(view.table[schema.STATUS]) & {schema.STATUS_REPORTED, schema.STATUS_DERIVED}:  # demonstration only

@@ -16,10 +16,17 @@ from ui.i18n import format_date, t
 
 BUILD_KEY = "present_deck_build"
 _READY = "_present_deck_ready"  # (what it was built from, file name, bytes)
-_STATUS = {forecasting.ACHIEVED: "met", forecasting.ON_TRACK: "on_track", forecasting.NEEDS_ACCELERATION: "at_risk",
-           forecasting.LIMITED_PROGRESS: "off_track", forecasting.MOVING_AWAY: "off_track",
-           forecasting.NOT_ENOUGH_DATA: "unknown", forecasting.NO_DEADLINE: "unknown", forecasting.MISSED: "missed",
-           forecasting.MET_BY_DEADLINE: "met"}
+_STATUS = {
+    forecasting.ACHIEVED: "met",
+    forecasting.ON_TRACK: "on_track",
+    forecasting.NEEDS_ACCELERATION: "at_risk",
+    forecasting.LIMITED_PROGRESS: "off_track",
+    forecasting.MOVING_AWAY: "off_track",
+    forecasting.NOT_ENOUGH_DATA: "unknown",
+    forecasting.NO_DEADLINE: "unknown",
+    forecasting.MISSED: "missed",
+    forecasting.MET_BY_DEADLINE: "met",
+}
 MAX_TARGETS = 6
 
 
@@ -32,12 +39,21 @@ def map_slide(sel: sidebar.Selection, indicator: str, today: str) -> deck.MapSli
     spec, _ = fitted_map.spec(view, sel, timeline=None, names_on=True, selectable=False)
     return deck.MapSlide(
         title=view.name,
-        subtitle=t("map_subtitle", sel.lang, period=fitted_map.period_label(periods[-1], sel.lang),
-                   layout=t(f"layout_{sel.layout}", sel.lang), unit=view.unit),
-        picture=deck.map_picture(spec), legend_title=view.legend_title, legend=view.legend,
-        numbers=present.headlines(view, sel), source=t("map_static_sources", sel.lang, sources=view.source_text),
+        subtitle=t(
+            "map_subtitle",
+            sel.lang,
+            period=fitted_map.period_label(periods[-1], sel.lang),
+            layout=t(f"layout_{sel.layout}", sel.lang),
+            unit=view.unit,
+        ),
+        picture=deck.map_picture(spec),
+        legend_title=view.legend_title,
+        legend=view.legend,
+        numbers=present.headlines(view, sel),
+        source=t("map_static_sources", sel.lang, sources=view.source_text),
         date_line=t("map_static_date", sel.lang, date=today),
-        synthetic=schema.STATUS_SYNTHETIC in set(view.table[schema.STATUS]), notes=view.notes,
+        synthetic=schema.STATUS_SYNTHETIC in set(view.table[schema.STATUS]),
+        notes=view.notes,
     )
 
 
@@ -51,7 +67,8 @@ def target_lines(sel: sidebar.Selection, indicators: list[str]) -> list[deck.Tar
     frame = frame[mine & frame[schema.INDICATOR].isin(indicators)].sort_values(schema.RISK, kind="stable")
     return [
         deck.TargetLine(
-            target=f"{row['indicator']}: {row[views.TARGET_TEXT]}", place=row[views.PLACE],
+            target=f"{row['indicator']}: {row[views.TARGET_TEXT]}",
+            place=row[views.PLACE],
             status=_STATUS.get(row[schema.FORECAST_STATUS], "unknown"),
             status_words=forecasting.status_text(row[schema.FORECAST_STATUS], sel.lang),
             explanation=str(row["explanation"]),
@@ -66,26 +83,47 @@ def build(sel: sidebar.Selection, indicators: list[str]) -> bytes:
     today = format_date(dt.date.today().isoformat(), sel.lang)
     slides = [s for s in (map_slide(sel, i, today) for i in indicators) if s is not None]
     names = loaders.provinces(sel.layout).set_index(schema.CODE)[schema.NAME_VI if sel.lang == "vi" else schema.NAME_EN]
-    place = names.get(sel.province, t("present_national", sel.lang)) if sel.province else t("present_national", sel.lang)
+    place = (
+        names.get(sel.province, t("present_national", sel.lang)) if sel.province else t("present_national", sel.lang)
+    )
     return deck.build_deck(
-        slides, title=t("deck_title", sel.lang), subtitle=place, date_text=today,
-        language_text=t("deck_language", sel.lang), watermark=t("watermark", sel.lang),
-        targets=target_lines(sel, indicators), targets_title=t("deck_targets_title", sel.lang),
+        slides,
+        title=t("deck_title", sel.lang),
+        subtitle=place,
+        date_text=today,
+        language_text=t("deck_language", sel.lang),
+        watermark=t("watermark", sel.lang),
+        targets=target_lines(sel, indicators),
+        targets_title=t("deck_targets_title", sel.lang),
         targets_source=t("deck_targets_source", sel.lang),
     )
 
 
 def draw_button(sel: sidebar.Selection, indicators: list[str]) -> None:
-    """"PowerPoint": builds the deck on click; then the same place offers the file (kept while nothing changes)."""
+    """ "PowerPoint": builds the deck on click; then the same place offers the file (kept while nothing changes)."""
     made_of = (sel, tuple(indicators), loaders.data_version())
     ready = st.session_state.get(_READY)
     if ready and ready[0] == made_of:
-        st.download_button(t("deck_download"), data=ready[2], file_name=ready[1], key="present_deck_download",
-                           mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
-                           icon=":material/download:", on_click="ignore", width="content")
+        st.download_button(
+            t("deck_download"),
+            data=ready[2],
+            file_name=ready[1],
+            key="present_deck_download",
+            mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+            icon=":material/download:",
+            on_click="ignore",
+            width="content",
+        )
         return
-    st.button(t("deck_build"), key=BUILD_KEY, icon=":material/slideshow:", help=t("deck_help"), width="content",
-              on_click=_build, args=(sel, list(indicators), made_of))
+    st.button(
+        t("deck_build"),
+        key=BUILD_KEY,
+        icon=":material/slideshow:",
+        help=t("deck_help"),
+        width="content",
+        on_click=_build,
+        args=(sel, list(indicators), made_of),
+    )
 
 
 def _build(sel: sidebar.Selection, indicators: list[str], made_of: tuple) -> None:

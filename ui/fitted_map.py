@@ -26,8 +26,9 @@ _PLAY_JS = """
 <script>
 (() => {
   const root = window.parent?.document ?? document;
-  const button = root.querySelector('.st-key-%(key)s_play button') ?? document.querySelector('.st-key-%(key)s_play button');
-  const find = () => (root.querySelector('.st-key-%(key)s_frame input[type=range]') ?? document.querySelector('.st-key-%(key)s_frame input[type=range]'));
+  const pick = (selector) => root.querySelector(selector) ?? document.querySelector(selector);
+  const button = pick('.st-key-%(key)s_play button');
+  const find = () => pick('.st-key-%(key)s_frame input[type=range]');
   if (!button || button.dataset.playBound) return;
   button.dataset.playBound = '1';
   let timer = null;
@@ -36,7 +37,10 @@ _PLAY_JS = """
     const input = find();
     if (!input) return;
     if (timer) { clearInterval(timer); timer = null; return; }
-    if (Number(input.value) >= Number(input.max)) { input.value = input.min; input.dispatchEvent(new Event('input', {bubbles: true})); }
+    if (Number(input.value) >= Number(input.max)) {
+      input.value = input.min;
+      input.dispatchEvent(new Event('input', {bubbles: true}));
+    }
     timer = setInterval(() => {
       const next = Number(input.value) + 1;
       if (next > Number(input.max)) { clearInterval(timer); timer = null; return; }
@@ -84,20 +88,30 @@ def lapse(view, sel: sidebar.Selection, periods: list[str], palette: str, scheme
     start = periods.index(view.choice.period) if view.choice.period in periods else len(periods) - 1
     collections, offset, legend, synthetic = [], 0, [], False
     for i, (period, table) in enumerate(zip(periods, tables)):
-        part = choropleth.Classes(joint.breaks, joint.classes[offset:offset + len(table)])
+        part = choropleth.Classes(joint.breaks, joint.classes[offset : offset + len(table)])
         offset += len(table)
         shown = period_label(period, sel.lang)
         tips = {
-            code: f"{names.get(code, code)}\n{shown}: " + (t("map_no_data", sel.lang) if pd.isna(value) else f"{fmt(value)} {unit}")
+            code: f"{names.get(code, code)}\n{shown}: "
+            + (t("map_no_data", sel.lang) if pd.isna(value) else f"{fmt(value)} {unit}")
             for code, value in zip(table[schema.GEO_CODE], table[schema.VALUE])
         }
-        collections.append(choropleth.feature_collection(geojson, table, part, colours, tooltips=tips, names=names,
-                                                         selected=sel.province))
+        collections.append(
+            choropleth.feature_collection(
+                geojson, table, part, colours, tooltips=tips, names=names, selected=sel.province
+            )
+        )
         synthetic = synthetic or (table[schema.STATUS] == schema.STATUS_SYNTHETIC).any()
         if i == start:
             legend = choropleth.legend_entries(part, colours, fmt, no_data_label=t("map_no_data", sel.lang))
-    return Lapse(list(periods), [period_label(p, sel.lang) for p in periods], start,
-                 vega_map.value_rows(collections), legend, bool(synthetic))
+    return Lapse(
+        list(periods),
+        [period_label(p, sel.lang) for p in periods],
+        start,
+        vega_map.value_rows(collections),
+        legend,
+        bool(synthetic),
+    )
 
 
 @functools.lru_cache(maxsize=2)
@@ -112,7 +126,7 @@ def _user_topology(fingerprint: str, _frame) -> dict:
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _bundled_labels(layout: str, lang: str, first: str | None) -> tuple[list, tuple]:
-    """Placed labels and the frame's bounds of the bundled boundaries of a layout, in a language (``first`` named first)."""
+    """Placed labels and the frame's bounds of the bundled boundaries of a layout (``first`` named first)."""
     frame = boundaries.load_boundaries(layout)
     names = loaders.provinces(layout).set_index(schema.CODE)[schema.NAME_VI if lang == "vi" else schema.NAME_EN]
     box = vega_map.bounds(frame, _archipelagos(lang))
@@ -121,11 +135,19 @@ def _bundled_labels(layout: str, lang: str, first: str | None) -> tuple[list, tu
 
 def _archipelagos(lang: str) -> list[tuple]:
     arch = boundaries.load_archipelagos()
-    return list(zip(arch[schema.NAME_VI if lang == "vi" else schema.NAME_EN], arch["label_lon"], arch["label_lat"],
-                    arch.geometry))
+    return list(
+        zip(
+            arch[schema.NAME_VI if lang == "vi" else schema.NAME_EN],
+            arch["label_lon"],
+            arch["label_lat"],
+            arch.geometry,
+        )
+    )
 
 
-def spec(view, sel: sidebar.Selection, *, timeline: Lapse | None, names_on: bool, selectable: bool) -> tuple[dict, list]:
+def spec(
+    view, sel: sidebar.Selection, *, timeline: Lapse | None, names_on: bool, selectable: bool
+) -> tuple[dict, list]:
     """The map's Vega-Lite spec and the key of numbered provinces ((number, name), empty without labels)."""
     arch = _archipelagos(sel.lang)
     if view.user:
@@ -143,20 +165,38 @@ def spec(view, sel: sidebar.Selection, *, timeline: Lapse | None, names_on: bool
     else:
         rows, periods, start, synthetic = timeline.rows, timeline.labels, timeline.start, timeline.synthetic
     result = vega_map.map_spec(
-        topo, rows, periods=periods, start=start, box=box, archipelagos=arch, placed=placed, selected=sel.province,
-        watermark=t("watermark", sel.lang) if synthetic else None, slider_label=t("map_period", sel.lang),
-        selectable=selectable, description=t("map_alt", sel.lang, name=view.name),
+        topo,
+        rows,
+        periods=periods,
+        start=start,
+        box=box,
+        archipelagos=arch,
+        placed=placed,
+        selected=sel.province,
+        watermark=t("watermark", sel.lang) if synthetic else None,
+        slider_label=t("map_period", sel.lang),
+        selectable=selectable,
+        description=t("map_alt", sel.lang, name=view.name),
     )
     return result, labels.key_entries([p for p, _, _ in placed])
 
 
 def draw(map_spec: dict, key: str, height_css: str, *, on_click: bool = False, play: bool = False) -> str | None:
-    """The map in a frame ``height_css`` tall (CSS, in container ``<key>_frame``); the clicked code when ``on_click``."""
-    st.html(f'<style>.st-key-{key}_frame [data-testid="stVegaLiteChart"] {{ height: {height_css} !important; }}</style>')
+    """The map in a frame ``height_css`` tall (CSS, container ``<key>_frame``); the clicked code when ``on_click``."""
+    st.html(
+        f'<style>.st-key-{key}_frame [data-testid="stVegaLiteChart"] {{ height: {height_css} !important; }}</style>'
+    )
     with st.container(key=f"{key}_frame"):
         if on_click:
-            event = st.vega_lite_chart(map_spec, width="stretch", height="stretch", theme=None, key=key,
-                                       on_select="rerun", selection_mode="pick")
+            event = st.vega_lite_chart(
+                map_spec,
+                width="stretch",
+                height="stretch",
+                theme=None,
+                key=key,
+                on_select="rerun",
+                selection_mode="pick",
+            )
         else:
             st.vega_lite_chart(map_spec, width="stretch", height="stretch", theme=None, key=key)
     if play:  # the button (play_button) is drawn before: the script binds it once both exist

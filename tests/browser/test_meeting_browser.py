@@ -13,14 +13,18 @@ pytestmark = pytest.mark.browser
 
 _MEASURE = """
 (frameSelector) => {
-  const box = (e) => { const r = e.getBoundingClientRect(); return {left: r.left, top: r.top, right: r.right, bottom: r.bottom, width: r.width, height: r.height}; };
+  const box = (e) => {
+    const r = e.getBoundingClientRect();
+    return {left: r.left, top: r.top, right: r.right, bottom: r.bottom, width: r.width, height: r.height};
+  };
   const svg = document.querySelector(frameSelector + ' svg.marks');
   const frame = box(svg);
   let x0 = 1e9, y0 = 1e9, x1 = -1e9, y1 = -1e9, shapes = 0;
   for (const p of svg.querySelectorAll('g.mark-shape path, g.mark-symbol path')) {
     const r = p.getBoundingClientRect();
     if (!r.width && !r.height) continue;
-    shapes++; x0 = Math.min(x0, r.left); y0 = Math.min(y0, r.top); x1 = Math.max(x1, r.right); y1 = Math.max(y1, r.bottom);
+    shapes++;
+    x0 = Math.min(x0, r.left); y0 = Math.min(y0, r.top); x1 = Math.max(x1, r.right); y1 = Math.max(y1, r.bottom);
   }
   const islands = [...svg.querySelectorAll('g.mark-symbol path')].map(box);
   const labels = [...svg.querySelectorAll('g.labels_marks text')]
@@ -32,7 +36,10 @@ _MEASURE = """
     if (!b.width) continue;
     for (const inner of button.querySelectorAll('*')) {
       const r = inner.getBoundingClientRect();
-      if (r.width && (r.left < b.left - 0.5 || r.right > b.right + 0.5 || r.width > b.width + 0.5)) { cut.push(button.innerText); break; }
+      if (r.width && (r.left < b.left - 0.5 || r.right > b.right + 0.5 || r.width > b.width + 0.5)) {
+        cut.push(button.innerText);
+        break;
+      }
     }
   }
   const main = document.querySelector('[data-testid="stMain"]');
@@ -48,19 +55,28 @@ def _inside(box: dict, width: int, height: int) -> bool:
 
 def _context(browser, streamlit_server, external_requests, width: int, height: int):
     context = browser.new_context(base_url=streamlit_server, viewport={"width": width, "height": height})
-    context.route("**/*", lambda route, request: route.continue_() if "127.0.0.1" in request.url or "localhost" in request.url
-                  else (external_requests.append(f"{request.method} {request.url}"), route.abort()))
+    context.route(
+        "**/*",
+        lambda route, request: (
+            route.continue_()
+            if "127.0.0.1" in request.url or "localhost" in request.url
+            else (external_requests.append(f"{request.method} {request.url}"), route.abort())
+        ),
+    )
     return context
 
 
 def _boxes_of(page, selector: str) -> list[dict]:
-    return page.eval_on_selector_all(selector, "els => els.map(e => { const r = e.getBoundingClientRect(); "
-                                               "return {left: r.left, top: r.top, right: r.right, bottom: r.bottom}; })")
+    return page.eval_on_selector_all(
+        selector,
+        "els => els.map(e => { const r = e.getBoundingClientRect(); "
+        "return {left: r.left, top: r.top, right: r.right, bottom: r.bottom}; })",
+    )
 
 
 @pytest.mark.parametrize(("width", "height"), [(1920, 1080), (1366, 768), (1280, 720)])
 def test_the_slide_fits_the_screen(browser, streamlit_server, helpers, external_requests, width, height):
-    """Legend, headline numbers and source line in view with no scrolling; the map fills its frame; no label cut or overlapping."""
+    """Legend, headline numbers and source line in view, no scrolling; the map fills its frame; no label cut or overlapping."""
     before = len(external_requests)
     context = _context(browser, streamlit_server, external_requests, width, height)
     shown = context.new_page()
@@ -79,17 +95,35 @@ def test_the_slide_fits_the_screen(browser, streamlit_server, helpers, external_
         assert cover >= 0.6, f"features cover {cover:.0%} of the frame"
         assert len(m["islands"]) >= 6 and all(_inside(i, width, height) for i in m["islands"])
         # legend, the four headline numbers, the banner and the source line lie inside the window
-        for selector, count in (('[data-testid="stMetric"]', 4), ('.st-key-map_legend_frame', 1), ('[data-testid="stAlert"]', 1)):
+        for selector, count in (
+            ('[data-testid="stMetric"]', 4),
+            (".st-key-map_legend_frame", 1),
+            ('[data-testid="stAlert"]', 1),
+        ):
             boxes = _boxes_of(shown, selector)
             assert len(boxes) == count and all(_inside(b, width, height) for b in boxes), (selector, boxes)
         source = shown.get_by_text("Nguồn:", exact=False).last.bounding_box()
-        assert _inside({"left": source["x"], "top": source["y"], "right": source["x"] + source["width"],
-                        "bottom": source["y"] + source["height"]}, width, height), source
+        assert _inside(
+            {
+                "left": source["x"],
+                "top": source["y"],
+                "right": source["x"] + source["width"],
+                "bottom": source["y"] + source["height"],
+            },
+            width,
+            height,
+        ), source
         assert m["cut"] == [], f"button labels cut: {m['cut']}"
         labels = m["labels"]
-        overlapping = [(a["text"], b["text"]) for i, a in enumerate(labels) for b in labels[i + 1:]
-                       if a["left"] < b["right"] - 0.5 and b["left"] < a["right"] - 0.5
-                       and a["top"] < b["bottom"] - 0.5 and b["top"] < a["bottom"] - 0.5]
+        overlapping = [
+            (a["text"], b["text"])
+            for i, a in enumerate(labels)
+            for b in labels[i + 1 :]
+            if a["left"] < b["right"] - 0.5
+            and b["left"] < a["right"] - 0.5
+            and a["top"] < b["bottom"] - 0.5
+            and b["top"] < a["bottom"] - 0.5
+        ]
         assert overlapping == []
         if width == 1920:
             assert len(labels) >= 20 and min(label["size"] for label in labels) >= 14, "names for the back row"
@@ -99,8 +133,9 @@ def test_the_slide_fits_the_screen(browser, streamlit_server, helpers, external_
     assert external_requests[before:] == [], f"Presentation requested outside hosts: {external_requests[before:]}"
 
 
-def test_the_map_on_a_phone_shows_the_whole_country_and_both_archipelagos(browser, streamlit_server, helpers,
-                                                                          external_requests):
+def test_the_map_on_a_phone_shows_the_whole_country_and_both_archipelagos(
+    browser, streamlit_server, helpers, external_requests
+):
     before = len(external_requests)
     context = _context(browser, streamlit_server, external_requests, 390, 844)
     phone = context.new_page()
@@ -114,13 +149,20 @@ def test_the_map_on_a_phone_shows_the_whole_country_and_both_archipelagos(browse
         frame, f = m["frame"], m["features"]
         assert frame["width"] <= 390
         assert m["shapes"] >= 34 + 6  # every province and every island drawn
-        assert (f["left"] >= frame["left"] - 0.5 and f["right"] <= frame["right"] + 0.5
-                and f["top"] >= frame["top"] - 0.5 and f["bottom"] <= frame["bottom"] + 0.5), (f, frame)
+        assert (
+            f["left"] >= frame["left"] - 0.5
+            and f["right"] <= frame["right"] + 0.5
+            and f["top"] >= frame["top"] - 0.5
+            and f["bottom"] <= frame["bottom"] + 0.5
+        ), (f, frame)
         # the archipelagos: their islands and names inside the frame
         assert len(m["islands"]) >= 6 and all(
-            i["left"] >= frame["left"] and i["right"] <= frame["right"] for i in m["islands"])
+            i["left"] >= frame["left"] and i["right"] <= frame["right"] for i in m["islands"]
+        )
         names = _boxes_of(phone, '[class*="st-key-fitted_2025"] g.archipelagos_marks text')
-        assert len(names) == 2 and all(frame["left"] - 1 <= n["left"] and n["right"] <= frame["right"] + 1 for n in names)
+        assert len(names) == 2 and all(
+            frame["left"] - 1 <= n["left"] and n["right"] <= frame["right"] + 1 for n in names
+        )
         # the country fills the frame's width or its height
         assert (f["right"] - f["left"]) >= 0.9 * frame["width"] or (f["bottom"] - f["top"]) >= 0.9 * frame["height"]
     finally:
@@ -136,9 +178,13 @@ def test_play_steps_through_the_periods_in_the_browser_and_stops_at_the_last(pag
     slider = page.locator('[class*="_frame"] input[type=range]').first
     slider.wait_for(state="attached")
     last = int(slider.get_attribute("max"))
-    shown = lambda: page.eval_on_selector_all("g.period_label_marks text", "ts => ts.map(t => t.textContent)")
-    page.eval_on_selector('[class*="_frame"] input[type=range]',
-                          "e => { e.value = '0'; e.dispatchEvent(new Event('input', {bubbles: true})); }")
+    def shown():
+        return page.eval_on_selector_all("g.period_label_marks text", "ts => ts.map(t => t.textContent)")
+
+    page.eval_on_selector(
+        '[class*="_frame"] input[type=range]',
+        "e => { e.value = '0'; e.dispatchEvent(new Event('input', {bubbles: true})); }",
+    )
     first = shown()
     page.get_by_role("button", name="Play").click()
     seen = [first[0]]
@@ -152,7 +198,9 @@ def test_play_steps_through_the_periods_in_the_browser_and_stops_at_the_last(pag
     page.wait_for_timeout(1500)  # after the last period, nothing moves
     assert shown()[0] == seen[-1] and int(slider.input_value()) == last
     assert seen == ["2025-Q1", "2025-Q2", "2025-Q3", "2025-11-03", "2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3"]
-    assert page.evaluate("() => document.querySelector('[data-testid=stApp]').getAttribute('data-test-script-state')") \
+    assert (
+        page.evaluate("() => document.querySelector('[data-testid=stApp]').getAttribute('data-test-script-state')")
         != "running"
+    )
     helpers.assert_no_exception(page)
     assert external_requests[before:] == [], f"Map requested outside hosts: {external_requests[before:]}"

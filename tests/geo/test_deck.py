@@ -24,26 +24,46 @@ def _png(width=40, height=50) -> bytes:
 
 def _slide(title: str, synthetic: bool) -> deck.MapSlide:
     return deck.MapSlide(
-        title=title, subtitle="2025-11-03 · 34 tỉnh, thành · người trên 10.000 dân", picture=_png(),
+        title=title,
+        subtitle="2025-11-03 · 34 tỉnh, thành · người trên 10.000 dân",
+        picture=_png(),
         legend_title="người trên 10.000 dân",
         legend=[LegendEntry("3,6 – 8,2", "#f1ef75", 17), LegendEntry("8,2 – 19,3", "#1e0c45", 17)],
         numbers=[("Thái Nguyên", "10,3"), ("Toàn quốc", "8,2"), ("Xếp hạng", "1 / 1"), ("Chênh lệch", "+2,1")],
-        source="Nguồn: Tỉnh ủy Thái Nguyên", date_line="Vẽ ngày 29/11/2026", synthetic=synthetic,
+        source="Nguồn: Tỉnh ủy Thái Nguyên",
+        date_line="Vẽ ngày 29/11/2026",
+        synthetic=synthetic,
     )
 
 
 @pytest.fixture(scope="module")
 def presentation():
     targets = [
-        deck.TargetLine("Phủ sóng 5G: 90% trước 31/12/2025", "Toàn quốc", "missed", "Không đạt",
-                        "Hạn đã qua: 85% ngày 31/12/2025, mục tiêu 90% không đạt."),
-        deck.TargetLine("Nhân lực R&D: 12 trên 10.000 dân", "Thái Nguyên", "on_track", "Đúng tiến độ",
-                        "Theo nhịp độ từ 2024, khoảng 12,4 vào 2030."),
+        deck.TargetLine(
+            "Phủ sóng 5G: 90% trước 31/12/2025",
+            "Toàn quốc",
+            "missed",
+            "Không đạt",
+            "Hạn đã qua: 85% ngày 31/12/2025, mục tiêu 90% không đạt.",
+        ),
+        deck.TargetLine(
+            "Nhân lực R&D: 12 trên 10.000 dân",
+            "Thái Nguyên",
+            "on_track",
+            "Đúng tiến độ",
+            "Theo nhịp độ từ 2024, khoảng 12,4 vào 2030.",
+        ),
     ]
     data = deck.build_deck(
         [_slide("Nhân lực nghiên cứu và phát triển", synthetic=False), _slide("Phủ sóng 5G", synthetic=True)],
-        title="Nghị quyết 57", subtitle="Thái Nguyên", date_text="29/11/2026", language_text="Tiếng Việt",
-        watermark=WATERMARK, targets=targets, targets_title="Mục tiêu", targets_source="Tình trạng: nhịp độ",
+        title="Nghị quyết 57",
+        subtitle="Thái Nguyên",
+        date_text="29/11/2026",
+        language_text="Tiếng Việt",
+        watermark=WATERMARK,
+        targets=targets,
+        targets_title="Mục tiêu",
+        targets_source="Tình trạng: nhịp độ",
     )
     return data, Presentation(io.BytesIO(data))
 
@@ -70,7 +90,11 @@ def test_indicator_slide_has_the_map_picture_native_numbers_legend_and_source(pr
     assert shapes["map"].shape_type == MSO_SHAPE_TYPE.PICTURE
     assert [shapes[f"number {i}"].text_frame.text for i in range(1, 5)] == ["10,3", "8,2", "1 / 1", "+2,1"]
     assert [shapes[f"number label {i}"].text_frame.text for i in range(1, 5)] == [
-        "Thái Nguyên", "Toàn quốc", "Xếp hạng", "Chênh lệch"]
+        "Thái Nguyên",
+        "Toàn quốc",
+        "Xếp hạng",
+        "Chênh lệch",
+    ]
     assert shapes["legend 1"].text_frame.text == "3,6 – 8,2  (17)"
     assert str(shapes["legend swatch 1"].fill.fore_color.rgb) == "F1EF75"
     assert shapes["source"].text_frame.text == "Nguồn: Tỉnh ủy Thái Nguyên"
@@ -101,8 +125,14 @@ def test_targets_slide_has_status_lights_as_shapes_and_words(presentation):
 
 def test_fonts_are_common_and_nothing_is_embedded_or_linked(presentation):
     data, prs = presentation
-    fonts = {run.font.name for slide in prs.slides for shape in slide.shapes if shape.has_text_frame
-             for paragraph in shape.text_frame.paragraphs for run in paragraph.runs}
+    fonts = {
+        run.font.name
+        for slide in prs.slides
+        for shape in slide.shapes
+        if shape.has_text_frame
+        for paragraph in shape.text_frame.paragraphs
+        for run in paragraph.runs
+    }
     assert fonts == {"Arial"}
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         names = package.namelist()
@@ -115,12 +145,20 @@ def test_the_map_picture_is_drawn_from_the_fitted_spec_offline():
     frame = boundaries.load_boundaries("2025")
     arch = boundaries.load_archipelagos()
     archipelagos = list(zip(arch["name_vi"], arch["label_lon"], arch["label_lat"], arch.geometry))
-    rows = [{"code": c, "p": 0, "fill": "#f1ef75", "line": "#464646", "width": 1.0, "dash": False, "tip": ""}
-            for c in frame["code"]]
-    spec = vega_map.map_spec(vega_map.bundled_topology("2025"), rows, periods=["2025-Q4"], start=0,
-                             box=vega_map.bounds(frame, archipelagos), archipelagos=archipelagos)
+    rows = [
+        {"code": c, "p": 0, "fill": "#f1ef75", "line": "#464646", "width": 1.0, "dash": False, "tip": ""}
+        for c in frame["code"]
+    ]
+    spec = vega_map.map_spec(
+        vega_map.bundled_topology("2025"),
+        rows,
+        periods=["2025-Q4"],
+        start=0,
+        box=vega_map.bounds(frame, archipelagos),
+        archipelagos=archipelagos,
+    )
     image = Image.open(io.BytesIO(deck.map_picture(spec, scale=1)))
     assert image.format == "PNG" and image.size == (560, 700)
     colours = {c for _, c in image.convert("RGB").getcolors(maxcolors=1 << 20)}
-    assert (0xf1, 0xef, 0x75) in colours  # the provinces' fill
+    assert (0xF1, 0xEF, 0x75) in colours  # the provinces' fill
     assert spec["params"][0].get("bind") is None and spec["width"] == "container"  # the page's spec is not changed

@@ -29,10 +29,13 @@ def test_fit_centres_the_bounds_and_keeps_one_scale():
 def test_larger_province_keeps_its_name_and_the_smaller_one_moves_down():
     # Ha Noi's box spans y 90.25..109.75; Bac Ninh at y 110 would overlap, so would 19.5 px up (90.5);
     # 19.5 px down (129.5) is free.
-    placed = labels.place_labels([("01", "Ha Noi", 100, 100, 9.0), ("27", "Bac Ninh", 100, 110, 1.0)],
-                                 font_px=14, width=400, height=400)
+    placed = labels.place_labels(
+        [("01", "Ha Noi", 100, 100, 9.0), ("27", "Bac Ninh", 100, 110, 1.0)], font_px=14, width=400, height=400
+    )
     assert [(p.code, p.text, p.kind, p.y) for p in placed] == [
-        ("01", "Ha Noi", labels.NAME, 100.0), ("27", "Bac Ninh", labels.NAME, 129.5)]
+        ("01", "Ha Noi", labels.NAME, 100.0),
+        ("27", "Bac Ninh", labels.NAME, 129.5),
+    ]
 
 
 def test_crowded_provinces_get_numbers_then_nothing_and_the_key_lists_them():
@@ -45,13 +48,14 @@ def test_crowded_provinces_get_numbers_then_nothing_and_the_key_lists_them():
     assert all(p.kind == labels.NUMBER for p in placed[1:])
     assert [p.number for p in placed[1:]] == [1, 2, 3, 4] and [p.text for p in placed[1:]] == ["", "", "", ""]
     boxes = [p.box(14) for p in placed if p.text]
-    assert not any(labels.overlaps(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    assert not any(labels.overlaps(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
     assert labels.key_entries(placed) == [(1, "Province 1"), (2, "Province 2"), (3, "Province 3"), (4, "Province 4")]
 
 
 def test_labels_stay_inside_the_frame_and_off_reserved_boxes():
-    placed = labels.place_labels([("01", "Near the edge", 5, 50, 1.0)], font_px=14, width=400, height=100,
-                                 reserved=[(0, 0, 400, 20)])
+    placed = labels.place_labels(
+        [("01", "Near the edge", 5, 50, 1.0)], font_px=14, width=400, height=100, reserved=[(0, 0, 400, 20)]
+    )
     left, top, right, bottom = placed[0].box(14)
     assert left >= 0 and top >= 20 and right <= 400 and bottom <= 100
 
@@ -64,7 +68,8 @@ def test_a_size_that_is_not_positive_is_refused():
 def test_a_number_goes_where_the_name_does_not_fit():
     # two provinces 30 px apart in a 200 x 40 frame: "Long name B" (11 chars, 96.4 px) overlaps "Name A"
     # everywhere, but its number "1" fits 30 px to the right of A's box (A spans 72.8..127.2)
-    placed = labels.place_labels([("01", "Name A", 100, 20, 2.0), ("02", "Long name B", 130, 20, 1.0)],
-                                 font_px=14, width=200, height=40)
+    placed = labels.place_labels(
+        [("01", "Name A", 100, 20, 2.0), ("02", "Long name B", 130, 20, 1.0)], font_px=14, width=200, height=40
+    )
     assert placed[1].kind == labels.NUMBER and placed[1].text == "1"
     assert not labels.overlaps(placed[0].box(14), placed[1].box(14))

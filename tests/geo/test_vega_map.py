@@ -48,10 +48,13 @@ def test_bounds_include_both_archipelagos(layout_2025):
 
 def test_spec_fits_the_frame_in_the_browser(layout_2025):
     frame, archipelagos, box = layout_2025
-    rows = [{"code": c, "p": 0, "fill": "#ffffff", "line": "#464646", "width": 1.0, "dash": False, "tip": ""}
-            for c in frame["code"]]
-    spec = vega_map.map_spec(vega_map.bundled_topology("2025"), rows, periods=["2025-Q4"], start=0, box=box,
-                             archipelagos=archipelagos)
+    rows = [
+        {"code": c, "p": 0, "fill": "#ffffff", "line": "#464646", "width": 1.0, "dash": False, "tip": ""}
+        for c in frame["code"]
+    ]
+    spec = vega_map.map_spec(
+        vega_map.bundled_topology("2025"), rows, periods=["2025-Q4"], start=0, box=box, archipelagos=archipelagos
+    )
     assert spec["projection"] == {"type": "mercator"}  # no scale, no translate: fitted to the data
     assert spec["width"] == spec["height"] == "container"
     assert spec["usermeta"]["embedOptions"]["renderer"] == "svg"
@@ -60,8 +63,10 @@ def test_spec_fits_the_frame_in_the_browser(layout_2025):
 
 
 def test_time_lapse_rows_are_in_period_order_and_the_slider_steps_through_them():
-    geojson = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"code": c}, "geometry": None} for c in ("01", "02")]}
+    geojson = {
+        "type": "FeatureCollection",
+        "features": [{"type": "Feature", "properties": {"code": c}, "geometry": None} for c in ("01", "02")],
+    }
     import pandas as pd
 
     collections = []
@@ -72,8 +77,14 @@ def test_time_lapse_rows_are_in_period_order_and_the_slider_steps_through_them()
     rows = vega_map.value_rows(collections)
     assert [(r["p"], r["code"]) for r in rows] == [(0, "01"), (0, "02"), (1, "01"), (1, "02"), (2, "01"), (2, "02")]
     assert rows[3]["fill"] == "#bdbdbd" and rows[3]["dash"] is True  # 02 has no value in the second period
-    spec = vega_map.map_spec({"type": "Topology", "objects": {}, "arcs": []}, rows, periods=["2024", "2025", "2026"],
-                             start=2, box=(102.0, 8.0, 117.0, 23.5), slider_label="Period")
+    spec = vega_map.map_spec(
+        {"type": "Topology", "objects": {}, "arcs": []},
+        rows,
+        periods=["2024", "2025", "2026"],
+        start=2,
+        box=(102.0, 8.0, 117.0, 23.5),
+        slider_label="Period",
+    )
     param = spec["params"][0]
     assert param["name"] == "period" and param["value"] == 2
     assert param["bind"] == {"input": "range", "min": 0, "max": 2, "step": 1, "name": "Period "}
@@ -98,7 +109,7 @@ def test_labels_on_the_reference_frame_do_not_overlap_and_capitals_keep_their_na
     names = dict(zip(frame["code"], frame["code"].map(lambda c: f"Province {c}")))
     placed = vega_map.province_labels(frame, names, box)
     boxes = [p.box(vega_map.LABEL_PX) for p, _, _ in placed if p.text]
-    assert not any(labels.overlaps(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    assert not any(labels.overlaps(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
     by_code = {p.code: p for p, _, _ in placed}
     assert by_code["01"].kind == labels.NAME and by_code["79"].kind == labels.NAME
     # every label is drawn inside the frame's bounds
