@@ -661,9 +661,11 @@ def explain(row: dict, lang: str, unit: str = "") -> str:
     ...        "baseline_value": 0.0, "latest_date": "2025-11-03", "latest_value": 83.0, "observed_pace": 83 / 316,
     ...        "target_value": 156.0, "target_date": "2025-12-31", "projected_value": 98.2,
     ...        "forecast_status": "needs_acceleration", "statuses_used": "reported", "at_deadline_date": ""}
-    >>> print(explain(row, "en", "tasks").replace("; ", ";\n"))
-    At the pace seen since 2024-12-22 (+95.9 tasks a year), about 98.2 tasks by 2025-12-31;
-    the target (156 tasks) needs 4.79 times that pace — needs acceleration.
+    >>> text = explain(row, "en", "tasks")
+    >>> text.split("; ")[0]
+    'At the pace seen since 2024-12-22 (+95.9 tasks a year), about 98.2 tasks by 2025-12-31'
+    >>> text.split("; ")[1]
+    'the target (156 tasks) needs 4.79 times that pace — needs acceleration.'
     """
     w, status = _PLAIN[lang], row[schema.FORECAST_STATUS]
     unit = w["points"] if unit == "%" else unit
