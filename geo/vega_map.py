@@ -184,6 +184,7 @@ def map_spec(
     slider_label: str = "",
     selectable: bool = False,
     description: str = "",
+    focus: Mapping | None = None,
 ) -> dict:
     """The Vega-Lite spec of the fitted choropleth (width and height follow its container).
 
@@ -213,6 +214,9 @@ def map_spec(
         Clicking a province selects it (param ``pick``, field ``code``).
     description : str
         Text alternative of the chart.
+    focus : mapping, optional
+        A GeoJSON feature (a chosen province, rings clockwise: :func:`focus_feature`): the projection
+        is fitted to it instead of the whole country, and every mark is clipped to the frame.
 
     Returns
     -------
@@ -314,6 +318,12 @@ def map_spec(
         )
     if watermark:
         layers.append(watermark_layer(watermark))
+    projection = {"type": "mercator"}
+    if focus is not None:
+        projection["fit"] = dict(focus)
+        for layer in layers:
+            if layer.get("name") != "watermark" and isinstance(layer.get("mark"), dict):
+                layer["mark"]["clip"] = True
     period = {"name": "period", "value": int(start)}
     if len(periods) > 1:
         period["bind"] = {"input": "range", "min": 0, "max": len(periods) - 1, "step": 1, "name": slider_label + " "}
@@ -324,7 +334,7 @@ def map_spec(
         "height": "container",
         "autosize": {"type": "fit", "contains": "padding"},
         "background": choropleth.SEA_HEX,
-        "projection": {"type": "mercator"},
+        "projection": projection,
         "params": [period],
         "config": {"view": {"stroke": None}, "font": FONT},
         "usermeta": {"embedOptions": {"renderer": "svg"}},
@@ -349,6 +359,17 @@ def _text_layers(name: str, values: list[dict], size: dict, mark: dict) -> list[
         },
         {"data": {"values": values}, "name": f"{name}s", "encoding": encoding, "mark": {**base, "color": "#111111"}},
     ]
+
+
+def focus_feature(geojson: Mapping, code: str) -> dict | None:
+    """The feature of province ``code`` in a FeatureCollection, its rings rewound clockwise (for ``fit``)."""
+    import shapely.geometry
+
+    for feature in geojson.get("features", []):
+        if (feature.get("properties") or {}).get("code") == code and feature.get("geometry"):
+            geometry = shapely.orient_polygons(shapely.geometry.shape(feature["geometry"]), exterior_cw=True)
+            return {"type": "Feature", "properties": {"code": code}, "geometry": shapely.geometry.mapping(geometry)}
+    return None
 
 
 def clicked_code(event) -> str | None:

@@ -146,7 +146,7 @@ def _archipelagos(lang: str) -> list[tuple]:
 
 
 def spec(
-    view, sel: sidebar.Selection, *, timeline: Lapse | None, names_on: bool, selectable: bool
+    view, sel: sidebar.Selection, *, timeline: Lapse | None, names_on: bool, selectable: bool, focus: bool = False
 ) -> tuple[dict, list]:
     """The map's Vega-Lite spec and the key of numbered provinces ((number, name), empty without labels)."""
     arch = _archipelagos(sel.lang)
@@ -177,6 +177,8 @@ def spec(
         slider_label=t("map_period", sel.lang),
         selectable=selectable,
         description=t("map_alt", sel.lang, name=view.name),
+        focus=vega_map.focus_feature(view.user.web if view.user else _bundled_geojson(sel.layout), sel.province)
+        if focus and sel.province else None,
     )
     return result, labels.key_entries([p for p, _, _ in placed])
 

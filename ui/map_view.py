@@ -26,7 +26,7 @@ from ui.i18n import format_date, format_number, t
 IND_KEY, PERIOD_KEY, COLOUR_KEY, PALETTE_KEY, CLASSES_KEY, LABELS_KEY = (
     "ind", "period", "colour", "palette", "classes", "labels"
 )  # fmt: skip
-LAPSE_KEY, ZOOM_KEY = "lapse", "zoom"
+LAPSE_KEY, ZOOM_KEY, FOCUS_KEY = "lapse", "zoom", "focus"
 DEFAULT_INDICATOR = "rd_staff_per_10k"
 MAP_HEIGHT = 620
 _CLICKS = "_map_clicks"  # bumped after each click: a new chart key drops Streamlit's selection fade
@@ -52,6 +52,7 @@ class Choice:
     labels: bool
     lapse: bool = False  # every period on one set of classes, stepped by a slider in the browser
     zoom: bool = False  # the pydeck map (zoom, pan, hover) instead of the fitted one
+    focus: bool = False  # the fitted map zoomed to the province chosen in the sidebar
 
 
 @dataclasses.dataclass(frozen=True)
@@ -144,7 +145,8 @@ def controls(sel: sidebar.Selection) -> Choice | None:
         labels = state.url_toggle(LABELS_KEY, t("map_labels"), default=False)
         lapse = state.url_toggle(LAPSE_KEY, t("map_lapse"), default=False)
         zoom = state.url_toggle(ZOOM_KEY, t("map_zoom"), default=False)
-    return Choice(indicator, period, mode, palette, scheme, labels, lapse, zoom)
+        focus = state.url_toggle(FOCUS_KEY, t("map_focus"), default=False, help=t("map_focus_help"))
+    return Choice(indicator, period, mode, palette, scheme, labels, lapse, zoom, focus)
 
 
 def draw_predecessor_ranks(view: MapView, sel: sidebar.Selection) -> None:
@@ -297,7 +299,8 @@ def draw_fitted(view: MapView, sel: sidebar.Selection, periods: list[str]) -> li
 
     timeline = fitted_map.lapse(view, sel, periods, view.choice.palette, view.choice.scheme) \
         if view.choice.lapse and len(periods) > 1 else None
-    spec, key_entries = fitted_map.spec(view, sel, timeline=timeline, names_on=view.choice.labels, selectable=True)
+    spec, key_entries = fitted_map.spec(view, sel, timeline=timeline, names_on=view.choice.labels, selectable=True,
+                                        focus=view.choice.focus)
     clicks = st.session_state.get(_CLICKS, 0)
     if timeline is not None:
         fitted_map.play_button(f"fitted_{view.layout}_{clicks}")

@@ -372,3 +372,12 @@ def test_province_names_on_the_fitted_map_with_a_key_for_the_numbered_ones():
     assert numbered, "63 provinces at 14 px: the small ones of the deltas are numbered"
     key = [c for c in _captions(at) if c.startswith("1 ")]
     assert len(key) == 1 and len(key[0].split(" · ")) >= len(numbered)
+
+
+def test_the_fitted_map_zooms_to_the_chosen_province():
+    """``focus=1`` with Thái Nguyên chosen: the projection is fitted to its feature, marks clipped to the frame."""
+    spec = _fitted(open_page(PAGE, province="19", focus="1"))
+    fit = spec["projection"]["fit"]
+    assert fit["properties"] == {"code": "19"} and fit["geometry"]["type"] in ("Polygon", "MultiPolygon")
+    assert _layer(spec, "provinces")["mark"]["clip"] is True
+    assert "fit" not in _fitted(open_page(PAGE, focus="1"))["projection"]  # no province chosen: the whole country
