@@ -108,7 +108,7 @@ def test_a_slide_of_demonstration_values_only_says_there_is_no_reported_value():
 
 
 def test_synthetic_slide_carries_the_watermark_and_steps_through_periods():
-    at = _present(slide="rd_staff_per_10k")
+    at = _present(slide="rd_staff_per_10k", synthetic="1")
     spec = next(json.loads(c.proto.spec) for c in at.get("vega_lite_chart") if "projection" in json.loads(c.proto.spec))
     marks = [layer for layer in spec["layer"] if layer.get("name") == "watermark"]
     assert marks and marks[0]["data"]["values"] == [{"watermark": "DEMONSTRATION DATA, NOT REAL"}]

@@ -81,7 +81,7 @@ def test_the_slide_fits_the_screen(browser, streamlit_server, helpers, external_
     context = _context(browser, streamlit_server, external_requests, width, height)
     shown = context.new_page()
     try:
-        shown.goto("/present?present=1&lang=vi&slide=rd_staff_per_10k", wait_until="domcontentloaded")
+        shown.goto("/present?present=1&lang=vi&slide=rd_staff_per_10k&synthetic=1", wait_until="domcontentloaded")
         helpers.wait_for_idle(shown)
         helpers.assert_no_exception(shown)
         shown.locator(".st-key-present_map_frame svg g.mark-shape path").first.wait_for(state="attached")
@@ -140,7 +140,7 @@ def test_the_map_on_a_phone_shows_the_whole_country_and_both_archipelagos(
     context = _context(browser, streamlit_server, external_requests, 390, 844)
     phone = context.new_page()
     try:
-        phone.goto("/map?lang=vi", wait_until="domcontentloaded")
+        phone.goto("/map?lang=vi&synthetic=1", wait_until="domcontentloaded")
         helpers.wait_for_idle(phone)
         helpers.assert_no_exception(phone)
         phone.locator('[class*="st-key-fitted_2025"] svg g.mark-shape path').first.wait_for(state="attached")
@@ -173,7 +173,7 @@ def test_the_map_on_a_phone_shows_the_whole_country_and_both_archipelagos(
 def test_play_steps_through_the_periods_in_the_browser_and_stops_at_the_last(page, helpers, external_requests):
     """The play button moves the map's own slider: no rerun, the periods in order, then it stops."""
     before = len(external_requests)
-    page.goto("/map?lang=en&lapse=1", wait_until="domcontentloaded")
+    page.goto("/map?lang=en&lapse=1&synthetic=1", wait_until="domcontentloaded")
     helpers.wait_for_idle(page)
     slider = page.locator('[class*="_frame"] input[type=range]').first
     slider.wait_for(state="attached")
