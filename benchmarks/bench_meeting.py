@@ -102,7 +102,8 @@ def time_steps(steps: int) -> list[float]:
         page.locator('[class*="_frame"] input[type=range]').first.wait_for(state="attached", timeout=240_000)
         page.wait_for_timeout(1000)
         last = int(page.locator('[class*="_frame"] input[type=range]').first.get_attribute("max"))
-        return [page.evaluate(_STEP_JS, i % (last + 1) or last) for i in range(steps)]
+        # the page opens on the last period: step 0, 1, ..., last, 0, ... (every step changes the period)
+        return [page.evaluate(_STEP_JS, i % (last + 1)) for i in range(steps)]
 
 
 def main() -> None:
