@@ -43,12 +43,12 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve(data_dir: str | None = None, timeout_s: float = 60.0):
-    """Start ``streamlit run app.py`` on a free loopback port; yields ``(base_url, process)``."""
+def serve(data_dir: str | None = None, timeout_s: float = 60.0, script: str = "app.py"):
+    """Start ``streamlit run app.py`` (or ``script``) on a free loopback port; yields ``(base_url, process)``."""
     port = _free_port()
     with tempfile.TemporaryDirectory(prefix="vn57_live_") as tmp:
         env = dict(os.environ, VN57_DATA_DIR=data_dir or tmp, STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
-        cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+        cmd = [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
                "--server.address", "127.0.0.1", "--server.headless", "true"]  # fmt: skip
         log = open(Path(tmp) / "server.log", "wb")  # noqa: SIM115 - closed in finally
         proc = subprocess.Popen(cmd, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
