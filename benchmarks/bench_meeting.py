@@ -63,7 +63,7 @@ def time_deck() -> dict:
     from ui import deck_view
 
     at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=120)
-    at.query_params.update({"lang": "vi", "present": "1"})
+    at.query_params.update({"lang": "vi", "present": "1", "synthetic": "1"})
     at.query_params["deck"] = DECK
     at.switch_page("pages/present.py").run()
     at.run()
@@ -101,7 +101,7 @@ def time_steps(steps: int) -> list[float]:
 
     with live_app.serve() as (base, _proc), live_app.chromium() as browser:
         page = browser.new_page(viewport={"width": 1920, "height": 1080})
-        page.goto(base + "/map?lang=en&lapse=1&labels=1")
+        page.goto(base + "/map?lang=en&lapse=1&labels=1&synthetic=1&ind=rd_staff_per_10k&period=2026-Q3")
         page.locator('[class*="_frame"] input[type=range]').first.wait_for(state="attached", timeout=240_000)
         page.wait_for_timeout(1000)
         last = int(page.locator('[class*="_frame"] input[type=range]').first.get_attribute("max"))

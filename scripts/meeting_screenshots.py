@@ -18,7 +18,6 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DOCS = REPO_ROOT / "docs"
-DECK = ["rd_staff_per_10k", "g5_population_coverage", "fibre_households"]
 SLIDE_PX = (1920, 1080)
 
 
@@ -31,7 +30,6 @@ def deck_bytes() -> bytes:
 
     at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=180)
     at.query_params.update({"lang": "vi", "present": "1"})
-    at.query_params["deck"] = DECK
     at.switch_page("pages/present.py").run()
     at.button(key=deck_view.BUILD_KEY).click().run()
     if at.exception:

@@ -324,7 +324,7 @@ def _layer(spec: dict, name: str) -> dict | None:
 
 
 def test_the_fitted_map_is_the_default_and_names_indicator_period_layout_and_unit():
-    at = open_page(PAGE, synthetic="0")
+    at = open_page(PAGE, synthetic="0", ind="rd_staff_per_10k", period="2025-11-03")
     assert not at.get("deck_gl_json_chart")
     spec = _fitted(at)
     assert spec["projection"] == {"type": "mercator"} and spec["height"] == "container"
@@ -340,14 +340,14 @@ def test_the_fitted_map_is_the_default_and_names_indicator_period_layout_and_uni
 
 
 def test_synthetic_values_put_the_watermark_on_the_fitted_map_in_the_pages_language():
-    spec = _fitted(open_page(PAGE, lang="vi", synthetic="1"))
+    spec = _fitted(open_page(PAGE, lang="vi", synthetic="1", ind="rd_staff_per_10k", period="2026-Q3"))
     assert _layer(spec, "watermark")["data"]["values"] == [{"watermark": "SỐ LIỆU MINH HỌA, KHÔNG PHẢI SỐ LIỆU THẬT"}]
-    spec = _fitted(open_page(PAGE, synthetic="1"))
+    spec = _fitted(open_page(PAGE, synthetic="1", ind="rd_staff_per_10k", period="2026-Q3"))
     assert _layer(spec, "watermark")["data"]["values"] == [{"watermark": "DEMONSTRATION DATA, NOT REAL"}]
 
 
 def test_time_lapse_steps_through_the_periods_in_order_with_one_set_of_classes():
-    at = open_page(PAGE, lapse="1", synthetic="1")
+    at = open_page(PAGE, lapse="1", synthetic="1", ind="rd_staff_per_10k", period="2026-Q3")
     periods = at.selectbox(key="period").options
     spec = _fitted(at)
     param = spec["params"][0]

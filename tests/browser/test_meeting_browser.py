@@ -173,7 +173,7 @@ def test_the_map_on_a_phone_shows_the_whole_country_and_both_archipelagos(
 def test_play_steps_through_the_periods_in_the_browser_and_stops_at_the_last(page, helpers, external_requests):
     """The play button moves the map's own slider: no rerun, the periods in order, then it stops."""
     before = len(external_requests)
-    page.goto("/map?lang=en&lapse=1&synthetic=1", wait_until="domcontentloaded")
+    page.goto("/map?lang=en&lapse=1&synthetic=1&ind=rd_staff_per_10k&period=2026-Q3", wait_until="domcontentloaded")
     helpers.wait_for_idle(page)
     slider = page.locator('[class*="_frame"] input[type=range]').first
     slider.wait_for(state="attached")
