@@ -197,8 +197,9 @@ def _blank(prs):
 
 
 def _footer(slide, source: str, date_line: str) -> None:
-    _text(slide, Inches(0.5), Inches(6.72), Inches(12.3), Inches(0.34), source, 11, colour=_GREY, name="source")
-    _text(slide, Inches(0.5), Inches(7.05), Inches(12.3), Inches(0.3), date_line, 10, colour=_GREY, name="date")
+    """The source line (up to two lines) and the date under it, at the foot of the slide."""
+    _text(slide, Inches(0.5), Inches(6.68), Inches(12.3), Inches(0.48), source, 10, colour=_GREY, name="source")
+    _text(slide, Inches(0.5), Inches(7.16), Inches(12.3), Inches(0.28), date_line, 9, colour=_GREY, name="date")
 
 
 def _map_slide(prs, item: MapSlide, watermark: str) -> None:
