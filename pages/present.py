@@ -55,7 +55,8 @@ with left:
     frame = present.FRAME_HEIGHT if present.is_presenting() else present.FRAME_HEIGHT_WINDOWED
     fitted_map.draw(spec, "present_map", frame, play=timeline is not None)
 with right:
-    widgets.synthetic_banner(view.table[schema.STATUS])
+    shown = list(view.table[schema.STATUS]) + ([schema.STATUS_SYNTHETIC] if timeline and timeline.synthetic else [])
+    widgets.synthetic_banner(shown)  # the time-lapse's other periods count: the map shows them
     if not set(view.table[schema.STATUS]) & {schema.STATUS_REPORTED, schema.STATUS_DERIVED}:  # demonstration only
         widgets.no_reported_values(view.name, t(f"layout_{sel.layout}"), key="present_no_reported", offer_demo=False)
     for column, (label, value) in zip(st.columns(4), present.headlines(view, sel)):
