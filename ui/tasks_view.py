@@ -15,6 +15,7 @@ import streamlit as st
 from analysis import forecasting
 from analysis import tasks as analysis
 from data import export, registry, schema
+from data.tasks import each_unique
 from ui import charts, loaders, state, views, widgets
 from ui.i18n import format_date, format_number, t
 
@@ -171,12 +172,12 @@ def task_rows(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
             t("tasks_col_programme"): frame[schema.PROGRAMME],
             t("tasks_col_task"): frame[schema.TASK_TITLE],
             t("tasks_col_department"): frame[schema.LEAD_DEPARTMENT],
-            t("tasks_col_deadline"): [format_date(d, lang) for d in frame[schema.DEADLINE]],
-            t("tasks_col_status"): [status_word(s, lang) for s in frame[schema.TASK_STATUS]],
-            t("tasks_col_status_in_file"): [status_word(s, lang) if s else "" for s in frame[schema.STATUS_IN_FILE]],
+            t("tasks_col_deadline"): each_unique(frame[schema.DEADLINE], lambda d: format_date(d, lang)),
+            t("tasks_col_status"): each_unique(frame[schema.TASK_STATUS], lambda s: status_word(s, lang)),
+            t("tasks_col_status_in_file"): each_unique(frame[schema.STATUS_IN_FILE], lambda s: status_word(s, lang) if s else ""),
             t("tasks_col_pillar"): frame[PILLAR_NAME],
-            t("tasks_col_as_of"): [format_date(d, lang) for d in frame[schema.AS_OF]],
-            t("tasks_col_data_status"): [widgets.status_label(s, lang) for s in frame[schema.STATUS]],
+            t("tasks_col_as_of"): each_unique(frame[schema.AS_OF], lambda d: format_date(d, lang)),
+            t("tasks_col_data_status"): each_unique(frame[schema.STATUS], lambda s: widgets.status_label(s, lang)),
         }
     )
     return out
