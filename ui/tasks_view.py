@@ -174,7 +174,9 @@ def task_rows(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
             t("tasks_col_department"): frame[schema.LEAD_DEPARTMENT],
             t("tasks_col_deadline"): each_unique(frame[schema.DEADLINE], lambda d: format_date(d, lang)),
             t("tasks_col_status"): each_unique(frame[schema.TASK_STATUS], lambda s: status_word(s, lang)),
-            t("tasks_col_status_in_file"): each_unique(frame[schema.STATUS_IN_FILE], lambda s: status_word(s, lang) if s else ""),
+            t("tasks_col_status_in_file"): each_unique(
+                frame[schema.STATUS_IN_FILE], lambda s: status_word(s, lang) if s else ""
+            ),
             t("tasks_col_pillar"): frame[PILLAR_NAME],
             t("tasks_col_as_of"): each_unique(frame[schema.AS_OF], lambda d: format_date(d, lang)),
             t("tasks_col_data_status"): each_unique(frame[schema.STATUS], lambda s: widgets.status_label(s, lang)),
