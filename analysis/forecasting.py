@@ -64,6 +64,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
+import i18n
 from analysis import benchmarking
 from data import catalogue, schema
 
@@ -732,19 +733,13 @@ def _num(value: float, lang: str, recorded: bool = False) -> str:
     if value is None or not np.isfinite(value):
         return "–"
     if recorded:
-        text = f"{value:,.4f}".rstrip("0").rstrip(".")
-    else:
-        digits = 0 if value == 0 else max(0, 2 - math.floor(math.log10(abs(value))))
-        text = f"{value:,.{digits}f}"
-    if lang == "vi":
-        text = text.replace(",", " ").replace(".", ",").replace(" ", ".")
-    return text
+        return i18n.format_number(value, None, lang)
+    digits = 0 if value == 0 else max(0, 2 - math.floor(math.log10(abs(value))))
+    return i18n.format_number(value, digits, lang)
 
 
 def _date(iso: str, lang: str) -> str:
-    if not iso:
-        return ""
-    return _day(iso).strftime("%d/%m/%Y") if lang == "vi" else iso[:10]
+    return i18n.format_date(iso, lang) if iso else ""
 
 
 def method_text(row: dict, lang: str) -> str:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+import i18n
 from data import schema
 
 DATA_DIR = Path(__file__).resolve().parent
@@ -173,6 +174,25 @@ def sources(path: Path | None = None) -> pd.DataFrame:
         frame[f"{col}_vi"] = frame[f"{col}_vi"].fillna(frame[col])
     frame["title_from_url"] = frame["title_from_url"].fillna(False).astype(bool)
     return frame.fillna("")
+
+
+def localized_citation(source: dict, lang: str) -> str:
+    """The source's citation in the language: as stored in English; in Vietnamese, from the Vietnamese producer and title.
+
+    A source read in a translation says so (``đọc qua bản dịch``).
+
+    Examples
+    --------
+    >>> row = {"producer": "MST", "producer_vi": "Bộ KH&CN", "title": "PII", "title_vi": "Chỉ số PII",
+    ...        "date_published": "", "url": "", "accessed_via": "", "citation": "MST, “PII”."}
+    >>> localized_citation(row, "vi"), localized_citation(row, "en")
+    ('Bộ KH&CN, “Chỉ số PII”.', 'MST, “PII”.')
+    """
+    via = f" ({i18n.t('profile_read_in_translation', 'vi')})" if source.get("accessed_via") else ""
+    vietnamese = citation({**source, schema.SOURCE_PRODUCER: i18n.localized(source, schema.SOURCE_PRODUCER, "vi"),
+                           schema.SOURCE_TITLE: i18n.localized(source, schema.SOURCE_TITLE, "vi"), "accessed_via": ""}) + via
+    written = {schema.SOURCE_CITATION: source[schema.SOURCE_CITATION], schema.SOURCE_CITATION + "_vi": vietnamese}
+    return i18n.localized(written, schema.SOURCE_CITATION, lang)
 
 
 def citation(source: dict) -> str:

@@ -15,6 +15,7 @@ import io
 
 import pandas as pd
 
+import i18n
 from data import __version__, schema
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -94,12 +95,12 @@ def place_names(
     ['Bình Định', 'Việt Nam']
     """
     schema.check_choice("lang", lang, ("en", "vi"))
-    name_col = schema.NAME_EN if lang == "en" else schema.NAME_VI
+    name_col = i18n.localized_column(provinces.columns, "name", lang)
     prov_names = provinces.set_index([schema.LAYOUT, schema.CODE])[name_col]
     keys = pd.MultiIndex.from_arrays([frame[schema.LAYOUT], frame[schema.GEO_CODE]])
     place = pd.Series(prov_names.reindex(keys).to_numpy(), index=frame.index, dtype="object")
     place = place.fillna(frame[schema.GEO_CODE].astype("object"))
-    place[frame[schema.GEO_LEVEL] == "nation"] = "Viet Nam" if lang == "en" else "Việt Nam"
+    place[frame[schema.GEO_LEVEL] == "nation"] = i18n.t("nation_name", lang)
     if regions is not None and not regions.empty:
         is_region = frame[schema.GEO_LEVEL] == "region"
         place[is_region] = frame.loc[is_region, schema.GEO_CODE].map(regions.set_index(schema.REGION_CODE)[name_col])
@@ -133,11 +134,14 @@ def labelled(
     """
     schema.check_choice("lang", lang, ("en", "vi"))
     place = place_names(obs, provinces, regions, lang)
-    ind_names = indicators.set_index(schema.INDICATOR)["name_en" if lang == "en" else "name_vi"]
+    cat = indicators.set_index(schema.INDICATOR)
+    ind_names = i18n.localized(cat, "name", lang)
     src = sources.set_index(schema.SOURCE_ID)
     out = obs.reindex(columns=list(schema.OBSERVATION_COLUMNS)).copy()
-    if lang == "vi" and "unit_vi" in indicators:  # units in the language of the names
-        out[schema.UNIT] = obs[schema.INDICATOR].map(indicators.set_index(schema.INDICATOR)["unit_vi"]).fillna(out[schema.UNIT])
+    # units in the language of the names, where the observation has the catalogue's unit (or none)
+    units = obs[schema.INDICATOR].map(i18n.localized(cat, schema.UNIT, lang))
+    usual = out[schema.UNIT].isna() | (out[schema.UNIT] == obs[schema.INDICATOR].map(cat[schema.UNIT]))
+    out[schema.UNIT] = units.where(units.notna() & usual, out[schema.UNIT])
     out.insert(0, "indicator", obs[schema.INDICATOR].map(ind_names).fillna(obs[schema.INDICATOR]))
     out.insert(0, "place", place)
     out["source_title"] = obs[schema.SOURCE_ID].map(src[schema.SOURCE_TITLE]).fillna("")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+import i18n
 from data import schema as s
 
 REGISTRY_DIR = Path(__file__).resolve().parent / "registry"
@@ -41,10 +42,10 @@ def _regions() -> pd.DataFrame:
 
 
 @functools.lru_cache(maxsize=1)
-def _name_index() -> dict[tuple[str, str], tuple[str, str]]:
+def _name_index() -> dict[tuple[str, str], dict[str, str]]:
     frame = _provinces()
     keys = zip(frame[s.LAYOUT], frame[s.CODE])
-    return dict(zip(keys, zip(frame[s.NAME_VI], frame[s.NAME_EN])))
+    return dict(zip(keys, ({s.NAME_VI: vi, s.NAME_EN: en} for vi, en in zip(frame[s.NAME_VI], frame[s.NAME_EN]))))
 
 
 def _code(code: object) -> str:
@@ -147,8 +148,7 @@ def province_name(layout: str, code: str, lang: str = "vi") -> str:
     key = (layout, _code(code))
     if key not in _name_index():
         raise KeyError(f"No province with code {code!r} in the {layout} layout.")
-    name_vi, name_en = _name_index()[key]
-    return name_vi if lang == "vi" else name_en
+    return i18n.localized(_name_index()[key], "name", lang)
 
 
 def successor(old_code: str) -> str:

@@ -8,6 +8,10 @@ explicitly; :mod:`ui.i18n` wraps them with the session's language as the default
   a ``[vi]`` table; a key lives in one file (:func:`translations`, :func:`t`).
 * Numbers, percentages, compact millions, dates and periods: Babel's CLDR data for ``vi`` and
   ``en`` (``10,3`` and ``1.861`` in Vietnamese, ``10.3`` and ``1,861`` in English).
+* Data written in both languages (names, units, producers, explanations): :func:`localized` picks
+  the column of the language (``name_vi`` / ``name_en``, ``unit_vi`` / ``unit``), the one place
+  where a language chooses a column; no other package compares ``lang`` with a language code.
+* Charts: :func:`vega_locale` gives Vega-Lite the language's decimal and thousands marks.
 
 Example
 -------
@@ -26,6 +30,7 @@ from pathlib import Path
 
 from babel.dates import format_date as _babel_date
 from babel.numbers import format_decimal as _babel_decimal
+from babel.numbers import get_decimal_symbol, get_group_symbol
 
 LANGUAGES = ("vi", "en")
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
@@ -167,3 +172,56 @@ def format_period(period: str | None, lang: str = "en") -> str:
             return t("period_month", lang, year=year, month=int(rest))
         return _babel_date(_dt.date(int(year), int(rest), 1), format="MMM yyyy", locale="en")
     return format_date(text, lang) if len(text) == 10 else text
+
+
+def localized_column(columns, field: str, lang: str) -> str:
+    """The name of the column holding ``field`` in ``lang``, among ``columns``.
+
+    Data written in both languages keeps the Vietnamese text in ``<field>_vi`` and the English text
+    in ``<field>_en`` or in ``<field>`` itself (``name_vi`` / ``name_en``, ``unit_vi`` / ``unit``).
+    The language's own column comes first, then ``<field>``, then the other language's column (a
+    text written in one language only is shown as written).
+
+    Raises
+    ------
+    KeyError
+        If none of those columns exists.
+
+    >>> localized_column(["unit", "unit_vi"], "unit", "vi"), localized_column(["unit", "unit_vi"], "unit", "en")
+    ('unit_vi', 'unit')
+    >>> localized_column(["name_vi", "name_en"], "name", "en")
+    'name_en'
+    """
+    check_language(lang)
+    present = set(columns)
+    others = [f"{field}_{other}" for other in LANGUAGES if other != lang]
+    for name in (f"{field}_{lang}", field, *others):
+        if name in present:
+            return name
+    raise KeyError(f"No column for {field!r} in {lang!r}: none of {[f'{field}_{lang}', field, *others]} exists.")
+
+
+def localized(data, field: str, lang: str):
+    """``field`` in ``lang`` from a frame (its column), a row or a mapping (its value); see :func:`localized_column`.
+
+    >>> localized({"name_vi": "Hà Nội", "name_en": "Hanoi"}, "name", "vi")
+    'Hà Nội'
+    >>> localized({"short_unit": "per 10,000", "short_unit_vi": "trên 10.000 dân"}, "short_unit", "en")
+    'per 10,000'
+    """
+    return data[localized_column(data.keys(), field, lang)]
+
+
+@functools.lru_cache(maxsize=4)
+def vega_locale(lang: str) -> dict:
+    """The language's number marks for Vega-Lite's ``config.locale`` (d3-format), from Babel.
+
+    Axis labels and tooltips formatted with a d3 format (``,.4~f``) then read ``1.861,5`` in
+    Vietnamese and ``1,861.5`` in English.
+
+    >>> vega_locale("vi")["number"]["decimal"], vega_locale("en")["number"]["thousands"]
+    (',', ',')
+    """
+    check_language(lang)
+    return {"number": {"decimal": get_decimal_symbol(lang), "thousands": get_group_symbol(lang),
+                       "grouping": [3], "currency": ["", ""]}}

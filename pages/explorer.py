@@ -7,7 +7,7 @@ import streamlit as st
 
 from data import __version__, export, schema
 from ui import loaders, sidebar, state, widgets
-from ui.i18n import format_number, t
+from ui.i18n import format_number, localized, t
 
 MAX_ROWS_SHOWN = 2_000  # on screen; the downloads hold every row of the filter
 
@@ -18,9 +18,9 @@ st.caption(t("explorer_intro"))
 
 # 2. filters, every one mirrored in the URL
 catalogue = loaders.indicators()
-names = catalogue.set_index(schema.INDICATOR)["name_vi" if sel.lang == "vi" else "name_en"]
+names = localized(catalogue.set_index(schema.INDICATOR), "name", sel.lang)
 provinces = loaders.provinces(sel.layout)
-province_names = provinces.set_index(schema.CODE)[schema.NAME_VI if sel.lang == "vi" else schema.NAME_EN]
+province_names = localized(provinces.set_index(schema.CODE), "name", sel.lang)
 months = sorted({d[:7] for d in loaders.period_dates()})
 left, right = st.columns(2)
 with left:

@@ -5,7 +5,7 @@ import streamlit as st
 from analysis.benchmarking import latest_values
 from data import export, schema
 from ui import home_view, loaders, sidebar, widgets
-from ui.i18n import format_compact, format_date, format_number, t
+from ui.i18n import format_compact, format_date, format_number, localized, t
 
 # 1. title and help
 sel = sidebar.selection()
@@ -72,7 +72,7 @@ events = loaders.milestones()
 labelled = events.assign(
     place=export.place_names(events, loaders.provinces(), loaders.regions(), sel.lang),
     kind=events[schema.MILESTONE_KIND].map(lambda k: t(f"milestone_kind_{k}")),
-    text=events[schema.MILESTONE_TEXT_VI if sel.lang == "vi" else schema.MILESTONE_TEXT_EN],
+    text=localized(events, "text", sel.lang),
     date=events[schema.DATE].map(lambda d: format_date(d, sel.lang)),
 )
 st.dataframe(

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from data import schema
-from ui import deck_view, fitted_map, loaders, map_view, present, sidebar, state, widgets
+from ui import deck_view, fitted_map, loaders, map_view, present, sidebar, state, views, widgets
 from ui.i18n import t
 
 # 1. the selection: sidebar (language, layout, province) and the deck of indicators, all in the URL
@@ -14,7 +14,7 @@ if not available:
     widgets.two_ways_on(key="present_none_demo", offer_demo=not sel.show_synthetic)
     st.stop()
 slides = present.deck(available, [i for i, _ in loaders.ranked_choices(sel.layout, sel.statuses)])
-names = loaders.indicators().set_index(schema.INDICATOR)["name_vi" if sel.lang == "vi" else "name_en"]
+names = views.names(sel.lang)
 
 # 2. controls in one row that wraps rather than cuts a label: previous / next (PageUp / PageDown), slide, auto
 bar = st.container(horizontal=True, vertical_alignment="bottom", key="present_bar")

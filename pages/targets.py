@@ -5,7 +5,7 @@ import streamlit as st
 from analysis import forecasting
 from data import schema
 from ui import loaders, sidebar, state, views, widgets
-from ui.i18n import format_number, t
+from ui.i18n import format_number, localized, t
 
 # 1. title and the rule
 sel = sidebar.selection()
@@ -18,7 +18,7 @@ with st.expander(t("targets_rule_title")):
 labelled = views.labelled_forecasts(sel.show_synthetic, sel.lang)
 catalogue = loaders.indicators().set_index(schema.INDICATOR)
 labelled["pillar"] = labelled[schema.INDICATOR].map(catalogue["pillar"])
-pillars = loaders.pillars().set_index("pillar")["name_vi" if sel.lang == "vi" else "name_en"]
+pillars = localized(loaders.pillars().set_index("pillar"), "name", sel.lang)
 places = dict(zip(labelled[views.PLACE_KEY], labelled[views.PLACE]))
 
 # filters, in the URL

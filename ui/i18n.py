@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 import i18n as _i18n
-from i18n import LANGUAGE_NAMES, LANGUAGES, TRANSLATIONS_DIR, translations  # noqa: F401 (re-exported)
+from i18n import LANGUAGE_NAMES, LANGUAGES, TRANSLATIONS_DIR, localized, localized_column, translations  # noqa: F401 (re-exported)
 
 LANG_KEY = "lang"
 

@@ -108,7 +108,7 @@ def upload(lim: Limits):
 def reading_options(lang: str) -> Options:
     """The expander of reading options; empty choices mean "detect"."""
     auto = t("import_auto", lang)
-    inds = catalogue.indicators().set_index(schema.INDICATOR)["name_vi" if lang == "vi" else "name_en"]
+    inds = localized(catalogue.indicators().set_index(schema.INDICATOR), "name", lang)
     with st.expander(t("import_options")):
         left, right = st.columns(2)
         chosen = {}

@@ -20,6 +20,7 @@ from analysis import benchmarking, coverage, forecasting
 from analysis import map_data
 from data import catalogue, export, registry, schema
 from data.store import Store, open_store
+from i18n import LANGUAGES, localized, localized_column
 
 
 @st.cache_resource(show_spinner=False)
@@ -340,21 +341,20 @@ def lookups() -> dict:
     """
     cat = indicators().set_index(schema.INDICATOR)
     fields = ("unit", "short_unit", "decimals", "aggregation", "direction", "pillar")
-    localised = {"vi": {"unit": "unit_vi", "short_unit": "short_unit_vi"}, "en": {}}
     prov = provinces()
     reg = regions().set_index(schema.REGION_CODE)
     return {
-        "names": {lang: cat["name_vi" if lang == "vi" else "name_en"].to_dict() for lang in ("vi", "en")},
+        "names": {lang: localized(cat, "name", lang).to_dict() for lang in LANGUAGES},
         "specs": {
-            lang: {ind: {f: cat.at[ind, localised[lang].get(f, f)] for f in fields} for ind in cat.index}
-            for lang in ("vi", "en")
+            lang: {ind: {f: cat.at[ind, localized_column(cat.columns, f, lang)] for f in fields} for ind in cat.index}
+            for lang in LANGUAGES
         },
         "provinces": {
             (layout, lang): dict(zip(prov.loc[prov[schema.LAYOUT] == layout, schema.CODE],
-                                     prov.loc[prov[schema.LAYOUT] == layout, schema.NAME_VI if lang == "vi" else schema.NAME_EN]))
-            for layout in schema.LAYOUTS for lang in ("vi", "en")
+                                     localized(prov.loc[prov[schema.LAYOUT] == layout], "name", lang)))
+            for layout in schema.LAYOUTS for lang in LANGUAGES
         },
-        "regions": {lang: reg[schema.NAME_VI if lang == "vi" else schema.NAME_EN].to_dict() for lang in ("vi", "en")},
+        "regions": {lang: localized(reg, "name", lang).to_dict() for lang in LANGUAGES},
     }
 
 

@@ -21,7 +21,7 @@ from analysis import coverage, map_data
 from data import catalogue, registry, schema
 from geo import boundaries, choropleth, static_map, web_map
 from ui import loaders, sidebar, state, widgets
-from ui.i18n import format_date, format_number, t
+from ui.i18n import format_date, format_number, localized, localized_column, t
 
 IND_KEY, PERIOD_KEY, COLOUR_KEY, PALETTE_KEY, CLASSES_KEY, LABELS_KEY = (
     "ind", "period", "colour", "palette", "classes", "labels"
@@ -102,7 +102,8 @@ def _period_label(period: str, lang: str) -> str:
 def controls(sel: sidebar.Selection) -> Choice | None:
     """Indicator, period, colouring, palette, classes and labels; None when nothing can be mapped."""
     options = loaders.benchmark_indicators(sel.layout, sel.statuses)
-    names = _column(loaders.indicators(), schema.INDICATOR, "name_vi" if sel.lang == "vi" else "name_en")
+    cat = loaders.indicators()
+    names = _column(cat, schema.INDICATOR, localized_column(cat.columns, "name", sel.lang))
     missing = widgets.asked_but_missing(IND_KEY, options)
     if missing:  # a link asked for an indicator without a value to show here: say so, offer two ways on
         widgets.no_reported_values(names.get(missing, missing), t(f"layout_{sel.layout}"), key="map_link_demo",
@@ -209,11 +210,10 @@ def prepare(sel: sidebar.Selection, choice: Choice) -> MapView:
     cat = loaders.indicators()
     spec = cat[cat[schema.INDICATOR] == choice.indicator].iloc[0]
     table = loaders.map_table(choice.indicator, choice.period, sel.layout, sel.statuses)
-    vi = sel.lang == "vi"
     names = sel_names(sel)
     fmt = functools.partial(format_number, decimals=int(spec["decimals"]), lang=sel.lang)
     exact = functools.partial(format_number, decimals=None, lang=sel.lang)  # round breaks, as they are
-    unit, mode, notes = str(spec["unit_vi" if vi else "unit"]), choice.mode, []
+    unit, mode, notes = str(localized(spec, "unit", sel.lang)), choice.mode, []
     middle, kind = map_data.centre(table, spec["aggregation"]) if mode == "difference" else (None, "")
     if mode == "difference" and middle is None:
         mode = "value"
@@ -232,15 +232,16 @@ def prepare(sel: sidebar.Selection, choice: Choice) -> MapView:
     legend = choropleth.legend_entries(classes, colours, breaks, no_data_label=t("map_no_data"))
     labels = _tooltip_labels(spec["aggregation"])
     origin_note = t("map_origin_from_2008") if sel.layout == schema.LAYOUT_2025 else t("map_origin_from_2025")
-    producers = _column(loaders.sources(), schema.SOURCE_ID, "producer_vi" if vi else "producer").to_dict()
-    tooltips = {}
+    sources = loaders.sources()
+    producers = _column(sources, schema.SOURCE_ID, localized_column(sources.columns, schema.SOURCE_PRODUCER, sel.lang)).to_dict()
+    tooltips, short_unit = {}, localized(spec, "short_unit", sel.lang)
     columns = [schema.GEO_CODE, schema.VALUE, schema.QUALIFIER, schema.STATUS, schema.SOURCE_ID, schema.RANK,
                schema.RANK_OF, schema.NATIONAL_VALUE, map_data.ORIGIN]
     for values in zip(*(table[c].tolist() for c in columns)):  # much faster than to_dict on Arrow text
         row = dict(zip(columns, values))
         code, source = row[schema.GEO_CODE], row[schema.SOURCE_ID]
         tooltips[code] = choropleth.tooltip_text({
-            **row, "name": names.get(code, code), "unit": spec["short_unit_vi" if vi else "short_unit"],
+            **row, "name": names.get(code, code), "unit": short_unit,
             "status": widgets.status_label(row[schema.STATUS], sel.lang), "source": producers.get(source, source),
             "note": origin_note if row[map_data.ORIGIN] == map_data.CONVERTED else "",
         }, labels, fmt)
@@ -259,13 +260,13 @@ def prepare(sel: sidebar.Selection, choice: Choice) -> MapView:
     if sel.province in names.index:
         notes.append(t("map_note_selected", name=names[sel.province]))
     arch = boundaries.load_archipelagos()
-    arch_names = arch[schema.NAME_VI if vi else schema.NAME_EN]
+    arch_names = localized(arch, "name", sel.lang)
     archipelagos = list(zip(arch_names, arch["label_lon"], arch["label_lat"], arch.geometry))
     points = user.labels if user else web_map.bundled_label_points(sel.layout)
     province_labels = [(names.get(c, c), x, y, p) for c, x, y, p in points] if choice.labels else []
     used = sorted(s for s in set(table[schema.SOURCE_ID]) | set(table[schema.NATIONAL_SOURCE_ID]) if s)
     source_text = "; ".join(str(producers[s]) for s in used if s in producers) or "–"
-    return MapView(choice, sel.layout, sel.lang, spec["name_vi" if vi else "name_en"], unit, table, mode, legend_title,
+    return MapView(choice, sel.layout, sel.lang, localized(spec, "name", sel.lang), unit, table, mode, legend_title,
                    legend, notes, collection, names, archipelagos, province_labels, user, used, source_text)
 
 
@@ -377,9 +378,9 @@ def _attribution(view: MapView) -> str:
     """The boundaries' attribution: the ODbL line as written in SOURCE.toml, or the same facts in Vietnamese."""
     if view.user:
         return t("map_user_attribution", view.lang, name=view.user.name)
-    if view.lang == "en":
-        return boundaries.ATTRIBUTION
-    return t("map_attribution", view.lang, **web_map.attribution_fields())
+    # SOURCE.toml's line is English; this project wrote the Vietnamese one with the same facts
+    written = {"attribution": boundaries.ATTRIBUTION, "attribution_vi": t("map_attribution", "vi", **web_map.attribution_fields())}
+    return localized(written, "attribution", view.lang)
 
 
 def _static(view: MapView, fmt: str) -> bytes:
@@ -460,4 +461,5 @@ def draw_uploader(sel: sidebar.Selection) -> None:
 
 def sel_names(sel: sidebar.Selection) -> pd.Series:
     """The provinces of the sidebar's layout, by code."""
-    return _column(loaders.provinces(sel.layout), schema.CODE, schema.NAME_VI if sel.lang == "vi" else schema.NAME_EN)
+    provinces = loaders.provinces(sel.layout)
+    return _column(provinces, schema.CODE, localized_column(provinces.columns, "name", sel.lang))

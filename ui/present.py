@@ -96,10 +96,10 @@ def headlines(view, sel) -> list[tuple[str, str]]:
     """
     from data import schema
     from ui import loaders, widgets
-    from ui.i18n import format_number, t
+    from ui.i18n import format_number, localized, t
 
     spec = loaders.indicators().set_index(schema.INDICATOR).loc[view.choice.indicator]
-    unit = str(spec["short_unit_vi" if sel.lang == "vi" else "short_unit"])
+    unit = str(localized(spec, "short_unit", sel.lang))
 
     def fmt(value, signed=False) -> str:
         if value is None or value != value:  # NaN

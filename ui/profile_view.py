@@ -85,11 +85,7 @@ def sources_list(shown: pd.DataFrame, targets: pd.DataFrame, lang: str) -> None:
         return
     st.caption(t("profile_sources_count", n=format_number(len(used), 0, lang)))
     for row in used.to_dict("records"):
-        if lang == "vi":  # the Vietnamese producer and title where this project wrote them in English
-            text = catalogue.citation({**row, schema.SOURCE_PRODUCER: row["producer_vi"], schema.SOURCE_TITLE: row["title_vi"],
-                                       "accessed_via": ""}) + (f" ({t('profile_read_in_translation')})" if row["accessed_via"] else "")
-        else:
-            text = row[schema.SOURCE_CITATION]
+        text = catalogue.localized_citation(row, lang)
         st.markdown("- " + text.replace("[", "(").replace("]", ")"))
 
 

@@ -54,7 +54,7 @@ def draw() -> Selection:
             default=schema.LAYOUT_2025, format_func=lambda v: t(f"layout_{v}", lang),
         )
         layout = st.session_state[LAYOUT_KEY]
-        names = loaders.provinces(layout).set_index(schema.CODE)[schema.NAME_VI if lang == "vi" else schema.NAME_EN]
+        names = i18n.localized(loaders.provinces(layout).set_index(schema.CODE), "name", lang)
         state.url_selectbox(
             st.selectbox, PROVINCE_KEY, t("sidebar_province"), [""] + list(names.index), default="",
             format_func=lambda code: names.get(code, t("sidebar_province_none", lang)),

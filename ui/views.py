@@ -12,7 +12,7 @@ import streamlit as st
 from analysis import forecasting
 from data import registry, schema
 from ui import charts, loaders, sidebar, widgets
-from ui.i18n import current_language, format_date, format_number, t
+from ui.i18n import current_language, format_date, format_number, localized, t
 
 PLACE = charts.PLACE
 PLACE_KEY = "place_key"  # "2008:52", "2025:52", "VN": a place of either layout
@@ -79,7 +79,7 @@ def value_text(value: float, indicator: str, lang: str, qualifier: str = "", rec
 def place_name(level: str, layout: str, code: str, lang: str) -> str:
     """Name of the nation or of a province."""
     if level == "nation":
-        return "Việt Nam" if lang == "vi" else "Viet Nam"
+        return t("nation_name", lang)
     return loaders.lookups()["provinces"][(layout, lang)].get(code, code)
 
 
@@ -191,7 +191,7 @@ def label_targets(frame: pd.DataFrame, lang: str, of_province: tuple[str, str] |
                                 recorded=str(r[schema.STATUSES_USED]) in ("reported", "")) + (
         f" ({format_date(r[schema.LATEST_DATE], lang)})" if r[schema.LATEST_DATE] else "") for r in rows]
     out["projected"] = [_projected(r, lang) for r in rows]
-    out["explanation"] = out[schema.EXPLANATION_VI if lang == "vi" else schema.EXPLANATION_EN]
+    out["explanation"] = localized(out, "explanation", lang)
     src = loaders.sources().set_index(schema.SOURCE_ID)[schema.SOURCE_URL]
     out["source_url"] = out[schema.SOURCE_ID].map(src).fillna("")
     return out

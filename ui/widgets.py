@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from data import schema
-from ui.i18n import current_language, format_date, format_number, t
+from ui.i18n import current_language, format_date, format_number, localized_column, t
 
 
 def status_label(status: str, lang: str | None = None) -> str:
@@ -82,10 +82,10 @@ def source_line(source_ids, sources: pd.DataFrame, lang: str | None = None) -> N
     if not at:
         return
     lang = lang or current_language()
-    suffix = "_vi" if lang == "vi" else ""
     # only the columns used, as lists (to_dict("records") of every column costs ~1 ms a line)
     producer, title_, published_, url = ([column[i] for i in at] for column in (
-        sources[c].tolist() for c in (schema.SOURCE_PRODUCER + suffix, schema.SOURCE_TITLE + suffix,
+        sources[c].tolist() for c in (localized_column(sources.columns, schema.SOURCE_PRODUCER, lang),
+                                      localized_column(sources.columns, schema.SOURCE_TITLE, lang),
                                       schema.SOURCE_PUBLISHED, schema.SOURCE_URL)))
     parts = []
     for who, title, published, link in zip(producer, title_, published_, url):
