@@ -19,7 +19,7 @@ from data.importers import Limits, Options, Report
 from data.store import KIND_IMPORT, StoreUnavailable
 from ui import auth as auth_ui
 from ui import loaders
-from ui.i18n import format_number, t
+from ui.i18n import format_number, localized, t
 
 REPORT_KEY = "_import_report"  # (key of the upload and options, Report)
 PENDING_KEY = "_import_pending"  # (sha256, valid_only) awaiting confirmation
