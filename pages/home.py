@@ -5,7 +5,7 @@ import streamlit as st
 from analysis.benchmarking import latest_values
 from data import export, schema
 from ui import home_view, loaders, sidebar, widgets
-from ui.i18n import format_compact, format_date, format_number, localized, t
+from ui.i18n import format_compact, format_date, format_number, format_period, localized, t
 
 # 1. title and help
 sel = sidebar.selection()
@@ -41,7 +41,7 @@ for column, (label, ind, total) in zip(cards, HEADLINES):
     with column:
         st.metric(t(label), value, help=row[schema.NOTE] or None, border=True)
         period = row[schema.PERIOD]
-        st.caption(t("metric_on", period=format_date(period, sel.lang) if len(period) == 10 else period))
+        st.caption(t("metric_on", period=format_period(period, sel.lang)))
     shown.append(row[schema.SOURCE_ID])
 widgets.source_line(shown, sources)
 

@@ -22,6 +22,8 @@ import pandas as pd
 import streamlit as st
 
 from data import schema
+from i18n import vega_locale
+from ui.i18n import current_language
 
 # columns of the chart frames
 PLACE = "place"
@@ -49,8 +51,9 @@ def show(builder, *args, key: str | None = None, **kwargs) -> None:
     size a chart from its spec's height).
     """
     call = (builder.__name__, args, kwargs)
-    digest = hashlib.blake2b(pickle.dumps(call, protocol=pickle.HIGHEST_PROTOCOL), digest_size=20).hexdigest()
-    spec = chart_spec(digest, *call)
+    lang = current_language()  # the number marks of axes and tooltips
+    digest = hashlib.blake2b(pickle.dumps((call, lang), protocol=pickle.HIGHEST_PROTOCOL), digest_size=20).hexdigest()
+    spec = chart_spec(digest, *call, lang)
     if any(isinstance(a, pd.DataFrame) and SYNTHETIC in a and a[SYNTHETIC].fillna(False).astype(bool).any()
            for a in (*args, *kwargs.values())):
         from ui.i18n import t
@@ -84,7 +87,7 @@ _ROOM = 170  # title, x axis with its title, legend below
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
-def chart_spec(digest: str, builder: str, _args: tuple, _kwargs: dict) -> dict:
+def chart_spec(digest: str, builder: str, _args: tuple, _kwargs: dict, lang: str = "en") -> dict:
     """The Vega-Lite spec of ``<builder>(*_args, **_kwargs)`` (a builder of this module), built once per process.
 
     ``digest`` names the arguments (:func:`show` hashes their pickle: about 20 times faster than
@@ -92,7 +95,12 @@ def chart_spec(digest: str, builder: str, _args: tuple, _kwargs: dict) -> dict:
     kept across sessions and ``st.cache_data.clear()``; shared, not copied: callers must not change
     it (``st.vega_lite_chart`` works on a copy).
     """
-    return with_description(globals()[builder](*_args, **_kwargs))
+    return with_locale(with_description(globals()[builder](*_args, **_kwargs)), lang)
+
+
+def with_locale(spec: dict, lang: str) -> dict:
+    """Give the chart the language's decimal and thousands marks (Vega-Lite ``config.locale``, d3-format)."""
+    return {**spec, "config": {**spec.get("config", {}), "locale": vega_locale(lang)}}
 
 
 def with_description(spec: dict) -> dict:
@@ -200,14 +208,14 @@ def scatter(frame: pd.DataFrame, *, title: str, x_title: str, y_title: str, stat
 
 
 def trends(frame: pd.DataFrame, *, title: str, y_title: str, date_title: str, status_title: str,
-           place_title: str, labels: dict[str, str]) -> dict:
+           place_title: str, labels: dict[str, str], month_format: str = "%Y-%m", day_format: str = "%Y-%m-%d") -> dict:
     """Lines over time for a few places (the nation dashed); synthetic points hollow.
 
     ``frame``: PLACE, DATE (ISO), VALUE, STATUS_LABEL, SYNTHETIC, IS_NATION.
     """
     labels = _present(frame, labels)
     base = alt.Chart(frame).encode(
-        x=alt.X(f"{schema.DATE}:T", title=date_title, axis=alt.Axis(format="%Y-%m")),
+        x=alt.X(f"{schema.DATE}:T", title=date_title, axis=alt.Axis(format=month_format)),
         y=alt.Y(f"{schema.VALUE}:Q", title=y_title, scale=alt.Scale(zero=False)),
         color=alt.Color(f"{PLACE}:N", title=place_title, legend=alt.Legend(orient="bottom")),
     )
@@ -215,7 +223,7 @@ def trends(frame: pd.DataFrame, *, title: str, y_title: str, date_title: str, st
         strokeDash=alt.condition(f"datum.{IS_NATION}", alt.value([6, 3]), alt.value([1, 0])))
     points = base.mark_point(size=60, strokeWidth=1.6, filled=False).encode(
         fill=alt.condition(f"datum.{SYNTHETIC}", alt.value("white"), alt.Color(f"{PLACE}:N", legend=None)),
-        tooltip=[alt.Tooltip(f"{PLACE}:N", title=" "), alt.Tooltip(f"{schema.DATE}:T", title=date_title),
+        tooltip=[alt.Tooltip(f"{PLACE}:N", title=" "), alt.Tooltip(f"{schema.DATE}:T", title=date_title, format=day_format),
                  alt.Tooltip(f"{schema.VALUE}:Q", title=y_title, format=",.4~f"),
                  alt.Tooltip(f"{STATUS_LABEL}:N", title=status_title)],
     )
@@ -251,7 +259,7 @@ def against_nation(frame: pd.DataFrame, *, title: str, x_title: str, peer_title:
 
 def forecast(history: pd.DataFrame, trend: pd.DataFrame, *, target: float, deadline: str, title: str,
              y_title: str, date_title: str, status_title: str, band_title: str, target_title: str,
-             trend_title: str, labels: dict[str, str]) -> dict:
+             trend_title: str, labels: dict[str, str], month_format: str = "%Y-%m", day_format: str = "%Y-%m-%d") -> dict:
     """History (hollow points when synthetic, a square for an assumed zero start), trend, 80% band, target.
 
     ``history``: DATE, VALUE, STATUS_LABEL, SYNTHETIC. ``trend``: DATE, ``fit``, ``low``, ``high``.
@@ -262,26 +270,26 @@ def forecast(history: pd.DataFrame, trend: pd.DataFrame, *, target: float, deadl
     layers = []
     if not trend.empty:
         band = alt.Chart(trend).mark_area(opacity=0.22, color=SKY).encode(
-            x=alt.X(f"{schema.DATE}:T", title=date_title, axis=alt.Axis(format="%Y-%m")), y=alt.Y("low:Q", title=y_title), y2="high:Q",
-            tooltip=[alt.Tooltip(f"{schema.DATE}:T", title=date_title), alt.Tooltip("low:Q", title=band_title, format=",.4~f"),
+            x=alt.X(f"{schema.DATE}:T", title=date_title, axis=alt.Axis(format=month_format)), y=alt.Y("low:Q", title=y_title), y2="high:Q",
+            tooltip=[alt.Tooltip(f"{schema.DATE}:T", title=date_title, format=day_format), alt.Tooltip("low:Q", title=band_title, format=",.4~f"),
                      alt.Tooltip("high:Q", title=band_title, format=",.4~f")])
         line = alt.Chart(trend).mark_line(color=BLUE, strokeDash=[5, 3]).encode(
             x=f"{schema.DATE}:T", y="fit:Q", tooltip=[alt.Tooltip("fit:Q", title=trend_title, format=",.4~f")])
         layers += [band, line]
     shapes = alt.Scale(domain=list(labels.values()), range=["square" if s == BASELINE else "circle" for s in labels])
     points = alt.Chart(history).mark_point(size=90, strokeWidth=2, filled=False, color=BLUE).encode(
-        x=alt.X(f"{schema.DATE}:T", title=date_title, axis=alt.Axis(format="%Y-%m")), y=alt.Y(f"{schema.VALUE}:Q", title=y_title),
+        x=alt.X(f"{schema.DATE}:T", title=date_title, axis=alt.Axis(format=month_format)), y=alt.Y(f"{schema.VALUE}:Q", title=y_title),
         shape=alt.Shape(f"{STATUS_LABEL}:N", scale=shapes, title=status_title,
                         legend=alt.Legend(orient="bottom", symbolStrokeColor=BLUE, symbolStrokeWidth=1.5, symbolSize=90)),
         fill=_fill(labels, status_title, {s: BLUE for s in labels}),
-        tooltip=[alt.Tooltip(f"{schema.DATE}:T", title=date_title), alt.Tooltip(f"{schema.VALUE}:Q", title=y_title, format=",.4~f"),
+        tooltip=[alt.Tooltip(f"{schema.DATE}:T", title=date_title, format=day_format), alt.Tooltip(f"{schema.VALUE}:Q", title=y_title, format=",.4~f"),
                  alt.Tooltip(f"{STATUS_LABEL}:N", title=status_title)])
     layers.append(points)
     goal = pd.DataFrame({schema.DATE: [deadline or None], schema.VALUE: [target], LABEL: [target_title]})
     if deadline:
         layers.append(alt.Chart(goal).mark_point(shape="cross", size=260, strokeWidth=3, color=VERMILLION).encode(
             x=f"{schema.DATE}:T", y=f"{schema.VALUE}:Q", tooltip=[alt.Tooltip(f"{LABEL}:N", title=" "),
-                                                                   alt.Tooltip(f"{schema.VALUE}:Q", title=y_title)]))
+                                                                   alt.Tooltip(f"{schema.VALUE}:Q", title=y_title, format=",.4~f")]))
     layers.append(alt.Chart(goal).mark_rule(color=VERMILLION, strokeDash=[2, 2]).encode(
         y=f"{schema.VALUE}:Q", tooltip=[alt.Tooltip(f"{LABEL}:N", title=" ")]))
     layers.append(alt.Chart(goal).mark_text(align="left", dy=-7, x=4, color=VERMILLION).encode(

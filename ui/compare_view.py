@@ -10,7 +10,7 @@ import streamlit as st
 
 from data import schema
 from ui import charts, loaders, views, widgets
-from ui.i18n import t
+from ui.i18n import format_numbers, t
 
 DEFAULT_INDICATOR = "rd_staff_per_10k"
 DEFAULT_SECOND = "g5_population_coverage"
@@ -67,8 +67,17 @@ def ranking_rows(ind: str, period: str, layout: str, statuses: tuple[str, ...], 
     """The ranking table's rows: best first, provinces without a value last, each with its sparkline."""
     shown = shown_benchmark.fresh(ind, period, layout, statuses, lang, peer_filter)
     lines = trend_lines.fresh(ind, layout, statuses, schema.parse_period(period)[0])
-    return shown.sort_values([schema.RANK, views.PLACE], na_position="last").assign(
+    rows = shown.sort_values([schema.RANK, views.PLACE], na_position="last").assign(
         **{views.TREND: lambda f: f[schema.GEO_CODE].map(lines).apply(lambda v: v if isinstance(v, list) else [])})
+    # the numbers as text in the language (the numeric columns stay, for sorting and tests)
+    decimals = int(views.spec(ind, lang)["decimals"])
+    written = {schema.VALUE: (None, False), schema.DIFFERENCE: (decimals, True), schema.RATIO: (3, False),
+               schema.PERCENTILE: (0, False), schema.PEER_AVERAGE: (decimals, False), schema.CHANGE: (decimals, True)}
+    return rows.assign(**{_text(c): format_numbers(rows[c], d, lang, sign=s) for c, (d, s) in written.items()})
+
+
+def _text(column: str) -> str:
+    return f"{column}_text"
 
 
 def ranking_table(indicator: str, period: str, peer_filter: list[str], sel) -> None:
@@ -79,16 +88,16 @@ def ranking_table(indicator: str, period: str, peer_filter: list[str], sel) -> N
     columns = {
         schema.RANK: st.column_config.NumberColumn(t("col_rank"), format="%d"),
         views.PLACE: st.column_config.TextColumn(t("col_place")),
-        schema.VALUE: st.column_config.NumberColumn(t("col_value_unit", unit=unit), format="%.4g"),
+        _text(schema.VALUE): st.column_config.TextColumn(t("col_value_unit", unit=unit)),
         charts.STATUS_LABEL: st.column_config.TextColumn(t("col_status")),
-        schema.DIFFERENCE: st.column_config.NumberColumn(t("col_difference"), format="%+.3g"),
-        schema.RATIO: st.column_config.NumberColumn(t("col_ratio"), format="%.3f"),
-        schema.PERCENTILE: st.column_config.NumberColumn(t("col_percentile"), format="%.0f"),
+        _text(schema.DIFFERENCE): st.column_config.TextColumn(t("col_difference")),
+        _text(schema.RATIO): st.column_config.TextColumn(t("col_ratio")),
+        _text(schema.PERCENTILE): st.column_config.TextColumn(t("col_percentile")),
         schema.QUARTILE: st.column_config.NumberColumn(t("col_quartile"), format="%d"),
         PEER_NAME: st.column_config.TextColumn(t("col_peer_group")),
-        schema.PEER_AVERAGE: st.column_config.NumberColumn(t("col_peer_average"), format="%.4g"),
-        schema.CHANGE: st.column_config.NumberColumn(t("col_change"), format="%+.3g",
-                                                     help=t("col_change_help", period=table[schema.PREVIOUS_PERIOD].iloc[0] or "–")),
+        _text(schema.PEER_AVERAGE): st.column_config.TextColumn(t("col_peer_average")),
+        _text(schema.CHANGE): st.column_config.TextColumn(t("col_change"), help=t(
+            "col_change_help", period=views.period_text(table[schema.PREVIOUS_PERIOD].iloc[0], sel.lang) or "–")),
         views.TREND: st.column_config.LineChartColumn(t("col_trend", granularity=t(f"granularity_{granularity}"))),
         schema.DERIVED_FROM: st.column_config.TextColumn(t("col_derived_from")),
     }
@@ -179,5 +188,6 @@ def trends(ind: str, picked: list[str], sel) -> None:
     cols = [views.PLACE, schema.DATE, schema.VALUE, charts.STATUS_LABEL, charts.SYNTHETIC, charts.IS_NATION]
     charts.show(charts.trends, both[cols], title=t("compare_trends_title", indicator=views.names(sel.lang)[ind]),
                 y_title=views.axis_title(ind, sel.lang), date_title=t("axis_date"), status_title=t("col_status"),
-                place_title=t("col_place"), labels=views.status_labels(sel.lang), key="trend_chart")
+                place_title=t("col_place"), labels=views.status_labels(sel.lang), month_format=t("chart_month_format"),
+                day_format=t("chart_day_format"), key="trend_chart")
     widgets.source_line(views.sources_of((both, schema.SOURCE_ID)), loaders.sources())

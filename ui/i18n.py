@@ -39,6 +39,11 @@ def format_number(value: float, decimals: int | None = None, lang: str | None = 
     return _i18n.format_number(value, decimals, lang or current_language(), sign=sign)
 
 
+def format_numbers(values, decimals: int | None = None, lang: str | None = None, *, sign: bool = False) -> list[str]:
+    """:func:`i18n.format_numbers` (a table's column) in the session's language."""
+    return _i18n.format_numbers(values, decimals, lang or current_language(), sign=sign)
+
+
 def format_percent(value: float, decimals: int | None = 1, lang: str | None = None, *, sign: bool = False) -> str:
     """:func:`i18n.format_percent` in the session's language."""
     return _i18n.format_percent(value, decimals, lang or current_language(), sign=sign)

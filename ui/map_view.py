@@ -21,7 +21,7 @@ from analysis import coverage, map_data
 from data import catalogue, registry, schema
 from geo import boundaries, choropleth, static_map, web_map
 from ui import loaders, sidebar, state, widgets
-from ui.i18n import format_date, format_number, localized, localized_column, t
+from ui.i18n import format_date, format_number, format_period, localized, localized_column, t
 
 IND_KEY, PERIOD_KEY, COLOUR_KEY, PALETTE_KEY, CLASSES_KEY, LABELS_KEY = (
     "ind", "period", "colour", "palette", "classes", "labels"
@@ -96,7 +96,7 @@ def _column(frame: pd.DataFrame, key: str, column: str) -> pd.Series:
 
 
 def _period_label(period: str, lang: str) -> str:
-    return format_date(period, lang) if len(period) == 10 else period
+    return format_period(period, lang)
 
 
 def controls(sel: sidebar.Selection) -> Choice | None:

@@ -11,6 +11,7 @@ from ui import charts, loaders, views, widgets
 from ui.i18n import format_number, t
 
 NATIONAL_TEXT, PEER_TEXT, VALUE_TEXT, RANK_TEXT = "national_text", "peer_text", "value_text", "rank_text"
+DIFFERENCE_TEXT = "difference_text"
 
 
 def labelled(profile: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -33,6 +34,8 @@ def labelled(profile: pd.DataFrame, lang: str) -> pd.DataFrame:
                       for text, (_, peers_thin) in zip(out[PEER_TEXT], thin)]
     out[schema.DERIVED_FROM] = out[schema.DERIVED_FROM].fillna("").astype(str).replace("None", "")
     out[schema.PERIOD] = out[schema.PERIOD].map(lambda p: views.period_text(p, lang))
+    out[DIFFERENCE_TEXT] = [format_number(r[schema.DIFFERENCE], int(views.spec(r[schema.INDICATOR], lang)["decimals"]), lang,
+                                          sign=True) if pd.notna(r[schema.DIFFERENCE]) else "" for r in rows]
     return out
 
 
@@ -64,7 +67,7 @@ def indicator_table(shown: pd.DataFrame) -> None:
         schema.PERIOD: st.column_config.TextColumn(t("col_period")),
         VALUE_TEXT: st.column_config.TextColumn(t("col_value")),
         NATIONAL_TEXT: st.column_config.TextColumn(t("col_national")),
-        schema.DIFFERENCE: st.column_config.NumberColumn(t("col_difference"), format="%+.3g"),
+        DIFFERENCE_TEXT: st.column_config.TextColumn(t("col_difference")),
         RANK_TEXT: st.column_config.TextColumn(t("col_rank")),
         PEER_TEXT: st.column_config.TextColumn(t("col_peer_average")),
         charts.STATUS_LABEL: st.column_config.TextColumn(t("col_status")),

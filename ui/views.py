@@ -12,7 +12,7 @@ import streamlit as st
 from analysis import forecasting
 from data import registry, schema
 from ui import charts, loaders, sidebar, widgets
-from ui.i18n import current_language, format_date, format_number, localized, t
+from ui.i18n import current_language, format_date, format_number, format_period, localized, t
 
 PLACE = charts.PLACE
 PLACE_KEY = "place_key"  # "2008:52", "2025:52", "VN": a place of either layout
@@ -108,7 +108,8 @@ def layout_short(layout: str) -> str:
 
 
 def period_text(period: str, lang: str) -> str:
-    return format_date(period, lang) if len(period) == 10 else period
+    """``Quý 3/2026`` / ``Q3 2026`` (:func:`i18n.format_period`)."""
+    return format_period(period if isinstance(period, str) else "", lang)
 
 
 def sources_of(*frames_and_columns) -> list[str]:
@@ -275,7 +276,7 @@ def forecast_chart(row: dict, sel) -> None:
         title=f"{row[PLACE]} · {row['indicator']}", y_title=y_title, date_title=t("axis_date"),
         status_title=t("col_status"), band_title=t("forecast_band"), target_title=row[TARGET_TEXT],
         trend_title=t("forecast_trend"), labels={forecasting.BASELINE: t("forecast_zero_start"), **status_labels(sel.lang)},
-        key="forecast_chart")
+        month_format=t("chart_month_format"), day_format=t("chart_day_format"), key="forecast_chart")
     st.caption(row["explanation"])
     with st.expander(t("targets_method"), icon=":material/functions:"):
         st.caption(forecasting.method_text(row, sel.lang))

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from data import schema
-from ui.i18n import current_language, format_date, format_number, localized_column, t
+from ui.i18n import current_language, format_date, format_number, format_numbers, format_period, localized_column, t
 
 
 def status_label(status: str, lang: str | None = None) -> str:
@@ -96,6 +96,10 @@ def source_line(source_ids, sources: pd.DataFrame, lang: str | None = None) -> N
     st.caption(t("source_line", lang, sources=" · ".join(parts)))
 
 
+def _text(column: str) -> str:
+    return f"{column}_text"
+
+
 def observation_table(frame: pd.DataFrame, key: str, max_rows: int | None = None) -> None:
     """The labelled observation table with translated headers and a link to each source.
 
@@ -108,12 +112,12 @@ def observation_table(frame: pd.DataFrame, key: str, max_rows: int | None = None
     columns = {
         "place": st.column_config.TextColumn(t("col_place")),
         "indicator": st.column_config.TextColumn(t("col_indicator"), width="medium"),
-        schema.PERIOD: st.column_config.TextColumn(t("col_period")),
-        schema.VALUE: st.column_config.NumberColumn(t("col_value")),
+        _text(schema.PERIOD): st.column_config.TextColumn(t("col_period")),
+        _text(schema.VALUE): st.column_config.TextColumn(t("col_value")),
         schema.QUALIFIER: st.column_config.TextColumn(t("col_qualifier")),
         schema.UNIT: st.column_config.TextColumn(t("col_unit")),
         schema.STATUS: st.column_config.TextColumn(t("col_status")),
-        schema.TARGET_DATE: st.column_config.TextColumn(t("col_target_date")),
+        _text(schema.TARGET_DATE): st.column_config.TextColumn(t("col_target_date")),
         "source_url": st.column_config.LinkColumn(t("col_source"), display_text=r"https?://(?:www\.)?([^/]+)/?.*"),
         schema.NOTE: st.column_config.TextColumn(t("col_note"), width="large"),
         schema.DERIVED_FROM: st.column_config.TextColumn(t("col_derived_from")),
@@ -124,9 +128,15 @@ def observation_table(frame: pd.DataFrame, key: str, max_rows: int | None = None
     doubtful = schema.DOUBTFUL in frame and (frame[schema.DOUBTFUL].fillna("") != "").any()
     if doubtful:  # shown only when the user asked for doubtful values
         columns = {**columns, schema.DOUBTFUL: st.column_config.CheckboxColumn(t("col_doubtful"))}
-    # only the shown columns go to the browser: the long citation and title texts stay in the downloads
+    # only the shown columns go to the browser (the long citation and title texts stay in the downloads),
+    # with the value, period and target date as text in the language beside them (kept for sorting and tests)
+    lang = current_language()
+    written = {_text(column): frame[column].map({v: fmt(v, lang) for v in frame[column].dropna().unique()})
+               for column, fmt in ((schema.PERIOD, format_period), (schema.TARGET_DATE, format_date))}
+    kept = [schema.PERIOD, schema.VALUE, schema.TARGET_DATE]
     labels = frame[schema.STATUS].map(status_labels()).fillna(frame[schema.STATUS])
-    shown = frame[[c for c in columns if c not in (schema.STATUS, schema.DOUBTFUL)]].assign(**{schema.STATUS: labels})
+    shown = frame[[c for c in columns if c not in (schema.STATUS, schema.DOUBTFUL) and c in frame.columns] + kept].assign(
+        **{schema.STATUS: labels, _text(schema.VALUE): format_numbers(frame[schema.VALUE], None, lang), **written})
     if doubtful:
         shown = shown.assign(**{schema.DOUBTFUL: frame[schema.DOUBTFUL] == schema.DOUBTFUL_YES})
     st.dataframe(shown, column_order=list(columns), column_config=columns, hide_index=True, key=key, width="stretch")
