@@ -190,7 +190,8 @@ def localized_citation(source: dict, lang: str) -> str:
     """
     via = f" ({i18n.t('profile_read_in_translation', 'vi')})" if source.get("accessed_via") else ""
     vietnamese = citation({**source, schema.SOURCE_PRODUCER: i18n.localized(source, schema.SOURCE_PRODUCER, "vi"),
-                           schema.SOURCE_TITLE: i18n.localized(source, schema.SOURCE_TITLE, "vi"), "accessed_via": ""}) + via
+                           schema.SOURCE_TITLE: i18n.localized(source, schema.SOURCE_TITLE, "vi"), "accessed_via": "",
+                           schema.SOURCE_PUBLISHED: i18n.format_period(source.get(schema.SOURCE_PUBLISHED), "vi")}) + via
     written = {schema.SOURCE_CITATION: source[schema.SOURCE_CITATION], schema.SOURCE_CITATION + "_vi": vietnamese}
     return i18n.localized(written, schema.SOURCE_CITATION, lang)
 

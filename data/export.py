@@ -53,15 +53,19 @@ def _neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def to_csv_bytes(frame: pd.DataFrame) -> bytes:
+def to_csv_bytes(frame: pd.DataFrame, labels_in: str | None = None) -> bytes:
     """Encode a frame as CSV in UTF-8 with BOM, formula-like text neutralised.
+
+    ``labels_in``: a language for column names and statuses in words (:func:`for_people`);
+    by default the machine column ids.
 
     Returns
     -------
     bytes
         Starting with ``b"\\xef\\xbb\\xbf"``.
     """
-    text = _neutralise_frame(frame).to_csv(index=False, lineterminator="\r\n")
+    shown = frame if labels_in is None else for_people(frame, labels_in)
+    text = _neutralise_frame(shown).to_csv(index=False, lineterminator="\r\n")
     return text.encode("utf-8-sig")
 
 
@@ -150,6 +154,65 @@ def labelled(
     return out
 
 
+#: Columns whose values are codes with a name in words (message key prefix).
+_WORDED = {schema.STATUS: "status_", schema.GEO_LEVEL: "level_", schema.GRANULARITY: "granularity_"}
+
+
+def for_people(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A download's table with column names, statuses, levels and period types in words, in ``lang``.
+
+    Downloads keep the stable machine column ids by default (``indicator_id``, ``status`` =
+    ``reported``...), for scripts; this is the labelled option, for reading. Numbers, names and
+    notes are unchanged; a column without a name in the catalogue keeps its id.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"indicator_id": ["pii_score"], "status": ["synthetic"], "value": [1.5]})
+    >>> shown = for_people(rows, "vi")
+    >>> list(shown.columns), shown.iloc[0, 1]
+    (['Mã chỉ tiêu', 'Trạng thái', 'Giá trị'], 'minh họa (không thật)')
+    """
+    words = i18n.translations()[i18n.check_language(lang)]
+    out = frame.copy()
+    for column, prefix in _WORDED.items():
+        if column in out:
+            out[column] = out[column].map(lambda v: words.get(f"{prefix}{v}", v))
+    return out.rename(columns={c: words[f"export_col_{c}"] for c in out.columns if f"export_col_{c}" in words})
+
+
+def filter_description(
+    *,
+    indicators: list[str],
+    layout: str,
+    provinces: list[str],
+    geo_levels: list[str],
+    statuses: list[str],
+    first: str,
+    last: str,
+    lang: str,
+) -> dict[str, str]:
+    """The filters of a download as text, for the metadata sheet (:func:`to_xlsx_bytes`'s ``filters``).
+
+    An empty choice of indicators or provinces means all of them.
+
+    Examples
+    --------
+    >>> filter_description(indicators=[], layout="2025", provinces=["19"], geo_levels=["province"],
+    ...                    statuses=["reported"], first="2025-01", last="2025-12", lang="vi")["period"]
+    'từ 2025-01 đến 2025-12'
+    """
+    every = i18n.t("export_all", lang)
+    return {
+        "indicators": ", ".join(indicators) or every,
+        "layout": layout,
+        "provinces": ", ".join(provinces) or every,
+        "geography": ", ".join(geo_levels),
+        "statuses": ", ".join(statuses),
+        "period": i18n.t("export_period_range", lang, first=first, last=last),
+        "language": lang,
+    }
+
+
 def _write_sheet(ws, frame: pd.DataFrame) -> None:
     from openpyxl.cell.cell import TYPE_STRING
     from openpyxl.utils import get_column_letter
@@ -185,6 +248,7 @@ def to_xlsx_bytes(
     indicators: pd.DataFrame,
     title: str = "Observations",
     now: _dt.datetime | None = None,
+    labels_in: str | None = None,
 ) -> bytes:
     """Write an XLSX workbook with a ``data`` sheet and a ``metadata`` sheet.
 
@@ -203,6 +267,9 @@ def to_xlsx_bytes(
         First line of the metadata sheet.
     now : datetime, optional
         Time of download (defaults to now, UTC).
+    labels_in : {"vi", "en"}, optional
+        Write the data sheet with column names and statuses in words in this language
+        (:func:`for_people`); by default the machine column ids.
 
     Returns
     -------
@@ -217,7 +284,7 @@ def to_xlsx_bytes(
     wb = Workbook()
     ws = wb.active
     ws.title = "data"
-    _write_sheet(ws, frame)
+    _write_sheet(ws, frame if labels_in is None else for_people(frame, labels_in))
     meta = wb.create_sheet("metadata")
     used_sources = sources[sources[schema.SOURCE_ID].isin(frame.get(schema.SOURCE_ID, pd.Series(dtype=str)))]
     used_inds = indicators[indicators[schema.INDICATOR].isin(frame.get(schema.INDICATOR, pd.Series(dtype=str)))]

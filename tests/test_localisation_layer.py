@@ -57,3 +57,42 @@ def test_the_scan_finds_language_comparisons():
 def test_no_language_comparison_outside_i18n(path):
     found = language_comparisons(path.read_text(encoding="utf-8"))
     assert not found, f"{path.relative_to(ROOT)} compares a language code on lines {found}: use i18n.localized or i18n.t"
+
+
+@pytest.mark.parametrize(("lang", "columns", "expected"), [
+    ("vi", ["name_vi", "name_en"], "name_vi"),
+    ("en", ["name_vi", "name_en"], "name_en"),
+    ("vi", ["unit", "unit_vi"], "unit_vi"),
+    ("en", ["unit", "unit_vi"], "unit"),
+    ("vi", ["producer"], "producer"),  # written in one language only: shown as written
+    ("en", ["text_vi"], "text_vi"),
+])
+def test_localized_column_picks_the_language_then_the_plain_field(lang, columns, expected):
+    field = expected.split("_")[0]
+    assert i18n.localized_column(columns, field, lang) == expected
+
+
+def test_localized_reads_frames_rows_and_mappings_and_names_what_is_missing():
+    import pandas as pd
+
+    frame = pd.DataFrame({"name_vi": ["Hà Nội"], "name_en": ["Hanoi"]}, index=["01"])
+    assert i18n.localized(frame, "name", "en").to_dict() == {"01": "Hanoi"}
+    assert i18n.localized(frame.iloc[0], "name", "vi") == "Hà Nội"
+    with pytest.raises(KeyError, match="unit"):
+        i18n.localized({"name_vi": "x"}, "unit", "vi")
+    with pytest.raises(ValueError, match="'lang' parameter"):
+        i18n.localized(frame, "name", "fr")
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+@pytest.mark.parametrize(("decimals", "sign"), [(None, False), (0, False), (2, True), (1, False)])
+def test_format_numbers_writes_what_format_number_writes(lang, decimals, sign):
+    values = [0.0, 8.2, -0.388, 5.08, 1861.5, 101_300_000, -12345.678]
+    assert i18n.format_numbers(values, decimals, lang, sign=sign) == [
+        i18n.format_number(v, decimals, lang, sign=sign) for v in values]
+    assert i18n.format_numbers([float("nan"), None], decimals, lang) == ["", ""]
+
+
+def test_vega_locale_marks_follow_the_language():
+    assert i18n.vega_locale("vi")["number"]["decimal"] == "," and i18n.vega_locale("vi")["number"]["thousands"] == "."
+    assert i18n.vega_locale("en")["number"]["decimal"] == "."

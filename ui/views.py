@@ -20,6 +20,7 @@ TARGET_ID = "target_id"  # stable across filters, so a link can name a target
 TREND = "trend"
 TARGET_TEXT = "target_text"
 LIGHT = "light"
+PROJECTED_DATE_TEXT, STATUSES_USED_TEXT = "projected_date_text", "statuses_used_text"
 
 #: Status light of each forecast status: Okabe-Ito colour (colour-blind safe) and a shape; the text says it too.
 LIGHTS = {
@@ -192,6 +193,9 @@ def label_targets(frame: pd.DataFrame, lang: str, of_province: tuple[str, str] |
                                 recorded=str(r[schema.STATUSES_USED]) in ("reported", "")) + (
         f" ({format_date(r[schema.LATEST_DATE], lang)})" if r[schema.LATEST_DATE] else "") for r in rows]
     out["projected"] = [_projected(r, lang) for r in rows]
+    out[PROJECTED_DATE_TEXT] = [format_date(r[schema.PROJECTED_DATE], lang) for r in rows]
+    out[STATUSES_USED_TEXT] = [", ".join(widgets.status_label(s, lang) for s in str(r[schema.STATUSES_USED]).split(", ") if s)
+                               for r in rows]
     out["explanation"] = localized(out, "explanation", lang)
     src = loaders.sources().set_index(schema.SOURCE_ID)[schema.SOURCE_URL]
     out["source_url"] = out[schema.SOURCE_ID].map(src).fillna("")
@@ -230,13 +234,14 @@ def targets_table(frame: pd.DataFrame, lang: str, key: str) -> None:
         TARGET_TEXT: st.column_config.TextColumn(t("col_target")),
         "latest": st.column_config.TextColumn(t("col_latest")),
         "projected": st.column_config.TextColumn(t("col_projected"), help=t("col_projected_help")),
-        schema.PROJECTED_DATE: st.column_config.TextColumn(t("col_projected_date")),
-        schema.STATUSES_USED: st.column_config.TextColumn(t("col_statuses_used")),
+        PROJECTED_DATE_TEXT: st.column_config.TextColumn(t("col_projected_date")),
+        STATUSES_USED_TEXT: st.column_config.TextColumn(t("col_statuses_used")),
         "explanation": st.column_config.TextColumn(t("col_explanation"), width="large"),
         "source_url": st.column_config.LinkColumn(t("col_source"), display_text=r"https?://(?:www\.)?([^/]+)/?.*"),
     }
     # the Styler renders every cell it gets: send the shown columns and the keys (not shown) only
-    keys = [schema.INDICATOR, schema.FORECAST_STATUS, schema.PROGRESS_RATIO, TARGET_ID]
+    keys = [schema.INDICATOR, schema.FORECAST_STATUS, schema.PROGRESS_RATIO, TARGET_ID, schema.PROJECTED_DATE,
+            schema.STATUSES_USED]
     shown = frame[[c for c in [*columns, *keys] if c in frame.columns]]
     st.dataframe(style_lights(shown, lang), column_order=list(columns), column_config=columns, hide_index=True,
                  key=key, width="stretch")

@@ -90,7 +90,7 @@ def source_line(source_ids, sources: pd.DataFrame, lang: str | None = None) -> N
     parts = []
     for who, title, published, link in zip(producer, title_, published_, url):
         title = title.replace("[", "(").replace("]", ")")
-        date = format_date(published, lang) if len(published) == 10 else published
+        date = format_period(published, lang)
         label = f"{who}: {title}" + (f" ({date})" if date else "")
         parts.append(f"[{label}]({link})" if link else label)
     st.caption(t("source_line", lang, sources=" · ".join(parts)))

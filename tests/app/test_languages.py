@@ -8,12 +8,14 @@ so a new page is covered as soon as it is added to the navigation.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from data import catalogue
+from data.schema import NOTE
 from ui import i18n
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,6 +52,40 @@ def _texts(at: AppTest) -> list[str]:
     return texts
 
 
+def _shown_texts(at: AppTest) -> list[str]:
+    """:func:`_texts`, metric values, the options of choices and the text cells of every table."""
+    texts = _texts(at) + [str(m.value) for m in at.metric]
+    for kind in ("selectbox", "multiselect", "radio"):
+        texts += [str(option) for widget in getattr(at, kind) for option in widget.options]
+    for table in at.dataframe:
+        frame = table.value
+        for column in list(table.proto.column_order) or list(frame.columns):  # the shown columns
+            if column == NOTE:  # notes of the bundled observations: data, in the language the file gives
+                continue
+            texts += list(dict.fromkeys(v for v in frame[column].head(500) if isinstance(v, str)))
+    return texts
+
+
+_URL = re.compile(r"\(?https?://\S+")
+_DECIMAL_POINT = re.compile(r"(?<![\d.,/])-?\d+\.\d+(?![\d.])")  # 8.2, -0.388, +5.08 (or 10.000 in Vietnamese)
+_GROUPED = re.compile(r"^-?[1-9]\d{0,2}(\.\d{3})+$")  # 10.000, 1.861.000: thousands in Vietnamese
+_ISO = re.compile(r"\b\d{4}-\d{2}(-\d{2})?\b|\b\d{4}-(Q[1-4]|H[12])\b")  # 2025-11-03, 2025-10, 2026-Q3
+
+
+def english_formats(text: str) -> list[str]:
+    """Numbers with a decimal point, ISO dates and period codes in a text (addresses left out)."""
+    text = _URL.sub(" ", text)
+    found = [m.group(0) for m in _DECIMAL_POINT.finditer(text) if not _GROUPED.match(m.group(0))]
+    return found + [m.group(0) for m in _ISO.finditer(text)]
+
+
+def test_the_format_scan_tells_vietnamese_from_english():
+    assert english_formats("8,2 trên 10.000 dân · Quý 3/2026 · 03/11/2025 · 1.861.000") == []
+    assert english_formats("8.2 per 10,000 · -0.388 · +5.08 · kỳ 2025-10 · 2025-11-03 · 2026-Q3") == [
+        "8.2", "-0.388", "5.08", "2025-10", "2025-11-03", "2026-Q3"]
+    assert english_formats("[VnEconomy](https://vneconomy.vn/2025-10-03/a-1.5.htm)") == []
+
+
 @pytest.mark.parametrize("page", _pages())
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_page_runs_in_both_languages(page, lang):
@@ -68,4 +104,26 @@ def test_vietnamese_page_shows_no_english_interface_text(page):
     assert not at.exception
     english = _english_only()
     leaks = sorted({text for text in _texts(at) for phrase in english if phrase == text or phrase in text})
+    assert leaks == [], f"{page} shows English text in Vietnamese: {leaks[:5]}"
+
+
+@pytest.mark.parametrize("page", _pages())
+def test_vietnamese_page_writes_numbers_dates_and_periods_the_vietnamese_way(page):
+    """Decimal comma (8,2), dd/mm/yyyy dates and periods in words (Quý 3/2026) in every text and table cell."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["lang"] = "vi"
+    at.switch_page(page).run()
+    assert not at.exception
+    wrong = {text[:80]: english_formats(text) for text in _shown_texts(at) if english_formats(text)}
+    assert wrong == {}, f"{page} writes numbers or dates the English way in Vietnamese: {list(wrong.items())[:5]}"
+
+
+@pytest.mark.parametrize("page", _pages())
+def test_vietnamese_tables_and_options_show_no_english_interface_text(page):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["lang"] = "vi"
+    at.switch_page(page).run()
+    assert not at.exception
+    english = _english_only()
+    leaks = sorted({text for text in _shown_texts(at) for phrase in english if phrase == text or phrase in text})
     assert leaks == [], f"{page} shows English text in Vietnamese: {leaks[:5]}"

@@ -7,7 +7,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from data import __version__, catalogue, export, registry
+import i18n
+from data import __version__, catalogue, export, registry, schema
 
 
 @pytest.mark.parametrize(
@@ -83,3 +84,40 @@ def test_xlsx_has_data_and_metadata_with_filters_sources_definitions_time_and_ve
     assert any(isinstance(c, str) and c.startswith("https://thainguyen.dcs.vn/") for c in cells)
     assert "persons per 10,000 inhabitants" in cells
     assert not any(r and r[0] == "pii_2025" for r in meta)  # only the sources the data uses
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_every_download_column_has_a_name_for_people_in_each_language(lang):
+    obs = pd.DataFrame({
+        "geo_level": ["province"], "layout": ["2025"], "geo_code": ["19"], "indicator_id": ["rd_staff_per_10k"],
+        "period": ["2025-Q3"], "granularity": ["quarter"], "value": [10.3], "status": ["synthetic"],
+        "source_id": ["thainguyen_2025_11_03"],
+    })
+    table = export.labelled(obs, registry.provinces(), catalogue.indicators(), catalogue.sources(), lang=lang)
+    shown = export.for_people(table, lang)
+    # every machine id has a name: none is left as it was, and no two columns share one
+    assert not set(shown.columns) & set(table.columns)
+    assert len(set(shown.columns)) == len(table.columns)
+    assert shown[i18n.t("export_col_status", lang)].tolist() == [i18n.t("status_synthetic", lang)]
+    assert shown[i18n.t("export_col_geo_level", lang)].tolist() == [i18n.t("level_province", lang)]
+    assert shown[i18n.t("export_col_value", lang)].tolist() == [10.3]  # numbers stay numbers
+    assert table["status"].tolist() == ["synthetic"]  # the machine table is unchanged
+
+
+def test_vietnamese_download_headers_have_no_english_column_name():
+    table = export.labelled(pd.DataFrame(columns=list(schema.OBSERVATION_COLUMNS)), registry.provinces(),
+                            catalogue.indicators(), catalogue.sources(), lang="vi")
+    english = set(export.for_people(table, "en").columns)
+    assert not english & set(export.for_people(table, "vi").columns)
+    csv = export.to_csv_bytes(table, labels_in="vi").decode("utf-8-sig").splitlines()[0]
+    assert csv.split(",")[:3] == ["Địa phương", "Chỉ tiêu", "Cấp địa lý"]
+    assert export.to_csv_bytes(table).decode("utf-8-sig").splitlines()[0].startswith("place,indicator,geo_level,")
+
+
+def test_filter_description_in_the_language():
+    described = export.filter_description(indicators=[], layout="2025", provinces=[], geo_levels=["province", "nation"],
+                                          statuses=["reported"], first="2025-01", last="2026-06", lang="vi")
+    assert described == {"indicators": "tất cả", "layout": "2025", "provinces": "tất cả", "geography": "province, nation",
+                         "statuses": "reported", "period": "từ 2025-01 đến 2026-06", "language": "vi"}
+    assert export.filter_description(indicators=["a", "b"], layout="2008", provinces=["19"], geo_levels=[], statuses=[],
+                                     first="2025-01", last="2025-02", lang="en")["indicators"] == "a, b"
