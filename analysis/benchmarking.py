@@ -680,3 +680,57 @@ def national_row(national: pd.DataFrame, provinces: pd.DataFrame, total: int) ->
             schema.STATUS: str(latest[schema.STATUS]), schema.SOURCE_ID: str(latest[schema.SOURCE_ID]),
             schema.QUALIFIER: str(latest.get(schema.QUALIFIER) or ""),
             "reporting": int(same[schema.GEO_CODE].nunique()), "total": int(total)}
+
+
+def indicators_with_values(obs: pd.DataFrame, layout: str, indicators: pd.DataFrame | None = None) -> list[str]:
+    """Indicators that have province values (not targets) in a layout, own or convertible, in catalogue order.
+
+    In the 2025 layout every indicator with province values counts (values of the 2008 layout are
+    converted to it); in the 2008 layout an indicator counts if it has values of that layout, or
+    values of the other layout and an aggregation rule (``aggregation != "none"``).
+
+    Parameters
+    ----------
+    obs : pandas.DataFrame
+        Province observations (``geo_level``, ``layout``, ``indicator_id``, ``status``).
+    layout : {"2008", "2025"}
+    indicators : pandas.DataFrame, optional
+        The catalogue (``indicator_id``, ``aggregation``); the bundled one by default.
+
+    Examples
+    --------
+    >>> obs = pd.DataFrame({"geo_level": "province", "layout": ["2025", "2025", "2008"],
+    ...                     "indicator_id": ["pii_score", "population", "rd_staff_per_10k"],
+    ...                     "status": ["reported", "reported", "target"]})
+    >>> indicators_with_values(obs, "2025")
+    ['pii_score', 'population']
+    """
+    schema.check_choice("layout", layout, schema.LAYOUTS)
+    cat = indexed_catalogue(indicators)
+    values = obs[(obs[schema.GEO_LEVEL] == "province") & (obs[schema.STATUS] != schema.STATUS_TARGET)]
+    present = set(values[schema.INDICATOR])
+    if layout == schema.LAYOUT_2025:
+        return [i for i in cat.index if i in present]
+    own = set(values.loc[values[schema.LAYOUT] == layout, schema.INDICATOR])
+    return [i for i in cat.index if i in own or (i in present and cat.loc[i, "aggregation"] != "none")]
+
+
+def nearest_period(periods: list[str], period: str) -> str:
+    """``period`` if it is among ``periods`` (oldest first), else the latest one ending on or before it, else the first.
+
+    Empty when there are no periods. Used to pair a second indicator with the first one's period.
+
+    Examples
+    --------
+    >>> nearest_period(["2025-Q1", "2025-Q3", "2026"], "2025-Q3")
+    '2025-Q3'
+    >>> nearest_period(["2025-Q1", "2025-Q3", "2026"], "2025-11")
+    '2025-Q3'
+    >>> nearest_period(["2025-Q3"], "2024"), nearest_period([], "2025")
+    ('2025-Q3', '')
+    """
+    if not periods or period in periods:
+        return period if periods else ""
+    end = schema.parse_period(period)[2]
+    before = [p for p in periods if schema.parse_period(p)[2] <= end]
+    return before[-1] if before else periods[0]

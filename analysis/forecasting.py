@@ -780,3 +780,29 @@ def method_text(row: dict, lang: str) -> str:
             parts.append(w["needed"].format(pace=_num(row[schema.REQUIRED_PACE], lang)))
     prefix = w["synthetic"] if schema.STATUS_SYNTHETIC in str(row[schema.STATUSES_USED]) else ""
     return prefix + "; ".join(parts) + " — " + w[status] + "."
+
+
+def uses_synthetic(forecasts: pd.DataFrame) -> pd.Series:
+    """Whether each forecast used a synthetic value (its ``statuses_used`` lists ``synthetic``).
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"statuses_used": ["reported, synthetic", "reported", "", None]})
+    >>> uses_synthetic(rows).tolist()
+    [True, False, False, False]
+    """
+    used = forecasts[schema.STATUSES_USED].fillna("").astype(str).str.split(", ")
+    return used.map(lambda statuses: schema.STATUS_SYNTHETIC in statuses).astype(bool)
+
+
+def with_pillars(forecasts: pd.DataFrame, indicators: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The forecasts with each indicator's pillar (``pillar`` column, from the catalogue).
+
+    Examples
+    --------
+    >>> cat = pd.DataFrame({"indicator_id": ["a", "b"], "pillar": ["rd", "digital"]})
+    >>> with_pillars(pd.DataFrame({"indicator_id": ["b", "c"]}), cat)["pillar"].tolist()
+    ['digital', nan]
+    """
+    cat = benchmarking.indexed_catalogue(indicators)
+    return forecasts.assign(pillar=forecasts[schema.INDICATOR].map(cat["pillar"]))

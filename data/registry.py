@@ -209,3 +209,23 @@ def predecessors(new_code: str) -> list[str]:
     if match.empty:
         raise KeyError(f"No province with code {new_code!r} in the 2025 layout.")
     return sorted(match)
+
+
+def with_predecessors(layout: str, code: str) -> list[tuple[str, str]]:
+    """(layout, code) of a province and, for a 2025 province, of the 2008 provinces that formed it.
+
+    Their targets are shown together on a province's profile, each under its own name (never
+    merged into one number).
+
+    Examples
+    --------
+    >>> with_predecessors("2025", "52")
+    [('2025', '52'), ('2008', '52'), ('2008', '64')]
+    >>> with_predecessors("2008", "52")
+    [('2008', '52')]
+    """
+    s.check_choice("layout", layout, s.LAYOUTS)
+    places = [(layout, code)]
+    if layout == s.LAYOUT_2025:
+        places += [(s.LAYOUT_2008, old) for old in predecessors(code)]
+    return places

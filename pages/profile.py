@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from data import schema
+from data import registry, schema
 from ui import loaders, profile_view as pv, sidebar, views, widgets
 from ui.i18n import t
 
@@ -40,7 +40,7 @@ else:
 
 # 5. targets: its own, and its predecessors' (never merged into a number), with a forecast
 st.subheader(t("profile_targets"))
-mine = loaders.forecasts_for(tuple(views.predecessors_of(sel.layout, code)), sel.show_synthetic)
+mine = loaders.forecasts_for(tuple(registry.with_predecessors(sel.layout, code)), sel.show_synthetic)
 if mine.empty:
     st.caption(t("profile_no_targets"))
 else:

@@ -4,8 +4,8 @@ import streamlit as st
 
 from analysis import forecasting
 from data import schema
-from ui import loaders, sidebar, state, views, widgets
-from ui.i18n import format_number, localized, t
+from ui import loaders, sidebar, state, targets_view as tv, views, widgets
+from ui.i18n import t
 
 # 1. title and the rule
 sel = sidebar.selection()
@@ -15,31 +15,27 @@ with st.expander(t("targets_rule_title")):
     st.markdown(t("targets_rule"))
 
 # 2-3. every target with its forecast (cached), labelled
-labelled = views.labelled_forecasts(sel.show_synthetic, sel.lang)
-catalogue = loaders.indicators().set_index(schema.INDICATOR)
-labelled["pillar"] = labelled[schema.INDICATOR].map(catalogue["pillar"])
-pillars = localized(loaders.pillars().set_index("pillar"), "name", sel.lang)
+labelled = tv.labelled_forecasts(sel.show_synthetic, sel.lang)
+pillars = tv.pillar_names(labelled, sel.lang)
 places = dict(zip(labelled[views.PLACE_KEY], labelled[views.PLACE]))
 
 # filters, in the URL
 cols = st.columns(3)
 with cols[0]:
-    chosen_pillars = state.url_multiselect("pillar", t("targets_pillar"), [p for p in pillars.index if p in set(labelled["pillar"])],
-                                           format_func=pillars.get, placeholder=t("targets_all"))
+    chosen_pillars = state.url_multiselect("pillar", t("targets_pillar"), list(pillars.index), format_func=pillars.get,
+                                           placeholder=t("targets_all"))
 with cols[1]:
     chosen_status = state.url_multiselect("status", t("col_forecast_status"), forecasting.STATUSES,
                                           format_func=lambda s: views.light(s, sel.lang), placeholder=t("targets_all"))
 with cols[2]:
     chosen_places = state.url_multiselect("place", t("targets_place"), list(places), format_func=places.get,
                                           placeholder=t("targets_all"))
-shown = views.filtered(labelled, {"pillar": chosen_pillars, schema.FORECAST_STATUS: chosen_status,
+shown = views.filtered(labelled, {tv.PILLAR: chosen_pillars, schema.FORECAST_STATUS: chosen_status,
                                    views.PLACE_KEY: chosen_places})
 
 # 5. the table (sorted by risk: moving away first, achieved last), a chart of the paces, one forecast
-counts = shown[schema.FORECAST_STATUS].value_counts()
-st.caption(t("targets_count", n=format_number(len(shown), 0, sel.lang)) + " · "
-           + " · ".join(f"{views.light(s, sel.lang)}: {counts[s]}" for s in forecasting.STATUSES if s in counts))
-widgets.synthetic_banner([schema.STATUS_SYNTHETIC] if shown[schema.STATUSES_USED].str.contains(schema.STATUS_SYNTHETIC).any() else [])
+st.caption(tv.count_line(shown, sel.lang))
+widgets.synthetic_banner([schema.STATUS_SYNTHETIC] if forecasting.uses_synthetic(shown).any() else [])
 if shown.empty:
     st.warning(t("targets_none"))
     st.stop()

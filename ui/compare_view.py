@@ -8,6 +8,7 @@ import types
 import pandas as pd
 import streamlit as st
 
+from analysis import benchmarking
 from data import schema
 from ui import charts, loaders, views, widgets
 from ui.i18n import format_numbers, t
@@ -108,16 +109,6 @@ def ranking_table(indicator: str, period: str, peer_filter: list[str], sel) -> N
     widgets.source_line(views.sources_of((table, schema.SOURCE_ID)), loaders.sources())
 
 
-def _nearest_period(indicator: str, period: str, layout: str, statuses: tuple[str, ...]) -> str:
-    """``period`` if the indicator has it, else its latest period ending on or before it, else its first."""
-    periods = loaders.benchmark_periods.fresh(indicator, layout, statuses)
-    if not periods or period in periods:
-        return period if periods else ""
-    end = schema.parse_period(period)[2]
-    before = [p for p in periods if schema.parse_period(p)[2] <= end]
-    return before[-1] if before else periods[0]
-
-
 @loaders.per_data_version(max_entries=64)
 def scatter_data(ind: str, ind2: str, period: str, layout: str, statuses: tuple[str, ...], lang: str,
                  peer_filter: tuple[str, ...]) -> dict:
@@ -126,7 +117,7 @@ def scatter_data(ind: str, ind2: str, period: str, layout: str, statuses: tuple[
     ``period2`` is empty when the second indicator has no values; ``data`` is empty when no province
     has both values.
     """
-    period2 = _nearest_period(ind2, period, layout, statuses)
+    period2 = benchmarking.nearest_period(loaders.benchmark_periods.fresh(ind2, layout, statuses), period)
     if not period2:
         return {"period2": "", "data": None}
     table = loaders.benchmark.fresh(ind, period, layout, statuses)

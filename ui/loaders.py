@@ -1,4 +1,10 @@
-"""Cached loaders: the one place where pages get data. Streamlit caching lives here only.
+"""Cached loaders: where pages get data.
+
+Every cached loader (``st.cache_data`` or :func:`per_data_version`) lives in this module, or in the
+view module of the one page that uses it (``ui/<page>_view.py``: ``compare_view``,
+``targets_view``), built on the loaders here. Two process-wide objects that are not data are
+cached beside their one user: the chart specs (:func:`ui.charts.chart_spec`) and the password
+throttle (:func:`ui.auth.throttle`). ``tests/ui/test_cache_locations.py`` keeps this true.
 
 ``st.cache_resource`` holds the store (one DuckDB connection, or a small pool of PostgreSQL
 connections, per process); results drawn from the data are cached under the store's data version
@@ -276,13 +282,7 @@ def national_series(indicator: str, layout: str, statuses: tuple[str, ...]) -> p
 @per_data_version(max_entries=32)
 def benchmark_indicators(layout: str, statuses: tuple[str, ...]) -> list[str]:
     """Indicators that have province values in a layout (own or convertible), in catalogue order."""
-    obs = _stored(geo_levels=("province",), statuses=statuses)
-    cat = _catalogue().set_index(schema.INDICATOR)
-    present = set(obs.loc[obs[schema.STATUS] != schema.STATUS_TARGET, schema.INDICATOR])
-    if layout == schema.LAYOUT_2025:
-        return [i for i in cat.index if i in present]
-    own = set(obs.loc[(obs[schema.LAYOUT] == layout) & (obs[schema.STATUS] != schema.STATUS_TARGET), schema.INDICATOR])
-    return [i for i in cat.index if i in own or (i in present and cat.loc[i, "aggregation"] != "none")]
+    return benchmarking.indicators_with_values(_stored(geo_levels=("province",), statuses=statuses), layout, _catalogue())
 
 
 @per_data_version(max_entries=64)

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis import forecasting
-from data import registry, schema
+from data import schema
 from ui import charts, loaders, sidebar, widgets
 from ui.i18n import current_language, format_date, format_number, format_period, localized, t
 
@@ -202,12 +202,6 @@ def label_targets(frame: pd.DataFrame, lang: str, of_province: tuple[str, str] |
     return out
 
 
-@loaders.per_data_version(max_entries=16)
-def labelled_forecasts(show_synthetic: bool, lang: str) -> pd.DataFrame:
-    """:func:`label_targets` of every target's forecast (the Targets page), once per data version and language."""
-    return label_targets(loaders.forecasts.fresh(show_synthetic), lang)
-
-
 def _projected(row: dict, lang: str) -> str:
     if row.get(schema.AT_DEADLINE_DATE) or row.get(schema.AFTER_DEADLINE_DATE):  # a passed deadline: what was seen
         parts = []
@@ -288,11 +282,10 @@ def forecast_chart(row: dict, sel) -> None:
     widgets.source_line(found["sources"] + [row[schema.SOURCE_ID]], loaders.sources())
 
 
-@loaders.per_data_version(max_entries=64)
 def forecast_chart_rows(geo_level: str, layout: str, code: str, indicator: str, period: str, target_date: str,
                         show_synthetic: bool, lang: str) -> dict:
-    """The forecast chart's history (labelled), trend and sources of one target, once per data version."""
-    found = loaders.forecast_detail.fresh(geo_level, layout, code, indicator, period, target_date, show_synthetic)
+    """The forecast chart's history (labelled), trend and sources of one target (the forecast is cached)."""
+    found = loaders.forecast_detail(geo_level, layout, code, indicator, period, target_date, show_synthetic)
     history = mark_status(found.history, lang)
     history.loc[history[schema.STATUS] == forecasting.BASELINE, charts.STATUS_LABEL] = t("forecast_zero_start", lang)
     return {"history": history[[schema.DATE, schema.VALUE, charts.STATUS_LABEL, charts.SYNTHETIC]], "trend": found.trend,
@@ -305,7 +298,7 @@ def progress_chart(frame: pd.DataFrame, lang: str) -> None:
     if have.empty:
         st.caption(t("targets_no_ratio"))
         return
-    synthetic = have[schema.STATUSES_USED].str.contains(schema.STATUS_SYNTHETIC)
+    synthetic = forecasting.uses_synthetic(have)
     marks = synthetic.map({True: f" ({widgets.status_label(schema.STATUS_SYNTHETIC, lang)})", False: ""})
     data = pd.DataFrame({
         charts.LABEL: have[PLACE] + " · " + have["indicator"] + marks,
@@ -320,10 +313,3 @@ def progress_chart(frame: pd.DataFrame, lang: str) -> None:
                 thresholds=[0.0, forecasting.ACCELERATE_FROM, forecasting.ON_TRACK_FROM], key="progress_chart")
     widgets.source_line(sources_of((have, schema.SOURCE_ID)), loaders.sources())
 
-
-def predecessors_of(layout: str, code: str) -> list[tuple[str, str]]:
-    """(layout, code) of the province and, for a 2025 province, of the 2008 provinces that formed it."""
-    places = [(layout, code)]
-    if layout == schema.LAYOUT_2025:
-        places += [(schema.LAYOUT_2008, old) for old in registry.predecessors(code)]
-    return places

@@ -336,3 +336,20 @@ def test_before_the_deadline_the_same_target_is_projected():
     assert np.isfinite(row[schema.PROJECTED_VALUE])
     # pace since 2025-06-30: (39.52 - 26) / 123 days x 365.25 = 40.1 points a year
     assert "(+40.1 percentage points a year)" in row[schema.EXPLANATION_EN]
+
+
+
+
+# --- rules moved out of pages/targets.py: synthetic inputs, pillars ------------------------------------
+def test_uses_synthetic_reads_the_list_of_statuses_not_a_substring():
+    rows = pd.DataFrame({schema.STATUSES_USED: ["reported, synthetic", "synthetic", "reported", "", None, "derived"]})
+    assert fc.uses_synthetic(rows).tolist() == [True, True, False, False, False, False]
+    assert fc.uses_synthetic(rows.iloc[0:0]).tolist() == []
+
+
+def test_with_pillars_joins_the_catalogue_pillar_and_keeps_rows_without_one():
+    cat = pd.DataFrame({schema.INDICATOR: ["rd", "g5"], "pillar": ["science", "digital"]})
+    forecasts = pd.DataFrame({schema.INDICATOR: ["g5", "rd", "unknown"], "x": [1, 2, 3]})
+    out = fc.with_pillars(forecasts, cat)
+    assert out["pillar"].tolist()[:2] == ["digital", "science"] and pd.isna(out["pillar"].iloc[2])
+    assert out["x"].tolist() == [1, 2, 3] and "pillar" not in forecasts

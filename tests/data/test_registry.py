@@ -263,3 +263,17 @@ def test_agrees_with_vietnamadminunits_converter():
     new, old = codes("admin_units"), codes("admin_units_legacy")
     theirs = {new[k]: sorted(old[o] for o in olds) for k, olds in by_key.items()}
     assert theirs == EXPECTED_CROSSWALK
+
+
+@pytest.mark.parametrize(("layout", "code", "expected"), [
+    ("2025", "52", [("2025", "52"), ("2008", "52"), ("2008", "64")]),  # Gia Lai = Bình Định + Gia Lai (2008)
+    ("2025", "19", [("2025", "19"), ("2008", "06"), ("2008", "19")]),  # Thái Nguyên = Bắc Kạn + Thái Nguyên
+    ("2008", "52", [("2008", "52")]),  # a 2008 province has no predecessors here
+])
+def test_with_predecessors(layout, code, expected):
+    assert registry.with_predecessors(layout, code) == expected
+
+
+def test_with_predecessors_names_a_wrong_layout():
+    with pytest.raises(ValueError, match="'layout' parameter"):
+        registry.with_predecessors("2020", "52")
