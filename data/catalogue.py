@@ -177,7 +177,7 @@ def sources(path: Path | None = None) -> pd.DataFrame:
 
 
 def localized_citation(source: dict, lang: str) -> str:
-    """The source's citation in the language: as stored in English; in Vietnamese, from the Vietnamese producer and title.
+    """The source's citation in the language: as stored (English), or from the Vietnamese producer and title.
 
     A source read in a translation says so (``đọc qua bản dịch``).
 
@@ -189,9 +189,11 @@ def localized_citation(source: dict, lang: str) -> str:
     ('Bộ KH&CN, “Chỉ số PII”.', 'MST, “PII”.')
     """
     via = f" ({i18n.t('profile_read_in_translation', 'vi')})" if source.get("accessed_via") else ""
-    vietnamese = citation({**source, schema.SOURCE_PRODUCER: i18n.localized(source, schema.SOURCE_PRODUCER, "vi"),
-                           schema.SOURCE_TITLE: i18n.localized(source, schema.SOURCE_TITLE, "vi"), "accessed_via": "",
-                           schema.SOURCE_PUBLISHED: i18n.format_period(source.get(schema.SOURCE_PUBLISHED), "vi")}) + via
+    vietnamese = citation({
+        **source, schema.SOURCE_PRODUCER: i18n.localized(source, schema.SOURCE_PRODUCER, "vi"),
+        schema.SOURCE_TITLE: i18n.localized(source, schema.SOURCE_TITLE, "vi"), "accessed_via": "",
+        schema.SOURCE_PUBLISHED: i18n.format_period(source.get(schema.SOURCE_PUBLISHED), "vi"),
+    }) + via
     written = {schema.SOURCE_CITATION: source[schema.SOURCE_CITATION], schema.SOURCE_CITATION + "_vi": vietnamese}
     return i18n.localized(written, schema.SOURCE_CITATION, lang)
 

@@ -58,17 +58,19 @@ else:
 described = export.filter_description(indicators=chosen, layout=sel.layout, provinces=places, geo_levels=levels,
                                        statuses=statuses, first=first, last=last, lang=sel.lang)
 stamp = dt.date.today().isoformat()
-labelled_headers = st.checkbox(t("export_labelled_headers"), key="download_labelled", help=t("export_labelled_headers_help"))
+labelled_headers = st.checkbox(t("export_labelled_headers"), key="download_labelled",
+                               help=t("export_labelled_headers_help"))
 labels_in = sel.lang if labelled_headers else None
 buttons = st.columns(2)
 buttons[0].download_button(
-    t("download_csv"), data=functools.partial(export.to_csv_bytes, table, labels_in), file_name=f"vn57-observations-{stamp}.csv",
+    t("download_csv"), data=functools.partial(export.to_csv_bytes, table, labels_in),
+    file_name=f"vn57-observations-{stamp}.csv",
     mime="text/csv", key="download_csv", on_click="ignore", help=t("download_help"), icon=":material/download:",
 )
 buttons[1].download_button(
     t("download_xlsx"),
-    data=functools.partial(export.to_xlsx_bytes, table, filters=described, sources=loaders.sources(), indicators=catalogue,
-                           labels_in=labels_in),
+    data=functools.partial(export.to_xlsx_bytes, table, filters=described, sources=loaders.sources(),
+                           indicators=catalogue, labels_in=labels_in),
     file_name=f"vn57-observations-{stamp}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="download_xlsx", on_click="ignore", help=t("download_help"), icon=":material/download:",

@@ -4,7 +4,8 @@ import streamlit as st
 
 from analysis import forecasting
 from data import schema
-from ui import loaders, sidebar, state, targets_view as tv, views, widgets
+from ui import loaders, sidebar, state, views, widgets
+from ui import targets_view as tv
 from ui.i18n import t
 
 # 1. title and the rule

@@ -49,14 +49,16 @@ def language_comparisons(source: str) -> list[int]:
 
 
 def test_the_scan_finds_language_comparisons():
-    code = 'a = "x" if lang == "vi" else "y"\nb = sel.lang != "en"\nc = "vi" == view.lang\nd = lang in ("vi",)\ne = x == "vi"\n'
+    code = ('a = "x" if lang == "vi" else "y"\nb = sel.lang != "en"\nc = "vi" == view.lang\nd = lang in ("vi",)\n'
+            'e = x == "vi"\n')
     assert language_comparisons(code) == [1, 2, 3, 4]
 
 
 @pytest.mark.parametrize("path", _modules(), ids=lambda p: p.relative_to(ROOT).as_posix())
 def test_no_language_comparison_outside_i18n(path):
     found = language_comparisons(path.read_text(encoding="utf-8"))
-    assert not found, f"{path.relative_to(ROOT)} compares a language code on lines {found}: use i18n.localized or i18n.t"
+    where = path.relative_to(ROOT)
+    assert not found, f"{where} compares a language code on lines {found}: use i18n.localized or i18n.t"
 
 
 @pytest.mark.parametrize(("lang", "columns", "expected"), [

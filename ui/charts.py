@@ -223,7 +223,8 @@ def trends(frame: pd.DataFrame, *, title: str, y_title: str, date_title: str, st
         strokeDash=alt.condition(f"datum.{IS_NATION}", alt.value([6, 3]), alt.value([1, 0])))
     points = base.mark_point(size=60, strokeWidth=1.6, filled=False).encode(
         fill=alt.condition(f"datum.{SYNTHETIC}", alt.value("white"), alt.Color(f"{PLACE}:N", legend=None)),
-        tooltip=[alt.Tooltip(f"{PLACE}:N", title=" "), alt.Tooltip(f"{schema.DATE}:T", title=date_title, format=day_format),
+        tooltip=[alt.Tooltip(f"{PLACE}:N", title=" "),
+                 alt.Tooltip(f"{schema.DATE}:T", title=date_title, format=day_format),
                  alt.Tooltip(f"{schema.VALUE}:Q", title=y_title, format=",.4~f"),
                  alt.Tooltip(f"{STATUS_LABEL}:N", title=status_title)],
     )
@@ -259,7 +260,8 @@ def against_nation(frame: pd.DataFrame, *, title: str, x_title: str, peer_title:
 
 def forecast(history: pd.DataFrame, trend: pd.DataFrame, *, target: float, deadline: str, title: str,
              y_title: str, date_title: str, status_title: str, band_title: str, target_title: str,
-             trend_title: str, labels: dict[str, str], month_format: str = "%Y-%m", day_format: str = "%Y-%m-%d") -> dict:
+             trend_title: str, labels: dict[str, str], month_format: str = "%Y-%m",
+             day_format: str = "%Y-%m-%d") -> dict:
     """History (hollow points when synthetic, a square for an assumed zero start), trend, 80% band, target.
 
     ``history``: DATE, VALUE, STATUS_LABEL, SYNTHETIC. ``trend``: DATE, ``fit``, ``low``, ``high``.
@@ -270,8 +272,10 @@ def forecast(history: pd.DataFrame, trend: pd.DataFrame, *, target: float, deadl
     layers = []
     if not trend.empty:
         band = alt.Chart(trend).mark_area(opacity=0.22, color=SKY).encode(
-            x=alt.X(f"{schema.DATE}:T", title=date_title, axis=alt.Axis(format=month_format)), y=alt.Y("low:Q", title=y_title), y2="high:Q",
-            tooltip=[alt.Tooltip(f"{schema.DATE}:T", title=date_title, format=day_format), alt.Tooltip("low:Q", title=band_title, format=",.4~f"),
+            x=alt.X(f"{schema.DATE}:T", title=date_title, axis=alt.Axis(format=month_format)),
+            y=alt.Y("low:Q", title=y_title), y2="high:Q",
+            tooltip=[alt.Tooltip(f"{schema.DATE}:T", title=date_title, format=day_format),
+                     alt.Tooltip("low:Q", title=band_title, format=",.4~f"),
                      alt.Tooltip("high:Q", title=band_title, format=",.4~f")])
         line = alt.Chart(trend).mark_line(color=BLUE, strokeDash=[5, 3]).encode(
             x=f"{schema.DATE}:T", y="fit:Q", tooltip=[alt.Tooltip("fit:Q", title=trend_title, format=",.4~f")])
@@ -282,14 +286,16 @@ def forecast(history: pd.DataFrame, trend: pd.DataFrame, *, target: float, deadl
         shape=alt.Shape(f"{STATUS_LABEL}:N", scale=shapes, title=status_title,
                         legend=alt.Legend(orient="bottom", symbolStrokeColor=BLUE, symbolStrokeWidth=1.5, symbolSize=90)),
         fill=_fill(labels, status_title, {s: BLUE for s in labels}),
-        tooltip=[alt.Tooltip(f"{schema.DATE}:T", title=date_title, format=day_format), alt.Tooltip(f"{schema.VALUE}:Q", title=y_title, format=",.4~f"),
+        tooltip=[alt.Tooltip(f"{schema.DATE}:T", title=date_title, format=day_format),
+                 alt.Tooltip(f"{schema.VALUE}:Q", title=y_title, format=",.4~f"),
                  alt.Tooltip(f"{STATUS_LABEL}:N", title=status_title)])
     layers.append(points)
     goal = pd.DataFrame({schema.DATE: [deadline or None], schema.VALUE: [target], LABEL: [target_title]})
     if deadline:
         layers.append(alt.Chart(goal).mark_point(shape="cross", size=260, strokeWidth=3, color=VERMILLION).encode(
-            x=f"{schema.DATE}:T", y=f"{schema.VALUE}:Q", tooltip=[alt.Tooltip(f"{LABEL}:N", title=" "),
-                                                                   alt.Tooltip(f"{schema.VALUE}:Q", title=y_title, format=",.4~f")]))
+            x=f"{schema.DATE}:T", y=f"{schema.VALUE}:Q",
+            tooltip=[alt.Tooltip(f"{LABEL}:N", title=" "),
+                     alt.Tooltip(f"{schema.VALUE}:Q", title=y_title, format=",.4~f")]))
     layers.append(alt.Chart(goal).mark_rule(color=VERMILLION, strokeDash=[2, 2]).encode(
         y=f"{schema.VALUE}:Q", tooltip=[alt.Tooltip(f"{LABEL}:N", title=" ")]))
     layers.append(alt.Chart(goal).mark_text(align="left", dy=-7, x=4, color=VERMILLION).encode(

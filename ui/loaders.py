@@ -282,7 +282,8 @@ def national_series(indicator: str, layout: str, statuses: tuple[str, ...]) -> p
 @per_data_version(max_entries=32)
 def benchmark_indicators(layout: str, statuses: tuple[str, ...]) -> list[str]:
     """Indicators that have province values in a layout (own or convertible), in catalogue order."""
-    return benchmarking.indicators_with_values(_stored(geo_levels=("province",), statuses=statuses), layout, _catalogue())
+    provinces_obs = _stored(geo_levels=("province",), statuses=statuses)
+    return benchmarking.indicators_with_values(provinces_obs, layout, _catalogue())
 
 
 @per_data_version(max_entries=64)

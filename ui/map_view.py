@@ -233,7 +233,8 @@ def prepare(sel: sidebar.Selection, choice: Choice) -> MapView:
     labels = _tooltip_labels(spec["aggregation"])
     origin_note = t("map_origin_from_2008") if sel.layout == schema.LAYOUT_2025 else t("map_origin_from_2025")
     sources = loaders.sources()
-    producers = _column(sources, schema.SOURCE_ID, localized_column(sources.columns, schema.SOURCE_PRODUCER, sel.lang)).to_dict()
+    producer = localized_column(sources.columns, schema.SOURCE_PRODUCER, sel.lang)
+    producers = _column(sources, schema.SOURCE_ID, producer).to_dict()
     tooltips, short_unit = {}, localized(spec, "short_unit", sel.lang)
     columns = [schema.GEO_CODE, schema.VALUE, schema.QUALIFIER, schema.STATUS, schema.SOURCE_ID, schema.RANK,
                schema.RANK_OF, schema.NATIONAL_VALUE, map_data.ORIGIN]
@@ -379,7 +380,8 @@ def _attribution(view: MapView) -> str:
     if view.user:
         return t("map_user_attribution", view.lang, name=view.user.name)
     # SOURCE.toml's line is English; this project wrote the Vietnamese one with the same facts
-    written = {"attribution": boundaries.ATTRIBUTION, "attribution_vi": t("map_attribution", "vi", **web_map.attribution_fields())}
+    written = {"attribution": boundaries.ATTRIBUTION,
+               "attribution_vi": t("map_attribution", "vi", **web_map.attribution_fields())}
     return localized(written, "attribution", view.lang)
 
 

@@ -34,8 +34,9 @@ def labelled(profile: pd.DataFrame, lang: str) -> pd.DataFrame:
                       for text, (_, peers_thin) in zip(out[PEER_TEXT], thin)]
     out[schema.DERIVED_FROM] = out[schema.DERIVED_FROM].fillna("").astype(str).replace("None", "")
     out[schema.PERIOD] = out[schema.PERIOD].map(lambda p: views.period_text(p, lang))
-    out[DIFFERENCE_TEXT] = [format_number(r[schema.DIFFERENCE], int(views.spec(r[schema.INDICATOR], lang)["decimals"]), lang,
-                                          sign=True) if pd.notna(r[schema.DIFFERENCE]) else "" for r in rows]
+    out[DIFFERENCE_TEXT] = [
+        format_number(r[schema.DIFFERENCE], int(views.spec(r[schema.INDICATOR], lang)["decimals"]), lang, sign=True)
+        if pd.notna(r[schema.DIFFERENCE]) else "" for r in rows]
     return out
 
 

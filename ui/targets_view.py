@@ -18,7 +18,9 @@ PILLAR = "pillar"
 
 @loaders.per_data_version(max_entries=16)
 def labelled_forecasts(show_synthetic: bool, lang: str) -> pd.DataFrame:
-    """Every target's forecast, labelled (:func:`ui.views.label_targets`) with its pillar, once per data version and language."""
+    """Every target's forecast with its pillar, labelled (:func:`ui.views.label_targets`).
+
+    Once per data version and language."""
     forecasts = forecasting.with_pillars(loaders.forecasts.fresh(show_synthetic), loaders.indicators.fresh())
     return views.label_targets(forecasts, lang)
 

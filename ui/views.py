@@ -194,8 +194,8 @@ def label_targets(frame: pd.DataFrame, lang: str, of_province: tuple[str, str] |
         f" ({format_date(r[schema.LATEST_DATE], lang)})" if r[schema.LATEST_DATE] else "") for r in rows]
     out["projected"] = [_projected(r, lang) for r in rows]
     out[PROJECTED_DATE_TEXT] = [format_date(r[schema.PROJECTED_DATE], lang) for r in rows]
-    out[STATUSES_USED_TEXT] = [", ".join(widgets.status_label(s, lang) for s in str(r[schema.STATUSES_USED]).split(", ") if s)
-                               for r in rows]
+    out[STATUSES_USED_TEXT] = [", ".join(widgets.status_label(s, lang) for s in str(r[schema.STATUSES_USED]).split(", ")
+                                         if s) for r in rows]
     out["explanation"] = localized(out, "explanation", lang)
     src = loaders.sources().set_index(schema.SOURCE_ID)[schema.SOURCE_URL]
     out["source_url"] = out[schema.SOURCE_ID].map(src).fillna("")

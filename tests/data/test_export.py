@@ -117,7 +117,8 @@ def test_vietnamese_download_headers_have_no_english_column_name():
 def test_filter_description_in_the_language():
     described = export.filter_description(indicators=[], layout="2025", provinces=[], geo_levels=["province", "nation"],
                                           statuses=["reported"], first="2025-01", last="2026-06", lang="vi")
-    assert described == {"indicators": "tất cả", "layout": "2025", "provinces": "tất cả", "geography": "province, nation",
-                         "statuses": "reported", "period": "từ 2025-01 đến 2026-06", "language": "vi"}
+    assert described == {"indicators": "tất cả", "layout": "2025", "provinces": "tất cả",
+                         "geography": "province, nation", "statuses": "reported", "period": "từ 2025-01 đến 2026-06",
+                         "language": "vi"}
     assert export.filter_description(indicators=["a", "b"], layout="2008", provinces=["19"], geo_levels=[], statuses=[],
                                      first="2025-01", last="2025-02", lang="en")["indicators"] == "a, b"
