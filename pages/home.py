@@ -2,10 +2,11 @@
 
 import streamlit as st
 
+from analysis import headlines
 from analysis.benchmarking import latest_values
 from data import export, schema
 from ui import home_view, loaders, sidebar, widgets
-from ui.i18n import format_compact, format_date, format_number, format_period, localized, t
+from ui.i18n import format_date, format_number, format_period, localized, t
 
 # 1. title and help
 sel = sidebar.selection()
@@ -14,36 +15,19 @@ st.caption(t("home_intro"))
 
 # 2-4. data: the latest reported national figures
 national = latest_values(loaders.observations(geo_levels=("nation",), statuses=(schema.STATUS_REPORTED,)))
-by_indicator = national.set_index(schema.INDICATOR)
 catalogue = loaders.indicators().set_index(schema.INDICATOR)
 sources = loaders.sources()
 
-# 5. headline metrics: (label key, indicator, denominator indicator for "x of y")
-HEADLINES = [
-    ("metric_rd", "rd_staff_per_10k", None),
-    ("metric_g5", "g5_population_coverage", None),
-    ("metric_gov_tasks", "gov_programme_tasks_done", "gov_programme_tasks_total"),
-    ("metric_plan02", "plan02_tasks_done", "plan02_tasks_total"),
-    ("metric_population", "population", None),
-]
+# 5. headline metrics (analysis/headlines.py: which indicators, "x / y" pairs, percentages)
+figures = headlines.headline_figures(national, loaders.indicators())
 st.subheader(t("home_national"))
-shown = []
 cards = st.columns(3) + st.columns(3)
-for column, (label, ind, total) in zip(cards, HEADLINES):
-    if ind not in by_indicator.index:
-        continue
-    row = by_indicator.loc[ind]
-    value = widgets.qualifier_mark(row[schema.QUALIFIER]) + format_compact(row[schema.VALUE], sel.lang)
-    if total and total in by_indicator.index:
-        value += " / " + format_number(by_indicator.loc[total, schema.VALUE], 0, sel.lang)
-    if catalogue.loc[ind, "short_unit"] == "%":
-        value += "%"
+for column, figure in zip(cards, figures.to_dict("records")):
     with column:
-        st.metric(t(label), value, help=row[schema.NOTE] or None, border=True)
-        period = row[schema.PERIOD]
-        st.caption(t("metric_on", period=format_period(period, sel.lang)))
-    shown.append(row[schema.SOURCE_ID])
-widgets.source_line(shown, sources)
+        st.metric(t(figure["label_key"]), widgets.headline_text(figure, sel.lang), help=figure[schema.NOTE] or None,
+                  border=True)
+        st.caption(t("metric_on", period=format_period(figure[schema.PERIOD], sel.lang)))
+widgets.source_line(figures[schema.SOURCE_ID], sources)
 
 # what the dashboard holds
 st.subheader(t("home_holds"))

@@ -6,7 +6,16 @@ import pandas as pd
 import streamlit as st
 
 from data import schema
-from ui.i18n import current_language, format_date, format_number, format_numbers, format_period, localized_column, t
+from ui.i18n import (
+    current_language,
+    format_compact,
+    format_date,
+    format_number,
+    format_numbers,
+    format_period,
+    localized_column,
+    t,
+)
 
 
 def status_label(status: str, lang: str | None = None) -> str:
@@ -24,6 +33,14 @@ def status_labels(lang: str | None = None) -> dict[str, str]:
 def qualifier_mark(qualifier: str) -> str:
     """A sign for a value's qualifier: ≈ about, > more than, ≥ at least, < less than."""
     return {"about": "≈", "more than": ">", "at least": "≥", "less than": "<", "at most": "≤"}.get(qualifier, "")
+
+
+def headline_text(figure: dict, lang: str | None = None) -> str:
+    """A headline figure (:func:`analysis.headlines.headline_figures`): ``≈101,3 triệu``, ``50 / 70``, ``39,52%``."""
+    text = qualifier_mark(figure[schema.QUALIFIER]) + format_compact(figure[schema.VALUE], lang)
+    if pd.notna(figure["total"]):
+        text += " / " + format_number(figure["total"], 0, lang)
+    return text + ("%" if figure["is_percent"] else "")
 
 
 def synthetic_banner(statuses) -> None:
