@@ -15,8 +15,11 @@ any input is synthetic) and say in ``derived_from`` which inputs and rule made t
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
+import i18n
 from data import catalogue, registry, schema
 
 POPULATION = "population"
@@ -351,3 +354,47 @@ def derive_ratio(obs: pd.DataFrame, indicator: str, layout: str, indicators: pd.
     out[schema.NOTE] = ""
     out[schema.DERIVED_FROM] = f"{spec['scale']:g} × {spec['numerator']} / {spec['denominator']}"
     return out.reindex(columns=list(schema.OBSERVATION_COLUMNS)).reset_index(drop=True)
+
+
+_SUM = re.compile(r"\bsum\(")
+_DERIVATIONS = (  # (message key, pattern of its English text as stored)
+    ("derived_of_2008", re.compile(r"^(?P<rule>.+) of 2008-layout provinces (?P<inputs>.+)$")),
+    ("derived_of_all", re.compile(r"^(?P<rule>.+) of all (?P<n>\d+) provinces \((?P<layout>\d{4}) layout\)$")),
+    ("derived_same_province",
+     re.compile(r"^value of the same province in the 2025 layout \((?P<code>[^)]+)\), territory unchanged$")),
+)
+
+
+def _rule_text(rule: str, lang: str) -> str:
+    words = {"sum": "derived_rule_sum", "population-weighted mean": "derived_rule_weighted"}
+    if rule in words:
+        return i18n.t(words[rule], lang)
+    return _SUM.sub(i18n.t("derived_rule_sum", lang) + "(", rule)  # "10000 × sum(rd_staff) / sum(population)"
+
+
+def derivation_text(derived_from: object, lang: str) -> str:
+    """A ``derived_from`` note written by this package, in ``lang`` (notes are stored in English).
+
+    Text written otherwise (an importer's, a file's) is returned as it is.
+
+    Examples
+    --------
+    >>> derivation_text("sum of 2008-layout provinces 06, 19", "vi")
+    'tổng của các tỉnh theo đơn vị hành chính 2008: 06, 19'
+    >>> derivation_text("10000 × sum(rd_staff) / sum(population) of all 34 provinces (2025 layout)", "vi")
+    '10000 × tổng(rd_staff) / tổng(population) của cả 34 tỉnh, thành (đơn vị hành chính 2025)'
+    >>> derivation_text("population-weighted mean of 2008-layout provinces 01", "en")
+    'population-weighted mean of 2008-layout provinces 01'
+    >>> derivation_text("from the yearbook", "vi"), derivation_text(None, "vi")
+    ('from the yearbook', '')
+    """
+    if not isinstance(derived_from, str):
+        return ""
+    for key, pattern in _DERIVATIONS:
+        found = pattern.match(derived_from)
+        if found:
+            values = found.groupdict()
+            if "rule" in values:
+                values["rule"] = _rule_text(values["rule"], lang)
+            return i18n.t(key, lang, **values)
+    return derived_from

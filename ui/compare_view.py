@@ -8,7 +8,7 @@ import types
 import pandas as pd
 import streamlit as st
 
-from analysis import benchmarking
+from analysis import aggregation, benchmarking
 from data import schema
 from ui import charts, loaders, views, widgets
 from ui.i18n import format_numbers, t
@@ -40,7 +40,7 @@ def national_metric(table: pd.DataFrame, indicator: str, lang: str) -> None:
         return
     label = t("compare_national", period=views.period_text(row[schema.NATIONAL_PERIOD], lang),
               status=widgets.status_label(row[schema.NATIONAL_STATUS], lang))
-    help_text = row[schema.NATIONAL_DERIVED_FROM] or None
+    help_text = aggregation.derivation_text(row[schema.NATIONAL_DERIVED_FROM], lang) or None
     value = views.value_text(row[schema.NATIONAL_VALUE], indicator, lang,
                              recorded=row[schema.NATIONAL_STATUS] == schema.STATUS_REPORTED)
     st.metric(label, value, help=help_text, border=True)
@@ -74,7 +74,8 @@ def ranking_rows(ind: str, period: str, layout: str, statuses: tuple[str, ...], 
     decimals = int(views.spec(ind, lang)["decimals"])
     written = {schema.VALUE: (None, False), schema.DIFFERENCE: (decimals, True), schema.RATIO: (3, False),
                schema.PERCENTILE: (0, False), schema.PEER_AVERAGE: (decimals, False), schema.CHANGE: (decimals, True)}
-    return rows.assign(**{_text(c): format_numbers(rows[c], d, lang, sign=s) for c, (d, s) in written.items()})
+    return rows.assign(**{_text(c): format_numbers(rows[c], d, lang, sign=s) for c, (d, s) in written.items()},
+                       **{_text(schema.DERIVED_FROM): widgets.derivations(rows[schema.DERIVED_FROM], lang)})
 
 
 def _text(column: str) -> str:
@@ -100,7 +101,7 @@ def ranking_table(indicator: str, period: str, peer_filter: list[str], sel) -> N
         _text(schema.CHANGE): st.column_config.TextColumn(t("col_change"), help=t(
             "col_change_help", period=views.period_text(table[schema.PREVIOUS_PERIOD].iloc[0], sel.lang) or "–")),
         views.TREND: st.column_config.LineChartColumn(t("col_trend", granularity=t(f"granularity_{granularity}"))),
-        schema.DERIVED_FROM: st.column_config.TextColumn(t("col_derived_from")),
+        _text(schema.DERIVED_FROM): st.column_config.TextColumn(t("col_derived_from")),
     }
     st.caption(t("compare_table_caption", n=int(table[schema.RANK_OF].iloc[0]) if len(table) else 0,
                  total=len(loaders.provinces(sel.layout))))

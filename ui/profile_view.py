@@ -11,7 +11,7 @@ from ui import charts, loaders, views, widgets
 from ui.i18n import format_number, t
 
 NATIONAL_TEXT, PEER_TEXT, VALUE_TEXT, RANK_TEXT = "national_text", "peer_text", "value_text", "rank_text"
-DIFFERENCE_TEXT = "difference_text"
+DIFFERENCE_TEXT, DERIVED_TEXT = "difference_text", "derived_from_text"
 
 
 def labelled(profile: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -34,6 +34,7 @@ def labelled(profile: pd.DataFrame, lang: str) -> pd.DataFrame:
                       for text, (_, peers_thin) in zip(out[PEER_TEXT], thin)]
     out[schema.DERIVED_FROM] = out[schema.DERIVED_FROM].fillna("").astype(str).replace("None", "")
     out[schema.PERIOD] = out[schema.PERIOD].map(lambda p: views.period_text(p, lang))
+    out[DERIVED_TEXT] = widgets.derivations(out[schema.DERIVED_FROM], lang)
     out[DIFFERENCE_TEXT] = [
         format_number(r[schema.DIFFERENCE], int(views.spec(r[schema.INDICATOR], lang)["decimals"]), lang, sign=True)
         if pd.notna(r[schema.DIFFERENCE]) else "" for r in rows]
@@ -72,7 +73,7 @@ def indicator_table(shown: pd.DataFrame) -> None:
         RANK_TEXT: st.column_config.TextColumn(t("col_rank")),
         PEER_TEXT: st.column_config.TextColumn(t("col_peer_average")),
         charts.STATUS_LABEL: st.column_config.TextColumn(t("col_status")),
-        schema.DERIVED_FROM: st.column_config.TextColumn(t("col_derived_from")),
+        DERIVED_TEXT: st.column_config.TextColumn(t("col_derived_from")),
     }
     st.dataframe(shown, column_order=list(columns), column_config=columns, hide_index=True, key="profile_table",
                  width="stretch")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from analysis import aggregation
 from data import schema
 from ui.i18n import (
     current_language,
@@ -33,6 +34,12 @@ def status_labels(lang: str | None = None) -> dict[str, str]:
 def qualifier_mark(qualifier: str) -> str:
     """A sign for a value's qualifier: ≈ about, > more than, ≥ at least, < less than."""
     return {"about": "≈", "more than": ">", "at least": "≥", "less than": "<", "at most": "≤"}.get(qualifier, "")
+
+
+def derivations(values: pd.Series, lang: str | None = None) -> pd.Series:
+    """``derived_from`` notes in the language (:func:`analysis.aggregation.derivation_text`), each distinct one once."""
+    lang = lang or current_language()
+    return values.map({v: aggregation.derivation_text(v, lang) for v in values.dropna().unique()})
 
 
 def headline_text(figure: dict, lang: str | None = None) -> str:
@@ -137,7 +144,7 @@ def observation_table(frame: pd.DataFrame, key: str, max_rows: int | None = None
         _text(schema.TARGET_DATE): st.column_config.TextColumn(t("col_target_date")),
         "source_url": st.column_config.LinkColumn(t("col_source"), display_text=r"https?://(?:www\.)?([^/]+)/?.*"),
         schema.NOTE: st.column_config.TextColumn(t("col_note"), width="large"),
-        schema.DERIVED_FROM: st.column_config.TextColumn(t("col_derived_from")),
+        _text(schema.DERIVED_FROM): st.column_config.TextColumn(t("col_derived_from")),
         schema.LAYOUT: st.column_config.TextColumn(t("col_layout")),
     }
     if schema.RANK_OF in frame and (frame[schema.RANK_OF].fillna("") != "").any():  # ranks: the size of their field
@@ -150,7 +157,8 @@ def observation_table(frame: pd.DataFrame, key: str, max_rows: int | None = None
     lang = current_language()
     written = {_text(column): frame[column].map({v: fmt(v, lang) for v in frame[column].dropna().unique()})
                for column, fmt in ((schema.PERIOD, format_period), (schema.TARGET_DATE, format_date))}
-    kept = [schema.PERIOD, schema.VALUE, schema.TARGET_DATE]
+    written[_text(schema.DERIVED_FROM)] = derivations(frame[schema.DERIVED_FROM], lang)
+    kept = [schema.PERIOD, schema.VALUE, schema.TARGET_DATE, schema.DERIVED_FROM]
     labels = frame[schema.STATUS].map(status_labels()).fillna(frame[schema.STATUS])
     shown = frame[[c for c in columns if c not in (schema.STATUS, schema.DOUBTFUL) and c in frame.columns] + kept].assign(
         **{schema.STATUS: labels, _text(schema.VALUE): format_numbers(frame[schema.VALUE], None, lang), **written})

@@ -4,6 +4,8 @@ Crosswalk facts used: new Thái Nguyên (19) = old Bắc Kạn (06) + old Thái 
 new Gia Lai (52) = old Bình Định (52) + old Gia Lai (64).
 """
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -110,3 +112,41 @@ def test_derive_ratio_for_thai_nguyen():
 def test_derive_ratio_refuses_a_non_ratio():
     with pytest.raises(ValueError, match="The indicator 'rd_staff' is not a ratio"):
         aggregation.derive_ratio(obs_frame([]).reindex(columns=["geo_level"]), "rd_staff", "2025")
+
+
+# --- derived_from notes in either language ---------------------------------------------------------
+def _stored_notes() -> list[str]:
+    """The distinct derived_from notes of the bundled synthetic file, as this package wrote them."""
+    frame = pd.read_csv(Path(__file__).resolve().parents[2] / "data" / "sample" / "synthetic.csv", dtype=str,
+                        keep_default_na=False)
+    return sorted({n for n in frame["derived_from"] if n})
+
+
+def test_derivation_text_in_english_is_the_note_as_stored():
+    from analysis.aggregation import derivation_text
+
+    notes = _stored_notes() + ["value of the same province in the 2025 layout (19), territory unchanged",
+                               "sum of all 34 provinces (2025 layout)"]
+    assert [derivation_text(n, "en") for n in notes] == notes
+
+
+@pytest.mark.parametrize(("note", "expected"), [
+    ("sum of 2008-layout provinces 06, 19", "tổng của các tỉnh theo đơn vị hành chính 2008: 06, 19"),
+    ("population-weighted mean of all 63 provinces (2008 layout)",
+     "trung bình có trọng số theo dân số của cả 63 tỉnh, thành (đơn vị hành chính 2008)"),
+    ("value of the same province in the 2025 layout (01), territory unchanged",
+     "giá trị của cùng tỉnh theo đơn vị hành chính 2025 (01), địa giới không đổi"),
+    ("10000 × rd_staff / population", "10000 × rd_staff / population"),  # a formula reads the same
+    ("as published by the yearbook", "as published by the yearbook"),  # not written here: left as it is
+])
+def test_derivation_text_in_vietnamese(note, expected):
+    from analysis.aggregation import derivation_text
+
+    assert derivation_text(note, "vi") == expected
+
+
+def test_every_bundled_note_written_in_words_reads_in_vietnamese():
+    from analysis.aggregation import derivation_text
+
+    worded = [n for n in _stored_notes() if " of " in n]
+    assert worded and all(" of " not in derivation_text(n, "vi") for n in worded)
