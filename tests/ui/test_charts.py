@@ -110,3 +110,24 @@ def test_a_chart_with_synthetic_values_gets_the_watermark_layer_on_top():
     layered = {"layer": [{"mark": "bar"}], "data": {"values": []}}
     assert [layer.get("name") for layer in c.with_watermark(layered, "x")["layer"]] == [None, "watermark"]
     assert c.with_watermark({"hconcat": []}, "x") == {"hconcat": []}
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize("name", sorted(BUILDERS))
+def test_every_chart_with_the_language_locale_is_valid_vega_lite(name, lang):
+    from ui import charts
+
+    spec = _validate(charts.with_locale(BUILDERS[name](), lang))
+    marks = spec["config"]["locale"]["number"]
+    assert (marks["decimal"], marks["thousands"]) == ({"vi": (",", "."), "en": (".", ",")}[lang])
+    assert spec["config"]["view"]["stroke"] is None  # the builder's own config is kept
+
+
+def test_date_axes_and_tooltips_follow_the_given_formats():
+    from ui import charts
+
+    frame = _frame(place=["A"], date=["2025-10-31"], value=[1.5], status_label=["reported"], is_synthetic=[False],
+                   is_nation=[False])
+    spec = json.dumps(charts.trends(frame, title="t", y_title="y", date_title="d", status_title="s", place_title="p",
+                                    labels=LABELS, month_format="%m/%Y", day_format="%d/%m/%Y"))
+    assert '"format": "%m/%Y"' in spec and '"format": "%d/%m/%Y"' in spec and "%Y-%m" not in spec
