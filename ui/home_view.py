@@ -7,7 +7,7 @@ import streamlit as st
 
 from data import schema
 from ui import loaders
-from ui.i18n import format_date, format_number, t
+from ui.i18n import format_date, format_number, localized, t
 
 
 def how_much_is_real(sel, by_status: pd.Series, catalogue: pd.DataFrame, sources: pd.DataFrame) -> None:
@@ -31,8 +31,8 @@ def how_much_is_real(sel, by_status: pd.Series, catalogue: pd.DataFrame, sources
     if sel.show_synthetic and schema.STATUS_SYNTHETIC in by_status.index and by_status.sum():
         share = by_status[schema.STATUS_SYNTHETIC] / by_status.sum()
         st.caption(t("home_real_synthetic_share", share=format_number(100 * share, 1, sel.lang)))
-    names_of = catalogue["name_vi" if sel.lang == "vi" else "name_en"]
-    producers = sources.set_index(schema.SOURCE_ID)["producer_vi" if sel.lang == "vi" else "producer"]
+    names_of = localized(catalogue, "name", sel.lang)
+    producers = localized(sources.set_index(schema.SOURCE_ID), schema.SOURCE_PRODUCER, sel.lang)
     st.dataframe(
         real.assign(
             indicator=real[schema.INDICATOR].map(names_of),

@@ -2,9 +2,10 @@
 
 Every cached loader (``st.cache_data`` or :func:`per_data_version`) lives in this module, or in the
 view module of the one page that uses it (``ui/<page>_view.py``: ``compare_view``,
-``targets_view``), built on the loaders here. Two process-wide objects that are not data are
-cached beside their one user: the chart specs (:func:`ui.charts.chart_spec`) and the password
-throttle (:func:`ui.auth.throttle`). ``tests/ui/test_cache_locations.py`` keeps this true.
+``targets_view``), built on the loaders here. Process-wide objects that are not data are
+cached beside their one user: the chart specs (:func:`ui.charts.chart_spec`), the password
+throttle (:func:`ui.auth.throttle`) and the background warm-up (:func:`ui.warmup.start`).
+``tests/ui/test_cache_locations.py`` keeps this true.
 
 ``st.cache_resource`` holds the store (one DuckDB connection, or a small pool of PostgreSQL
 connections, per process); results drawn from the data are cached under the store's data version

@@ -186,7 +186,8 @@ def draw_predecessor_ranks(view: MapView, sel: sidebar.Selection) -> None:
 
 def indicator_name(indicator: str, lang: str) -> str:
     """The indicator's name in a language."""
-    return _column(loaders.indicators(), schema.INDICATOR, "name_vi" if lang == "vi" else "name_en").get(indicator, indicator)
+    cat = loaders.indicators()
+    return _column(cat, schema.INDICATOR, localized_column(cat.columns, "name", lang)).get(indicator, indicator)
 
 
 def is_rank(indicator: str) -> bool:

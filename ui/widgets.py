@@ -160,7 +160,8 @@ def observation_table(frame: pd.DataFrame, key: str, max_rows: int | None = None
     written[_text(schema.DERIVED_FROM)] = derivations(frame[schema.DERIVED_FROM], lang)
     kept = [schema.PERIOD, schema.VALUE, schema.TARGET_DATE, schema.DERIVED_FROM]
     labels = frame[schema.STATUS].map(status_labels()).fillna(frame[schema.STATUS])
-    shown = frame[[c for c in columns if c not in (schema.STATUS, schema.DOUBTFUL) and c in frame.columns] + kept].assign(
+    plain = [c for c in columns if c not in (schema.STATUS, schema.DOUBTFUL) and c in frame.columns]
+    shown = frame[plain + kept].assign(
         **{schema.STATUS: labels, _text(schema.VALUE): format_numbers(frame[schema.VALUE], None, lang), **written})
     if doubtful:
         shown = shown.assign(**{schema.DOUBTFUL: frame[schema.DOUBTFUL] == schema.DOUBTFUL_YES})
