@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from analysis import headlines
 from data import schema
 from ui import i18n
 
@@ -114,6 +115,9 @@ def _used_keys() -> tuple[dict[str, set[str]], list[str]]:
                     keys.update(prefix + v for v in FSTRING_VALUES[prefix])
             elif isinstance(arg, ast.Name) and (resolved := _keys_of_name(tree, arg.id)) is not None:
                 keys.update(resolved)
+            elif (isinstance(arg, ast.Subscript) and isinstance(arg.slice, ast.Constant)
+                  and arg.slice.value == headlines.LABEL_KEY):  # t(figure["label_key"]): the headlines' labels
+                keys.update(label for label, _, _ in headlines.HEADLINES)
             elif isinstance(arg, ast.Name) and arg.id == "key" and path.name == "i18n.py":
                 continue  # the definition of t() passing its own parameter on
             else:
