@@ -225,7 +225,7 @@ def counted_status(status_in_file: pd.Series, deadline: pd.Series, as_of: pd.Ser
 
 def _shown_date(iso: str, lang: str | None) -> str:
     """dd/mm/yyyy in Vietnamese, ISO in English."""
-    return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}" if lang == "vi" and len(iso) == 10 else iso
+    return i18n.format_date(iso, lang) if lang and len(iso) == 10 else iso
 
 
 def each_unique(values: pd.Series, fn) -> pd.Series:

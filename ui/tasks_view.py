@@ -17,7 +17,7 @@ from analysis import tasks as analysis
 from data import export, registry, schema
 from data.tasks import each_unique
 from ui import charts, loaders, state, views, widgets
-from ui.i18n import format_date, format_number, t
+from ui.i18n import format_date, format_number, localized, t
 
 PLACE, PROGRAMME_LABEL, PILLAR_NAME = "place", "programme_label", "pillar_name"
 KEY = "programme_key"  # "layout|code|programme"
@@ -82,7 +82,7 @@ def scope(layout: str, province: str | None, statuses: tuple[str, ...], lang: st
     frame[PLACE] = [names[p] for p in zip(frame[schema.LAYOUT], frame[schema.GEO_CODE])]
     frame[PROGRAMME_LABEL] = frame[PLACE] + " · " + frame[schema.PROGRAMME]
     frame[KEY] = frame[schema.LAYOUT] + "|" + frame[schema.GEO_CODE] + "|" + frame[schema.PROGRAMME]
-    pillars = loaders.pillars().set_index("pillar")["name_vi" if lang == "vi" else "name_en"]
+    pillars = localized(loaders.pillars().set_index("pillar"), "name", lang)
     frame[PILLAR_NAME] = frame[schema.PILLAR].map(pillars).fillna("")
     return frame.reset_index(drop=True)
 
