@@ -67,7 +67,7 @@ def scope(layout: str, province: str | None, statuses: tuple[str, ...], lang: st
     """Every snapshot of the registers of a province (its own and its predecessors', apart) or of all, labelled."""
     frame = loaders.task_list.fresh(statuses)
     if province:
-        places = views.predecessors_of(layout, province)
+        places = registry.with_predecessors(layout, province)
         pairs = pd.Series(list(zip(frame[schema.LAYOUT], frame[schema.GEO_CODE])), index=frame.index, dtype=object)
         frame = frame[pairs.isin(places)]
     if frame.empty:
