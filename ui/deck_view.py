@@ -12,7 +12,7 @@ from analysis import forecasting
 from data import schema
 from geo import deck
 from ui import fitted_map, loaders, map_view, present, sidebar, views
-from ui.i18n import format_date, t
+from ui.i18n import format_date, localized, t
 
 BUILD_KEY = "present_deck_build"
 _READY = "_present_deck_ready"  # (what it was built from, file name, bytes)
@@ -82,7 +82,7 @@ def build(sel: sidebar.Selection, indicators: list[str]) -> bytes:
     """The ``.pptx`` of the deck's indicators for the sidebar's place, in the page's language."""
     today = format_date(dt.date.today().isoformat(), sel.lang)
     slides = [s for s in (map_slide(sel, i, today) for i in indicators) if s is not None]
-    names = loaders.provinces(sel.layout).set_index(schema.CODE)[schema.NAME_VI if sel.lang == "vi" else schema.NAME_EN]
+    names = localized(loaders.provinces(sel.layout).set_index(schema.CODE), "name", sel.lang)
     place = (
         names.get(sel.province, t("present_national", sel.lang)) if sel.province else t("present_national", sel.lang)
     )

@@ -18,7 +18,7 @@ import streamlit as st
 from data import schema
 from geo import boundaries, choropleth, labels, vega_map
 from ui import loaders, sidebar
-from ui.i18n import format_date, format_number, t
+from ui.i18n import format_date, format_number, localized, t
 
 #: Frame heights (CSS): the whole country and both archipelagos, never taller than the screen.
 PAGE_HEIGHT = "min(calc(100vh - 230px), 118vw)"
@@ -77,9 +77,8 @@ def lapse(view, sel: sidebar.Selection, periods: list[str], palette: str, scheme
     """
     cat = loaders.indicators()
     spec = cat[cat[schema.INDICATOR] == view.choice.indicator].iloc[0]
-    vi = sel.lang == "vi"
     fmt = functools.partial(format_number, decimals=int(spec["decimals"]), lang=sel.lang)
-    unit = str(spec["short_unit_vi" if vi else "short_unit"])
+    unit = str(localized(spec, "short_unit", sel.lang))
     tables = [loaders.map_table(view.choice.indicator, p, sel.layout, sel.statuses) for p in periods]
     joint = choropleth.classify(pd.concat([tb[schema.VALUE] for tb in tables], ignore_index=True), scheme=scheme)
     colours = choropleth.palette("value", palette, spec["direction"], n=joint.n)
@@ -128,7 +127,7 @@ def _user_topology(fingerprint: str, _frame) -> dict:
 def _bundled_labels(layout: str, lang: str, first: str | None) -> tuple[list, tuple]:
     """Placed labels and the frame's bounds of the bundled boundaries of a layout (``first`` named first)."""
     frame = boundaries.load_boundaries(layout)
-    names = loaders.provinces(layout).set_index(schema.CODE)[schema.NAME_VI if lang == "vi" else schema.NAME_EN]
+    names = localized(loaders.provinces(layout).set_index(schema.CODE), "name", lang)
     box = vega_map.bounds(frame, _archipelagos(lang))
     return vega_map.province_labels(frame, names.to_dict(), box, first=first), box
 
@@ -137,7 +136,7 @@ def _archipelagos(lang: str) -> list[tuple]:
     arch = boundaries.load_archipelagos()
     return list(
         zip(
-            arch[schema.NAME_VI if lang == "vi" else schema.NAME_EN],
+            localized(arch, "name", lang),
             arch["label_lon"],
             arch["label_lat"],
             arch.geometry,
