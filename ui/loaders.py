@@ -4,7 +4,8 @@ Every cached loader (``st.cache_data`` or :func:`per_data_version`) lives in thi
 view module of the one page that uses it (``ui/<page>_view.py``: ``compare_view``,
 ``targets_view``), built on the loaders here. Process-wide objects that are not data are
 cached beside their one user: the chart specs (:func:`ui.charts.chart_spec`), the password
-throttle (:func:`ui.auth.throttle`) and the background warm-up (:func:`ui.warmup.start`).
+throttle (:func:`ui.auth.throttle`), the background warm-up (:func:`ui.warmup.start`) and the
+meeting-room map's boundary geometry (:mod:`ui.fitted_map`).
 ``tests/ui/test_cache_locations.py`` keeps this true.
 
 ``st.cache_resource`` holds the store (one DuckDB connection, or a small pool of PostgreSQL

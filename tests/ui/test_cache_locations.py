@@ -10,7 +10,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 MODULES = sorted([*(ROOT / "ui").glob("*.py"), *(ROOT / "pages").glob("*.py"), ROOT / "app.py"])
 #: cache_resource of objects that are not data, beside their one user (named in ui/loaders.py's docstring)
-RESOURCE_EXCEPTIONS = {("ui/charts.py", "chart_spec"), ("ui/auth.py", "throttle"), ("ui/warmup.py", "start")}
+RESOURCE_EXCEPTIONS = {("ui/charts.py", "chart_spec"), ("ui/auth.py", "throttle"), ("ui/warmup.py", "start"),
+                       ("ui/fitted_map.py", "_user_topology"), ("ui/fitted_map.py", "_bundled_labels")}
 
 
 def _cached_functions(path: Path) -> list[tuple[str, str]]:
