@@ -11,7 +11,7 @@ import streamlit as st
 from analysis import forecasting
 from data import schema
 from geo import deck
-from ui import fitted_map, loaders, map_view, present, sidebar, views
+from ui import fitted_map, loaders, map_view, present, sidebar, targets_view, views
 from ui.i18n import format_date, localized, t
 
 BUILD_KEY = "present_deck_build"
@@ -59,7 +59,7 @@ def map_slide(sel: sidebar.Selection, indicator: str, today: str) -> deck.MapSli
 
 def target_lines(sel: sidebar.Selection, indicators: list[str]) -> list[deck.TargetLine]:
     """The chosen place's targets of the deck's indicators (the nation's without a province), most at risk first."""
-    frame = views.labelled_forecasts(sel.show_synthetic, sel.lang)
+    frame = targets_view.labelled_forecasts(sel.show_synthetic, sel.lang)
     if sel.province:
         mine = (frame[schema.LAYOUT] == sel.layout) & (frame[schema.GEO_CODE] == sel.province)
     else:
