@@ -1,25 +1,35 @@
-"""Excel workbooks (XLSX), read safely.
+"""Excel workbooks (XLSX), read safely and at a cost bounded by the filled cells.
 
 * The archive is checked before anything is parsed: a damaged or truncated file, a ZIP that is
   no workbook, or one that would unpack to more than the limit (a "zip bomb") is refused.
-* openpyxl parses the XML through defusedxml (installed, so ``openpyxl.xml.DEFUSEDXML`` is True):
-  no entity expansion, no external entities.
-* Formulas are never evaluated, and cached results are not trusted either: a cell holding a
-  formula refuses the file, naming the cell (``load_workbook(data_only=False)``).
+* A streaming pre-scan (:func:`prescan`) reads the sheet's XML in chunks and notes where the
+  filled cells are, without keeping their values. It finds the table: the block of columns and
+  rows that holds most filled cells. Cells far outside it (a stray cell at XFD1, a note a
+  thousand rows below) are left out and named in a warning; the table's rows and columns are
+  checked against the limits before any value is read.
+* Values are then read with python-calamine, which holds a sheet as a dense grid from its first
+  to its last filled cell: when cells were left out, it reads a copy of the sheet without them,
+  so the grid is the table and no bigger.
+* XML declaring a DTD or entities is refused. Formulas are never evaluated, and cached results
+  are not trusted either: a cell holding a formula refuses the file, naming the cell.
 * Numbers keep their exact value; dates become ISO dates; text is normalised to NFC.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import io
+import posixpath
+import re
 import unicodedata
 import zipfile
+from xml.sax.saxutils import unescape
 
 import numpy as np
-import openpyxl
 import pandas as pd
-from defusedxml import DefusedXmlException
+import python_calamine
+from defusedxml import ElementTree as SafeTree
 
 from data.importers.core import (
     ENV_MAX_UNPACKED_MB,
@@ -37,24 +47,43 @@ from data.observations import Problem
 
 ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 MAX_MEMBERS = 10_000
+#: Widest table read (columns); wider tables are refused, naming the limit.
+MAX_COLUMNS = 1_000
+#: Empty columns (rows) that split a sheet into separate blocks; the block with most cells is the table.
+COLUMN_GAP = 3
+ROW_GAP = 100
+#: Cells left out of the table named one by one in the warning, before the rest are counted.
+SHOWN_STRAYS = 5
 #: The reporting template's marker, in cell A1 of its "lists" sheet.
 TEMPLATE_MARK = "vn57-template"
 #: Formula cells named one by one before the rest are counted.
 SHOWN_FORMULAS = 10
+CHUNK_BYTES = 1 << 20
 _MB = 1024 * 1024
 DAMAGED = (
     "the Excel file is damaged or incomplete: it cannot be opened as an XLSX workbook. "
     "Open it in Excel, save it again and upload the new file."
 )
+ENTITIES = "the workbook's XML declares entities or a DTD, which are refused for safety."
+_NS = rb"(?:[A-Za-z_][\w.-]*:)?"
+#: A filled cell: its reference, and its first child (v: value, is: inline text, f: formula).
+_FILLED = re.compile(rb"<" + _NS + rb"c\s[^>]*?\br=\"([A-Z]{1,3})([0-9]{1,7})\"[^>]*>\s*<" + _NS + rb"(v|f|is)\b")
+#: A filled cell without a reference (allowed by the standard; positions then follow the order).
+_UNREFERENCED = re.compile(rb"<" + _NS + rb"c(?:\s(?![^>]*\br=)[^>]*)?>\s*<" + _NS + rb"(?:v|f|is)\b")
+_ANY_CELL = re.compile(
+    rb"<" + _NS + rb"c\s[^>]*?\br=\"([A-Z]{1,3})([0-9]{1,7})\"[^>]*?(?:/>|>.*?</" + _NS + rb"c>)", re.S)
+_DIMENSION = re.compile(rb"<" + _NS + rb"dimension\b[^>]*/>")
+_FORMULA_TEXT = re.compile(rb"<" + _NS + rb"f\b[^>]*>(.*?)</" + _NS + rb"f>|<" + _NS + rb"f\b[^>]*/>", re.S)
 
 
 def is_zip(raw: bytes) -> bool:
     return raw[:4] in ZIP_SIGNATURES
 
 
-def _check_archive(file_name: str, raw: bytes, limits: Limits) -> None:
+def _check_archive(file_name: str, raw: bytes, limits: Limits) -> zipfile.ZipFile:
     try:
-        infos = zipfile.ZipFile(io.BytesIO(raw)).infolist()
+        archive = zipfile.ZipFile(io.BytesIO(raw))
+        infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
         raise refuse(file_name, DAMAGED) from None
     names = {info.filename for info in infos}
@@ -67,6 +96,7 @@ def _check_archive(file_name: str, raw: bytes, limits: Limits) -> None:
             f"the workbook would unpack to {unpacked / _MB:,.0f} MB; at most {limits.max_unpacked_mb:g} MB "
             f"are accepted (setting {ENV_MAX_UNPACKED_MB}).",
         )
+    return archive
 
 
 def cell_text(value: object) -> str:
@@ -89,98 +119,298 @@ def cell_text(value: object) -> str:
         return value.date().isoformat() if value.time() == _dt.time() else value.isoformat(sep=" ")
     if isinstance(value, (_dt.date, _dt.time)):
         return value.isoformat()
+    if isinstance(value, _dt.timedelta):
+        return str(value)
     return unicodedata.normalize("NFC", str(value)).strip()
 
 
+def _letters_to_index(letters: bytes) -> int:
+    """``b"A"`` -> 0, ``b"XFD"`` -> 16383."""
+    index = 0
+    for byte in letters:
+        index = index * 26 + (byte - 64)
+    return index - 1
+
+
+# --- the workbook's sheets -------------------------------------------------------------------------------
+def _safe_xml(file_name: str, data: bytes):
+    head = data[:4096]
+    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+        raise refuse(file_name, ENTITIES)
+    try:
+        return SafeTree.fromstring(data)
+    except Exception:  # defusedxml refusals and parse errors alike
+        raise refuse(file_name, DAMAGED) from None
+
+
+def sheet_paths(file_name: str, archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> path of its XML in the archive, in workbook order."""
+    book = _safe_xml(file_name, archive.read("xl/workbook.xml"))
+    try:
+        rels = _safe_xml(file_name, archive.read("xl/_rels/workbook.xml.rels"))
+        targets = {r.get("Id"): r.get("Target") for r in rels.iter() if r.tag.endswith("Relationship")}
+    except KeyError:
+        targets = {}
+    names = set(archive.namelist())
+    found: dict[str, str] = {}
+    for number, sheet in enumerate((e for e in book.iter() if e.tag.rsplit("}", 1)[-1] == "sheet"), start=1):
+        rid = next((v for k, v in sheet.attrib.items() if k.rsplit("}", 1)[-1] == "id"), None)
+        target = targets.get(rid) or f"worksheets/sheet{number}.xml"
+        path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+        if path in names:
+            found[str(sheet.get("name"))] = path
+    return found
+
+
+# --- the pre-scan ------------------------------------------------------------------------------------------
+@dataclasses.dataclass
+class Scan:
+    """Where a sheet's filled cells are (0-based rows and columns), and its formulas."""
+
+    rows: np.ndarray
+    cols: np.ndarray
+    formulas: list[tuple[int, int, str]]  # (row, col, formula text) of the first few
+    formula_count: int
+
+    @property
+    def cells(self) -> int:
+        return len(self.rows)
+
+
+def prescan(file_name: str, archive: zipfile.ZipFile, path: str) -> Scan:
+    """Stream a sheet's XML and note the position of every filled cell (values are not kept).
+
+    Reads :data:`CHUNK_BYTES` at a time, cut after the last complete row; memory grows with the
+    number of filled cells only (two integers each), never with the sheet's nominal size.
+    """
+    rows: list[np.ndarray] = []
+    cols: list[np.ndarray] = []
+    formulas: list[tuple[int, int, str]] = []
+    count = 0
+    letters_cache: dict[bytes, int] = {}
+    tail = b""
+    first = True
+    with archive.open(path) as member:
+        while True:
+            chunk = member.read(CHUNK_BYTES)
+            data = tail + chunk
+            if first:
+                if b"<!DOCTYPE" in data[:4096] or b"<!ENTITY" in data[:4096]:
+                    raise refuse(file_name, ENTITIES)
+                first = False
+            if chunk:
+                cut = data.rfind(b"row>") + 4  # after the last row tag: no cell is cut in two
+                if cut < 4:  # no row tag yet: read on
+                    tail = data
+                    continue
+                data, tail = data[:cut], data[cut:]
+            else:
+                tail = b""
+            if _UNREFERENCED.search(data):
+                raise _no_references(file_name)
+            found = _FILLED.findall(data)
+            if found:
+                letters, numbers, kinds = zip(*found)
+                col_index = [letters_cache.get(x) if x in letters_cache else letters_cache.setdefault(x, _letters_to_index(x))
+                             for x in letters]  # fmt: skip
+                rows.append(np.asarray(numbers, dtype=np.int64) - 1)
+                cols.append(np.asarray(col_index, dtype=np.int64))
+                if b"f" in kinds:
+                    for match in _FILLED.finditer(data):
+                        if match.group(3) != b"f":
+                            continue
+                        count += 1
+                        if len(formulas) < SHOWN_FORMULAS:
+                            text = _FORMULA_TEXT.search(data, match.start(3) - 1)
+                            formula = unescape(text.group(1).decode("utf-8", "replace")) if text and text.group(1) else ""
+                            formulas.append((int(match.group(2)) - 1, _letters_to_index(match.group(1)), formula))
+            if not chunk:
+                break
+    as_array = (lambda parts: np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64))
+    return Scan(as_array(rows), as_array(cols), formulas, count)
+
+
+def _no_references(file_name: str) -> FileRefused:
+    return refuse(file_name, "the workbook's cells carry no cell references (A1, B2...), which this reader needs: "
+                             "open it in Excel or LibreOffice, save it again and upload the new file.")  # fmt: skip
+
+
+@dataclasses.dataclass(frozen=True)
+class Table:
+    """The block of a sheet read as the table (0-based, inclusive), and the cells left out."""
+
+    top: int
+    bottom: int
+    left: int
+    right: int
+    strays: list[str]  # references of the cells left out (the first few)
+    stray_count: int
+
+
+def _blocks(values: np.ndarray, gap: int) -> list[tuple[int, int, int]]:
+    """Runs of sorted positions split where more than ``gap`` positions in a row are empty: (first, last, cells)."""
+    unique, counts = np.unique(values, return_counts=True)
+    if not len(unique):
+        return []
+    splits = np.flatnonzero(np.diff(unique) > gap + 1) + 1
+    out = []
+    for part_values, part_counts in zip(np.split(unique, splits), np.split(counts, splits)):
+        out.append((int(part_values[0]), int(part_values[-1]), int(part_counts.sum())))
+    return out
+
+
+def find_table(scan: Scan) -> Table:
+    """The block of columns, then of rows within them, holding most filled cells."""
+    left, right, _ = max(_blocks(scan.cols, COLUMN_GAP), key=lambda b: b[2])
+    inside = (scan.cols >= left) & (scan.cols <= right)
+    top, bottom, _ = max(_blocks(scan.rows[inside], ROW_GAP), key=lambda b: b[2])
+    kept = inside & (scan.rows >= top) & (scan.rows <= bottom)
+    out = np.flatnonzero(~kept)
+    strays = [f"{column_letter(int(scan.cols[i]))}{int(scan.rows[i]) + 1}" for i in out[:SHOWN_STRAYS]]
+    return Table(top, bottom, left, right, strays, len(out))
+
+
+def _without_strays(archive: zipfile.ZipFile, path: str, table: Table) -> bytes:
+    """A copy of the workbook whose sheet ``path`` holds only the table's cells (and no stated dimension)."""
+
+    def keep(match: re.Match) -> bytes:
+        row, col = int(match.group(2)) - 1, _letters_to_index(match.group(1))
+        inside = table.top <= row <= table.bottom and table.left <= col <= table.right
+        return match.group(0) if inside else b""
+
+    sheet = _DIMENSION.sub(b"", _ANY_CELL.sub(keep, archive.read(path)))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as out:
+        for info in archive.infolist():
+            out.writestr(info.filename, sheet if info.filename == path else archive.read(info.filename))
+    return buffer.getvalue()
+
+
+# --- reading -----------------------------------------------------------------------------------------------
 def read_xlsx(file_name: str, raw: bytes, options: Options, limits: Limits) -> Grid:
     """Read one worksheet (``options.sheet``, else "data", else the first) into a grid of text cells."""
-    _check_archive(file_name, raw, limits)
+    archive = _check_archive(file_name, raw, limits)
     try:
-        book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=False, keep_links=False)
-    except Exception as exc:  # openpyxl and its XML parser raise many kinds; none may reach the user as a traceback
-        raise _unreadable(file_name, exc) from None
-    try:
-        return _read_book(file_name, book, options, limits)
+        paths = sheet_paths(file_name, archive)
+        sheets = list(paths)
+        if not sheets:
+            raise refuse(file_name, "the workbook has no worksheet.")
+        if options.sheet and options.sheet not in sheets:
+            raise refuse(file_name, f"the workbook has no sheet {options.sheet!r}; its sheets are {', '.join(map(repr, sheets))}.")
+        name = options.sheet or _default_sheet(file_name, archive, paths, sheets)
+        grid = read_sheet(file_name, raw, archive, paths, name, limits)
+        grid.detected = {"format": "XLSX (Excel workbook)", "sheet": name + (f" (of {len(sheets)})" if len(sheets) > 1 else ""),
+                         **grid.detected}  # fmt: skip
+        grid.meta["sheets"] = sheets
+        grid.meta["sheet_name"] = name
+        if "lists" in sheets:
+            marker = _first_cell(raw, "lists")
+            if marker.startswith(TEMPLATE_MARK):
+                grid.meta["template"] = marker
+        return grid
     except FileRefused:
         raise
-    except Exception as exc:  # a damaged sheet inside a readable archive
+    except Exception as exc:  # calamine and zipfile raise many kinds; none may reach the user as a traceback
         raise _unreadable(file_name, exc) from None
+
+
+def read_sheet(file_name: str, raw: bytes, archive: zipfile.ZipFile, paths: dict[str, str], name: str,
+               limits: Limits) -> Grid:  # fmt: skip
+    """One sheet as a grid: pre-scan, find the table, refuse formulas and limits, then read with calamine."""
+    scan = prescan(file_name, archive, paths[name])
+    if scan.formula_count:
+        raise _formulas(file_name, scan)
+    if not scan.cells:
+        raise refuse(file_name, f"the sheet {name!r} is empty.")
+    table = find_table(scan)
+    height, width = table.bottom - table.top + 1, table.right - table.left + 1
+    if height > limits.max_rows + 1:
+        raise refuse(file_name, too_many_rows(None, limits))
+    if width > MAX_COLUMNS:
+        raise refuse(file_name, f"the table of sheet {name!r} is {width:,} columns wide; at most {MAX_COLUMNS:,} "
+                                "columns are read.")  # fmt: skip
+    detected: dict[str, str] = {}
+    source = raw
+    if table.stray_count:
+        source = _without_strays(archive, paths[name], table)
+        more = f" and {table.stray_count - len(table.strays)} more" if table.stray_count > len(table.strays) else ""
+        detected["ignored_cells"] = (f"{table.stray_count} cell(s) outside the table "
+                                     f"({column_letter(table.left)}{table.top + 1}:{column_letter(table.right)}"
+                                     f"{table.bottom + 1}) ignored: {', '.join(table.strays)}{more}")  # fmt: skip
+    book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(source))
+    try:
+        sheet = book.get_sheet_by_name(name)
+        values = sheet.to_python(skip_empty_area=True)
+        first_row, first_col = sheet.start or (0, 0)
     finally:
         book.close()
+    if not values or not any(any(v not in ("", None) for v in r) for r in values):
+        raise refuse(file_name, f"the sheet {name!r} is empty.")
+    text = [[cell_text(v) for v in r] for r in values]
+    cells = pd.DataFrame(text, dtype="str")
+    numeric = np.array([[isinstance(v, (int, float)) and not isinstance(v, bool) for v in r] for r in values], dtype=bool)
+    used = [c for c in cells.columns if (cells[c] != "").any()]
+    cells = cells.loc[:, : max(used)]
+    numeric = numeric[:, : cells.shape[1]]
+    rows = np.arange(first_row + 1, first_row + 1 + len(cells))
+    letters = [column_letter(first_col + i) for i in range(cells.shape[1])]
+    return Grid(file_name, cells, rows, detected, {}, letters=letters, numeric=numeric)
+
+
+def read_named_sheet(file_name: str, raw: bytes, name: str, limits: Limits) -> Grid | None:
+    """The sheet ``name`` of a workbook as a grid, or None when the workbook has no such sheet."""
+    archive = _check_archive(file_name, raw, limits)
+    paths = sheet_paths(file_name, archive)
+    if name not in paths:
+        return None
+    try:
+        return read_sheet(file_name, raw, archive, paths, name, limits)
+    except FileRefused:
+        raise
+    except Exception as exc:
+        raise _unreadable(file_name, exc) from None
+
+
+def _first_cell(raw: bytes, name: str) -> str:
+    book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(raw))
+    try:
+        first = book.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=1)
+    finally:
+        book.close()
+    return cell_text(first[0][0]) if first and first[0] else ""
+
+
+def _formulas(file_name: str, scan: Scan) -> FileRefused:
+    problems = []
+    for row, col, formula in scan.formulas:
+        letter = column_letter(col)
+        problems.append(Problem(
+            file_name, row + 1, letter,
+            f"cell {letter}{row + 1} holds a formula (={formula[:60]}); formulas are never evaluated: "
+            "replace it with its value.",
+        ))
+    if scan.formula_count > SHOWN_FORMULAS:
+        problems.append(Problem(file_name, None, None, f"{scan.formula_count - SHOWN_FORMULAS} more cells hold formulas."))
+    return FileRefused(problems)
 
 
 def _unreadable(file_name: str, exc: Exception) -> FileRefused:
-    seen = exc
-    while seen is not None and not isinstance(seen, DefusedXmlException):
-        seen = seen.__cause__ or seen.__context__
-    if seen is not None:
-        return refuse(file_name, "the workbook's XML declares entities or a DTD, which are refused for safety.")
+    text = f"{type(exc).__name__}: {exc}"
+    if "DTD" in text or "ntit" in text:
+        return refuse(file_name, ENTITIES)
     return refuse(file_name, DAMAGED)
-
-
-def _read_book(file_name: str, book, options: Options, limits: Limits) -> Grid:
-    sheets = [ws.title for ws in book.worksheets]
-    if not sheets:
-        raise refuse(file_name, "the workbook has no worksheet.")
-    if options.sheet and options.sheet not in sheets:
-        raise refuse(file_name, f"the workbook has no sheet {options.sheet!r}; its sheets are {', '.join(map(repr, sheets))}.")
-    name = options.sheet or _default_sheet(book, sheets)
-    rows: list[list[str]] = []
-    numbers: list[list[bool]] = []
-    formulas: list[Problem] = []
-    found = 0
-    for cells in book[name].iter_rows():
-        if len(rows) >= limits.max_rows + 1:
-            raise refuse(file_name, too_many_rows(None, limits))
-        line, kinds = [], []
-        for cell in cells:
-            if getattr(cell, "data_type", None) == "f":
-                found += 1
-                if found <= SHOWN_FORMULAS:
-                    col = column_letter(len(line))
-                    where = f"{col}{len(rows) + 1}"
-                    formulas.append(Problem(
-                        file_name, len(rows) + 1, col,
-                        f"cell {where} holds a formula ({str(cell.value)[:60]}); formulas are never evaluated: "
-                        "replace it with its value.",
-                    ))
-            line.append(cell_text(cell.value))
-            kinds.append(isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool))
-        rows.append(line)
-        numbers.append(kinds)
-    if found:
-        if found > SHOWN_FORMULAS:
-            formulas.append(Problem(file_name, None, None, f"{found - SHOWN_FORMULAS} more cells hold formulas."))
-        raise FileRefused(formulas)
-    width = max((len(r) for r in rows), default=0)
-    if not rows or width == 0 or not any(any(r) for r in rows):
-        raise refuse(file_name, f"the sheet {name!r} is empty.")
-    cells = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype="str")
-    used = [c for c in cells.columns if (cells[c] != "").any()]
-    cells = cells.loc[:, : max(used)]
-    numeric = np.array([k + [False] * (width - len(k)) for k in numbers], dtype=bool)[:, : cells.shape[1]]
-    detected = {"format": "XLSX (Excel workbook)", "sheet": name + (f" (of {len(sheets)})" if len(sheets) > 1 else "")}
-    meta = {"sheets": sheets, "sheet_name": name}
-    if "lists" in sheets:
-        first = next(book["lists"].iter_rows(min_row=1, max_row=1, max_col=1, values_only=True), (None,))
-        if str(first[0] or "").startswith(TEMPLATE_MARK):
-            meta["template"] = str(first[0])
-    return Grid(file_name, cells, np.arange(1, len(cells) + 1), detected, meta,
-                letters=[column_letter(i) for i in range(cells.shape[1])], numeric=numeric)
 
 
 #: The reporting template's sheet of tasks (data/importers/tasks.py).
 TASKS_SHEET = "tasks"
 
 
-def _default_sheet(book, sheets: list[str]) -> str:
+def _default_sheet(file_name: str, archive: zipfile.ZipFile, paths: dict[str, str], sheets: list[str]) -> str:
     """"data", else the first sheet; the template's "tasks" sheet when its "data" sheet holds nothing below the header."""
     if "data" not in sheets:
         return sheets[0]
-    if TASKS_SHEET in sheets:
-        data_rows = book["data"].iter_rows(min_row=2, values_only=True)
-        if not any(v not in (None, "") for row in data_rows for v in row):
-            return TASKS_SHEET
+    if TASKS_SHEET in sheets and not (prescan(file_name, archive, paths["data"]).rows > 0).any():
+        return TASKS_SHEET
     return "data"
 
 
