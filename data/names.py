@@ -24,10 +24,14 @@ import numpy as np
 import pandas as pd
 
 from data import registry
+from data.messages import Message
 from data import schema as s
 
 #: Column of :func:`resolve_names` holding the error message ("" when resolved).
 ERROR = "error"
+#: Column of :func:`resolve_names`: the error's catalogue key and values (None when resolved), for other
+#: languages: ``Message(*detail)`` (a tuple, as a data frame would turn a string subclass into plain text).
+ERROR_DETAIL = "error_detail"
 
 #: Other spellings of a province, mapped to its ``NAME_VI``. An alias applies in
 #: every layout that has a province of that name.
@@ -99,13 +103,18 @@ class UnknownNameError(ValueError):
     ``candidates`` lists the closest names, each with its layout, e.g. "Hà Nam (2008)".
     """
 
-    def __init__(self, message: str, candidates: list[str] | None = None):
-        super().__init__(message)
+    def __init__(self, message: str | Message, candidates: list[str] | None = None):
+        super().__init__(str(message))
         self.candidates = list(candidates or [])
+        self.detail = message if isinstance(message, Message) else None
 
 
 class AmbiguousNameError(ValueError):
     """The name is a province in both layouts and neither a date nor a layout was given."""
+
+    def __init__(self, message: str | Message):
+        super().__init__(str(message))
+        self.detail = message if isinstance(message, Message) else None
 
 
 def normalize_name(text: str) -> str:
@@ -212,10 +221,11 @@ def _closest(text: str, layout: str | None) -> list[str]:
 
 
 def _unknown(text: str, layout: str | None) -> UnknownNameError:
-    where = f" in the {layout} layout" if layout else ""
     candidates = _closest(text, layout)
-    closest = f" Closest: {', '.join(candidates)}." if candidates else ""
-    return UnknownNameError(f"Unknown province or region {text!r}{where}.{closest}", candidates)
+    closest = Message.of("names_closest", names=", ".join(candidates)) if candidates else ""
+    if layout:
+        return UnknownNameError(Message.of("names_unknown_in", text=text, layout=layout, closest=closest), candidates)
+    return UnknownNameError(Message.of("names_unknown", text=text, closest=closest), candidates)
 
 
 def _other_layout(text: str, ref: GeoRef) -> UnknownNameError:
@@ -224,26 +234,22 @@ def _other_layout(text: str, ref: GeoRef) -> UnknownNameError:
     if ref.layout == s.LAYOUT_2008:
         new = GeoRef("province", s.LAYOUT_2025, registry.successor(ref.code))
         merged = len(registry.predecessors(new.code)) > 1
-        verb = "was merged into {} on {}" if merged else "continues as {} from {}"
-        hint = f"{_label(ref, True)} {verb.format(_label(new, True), day)}."
+        key = "names_merged" if merged else "names_continues"
         targets = [new]
+        message = Message.of(key, text=text, layout=new.layout, old=_label(ref, True), new=_label(new, True), day=day)
     else:
         targets = [GeoRef("province", s.LAYOUT_2008, c) for c in registry.predecessors(ref.code)]
         olds = ", ".join(_label(t, True) for t in targets)
-        hint = f"{_label(ref, True)} was formed on {day} from {olds}."
-    message = f"{text!r} is not a province of the {targets[0].layout} layout: {hint}"
+        message = Message.of("names_formed", text=text, layout=targets[0].layout, new=_label(ref, True), day=day, olds=olds)
     return UnknownNameError(message, [_label(t) for t in targets])
 
 
 def _resolve_code(text: str, layout: str | None) -> GeoRef:
     if layout is None:
-        raise UnknownNameError(
-            f"{text!r} looks like a province code, not a name: a code identifies a province "
-            "only together with its layout, so give a layout ('2008' or '2025')."
-        )
+        raise UnknownNameError(Message.of("names_code_without_layout", text=text))
     ref = GeoRef("province", layout, text.zfill(2))
     if ref not in _index()[1]:
-        raise UnknownNameError(f"No province with code {ref.code!r} in the {layout} layout.")
+        raise UnknownNameError(Message.of("names_no_code", code=ref.code, layout=layout))
     return ref
 
 
@@ -251,7 +257,7 @@ def _resolve(text: str, layout: str | None, date_layout: str | None) -> GeoRef:
     """Resolve a name, ``date_layout`` being the layout in force on the row's date."""
     text = unicodedata.normalize("NFKC", text).strip()
     if not text:
-        raise UnknownNameError("Empty province or region name.")
+        raise UnknownNameError(Message.of("names_empty"))
     if _CODE.fullmatch(text):
         return _resolve_code(text, layout)
     found = _lookup(text)
@@ -270,10 +276,7 @@ def _resolve(text: str, layout: str | None, date_layout: str | None) -> GeoRef:
     if date_layout is not None:
         return next(r for r in places if r.layout == date_layout)
     both = " and ".join(_label(r, True) for r in places)
-    raise AmbiguousNameError(
-        f"{text!r} names a province in both layouts: {both}. "
-        "Give a date or a layout ('2008' or '2025') to choose."
-    )
+    raise AmbiguousNameError(Message.of("names_ambiguous", text=text, both=both))
 
 
 def _date_layout(date: object) -> str | None:
@@ -377,15 +380,23 @@ def resolve_names(
         per_date = np.array([choices.index(_date_layout(d)) for d in distinct_dates] + [0])
         date_ids = per_date[ids]
     pair_ids, pairs = pd.factorize(name_ids.astype(np.int64) * len(choices) + date_ids)
-    rows = []
+    rows, details = [], []
     for pair in pairs:
         name_id, date_id = divmod(int(pair), len(choices))
         text = "" if name_id < 0 else str(distinct_names[name_id])
         try:
             ref = _resolve(text, layout, choices[date_id])
             rows.append((ref.level, ref.layout or "", ref.code, ""))
+            details.append(None)
         except ValueError as exc:
             rows.append(("", "", "", str(exc)))
+            detail = getattr(exc, "detail", None)
+            details.append((detail.key, detail.values) if detail is not None else None)
     table = np.array(rows, dtype=object).reshape(-1, 4)[pair_ids]
     columns = [s.GEO_LEVEL, s.LAYOUT, s.GEO_CODE, ERROR]
-    return pd.DataFrame(table, index=names.index, columns=columns).astype("str")
+    out = pd.DataFrame(table, index=names.index, columns=columns).astype("str")
+    detail = np.empty(len(details), dtype=object)
+    for i, found in enumerate(details):  # one by one: a list of strings would be copied as plain str
+        detail[i] = found
+    out[ERROR_DETAIL] = detail[pair_ids] if len(pair_ids) else np.empty(0, dtype=object)
+    return out

@@ -16,7 +16,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from data import catalogue, registry, schema
+from data import catalogue, messages, registry, schema
+from data.messages import Message
 
 SAMPLE_DIR = Path(__file__).resolve().parent / "sample"
 REPORTED_FILE = SAMPLE_DIR / "reported.csv"
@@ -38,20 +39,37 @@ _DOUBT_WORDS = _DOUBT_YES + ("", "no", "false", "0", "không")
 
 @dataclasses.dataclass(frozen=True)
 class Problem:
-    """One thing wrong with one cell of a file."""
+    """One thing wrong with one cell of a file.
+
+    ``message`` is the English text; when it is a :class:`data.messages.Message` (a catalogue
+    key and values), :meth:`text` and :meth:`full` give it in another language.
+    """
 
     file: str
     row: int | None  # line number in the file (header = 1); None for the whole file
     column: str | None
     message: str
 
+    @classmethod
+    def of(cls, file: str, row: int | None, column: str | None, message: str) -> Problem:
+        return cls(file, row, column, message)
+
+    def text(self, lang: str = "en") -> str:
+        """The message alone, in ``lang``."""
+        return messages.text(self.message, lang)
+
+    def where(self, lang: str = "en") -> str:
+        """File, row and column, in ``lang``."""
+        key = "where_" + ("cell" if self.row is not None and self.column else "row" if self.row is not None
+                          else "column" if self.column else "file")  # fmt: skip
+        return messages.t(key, lang, file=self.file, row=self.row, column=self.column)
+
+    def full(self, lang: str = "en") -> str:
+        """Where and what, in ``lang``: ``str(problem)`` in English."""
+        return f"{self.where(lang)}: {self.text(lang)}"
+
     def __str__(self) -> str:
-        where = self.file
-        if self.row is not None:
-            where += f", row {self.row}"
-        if self.column:
-            where += f", column {self.column!r}"
-        return f"{where}: {self.message}"
+        return self.full("en")
 
 
 class ValidationError(ValueError):
@@ -83,8 +101,8 @@ def _periods(labels: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         try:
             granularity, _, end = schema.parse_period(label)
             parsed.append((granularity, end.isoformat(), ""))
-        except ValueError as exc:
-            parsed.append(("", "", str(exc)))
+        except ValueError:
+            parsed.append(("", "", Message.of("obs_period", label=str(label))))
     table = np.array(parsed, dtype=object).reshape(-1, 3)
     return table[codes, 0], table[codes, 1], table[codes, 2]
 
@@ -130,6 +148,9 @@ def check_observations(
     first_line: int = _HEADER_LINES + 1,
     lines=None,
     columns=None,
+    known_bad=None,
+    indicators: pd.DataFrame | None = None,
+    sources: pd.DataFrame | None = None,
 ) -> Checked:
     """Check every row of a tidy frame and collect every problem instead of stopping at the first.
 
@@ -146,6 +167,10 @@ def check_observations(
     columns : callable, optional
         ``columns(position, column)`` names the file's column in which the problem of the row at
         ``position`` lies (a wide table keeps each period in a column of its own); defaults to ``column``.
+    known_bad : array of bool, optional
+        Rows already refused by the caller (an unknown place name): they take part in no conflict.
+    indicators, sources : pandas.DataFrame, optional
+        The definitions to check against (the store's, bundled plus imported); default: the bundled files.
 
     Returns
     -------
@@ -159,7 +184,7 @@ def check_observations(
     missing = [c for c in schema.REQUIRED_COLUMNS if c not in frame.columns]
     if missing:
         raise ValidationError(
-            [Problem(file_name, None, c, "required column is missing") for c in missing]
+            [Problem.of(file_name, None, c, Message.of("obs_required_missing")) for c in missing]
         )
     frame = frame.reset_index(drop=True)
     n = len(frame)
@@ -168,6 +193,7 @@ def check_observations(
     text = _Cells(out)  # a column's cells as an object array, made when a message needs it
     found: list[tuple[int, str, str]] = []
     bad = np.zeros(n, dtype=bool)
+    refused_before = np.zeros(n, dtype=bool) if known_bad is None else np.asarray(known_bad, dtype=bool)
 
     def flag(mask, column: str, message) -> None:
         where = np.flatnonzero(np.asarray(mask, dtype=bool))
@@ -175,13 +201,13 @@ def check_observations(
         for idx in where:
             found.append((int(idx), column, message(idx) if callable(message) else message))
 
-    cat = catalogue.indicators().set_index(schema.INDICATOR)
-    known_sources = set(catalogue.sources()[schema.SOURCE_ID])
+    cat = (catalogue.indicators() if indicators is None else indicators).set_index(schema.INDICATOR)
+    known_sources = set((catalogue.sources() if sources is None else sources)[schema.SOURCE_ID])
 
     # geography
     level = out[schema.GEO_LEVEL]
     flag(~level.isin(schema.GEO_LEVELS), schema.GEO_LEVEL,
-         lambda i: f"{text[schema.GEO_LEVEL][i]!r} is not one of {', '.join(schema.GEO_LEVELS)}")
+         lambda i: Message.of("obs_not_one_of", value=text[schema.GEO_LEVEL][i], choices=", ".join(schema.GEO_LEVELS)))
     is_prov = (level == "province").to_numpy()
     if is_prov.any():
         out.loc[is_prov, schema.GEO_CODE] = out.loc[is_prov, schema.GEO_CODE].str.zfill(2)
@@ -189,43 +215,43 @@ def check_observations(
     layout = out[schema.LAYOUT]
     good_layout = layout.isin(schema.LAYOUTS).to_numpy()
     flag(is_prov & ~good_layout, schema.LAYOUT,
-         lambda i: f"{text[schema.LAYOUT][i]!r} is not a layout: use 2008 (63 provinces) or 2025 (34)")
+         lambda i: Message.of("obs_not_layout", value=text[schema.LAYOUT][i]))
     prov = registry.provinces()
     known = pd.MultiIndex.from_arrays([prov[schema.LAYOUT], prov[schema.CODE]])
     here = pd.MultiIndex.from_arrays([layout.to_numpy(dtype=object), code])
     flag(is_prov & good_layout & ~here.isin(known), schema.GEO_CODE,
-         lambda i: f"no province {code[i]!r} in the {text[schema.LAYOUT][i]} layout")
+         lambda i: Message.of("obs_no_province", code=code[i], layout=text[schema.LAYOUT][i]))
     is_nation = (level == "nation").to_numpy()
     flag(is_nation & (code != schema.NATION_CODE), schema.GEO_CODE,
-         f"the whole country has code {schema.NATION_CODE!r}")
+         Message.of("obs_nation_code", code=schema.NATION_CODE))
     out.loc[is_nation, schema.LAYOUT] = ""
     is_region = (level == "region").to_numpy()
     flag(is_region & ~out[schema.GEO_CODE].isin(set(registry.regions()[schema.REGION_CODE])).to_numpy(),
-         schema.GEO_CODE, lambda i: f"unknown region {code[i]!r}")
+         schema.GEO_CODE, lambda i: Message.of("obs_unknown_region", code=code[i]))
     out.loc[is_region, schema.LAYOUT] = schema.LAYOUT_2008
 
     # indicator, status, source, qualifier
     ind = out[schema.INDICATOR]
     known_ind = ind.isin(cat.index).to_numpy()
-    flag(~known_ind, schema.INDICATOR, lambda i: f"unknown indicator {text[schema.INDICATOR][i]!r}")
+    flag(~known_ind, schema.INDICATOR, lambda i: Message.of("obs_unknown_indicator", value=text[schema.INDICATOR][i]))
     flag(~out[schema.STATUS].isin(schema.STATUSES), schema.STATUS,
-         lambda i: f"{text[schema.STATUS][i]!r} is not one of {', '.join(schema.STATUSES)}")
+         lambda i: Message.of("obs_not_one_of", value=text[schema.STATUS][i], choices=", ".join(schema.STATUSES)))
     flag(~out[schema.SOURCE_ID].isin(known_sources), schema.SOURCE_ID,
-         lambda i: f"unknown source {text[schema.SOURCE_ID][i]!r}")
+         lambda i: Message.of("obs_unknown_source", value=text[schema.SOURCE_ID][i]))
     flag(~out[schema.QUALIFIER].isin(schema.QUALIFIERS), schema.QUALIFIER,
-         lambda i: f"{text[schema.QUALIFIER][i]!r} is not one of {schema.QUALIFIERS}")
+         lambda i: Message.of("obs_not_one_of", value=text[schema.QUALIFIER][i], choices=str(schema.QUALIFIERS)))
 
     # doubtful flag and the field size of a rank
     doubt = out[schema.DOUBTFUL].str.lower()
     flag(~doubt.isin(_DOUBT_WORDS), schema.DOUBTFUL,
-         lambda i: f"{text[schema.DOUBTFUL][i]!r} is not one of yes, no or empty")
+         lambda i: Message.of("obs_doubtful", value=text[schema.DOUBTFUL][i]))
     out[schema.DOUBTFUL] = np.where(doubt.isin(_DOUBT_YES), schema.DOUBTFUL_YES, "")
     out[schema.DOUBTFUL] = out[schema.DOUBTFUL].astype(out[schema.INDICATOR].dtype)
     field = out[schema.RANK_OF]
     size = pd.to_numeric(field, errors="coerce").to_numpy()
     with np.errstate(invalid="ignore"):
         bad_size = (field != "").to_numpy() & ~((size >= 1) & (size == np.floor(size)))
-    flag(bad_size, schema.RANK_OF, lambda i: f"{text[schema.RANK_OF][i]!r} is not a field size (a whole number from 1)")
+    flag(bad_size, schema.RANK_OF, lambda i: Message.of("obs_rank_field", value=text[schema.RANK_OF][i]))
     out.loc[~bad_size & (field != "").to_numpy(), schema.RANK_OF] = [
         str(int(v)) for v in size[~bad_size & (field != "").to_numpy()]]
 
@@ -245,46 +271,48 @@ def check_observations(
             except ValueError:
                 unreadable.add(label)
         flag(has_tdate & np.isin(tdate, list(unreadable)), schema.TARGET_DATE,
-             lambda i: f"cannot read the date {tdate[i]!r}: use YYYY-MM-DD")
+             lambda i: Message.of("obs_date", value=tdate[i]))
         flag(has_tdate & (text[schema.STATUS] != schema.STATUS_TARGET), schema.TARGET_DATE,
-             "only a row with status 'target' has a target date")
+             Message.of("obs_target_date_only"))
 
     # value, unit and range
     value = pd.to_numeric(out[schema.VALUE], errors="coerce").astype("float64").to_numpy()
-    flag(~np.isfinite(value), schema.VALUE, lambda i: f"{text[schema.VALUE][i]!r} is not a number")
+    flag(~np.isfinite(value), schema.VALUE, lambda i: Message.of("obs_not_number", value=text[schema.VALUE][i]))
     ind_keys = pd.factorize(ind)
     ind_keys = (ind_keys[0], np.asarray(ind_keys[1], dtype=object))
     units = _lookup(ind_keys, cat["unit"], "")
     short = _lookup(ind_keys, cat["short_unit"], "")
     given = text[schema.UNIT]
     flag(known_ind & (given != "") & (given != units) & (given != short), schema.UNIT,
-         lambda i: f"unit {given[i]!r} differs from the catalogue's {units[i]!r} for {text[schema.INDICATOR][i]!r}")
+         lambda i: Message.of("obs_unit_differs", given=given[i], unit=units[i], indicator=text[schema.INDICATOR][i]))
     out[schema.UNIT] = pd.Series(units, index=out.index).astype(out[schema.INDICATOR].dtype)
     low = _lookup(ind_keys, cat["min"], np.nan).astype("float64")
     high = _lookup(ind_keys, cat["max"], np.nan).astype("float64")
     with np.errstate(invalid="ignore"):
         outside = known_ind & np.isfinite(value) & ((value < low) | (value > np.where(np.isnan(high), np.inf, high)))
     flag(outside, schema.VALUE,
-         lambda i: f"{value[i]:g} is outside the valid range of {text[schema.INDICATOR][i]!r} "
-         f"({low[i]:g} to {'no limit' if np.isnan(high[i]) else format(high[i], 'g')})")
+         lambda i: Message.of("obs_out_of_range", value=float(value[i]), indicator=text[schema.INDICATOR][i],
+                              low=float(low[i]), high=Message.of("obs_no_limit") if np.isnan(high[i]) else format(high[i], "g")))
     with np.errstate(invalid="ignore"):
         beyond = np.isfinite(value) & ~bad_size & (value > size)
-    flag(beyond, schema.VALUE, lambda i: f"rank {value[i]:g} is beyond its field of {text[schema.RANK_OF][i]}")
+    flag(beyond, schema.VALUE, lambda i: Message.of("obs_rank_beyond", value=float(value[i]), field=text[schema.RANK_OF][i]))
     out[schema.VALUE] = value
 
-    # conflicting duplicates: same key, different value
+    # conflicting duplicates: same key, different value (rows refused for another reason take no part)
     key = list(schema.KEY_COLUMNS)
-    dup = out.duplicated(key, keep=False).to_numpy()
+    eligible = ~bad & ~refused_before
+    dup = np.zeros(n, dtype=bool)
+    dup[eligible] = out[eligible].duplicated(key, keep=False).to_numpy()
     if dup.any():
         values = out.loc[dup, key + [schema.VALUE]]
         spread = values.groupby(key, dropna=False)[schema.VALUE].transform("nunique")
         conflicting = np.zeros(n, dtype=bool)
         conflicting[np.flatnonzero(dup)[(spread > 1).to_numpy()]] = True
         flag(conflicting, schema.VALUE,
-             "conflicts with another row for the same place, indicator, period and status")
+             Message.of("obs_conflict"))
 
     name = columns or (lambda _i, column: column)
-    problems = [Problem(file_name, int(rows[i]), name(i, column), message) for i, column, message in found]
+    problems = [Problem.of(file_name, int(rows[i]), name(i, column), message) for i, column, message in found]
     problems.sort(key=lambda p: (p.row or 0, p.column or ""))
     return Checked(out, problems, bad)
 

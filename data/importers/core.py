@@ -24,6 +24,7 @@ from collections.abc import Callable, Mapping
 import numpy as np
 import pandas as pd
 
+from data.messages import Message
 from data.observations import Problem, ValidationError
 
 #: Defaults of the limits (see :class:`Limits`).
@@ -184,9 +185,9 @@ def register_layout(layout: Layout) -> Layout:
     return layout
 
 
-def refuse(file_name: str, message: str, row: int | None = None, column: str | None = None) -> FileRefused:
-    """A :class:`FileRefused` with one problem."""
-    return FileRefused([Problem(file_name, row, column, message)])
+def refuse(file_name: str, message: Message | str, row: int | None = None, column: str | None = None) -> FileRefused:
+    """A :class:`FileRefused` with one problem (a catalogue :class:`~data.messages.Message`, shown in any language)."""
+    return FileRefused([Problem.of(file_name, row, column, message)])
 
 
 # --- text helpers shared by the layouts ------------------------------------------------------------

@@ -53,7 +53,7 @@ def period_label(text: object) -> tuple[str | None, bool]:
         return None, False
     try:
         schema.parse_period(raw)
-        return raw, False
+        return (raw, False) if _valid(raw) else (None, False)
     except ValueError:
         pass
     words = fold(raw)
@@ -108,9 +108,14 @@ def _sub_period(rest: str, year: str) -> str | None:
     return None
 
 
+#: Years a period heading may name: a number outside is a value, not a year.
+FIRST_YEAR, LAST_YEAR = 1945, 2100
+
+
 def _valid(label: str) -> bool:
+    """A canonical label in a plausible range of years (see :data:`FIRST_YEAR`)."""
     try:
         schema.parse_period(label)
-        return True
     except ValueError:
         return False
+    return FIRST_YEAR <= int(label[:4]) <= LAST_YEAR

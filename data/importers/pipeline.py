@@ -39,21 +39,27 @@ from data.importers.core import (
     refuse,
     safe_name,
 )
+from data.messages import Message
 from data.observations import Problem, ValidationError, check_observations
 from data.store import KIND_IMPORT, Store, same_value
 
 _LOG = logging.getLogger(__name__)
 _MB = 1024 * 1024
-UNRECOGNISED = (
-    "the layout is not recognised: expected the tidy columns (indicator_id, period, value and a place), "
-    "the reporting template, or a yearbook table (places as rows, periods as columns)."
-)
 #: Keys of :attr:`Report.detected`, in the order they are shown.
 DETECTED_KEYS = (
-    "format", "encoding", "separator", "sheet", "layout", "header_rows", "place_column", "decimal",
-    "indicator", "unit_in_file", "status", "source", "footnotes", "headings", "ignored_columns", "earlier_import",
+    "format", "format_note", "encoding", "separator", "sheet", "layout", "header_rows", "place_column", "decimal",
+    "indicator", "unit_in_file", "status", "source", "footnotes", "headings", "ignored_columns", "ignored_cells", "confidence", "earlier_import",
 )  # fmt: skip
+#: Below this confidence the best layout is a guess: the user chooses.
+WEAK = 0.6
+#: Two layouts whose confidences are this close: the user chooses.
+CLOSE = 0.15
+#: Rows shown for each candidate layout when the user must choose.
+CHOICE_ROWS = 5
+#: File name endings and the reader they announce.
+EXTENSIONS = {".xlsx": "xlsx", ".xlsm": "xlsx", ".csv": "text", ".tsv": "text", ".txt": "text"}
 PROBLEM_COLUMNS = ("file", "row", "column", "message")
+
 
 Progress = Callable[[float, str], None]
 
@@ -77,17 +83,38 @@ class Report:
     rows_repeated: int = 0  # identical repeats within the file, merged
     preview: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
     tasks: pd.DataFrame | None = None  # a task list's valid tasks (data/tasks.py); None for observations
+    #: Confidence of each layout that recognised the file (0 to 1), best first.
+    confidence: dict[str, float] = dataclasses.field(default_factory=dict)
+    #: When the layout is uncertain: each candidate's first rows as it would read them.
+    choices: list[Choice] = dataclasses.field(default_factory=list)
 
     @property
     def refused(self) -> bool:
         return bool(self.fatal or self.problems)
 
+    @property
+    def mostly_invalid(self) -> bool:
+        """More than half of the rows with a value fail: the file is misread, not a file with a few bad rows."""
+        rows = self.valid if self.tasks is None else self.tasks
+        considered = self.rows_invalid + len(rows) + self.rows_stored + self.rows_repeated
+        return self.rows_invalid * 2 > considered
+
     def can_import(self, valid_only: bool = False) -> bool:
-        """Whether :func:`commit` may write: no file-level problem, rows to add, and no problem unless ``valid_only``."""
+        """Whether :func:`commit` may write: no file-level problem, rows to add, and no problem unless ``valid_only``.
+
+        Importing only the valid rows is refused when most rows fail (:attr:`mostly_invalid`).
+        """
         rows = self.valid if self.tasks is None else self.tasks
         if self.fatal or rows.empty:
             return False
-        return valid_only or not self.problems
+        if not self.problems:
+            return True
+        return valid_only and not self.mostly_invalid
+
+    def mostly_invalid_problem(self) -> Problem:
+        """Why importing only the valid rows is refused (see :attr:`mostly_invalid`)."""
+        total = self.rows_invalid + len(self.valid) + self.rows_stored + self.rows_repeated
+        return Problem.of(self.file_name, None, None, Message.of("imp_mostly_invalid", bad=self.rows_invalid, total=total))
 
     def skipped(self, valid_only: bool = False) -> int:
         """Rows of the file that an import leaves out."""
@@ -105,32 +132,98 @@ class Report:
         return [(k, self.detected[k]) for k in keys]
 
 
+class ImportRefused(ValueError):
+    """:func:`commit` was asked to write a report that may not be written; ``problem`` says why, in any language."""
+
+    def __init__(self, problem: Problem):
+        super().__init__(str(problem))
+        self.problem = problem
+
+    def text(self, lang: str = "en") -> str:
+        return self.problem.full(lang)
+
+
+@dataclasses.dataclass
+class Choice:
+    """A layout that could read the file, with its confidence and the first rows as it reads them."""
+
+    name: str
+    label: str
+    confidence: float
+    preview: pd.DataFrame  # empty when it cannot read the file; then ``problem`` says why
+    problem: str = ""
+
+
 def read_grid(file_name: str, raw: bytes, options: Options, limits: Limits) -> Grid:
-    """The bytes as a grid of text cells, by the first reader that claims them (see :data:`READERS`)."""
+    """The bytes as a grid of text cells, by the first reader that claims them (see :data:`READERS`).
+
+    The content decides the reader, never the file name; when the name's ending announces
+    another format, ``detected["format_note"]`` says so.
+    """
     if not raw:
-        raise refuse(file_name, "the file is empty.")
+        raise refuse(file_name, Message.of("imp_empty"))
     if len(raw) > limits.max_bytes:
-        raise refuse(
-            file_name,
-            f"the file is {len(raw) / _MB:.1f} MB; at most {limits.max_mb:g} MB are accepted (setting {ENV_MAX_MB}).",
-        )
+        raise refuse(file_name, Message.of("imp_too_big", size=f"{len(raw) / _MB:.1f}", limit=f"{limits.max_mb:g}",
+                                           setting=ENV_MAX_MB))  # fmt: skip
     reader = next(r for r in sorted(READERS.values(), key=lambda r: r.order) if r.matches(raw))
-    return reader.read(file_name, raw, options, limits)
+    grid = reader.read(file_name, raw, options, limits)
+    ending = "." + file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
+    announced = EXTENSIONS.get(ending)
+    if announced and announced != reader.name:
+        what = Message.of("imp_what_xlsx" if reader.name == "xlsx" else "imp_what_text")
+        grid.detected["format_note"] = Message.of("imp_format_note", ending=ending, what=what)
+    return grid
 
 
-def choose_layout(grid: Grid, options: Options) -> Layout:
-    """The layout the user chose, else the one that recognises the grid best."""
+def layout_scores(grid: Grid) -> dict[str, float]:
+    """Each layout's confidence that it recognises the grid (0 to 1), best first; zeros left out."""
+    scores = {name: float(layout.score(grid)) for name, layout in LAYOUTS.items()}
+    return dict(sorted(((n, v) for n, v in scores.items() if v > 0), key=lambda item: -item[1]))
+
+
+def choose_layout(grid: Grid, options: Options, scores: dict[str, float] | None = None) -> Layout:
+    """The layout the user chose, else the one that recognises the grid best.
+
+    Raises
+    ------
+    FileRefused
+        When the chosen layout does not fit, no layout recognises the grid, or the best is weak
+        (below :data:`WEAK`) or close to the next (within :data:`CLOSE`): then the user chooses.
+    """
     if options.importer:
         if options.importer not in LAYOUTS:
-            raise refuse(grid.file_name, f"there is no layout {options.importer!r}; the layouts are {', '.join(LAYOUTS)}.")
+            raise refuse(grid.file_name, Message.of("imp_no_layout", name=options.importer, names=", ".join(LAYOUTS)))
         layout = LAYOUTS[options.importer]
         if layout.score(grid) <= 0:
-            raise refuse(grid.file_name, f"the file does not have the {layout.label} layout that was chosen.")
+            raise refuse(grid.file_name, Message.of("imp_not_chosen_layout", label=layout.label))
         return layout
-    score, best = max(((layout.score(grid), layout.name) for layout in LAYOUTS.values()), default=(0.0, ""))
-    if score <= 0:
-        raise refuse(grid.file_name, UNRECOGNISED)
+    scores = layout_scores(grid) if scores is None else scores
+    if not scores:
+        raise refuse(grid.file_name, Message.of("imp_unrecognised"))
+    ranked = list(scores.items())
+    best, top = ranked[0]
+    if top < WEAK or (len(ranked) > 1 and ranked[1][1] >= top - CLOSE):
+        said = "; ".join(f"{LAYOUTS[n].label}: {v:.2f}" for n, v in ranked)
+        raise refuse(grid.file_name, Message.of("imp_uncertain", said=said))
     return LAYOUTS[best]
+
+
+def _choices(grid: Grid, options: Options, scores: dict[str, float]) -> list[Choice]:
+    """Each candidate layout's reading of the first rows (for the user to choose)."""
+    out = []
+    for name, confidence in scores.items():
+        layout = LAYOUTS[name]
+        try:
+            parsed = layout.parse(grid, options)
+            shown = parsed.frame.head(CHOICE_ROWS).reset_index(drop=True)
+            missing = [c for c in schema.REQUIRED_COLUMNS if c not in parsed.frame]
+            said = f"required column is missing: {', '.join(missing)}" if missing else ""
+            out.append(Choice(name, layout.label, confidence, shown, said))
+        except ValidationError as exc:
+            out.append(Choice(name, layout.label, confidence, pd.DataFrame(), "; ".join(p.message for p in exc.problems)))
+        except Exception as exc:  # a reading that fails is shown as failing, never raised
+            out.append(Choice(name, layout.label, confidence, pd.DataFrame(), type(exc).__name__))
+    return out
 
 
 def analyse(
@@ -171,31 +264,43 @@ def analyse(
         step(0.05, "read")
         grid = read_grid(name, raw, options, limits)
         report.detected.update(grid.detected)
-        layout = choose_layout(grid, options)
+        scores = layout_scores(grid)
+        report.confidence = scores
+        if scores:
+            report.detected["confidence"] = ", ".join(f"{LAYOUTS[n].name} {v:.2f}" for n, v in scores.items())
+        try:
+            layout = choose_layout(grid, options, scores)
+        except FileRefused:
+            if not options.importer and scores:
+                report.choices = _choices(grid, options, scores)
+            raise
         report.importer = layout.name
         step(0.3, "recognise")
         parsed = layout.parse(grid, options)
         report.detected.update(parsed.detected)
         if parsed.frame.empty:
-            raise refuse(name, "every value is empty or marked missing (.., -, …)." if parsed.missing
-                         else "the file has no data rows.")  # fmt: skip
+            raise refuse(name, Message.of("imp_all_missing" if parsed.missing else "imp_no_rows"))
         step(0.5, "validate")
         if layout.kind == "tasks":
             return _task_report(report, parsed, store, options, step)
-        checked = check_observations(parsed.frame, file_name=name, lines=parsed.lines, columns=parsed.columns)
+        known_bad = np.zeros(len(parsed.frame), dtype=bool)
+        known_bad[[pos for pos, _, _ in parsed.problems]] = True
+        known_bad[np.asarray(parsed.also_bad, dtype=np.int64)] = True
+        checked = check_observations(parsed.frame, file_name=name, lines=parsed.lines, columns=parsed.columns,
+                                     known_bad=known_bad, **_definitions(store))  # fmt: skip
     except ValidationError as exc:  # FileRefused, or required columns missing
         report.fatal = list(exc.problems)
         return report
     except Exception as exc:  # never a traceback for a file: name it, log the details
         _LOG.exception("import of %s failed", name)
-        report.fatal = [Problem(name, None, None, f"the file cannot be read ({type(exc).__name__}).")]
+        report.fatal = [Problem.of(name, None, None, Message.of("imp_unreadable", kind=type(exc).__name__))]
         return report
 
     frame = checked.frame
     bad = checked.bad.copy()
     problems: list[Problem] = []
     for pos, column, message in parsed.problems:
-        problems.append(Problem(name, int(parsed.lines[pos]), parsed.columns(pos, column), message))
+        problems.append(Problem.of(name, int(parsed.lines[pos]), parsed.columns(pos, column), message))
         bad[pos] = True
     bad[np.asarray(parsed.also_bad, dtype=np.int64)] = True
     said = {(p.row, p.column) for p in problems}
@@ -223,6 +328,13 @@ def analyse(
     return report
 
 
+def _definitions(store: Store | None) -> dict:
+    """The indicators and sources to check against: the store's (bundled plus imported), else the bundled files."""
+    if store is None:
+        return {}
+    return {"indicators": store.indicators(), "sources": store.sources()}
+
+
 def _against_store(store: Store, frame: pd.DataFrame, bad: np.ndarray, stored: np.ndarray, name: str, parsed) -> list[Problem]:
     """Problems for rows whose stored value differs; marks rows stored with the same value."""
     candidates = np.flatnonzero(~bad)
@@ -241,10 +353,9 @@ def _against_store(store: Store, frame: pd.DataFrame, bad: np.ndarray, stored: n
         found[schema.BATCH_ID].to_numpy()[~same], found["file_name"].to_numpy()[~same],
     ):  # fmt: skip
         bad[pos] = True
-        problems.append(Problem(
+        problems.append(Problem.of(
             name, int(parsed.lines[pos]), parsed.columns(int(pos), schema.VALUE),
-            f"{value:g} differs from the stored value {old:g} (batch {int(batch)}, file {file!r}) for the same "
-            "place, indicator, period and status: undo that batch first to replace it",
+            Message.of("imp_stored_differs", value=float(value), old=float(old), batch=int(batch), file=str(file)),
         ))
     stored[bad] = False
     return problems
@@ -261,10 +372,8 @@ def _earlier_imports(store: Store, report: Report) -> None:
         text = f"this file was already imported as batch {batch} on {when} by {last['user_name'] or 'unknown'}"
         report.detected["earlier_import"] = text
         if report.valid.empty and not report.problems and report.rows_stored:
-            report.fatal.append(Problem(
-                report.file_name, None, None,
-                f"{text}: all its values are stored already. Undo batch {batch} first to import it again.",
-            ))
+            report.fatal.append(Problem.of(report.file_name, None, None, Message.of(
+                "imp_already_imported", batch=batch, when=when, user=str(last["user_name"] or "unknown"))))
     else:
         report.detected["earlier_import"] = f"imported before as batch {batch} on {when}, since undone"
 
@@ -314,7 +423,9 @@ def commit(
     if not user:
         raise ValueError("An import needs the name of who makes it.")
     if not report.can_import(valid_only):
-        raise ValueError(f"{report.file_name}: the file is refused (see its problems); nothing was imported.")
+        if valid_only and report.mostly_invalid and not report.fatal:
+            raise ImportRefused(report.mostly_invalid_problem())
+        raise ImportRefused(Problem.of(report.file_name, None, None, Message.of("imp_refused")))
     skipped = report.skipped(valid_only)
     detail = (
         f"{report.file_name} ({report.importer}): {len(report.valid if report.tasks is None else report.tasks)} "
@@ -334,4 +445,4 @@ def commit(
     return store.batch(batch_id)
 
 
-__all__ = ["FileRefused", "Report", "analyse", "choose_layout", "commit", "read_grid"]
+__all__ = ["Choice", "FileRefused", "Report", "analyse", "commit", "read_grid", "choose_layout", "layout_scores"]

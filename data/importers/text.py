@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from data.importers.core import ENV_MAX_ROWS, Grid, Limits, Options, Reader, refuse, register_reader
+from data.messages import Message
 
 SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
 ENCODINGS = {
@@ -30,15 +31,15 @@ ENCODINGS = {
 }
 #: Start of files that are certainly not a text table, and what they are.
 SIGNATURES = (
-    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF87a", "a GIF image"),
-    (b"GIF89a", "a GIF image"),
-    (b"%PDF-", "a PDF document"),
-    (b"\x1f\x8b", "a gzip archive"),
-    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
-    (b"Rar!\x1a\x07", "a RAR archive"),
-    (b"\x7fELF", "a program"),
+    (b"\x89PNG\r\n\x1a\n", "imp_kind_png"),
+    (b"\xff\xd8\xff", "imp_kind_jpeg"),
+    (b"GIF87a", "imp_kind_gif"),
+    (b"GIF89a", "imp_kind_gif"),
+    (b"%PDF-", "imp_kind_pdf"),
+    (b"\x1f\x8b", "imp_kind_gzip"),
+    (b"7z\xbc\xaf\x27\x1c", "imp_kind_7z"),
+    (b"Rar!\x1a\x07", "imp_kind_rar"),
+    (b"\x7fELF", "imp_kind_program"),
 )
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -46,14 +47,10 @@ OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 def not_a_table(file_name: str, raw: bytes):
     """The refusal for a file that is certainly no table, or None."""
     if raw.startswith(OLE_SIGNATURE):
-        return refuse(
-            file_name,
-            "this is an old Excel 97-2003 workbook (.xls) or a password-protected file: "
-            "save it as .xlsx without a password, or as .csv, and upload that.",
-        )
+        return refuse(file_name, Message.of("imp_old_xls"))
     for signature, what in SIGNATURES:
         if raw.startswith(signature):
-            return refuse(file_name, f"this is not a table (CSV or XLSX): it looks like {what}.")
+            return refuse(file_name, Message.of("imp_not_table", what=Message.of(what)))
     return None
 
 
@@ -69,7 +66,7 @@ def decode(file_name: str, raw: bytes, encoding: str | None = None) -> tuple[str
         try:
             text = raw.decode(encoding)
         except (UnicodeDecodeError, LookupError):
-            raise refuse(file_name, f"the file cannot be read as {ENCODINGS.get(encoding, encoding)}: choose another encoding.") from None
+            raise refuse(file_name, Message.of("imp_cannot_decode_as", encoding=ENCODINGS.get(encoding, encoding))) from None
         label = ENCODINGS.get(encoding, encoding) + " (chosen)"
     elif raw.startswith(b"\xef\xbb\xbf"):
         text, label = _strict(file_name, raw, "utf-8-sig"), ENCODINGS["utf-8-sig"]
@@ -84,10 +81,10 @@ def decode(file_name: str, raw: bytes, encoding: str | None = None) -> tuple[str
             try:
                 text, label = raw.decode("cp1258"), ENCODINGS["cp1258"] + ": not valid UTF-8"
             except UnicodeDecodeError:
-                raise refuse(file_name, "the text is neither UTF-8, UTF-16 nor Windows-1258: save it as UTF-8 and upload it again.") from None
+                raise refuse(file_name, Message.of("imp_not_text")) from None
     text = text.lstrip("\ufeff")
     if "\x00" in text or _control_share(text) > 0.01:
-        raise refuse(file_name, "this is not a text table: it holds binary data. Upload a CSV or XLSX file.")
+        raise refuse(file_name, Message.of("imp_binary"))
     return unicodedata.normalize("NFC", text), label
 
 
@@ -95,7 +92,7 @@ def _strict(file_name: str, raw: bytes, encoding: str) -> str:
     try:
         return raw.decode(encoding)
     except UnicodeDecodeError:
-        raise refuse(file_name, f"the file starts like {ENCODINGS[encoding]} text but cannot be decoded as such.") from None
+        raise refuse(file_name, Message.of("imp_bad_bom", encoding=ENCODINGS[encoding])) from None
 
 
 def _utf16_without_bom(raw: bytes) -> str | None:
@@ -144,7 +141,7 @@ def read_text(file_name: str, raw: bytes, options: Options, limits: Limits) -> G
         raise refusal
     text, encoding = decode(file_name, raw, options.encoding)
     if not text.strip():
-        raise refuse(file_name, "the file is empty.")
+        raise refuse(file_name, Message.of("imp_empty"))
     lines = text.count("\n") + (not text.endswith("\n"))
     if lines > limits.max_rows + 1:
         raise refuse(file_name, too_many_rows(lines, limits))
@@ -161,8 +158,7 @@ def read_text(file_name: str, raw: bytes, options: Options, limits: Limits) -> G
         try:
             cells = _cells(text, sep, 1 + max(line.count(sep) for line in text.splitlines()))
         except (pd.errors.ParserError, ValueError) as exc:
-            raise refuse(file_name, f"the text cannot be split into cells with the {SEPARATORS.get(sep, sep)} "
-                                    f"separator ({exc}).") from None  # fmt: skip
+            raise refuse(file_name, Message.of("imp_cannot_split", separator=SEPARATORS.get(sep, sep), error=str(exc))) from None
     used = [c for c in cells.columns if (cells[c] != "").any()]
     cells = cells.loc[:, : max(used, default=0)]  # drop empty columns at the right only
     for col in cells.columns:
@@ -177,10 +173,11 @@ def _cells(text: str, sep: str, width: int) -> pd.DataFrame:
     )
 
 
-def too_many_rows(count: int | None, limits: Limits) -> str:
-    """The refusal text for a file over the row limit."""
-    have = f"{count:,} rows" if count is not None else f"more than {limits.max_rows:,} rows"
-    return f"the file has {have}; at most {limits.max_rows:,} rows are accepted (setting {ENV_MAX_ROWS})."
+def too_many_rows(count: int | None, limits: Limits) -> Message:
+    """The refusal for a file over the row limit."""
+    if count is None:
+        return Message.of("imp_too_many_rows_more", limit=f"{limits.max_rows:,}", setting=ENV_MAX_ROWS)
+    return Message.of("imp_too_many_rows", n=f"{count:,}", limit=f"{limits.max_rows:,}", setting=ENV_MAX_ROWS)
 
 
 register_reader(Reader("text", matches=lambda raw: True, read=read_text, order=99))

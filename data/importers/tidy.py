@@ -13,30 +13,84 @@ import pandas as pd
 
 from data import names, schema
 from data.importers import numeric
+from data.messages import Message
 from data.importers.core import Grid, Layout, Options, Parsed, fold, is_missing, register_layout
 
 #: Headers of a column of place names (compared after :func:`data.importers.core.fold`).
 PLACE_HEADERS = frozenset({
     "province", "province name", "place", "name", "tinh", "ten tinh", "tinh/thanh pho", "tinh, thanh pho",
-    "tinh thanh pho", "tinh/thanh", "tinh, thanh", "dia phuong", "ten dia phuong", "dia ban",
+    "tinh thanh pho", "tinh/thanh", "tinh, thanh", "dia phuong", "ten dia phuong", "dia ban", "tinh/tp",
+    "tinh, tp", "tinh/ thanh pho", "don vi hanh chinh",
 })  # fmt: skip
+#: Other headers of the tidy columns, in English and Vietnamese (folded), and the column each means.
+HEADER_SYNONYMS = {
+    **{c: c for c in schema.OBSERVATION_COLUMNS},
+    "indicator": schema.INDICATOR, "indicator id": schema.INDICATOR, "indicator code": schema.INDICATOR,
+    "chi tieu": schema.INDICATOR, "ma chi tieu": schema.INDICATOR, "ma_chi_tieu": schema.INDICATOR,
+    "ma chi so": schema.INDICATOR, "chi so": schema.INDICATOR,
+    "period": schema.PERIOD, "year": schema.PERIOD, "nam": schema.PERIOD, "ky": schema.PERIOD,
+    "ky bao cao": schema.PERIOD, "thoi ky": schema.PERIOD, "thoi gian": schema.PERIOD,
+    "value": schema.VALUE, "gia tri": schema.VALUE, "so lieu": schema.VALUE, "tri so": schema.VALUE,
+    "unit": schema.UNIT, "don vi": schema.UNIT, "don vi tinh": schema.UNIT, "dvt": schema.UNIT,
+    "source": schema.SOURCE_ID, "source id": schema.SOURCE_ID, "nguon": schema.SOURCE_ID,
+    "ma nguon": schema.SOURCE_ID, "nguon so lieu": schema.SOURCE_ID,
+    "status": schema.STATUS, "trang thai": schema.STATUS, "loai so lieu": schema.STATUS,
+    "note": schema.NOTE, "notes": schema.NOTE, "ghi chu": schema.NOTE,
+    "qualifier": schema.QUALIFIER, "value qualifier": schema.QUALIFIER,
+    "target date": schema.TARGET_DATE, "han": schema.TARGET_DATE, "thoi han": schema.TARGET_DATE,
+    "geo level": schema.GEO_LEVEL, "cap": schema.GEO_LEVEL,
+    "geo code": schema.GEO_CODE, "code": schema.GEO_CODE, "ma tinh": schema.GEO_CODE, "ma dia phuong": schema.GEO_CODE,
+    "layout": schema.LAYOUT, "bo tinh": schema.LAYOUT, "danh muc tinh": schema.LAYOUT,
+    **{key: "place" for key in PLACE_HEADERS},
+}  # fmt: skip
 PLACE = "place"
 _SIGN = {schema.INDICATOR, schema.PERIOD, schema.VALUE}
 _GEO = (schema.GEO_LEVEL, schema.LAYOUT, schema.GEO_CODE)
 HEADER_SEARCH_ROWS = 30
 
 
-def find_header(grid: Grid) -> int | None:
-    """Position of the header row: the first of the top rows holding indicator_id, period and value."""
+def header_key(text: object) -> str | None:
+    """The tidy column a header names (see :data:`HEADER_SYNONYMS`), or None.
+
+    Examples
+    --------
+    >>> header_key("Mã chỉ tiêu"), header_key("Tỉnh/Thành phố"), header_key(" Giá trị "), header_key("2024")
+    ('indicator_id', 'place', 'value', None)
+    """
+    key = fold(text).replace("_", " ").strip(" :*")
+    return HEADER_SYNONYMS.get(key) or HEADER_SYNONYMS.get(key.replace(" ", "_"))
+
+
+def _recognised(row) -> set[str]:
+    return {k for c in row if (k := header_key(c))}
+
+
+def find_header(grid: Grid, partial: bool = False) -> int | None:
+    """Position of the header row: the first of the top rows naming indicator, period and value.
+
+    With ``partial``, a row naming at least three tidy columns (two of the three) also counts, so
+    the missing one is reported by name.
+    """
     top = grid.cells.head(HEADER_SEARCH_ROWS)
+    found = None
     for pos, row in enumerate(top.itertuples(index=False)):
-        if _SIGN <= {fold(c) for c in row}:
+        keys = _recognised(row)
+        if _SIGN <= keys:
             return pos
-    return None
+        if partial and found is None and len(keys & _SIGN) >= 2 and len(keys) >= 3:
+            found = pos
+    return found
 
 
 def score(grid: Grid) -> float:
-    return 0.9 if find_header(grid) is not None else 0.0
+    """0.95 with the three signature columns and a place; 0.9 without a place; 0.45 with two of three."""
+    if grid.meta.get("template"):
+        return 0.5  # the reporting template reads the same table, knowing its layout
+    head = find_header(grid)
+    if head is not None:
+        keys = _recognised(grid.cells.iloc[head])
+        return 0.95 if keys & {PLACE, schema.GEO_CODE} else 0.9
+    return 0.45 if find_header(grid, partial=True) is not None else 0.0
 
 
 def parse(grid: Grid, options: Options) -> Parsed:
@@ -49,15 +103,15 @@ def parse_table(grid: Grid, options: Options, default_layout: str | None, label:
     ``default_layout`` is the layout of a name whose row leaves ``layout`` empty (the template's).
     """
     head = find_header(grid)
+    if head is None:
+        head = find_header(grid, partial=True)
     header_text = list(grid.cells.iloc[head])
     where: dict[str, int] = {}
     ignored = []
     for idx, text in enumerate(header_text):
-        key = fold(text)
-        if key in schema.OBSERVATION_COLUMNS and key not in where:
+        key = header_key(text)
+        if key and key not in where:
             where[key] = idx
-        elif key in PLACE_HEADERS and PLACE not in where:
-            where[PLACE] = idx
         elif text:
             ignored.append(text)
     body = grid.cells.iloc[head + 1 :]
@@ -114,8 +168,8 @@ def _resolve_places(frame: pd.DataFrame, default_layout: str | None, problems: l
         ok = (found[names.ERROR] == "").to_numpy()
         for col in _GEO:
             frame.loc[found.index[ok], col] = found.loc[ok, col]
-        for idx, message in found.loc[~ok, names.ERROR].items():
-            problems.append((int(idx), PLACE, message))
+        for idx, message, detail in zip(found.index[~ok], found.loc[~ok, names.ERROR], found.loc[~ok, names.ERROR_DETAIL]):
+            problems.append((int(idx), PLACE, Message(*detail) if detail else message))
     return use
 
 

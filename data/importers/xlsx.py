@@ -43,6 +43,7 @@ from data.importers.core import (
     register_reader,
 )
 from data.importers.text import too_many_rows
+from data.messages import Message
 from data.observations import Problem
 
 ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
@@ -60,11 +61,8 @@ TEMPLATE_MARK = "vn57-template"
 SHOWN_FORMULAS = 10
 CHUNK_BYTES = 1 << 20
 _MB = 1024 * 1024
-DAMAGED = (
-    "the Excel file is damaged or incomplete: it cannot be opened as an XLSX workbook. "
-    "Open it in Excel, save it again and upload the new file."
-)
-ENTITIES = "the workbook's XML declares entities or a DTD, which are refused for safety."
+DAMAGED = Message.of("imp_damaged")
+ENTITIES = Message.of("imp_entities")
 _NS = rb"(?:[A-Za-z_][\w.-]*:)?"
 #: A filled cell: its reference, and its first child (v: value, is: inline text, f: formula).
 _FILLED = re.compile(rb"<" + _NS + rb"c\s[^>]*?\br=\"([A-Z]{1,3})([0-9]{1,7})\"[^>]*>\s*<" + _NS + rb"(v|f|is)\b")
@@ -88,14 +86,11 @@ def _check_archive(file_name: str, raw: bytes, limits: Limits) -> zipfile.ZipFil
         raise refuse(file_name, DAMAGED) from None
     names = {info.filename for info in infos}
     if "xl/workbook.xml" not in names:
-        raise refuse(file_name, "this is a ZIP archive, not an Excel workbook (XLSX).")
+        raise refuse(file_name, Message.of("imp_zip_not_xlsx"))
     unpacked = sum(info.file_size for info in infos)
     if len(infos) > MAX_MEMBERS or unpacked > limits.max_unpacked_bytes:
-        raise refuse(
-            file_name,
-            f"the workbook would unpack to {unpacked / _MB:,.0f} MB; at most {limits.max_unpacked_mb:g} MB "
-            f"are accepted (setting {ENV_MAX_UNPACKED_MB}).",
-        )
+        raise refuse(file_name, Message.of("imp_unpack_limit", size=f"{unpacked / _MB:,.0f}",
+                                           limit=f"{limits.max_unpacked_mb:g}", setting=ENV_MAX_UNPACKED_MB))  # fmt: skip
     return archive
 
 
@@ -231,8 +226,7 @@ def prescan(file_name: str, archive: zipfile.ZipFile, path: str) -> Scan:
 
 
 def _no_references(file_name: str) -> FileRefused:
-    return refuse(file_name, "the workbook's cells carry no cell references (A1, B2...), which this reader needs: "
-                             "open it in Excel or LibreOffice, save it again and upload the new file.")  # fmt: skip
+    return refuse(file_name, Message.of("imp_no_references"))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -294,9 +288,9 @@ def read_xlsx(file_name: str, raw: bytes, options: Options, limits: Limits) -> G
         paths = sheet_paths(file_name, archive)
         sheets = list(paths)
         if not sheets:
-            raise refuse(file_name, "the workbook has no worksheet.")
+            raise refuse(file_name, Message.of("imp_no_sheets"))
         if options.sheet and options.sheet not in sheets:
-            raise refuse(file_name, f"the workbook has no sheet {options.sheet!r}; its sheets are {', '.join(map(repr, sheets))}.")
+            raise refuse(file_name, Message.of("imp_no_sheet_named", name=options.sheet, sheets=", ".join(map(repr, sheets))))
         name = options.sheet or _default_sheet(file_name, archive, paths, sheets)
         grid = read_sheet(file_name, raw, archive, paths, name, limits)
         grid.detected = {"format": "XLSX (Excel workbook)", "sheet": name + (f" (of {len(sheets)})" if len(sheets) > 1 else ""),
@@ -321,22 +315,22 @@ def read_sheet(file_name: str, raw: bytes, archive: zipfile.ZipFile, paths: dict
     if scan.formula_count:
         raise _formulas(file_name, scan)
     if not scan.cells:
-        raise refuse(file_name, f"the sheet {name!r} is empty.")
+        raise refuse(file_name, Message.of("imp_sheet_empty", name=name))
     table = find_table(scan)
     height, width = table.bottom - table.top + 1, table.right - table.left + 1
     if height > limits.max_rows + 1:
         raise refuse(file_name, too_many_rows(None, limits))
     if width > MAX_COLUMNS:
-        raise refuse(file_name, f"the table of sheet {name!r} is {width:,} columns wide; at most {MAX_COLUMNS:,} "
-                                "columns are read.")  # fmt: skip
+        raise refuse(file_name, Message.of("imp_too_wide", name=name, width=f"{width:,}", limit=f"{MAX_COLUMNS:,}"))
     detected: dict[str, str] = {}
     source = raw
     if table.stray_count:
         source = _without_strays(archive, paths[name], table)
-        more = f" and {table.stray_count - len(table.strays)} more" if table.stray_count > len(table.strays) else ""
-        detected["ignored_cells"] = (f"{table.stray_count} cell(s) outside the table "
-                                     f"({column_letter(table.left)}{table.top + 1}:{column_letter(table.right)}"
-                                     f"{table.bottom + 1}) ignored: {', '.join(table.strays)}{more}")  # fmt: skip
+        rest = table.stray_count - len(table.strays)
+        detected["ignored_cells"] = Message.of(
+            "imp_ignored_cells", n=table.stray_count, cells=", ".join(table.strays),
+            table=f"{column_letter(table.left)}{table.top + 1}:{column_letter(table.right)}{table.bottom + 1}",
+            more=Message.of("imp_ignored_more", n=rest) if rest > 0 else "")  # fmt: skip
     book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(source))
     try:
         sheet = book.get_sheet_by_name(name)
@@ -345,7 +339,7 @@ def read_sheet(file_name: str, raw: bytes, archive: zipfile.ZipFile, paths: dict
     finally:
         book.close()
     if not values or not any(any(v not in ("", None) for v in r) for r in values):
-        raise refuse(file_name, f"the sheet {name!r} is empty.")
+        raise refuse(file_name, Message.of("imp_sheet_empty", name=name))
     text = [[cell_text(v) for v in r] for r in values]
     cells = pd.DataFrame(text, dtype="str")
     numeric = np.array([[isinstance(v, (int, float)) and not isinstance(v, bool) for v in r] for r in values], dtype=bool)
@@ -384,13 +378,10 @@ def _formulas(file_name: str, scan: Scan) -> FileRefused:
     problems = []
     for row, col, formula in scan.formulas:
         letter = column_letter(col)
-        problems.append(Problem(
-            file_name, row + 1, letter,
-            f"cell {letter}{row + 1} holds a formula (={formula[:60]}); formulas are never evaluated: "
-            "replace it with its value.",
-        ))
+        problems.append(Problem.of(file_name, row + 1, letter,
+                                   Message.of("imp_formula", cell=f"{letter}{row + 1}", formula=formula[:60])))
     if scan.formula_count > SHOWN_FORMULAS:
-        problems.append(Problem(file_name, None, None, f"{scan.formula_count - SHOWN_FORMULAS} more cells hold formulas."))
+        problems.append(Problem.of(file_name, None, None, Message.of("imp_more_formulas", n=scan.formula_count - SHOWN_FORMULAS)))
     return FileRefused(problems)
 
 

@@ -27,6 +27,7 @@ import pandas as pd
 
 from data import catalogue, names, schema
 from data.importers import numeric
+from data.messages import Message
 from data.importers.core import (
     MISSING_MARKERS,
     Grid,
@@ -51,6 +52,7 @@ class _Header:
     rows: list[int]  # positions of the header rows in the grid
     periods: dict[int, tuple[str, bool]]  # column -> (period label, preliminary)
     place: int  # column of the place names
+    hit_rate: float = 0.0  # share of the place column's cells that are place names
 
 
 def _labels(cells: list[str]) -> dict[int, tuple[str, bool]]:
@@ -72,6 +74,7 @@ def _filled_forward(cells: list[str]) -> list[str]:
 
 
 def _find_header(grid: Grid) -> _Header | None:
+    """The most plausible header: the row (or two rows) naming most periods, with a column of places."""
     top = grid.cells.head(HEADER_SEARCH_ROWS).to_numpy(dtype=object).tolist()
     best: _Header | None = None
     for pos, row in enumerate(top):
@@ -84,31 +87,67 @@ def _find_header(grid: Grid) -> _Header | None:
         else:
             periods, rows = _labels(row), [pos]
         periods = {c: v for c, v in periods.items() if c > 0}
-        if periods and (best is None or len(periods) > len(best.periods)):
+        if periods and (best is None or len(periods) > len(best.periods)) and _plausible(grid, top, rows, periods):
             best = _Header(rows, periods, -1)
     if best is None:
         return None
-    best.place = _place_column(grid, best)
+    best.place, best.hit_rate = _place_column(grid, best)
     return best if best.place >= 0 else None
 
 
-def _place_column(grid: Grid, header: _Header) -> int:
-    """The column left of the periods where most cells below the header are place names."""
+def _plausible(grid: Grid, top: list, rows: list[int], periods: dict[int, tuple[str, bool]]) -> bool:
+    """Whether period headings are a header, not a data row of some other table.
+
+    A header names each period once; no row above it has headings over its period columns (that
+    row would be the real header); and the cells below it are values, not more periods.
+    """
+    labels = [label for label, _ in periods.values()]
+    if len(set(labels)) != len(labels):
+        return False
+    cols = sorted(periods)
+    header = top[rows[-1]]
+    right = [c for c in range(cols[0], len(header)) if str(header[c]).strip()]
+    if len(cols) * 2 < len(right):  # mostly other headings right of the periods: a data row
+        return False
+    for above in top[: rows[0]]:
+        filled = sum(1 for c in above if str(c).strip())
+        over = sum(1 for c in cols if c < len(above) and str(above[c]).strip() and not period_label(above[c])[0])
+        if filled >= 3 and over >= max(1, -(-len(cols) // 2)):
+            return False
+    body = grid.cells.iloc[rows[-1] + 1 :].head(50)
+    for col in cols:
+        cells = body[col][body[col] != ""]
+        if len(cells) >= 2 and sum(1 for c in cells if period_label(c)[0] and not str(c).strip().isdigit()) > len(cells) / 2:
+            return False
+        if len(cells) >= 3 and cells.str.fullmatch(r"(?:19|20)\d\d").all() and cells.nunique() <= max(1, len(cells) // 3):
+            return False
+    return True
+
+
+def _place_column(grid: Grid, header: _Header) -> tuple[int, float]:
+    """The column left of the periods where most cells below the header are place names, and their share."""
     first = min(header.periods)
     body = grid.cells.iloc[header.rows[-1] + 1 :].head(200)
-    best, chosen = 0, -1
+    best, chosen, rate = 0, -1, 0.0
     for col in range(first):
         cells = body[col][body[col] != ""]
         if cells.empty:
             continue
         hits = int((names.resolve_names(cells, pd.Series("2024", index=cells.index))[names.ERROR] == "").sum())
         if hits > best:
-            best, chosen = hits, col
-    return chosen
+            best, chosen, rate = hits, col, hits / len(cells)
+    return chosen, rate
 
 
 def score(grid: Grid) -> float:
-    return 0.5 if _find_header(grid) is not None else 0.0
+    """Confidence in [0, 0.9]: grows with the share of place names and the number of ordered periods."""
+    header = _find_header(grid)
+    if header is None:
+        return 0.0
+    dates = [schema.parse_period(label)[2] for label, _ in header.periods.values()]
+    ordered = dates == sorted(dates) or dates == sorted(dates, reverse=True)
+    value = 0.3 + 0.4 * header.hit_rate + (0.1 if len(dates) >= 2 else 0.0) + (0.1 if ordered else 0.0)
+    return round(min(value, 0.9), 2)
 
 
 def _indicator_in(text: str) -> str | None:
@@ -161,12 +200,10 @@ def parse(grid: Grid, options: Options) -> Parsed:
         detected["unit_in_file"] = unit
     indicator = options.indicator or _indicator_in(title)
     if not indicator:
-        raise refuse(grid.file_name, "the title rows name no indicator of the catalogue: choose the indicator "
-                                     "under the reading options.")
+        raise refuse(grid.file_name, Message.of("imp_no_indicator"))
     source = options.source_id or _source_in(title + " " + footnotes)
     if not source:
-        raise refuse(grid.file_name, "no source is given: choose the source of these figures under the reading "
-                                     "options (sources are listed in data/sources.toml).")
+        raise refuse(grid.file_name, Message.of("imp_no_source"))
     status = options.status or schema.STATUS_REPORTED
     detected["indicator"] = indicator + (" (chosen)" if options.indicator else " (from the title)")
     detected["source"] = source + (" (chosen)" if options.source_id else " (from the file)")
@@ -208,7 +245,8 @@ def parse(grid: Grid, options: Options) -> Parsed:
         line = positions[pos]
         if line not in seen:  # one message per table row
             seen.add(line)
-            problems.append((int(pos), "place", found[names.ERROR].iloc[pos]))
+            detail = found[names.ERROR_DETAIL].iloc[pos]
+            problems.append((int(pos), "place", Message(*detail) if detail else found[names.ERROR].iloc[pos]))
     also_bad = [int(p) for p in np.flatnonzero((found[names.ERROR] != "").to_numpy())]
     lines = grid.rows[last_header + 1 + positions] if len(positions) else np.array([], dtype=np.int64)
     place_label = _label(grid, header, header.place)

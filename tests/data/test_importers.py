@@ -158,6 +158,8 @@ def test_yearbook_one_header_row(db):
         "source": "derived_here (from the file)",
         "status": "reported (default)",
         "decimal": "comma (10 of 10 values show a decimal comma)",
+        # 0.3 + 0.4 x 4 place names of 6 cells (2 footnotes) + 0.1 (several periods) + 0.1 (in order)
+        "confidence": "yearbook 0.77",
     }
     assert problems(report) == [] and report.rows_missing == 2
     valid = report.valid.set_index(["geo_code", "period"])
@@ -339,10 +341,11 @@ def test_every_row_problem_is_listed_with_file_row_and_column(db):
         {"Tỉnh/Thành phố": "Cần Thơ", "indicator_id": "rd_staff", "period": "Q1/2026", "value": "1", "status": "reported", "source_id": "derived_here"},
         {"Tỉnh/Thành phố": "Cần Thơ", "indicator_id": "rd_staff", "period": "2026-Q2", "value": "4000", "status": "reported", "source_id": "derived_here"},
     ]  # fmt: skip
-    for r in rows:
+    good = [{**rows[-1], "period": f"2026-{month:02d}", "value": str(4000 + month)} for month in range(1, 8)]
+    for r in rows + good:
         r["layout"] = "2025"
     before = snapshot(db)
-    report = analyse("provinces.csv", tidy_text(rows, sep=";").encode(), db)
+    report = analyse("provinces.csv", tidy_text(rows + good, sep=";").encode(), db)
     assert problems(report) == [
         "provinces.csv, row 2, column 'Tỉnh/Thành phố': Unknown province or region 'Ha Noy' in the 2025 layout. "
         "Closest: Hà Nội (2025), Thanh Hóa (2025), Khánh Hòa (2025).",
@@ -354,7 +357,7 @@ def test_every_row_problem_is_listed_with_file_row_and_column(db):
         "provinces.csv, row 8, column 'period': Cannot read the period 'Q1/2026': expected YYYY, YYYY-H1, YYYY-Q1, "
         "YYYY-MM or YYYY-MM-DD.",
     ]
-    assert (report.rows_read, report.rows_invalid, len(report.valid)) == (8, 7, 1)
+    assert (report.rows_read, report.rows_invalid, len(report.valid)) == (15, 7, 8)
     assert report.refused and not report.can_import() and report.can_import(valid_only=True)
     with pytest.raises(ValueError, match="the file is refused"):
         importers.commit(report, db, user="tester")
@@ -363,9 +366,10 @@ def test_every_row_problem_is_listed_with_file_row_and_column(db):
     assert list(table.columns) == ["file", "row", "column", "message"] and len(table) == 7
 
     batch = importers.commit(report, db, user="tester", valid_only=True)  # the user chose: valid rows only
-    assert (batch["rows_added"], batch["rows_skipped"]) == (1, 7)
-    assert stored(db, indicators=["rd_staff"], statuses=["reported"], date_from="2026-01-01") == [
-        ("province", "2025", "92", "2026-Q2", 4000.0)]
+    assert (batch["rows_added"], batch["rows_skipped"]) == (8, 7)
+    assert stored(db, indicators=["rd_staff"], statuses=["reported"], date_from="2026-01-01") == sorted(
+        [("province", "2025", "92", f"2026-{m:02d}", 4000.0 + m) for m in range(1, 8)]
+        + [("province", "2025", "92", "2026-Q2", 4000.0)])
 
 
 def test_conflicts_with_stored_values_and_values_stored_already(db):

@@ -12,8 +12,10 @@ import pytest
 
 from data import registry
 from data import schema as s
+from data.messages import Message
 from data.names import (
     ERROR,
+    ERROR_DETAIL,
     PROVINCE_ALIASES,
     AmbiguousNameError,
     GeoRef,
@@ -316,13 +318,14 @@ def test_resolve_names_one_bad_row():
     names = pd.Series(["Hà Nội", "Atlantis", "Đồng bằng sông Hồng", "Cả nước", "TP.HCM"],
                       index=[10, 11, 12, 13, 14])  # fmt: skip
     out = resolve_names(names, layout="2025")
-    assert list(out.columns) == [s.GEO_LEVEL, s.LAYOUT, s.GEO_CODE, ERROR]
+    assert list(out.columns) == [s.GEO_LEVEL, s.LAYOUT, s.GEO_CODE, ERROR, ERROR_DETAIL]
     assert out.index.tolist() == [10, 11, 12, 13, 14]
     assert out[s.GEO_LEVEL].tolist() == ["province", "", "region", "nation", "province"]
     assert out[s.LAYOUT].tolist() == ["2025", "", "", "", "2025"]
     assert out[s.GEO_CODE].tolist() == ["01", "", "RRD", "VN", "79"]
     assert out[ERROR].tolist() == ["", "Unknown province or region 'Atlantis' in the 2025 layout.",
                                    "", "", ""]  # fmt: skip
+    assert Message(*out[ERROR_DETAIL].iloc[1]).text("vi") == "Không có tỉnh hoặc vùng 'Atlantis' trong danh mục 2025."
 
 
 def test_resolve_names_with_dates():

@@ -1,0 +1,333 @@
+"""Command line for people who automate their reports, over the same code as the Import page.
+
+Usage (from the project folder)::
+
+    python -m cli check FILE [--json]
+    python -m cli import FILE [--indicator ID] [--source ID] [--valid-rows-only] [--user NAME]
+    python -m cli batches
+    python -m cli undo BATCH_ID [--user NAME]
+    python -m cli export [--indicator ID ...] [--layout 2008|2025] [--status S ...] [--from P] [--to P]
+                         --format csv|xlsx --out FILE
+
+Every command takes ``--store PATH`` (else ``$VN57_STORE``, else ``$VN57_DATA_DIR/vn57.duckdb``,
+else ``.data/vn57.duckdb``) and ``--lang en|vi`` (the language of its messages).
+
+Exit codes: 0 done; 1 refused, with the problems listed; 2 a usage error (unknown option,
+missing file, bad value).
+
+A command is one function ``run(args, out) -> int`` registered with :func:`command` together
+with a function adding its arguments; :func:`main` only dispatches.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as _dt
+import getpass
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TextIO
+
+from data import export, importers, registry, schema
+from data.importers import Options
+from data.importers.messages import problem_text, t
+from data.store import Store, StoreWriteError, open_store
+
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+LANGUAGES = ("en", "vi")
+#: Problems printed one per line before the rest are counted (``check --json`` lists them all).
+SHOWN_PROBLEMS = 200
+
+
+class UsageError(Exception):
+    """A usage error found after parsing (a missing file, an unknown indicator): exit code 2."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Command:
+    name: str
+    help: str
+    arguments: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace, TextIO], int]
+
+
+COMMANDS: dict[str, Command] = {}
+
+
+def command(name: str, help: str, arguments: Callable[[argparse.ArgumentParser], None]):
+    """Register ``run(args, out) -> exit code`` as the command ``name``."""
+
+    def register(run):
+        COMMANDS[name] = Command(name, help, arguments, run)
+        return run
+
+    return register
+
+
+def _common(parser: argparse.ArgumentParser, suppress: bool) -> None:
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument("--store", metavar="PATH", default=default, help="the store (a DuckDB file)")
+    parser.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS if suppress else "en",
+                        help="language of the messages (en, vi)")  # fmt: skip
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m cli", description=__doc__.splitlines()[0])
+    _common(parser, suppress=False)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for cmd in COMMANDS.values():
+        child = sub.add_parser(cmd.name, help=cmd.help, description=cmd.help)
+        _common(child, suppress=True)  # also accepted after the command
+        cmd.arguments(child)
+    return parser
+
+
+def _store(args: argparse.Namespace, read_only: bool = False) -> Store:
+    return open_store(args.store or None, read_only=read_only)
+
+
+def _read_file(path: str) -> tuple[str, bytes]:
+    file = Path(path)
+    if not file.is_file():
+        raise UsageError(f"{path}: no such file")
+    return file.name, file.read_bytes()
+
+
+def _print_problems(report, lang: str, out: TextIO) -> None:
+    problems = [*report.fatal, *report.problems]
+    for p in problems[:SHOWN_PROBLEMS]:
+        print(problem_text(p, lang), file=out)
+    if len(problems) > SHOWN_PROBLEMS:
+        print(t("cli_more_problems", lang, n=len(problems) - SHOWN_PROBLEMS), file=out)
+    if report.choices:
+        for choice in report.choices:
+            print(t("cli_choice", lang, layout=choice.name, confidence=f"{choice.confidence:.2f}"), file=out)
+            shown = choice.preview.to_string(index=False, max_colwidth=30) if not choice.preview.empty else choice.problem
+            print("  " + shown.replace("\n", "\n  "), file=out)
+
+
+# --- check --------------------------------------------------------------------------------------------------
+def _check_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    _reading_arguments(p)
+
+
+def _reading_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--reader", choices=sorted(importers.LAYOUTS), help="the layout of the file (default: detected)")
+    p.add_argument("--sheet", help="the sheet of a workbook")
+    p.add_argument("--indicator", metavar="ID", help="the indicator of a yearbook table")
+    p.add_argument("--source", metavar="ID", help="the source of a yearbook table")
+
+
+def _options(args: argparse.Namespace) -> Options:
+    return Options(importer=args.reader, sheet=args.sheet, indicator=args.indicator, source_id=args.source)
+
+
+def _analyse(args: argparse.Namespace, store: Store):
+    name, raw = _read_file(args.file)
+    return importers.analyse(name, raw, _options(args), store=store, limits=importers.Limits.from_settings())
+
+
+def report_json(report, lang: str) -> dict:
+    """The report as plain data: detected facts, counts, every problem with row and column."""
+    return {
+        "file": report.file_name,
+        "sha256": report.sha256,
+        "layout": report.importer,
+        "confidence": report.confidence,
+        "detected": dict(report.detected_items()),
+        "rows": {"read": report.rows_read, "valid": len(report.valid), "invalid": report.rows_invalid,
+                 "missing": report.rows_missing, "stored_already": report.rows_stored, "repeated": report.rows_repeated},
+        "refused": report.refused,
+        "problems": [{"file": p.file, "row": p.row, "column": p.column, "message": problem_text(p, lang, where=False)}
+                     for p in [*report.fatal, *report.problems]],
+        "choices": [{"layout": c.name, "confidence": c.confidence, "problem": c.problem,
+                     "first_rows": c.preview.to_dict(orient="records")} for c in report.choices],
+        "definitions": {"indicators": sorted(report.definitions.indicators[schema.INDICATOR]),
+                        "sources": sorted(report.definitions.sources[schema.SOURCE_ID])},
+    }  # fmt: skip
+
+
+@command("check", "read and validate a file; store nothing", _check_arguments)
+def check(args: argparse.Namespace, out: TextIO) -> int:
+    store = _store(args)
+    try:
+        report = _analyse(args, store)
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps(report_json(report, args.lang), ensure_ascii=False, indent=2, default=str), file=out)
+        return EXIT_REFUSED if report.refused else EXIT_OK
+    for key, value in report.detected_items():
+        print(f"{key}: {value}", file=out)
+    print(t("cli_counts", args.lang, read=report.rows_read, valid=len(report.valid), invalid=report.rows_invalid,
+            missing=report.rows_missing, stored=report.rows_stored), file=out)  # fmt: skip
+    if report.refused:
+        print(t("cli_refused", args.lang, n=len(report.fatal) + len(report.problems)), file=out)
+        _print_problems(report, args.lang, out)
+        return EXIT_REFUSED
+    print(t("cli_check_ok", args.lang, n=len(report.valid)), file=out)
+    return EXIT_OK
+
+
+# --- import -------------------------------------------------------------------------------------------------
+def _import_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", metavar="FILE")
+    _reading_arguments(p)
+    p.add_argument("--valid-rows-only", action="store_true", help="import the valid rows of a file with problems")
+    p.add_argument("--user", metavar="NAME", help="who imports (recorded with the batch; default: the login name)")
+
+
+def _user(args: argparse.Namespace) -> str:
+    if args.user:
+        return args.user
+    try:
+        return f"cli ({getpass.getuser()})"
+    except Exception:  # no login name in a container
+        return "cli"
+
+
+@command("import", "check a file and store it as one batch", _import_arguments)
+def import_(args: argparse.Namespace, out: TextIO) -> int:
+    store = _store(args)
+    try:
+        report = _analyse(args, store)
+        if not report.can_import(args.valid_rows_only):
+            if report.valid.empty and not report.refused:
+                print(t("cli_nothing", args.lang), file=out)
+                return EXIT_OK
+            if args.valid_rows_only and report.mostly_invalid and not report.fatal:
+                print(problem_text(report.mostly_invalid_problem(), args.lang), file=out)
+            else:
+                print(t("cli_refused", args.lang, n=len(report.fatal) + len(report.problems)), file=out)
+            _print_problems(report, args.lang, out)
+            return EXIT_REFUSED
+        try:
+            batch = importers.commit(report, store, user=_user(args), valid_only=args.valid_rows_only)
+        except (ValueError, StoreWriteError) as exc:
+            print(t("cli_not_imported", args.lang, error=_error_text(exc, args.lang)), file=out)
+            return EXIT_REFUSED
+    finally:
+        store.close()
+    print(t("cli_imported", args.lang, batch=int(batch[schema.BATCH_ID]), added=int(batch["rows_added"]),
+            skipped=int(batch["rows_skipped"])), file=out)  # fmt: skip
+    return EXIT_OK
+
+
+def _error_text(exc: Exception, lang: str) -> str:
+    return exc.text(lang) if hasattr(exc, "text") else str(exc)
+
+
+# --- batches and undo ---------------------------------------------------------------------------------------
+@command("batches", "list every batch of the store, newest first", lambda p: p.add_argument("--json", action="store_true"))
+def batches(args: argparse.Namespace, out: TextIO) -> int:
+    store = _store(args, read_only=False)
+    try:
+        table = store.batches()
+    finally:
+        store.close()
+    columns = [schema.BATCH_ID, "created_at", "kind", "file_name", "rows_added", "rows_skipped", "user_name", "undone_at"]
+    table = table[columns]
+    if args.json:
+        print(table.to_json(orient="records", date_format="iso", force_ascii=False), file=out)
+    else:
+        print(table.to_string(index=False), file=out)
+    return EXIT_OK
+
+
+def _undo_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("batch", metavar="BATCH_ID", type=int)
+    p.add_argument("--user", metavar="NAME", help="who undoes (recorded; default: the login name)")
+
+
+@command("undo", "undo an import batch (its rows are hidden everywhere)", _undo_arguments)
+def undo(args: argparse.Namespace, out: TextIO) -> int:
+    store = _store(args)
+    try:
+        store.undo_batch(args.batch, user=_user(args))
+    except (ValueError, StoreWriteError) as exc:
+        print(t("cli_not_undone", args.lang, error=_error_text(exc, args.lang)), file=out)
+        return EXIT_REFUSED
+    finally:
+        store.close()
+    print(t("cli_undone", args.lang, batch=args.batch), file=out)
+    return EXIT_OK
+
+
+# --- export -------------------------------------------------------------------------------------------------
+def _export_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--indicator", metavar="ID", nargs="+", action="extend", help="indicators (default: all)")
+    p.add_argument("--layout", choices=schema.LAYOUTS, default=schema.LAYOUT_2025, help="province layout (default 2025)")
+    p.add_argument("--status", metavar="S", nargs="+", action="extend", choices=schema.STATUSES,
+                   help="statuses (default: reported, target, derived; synthetic only when named)")  # fmt: skip
+    p.add_argument("--from", dest="date_from", metavar="P", help="first period (2024, 2025-Q1, 2025-06...)")
+    p.add_argument("--to", dest="date_to", metavar="P", help="last period")
+    p.add_argument("--format", choices=("csv", "xlsx"), required=True)
+    p.add_argument("--out", metavar="FILE", required=True)
+
+
+def _period_bound(label: str | None, end: bool) -> str | None:
+    if not label:
+        return None
+    try:
+        _, start, stop = schema.parse_period(label)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    return (stop if end else start).isoformat()
+
+
+@command("export", "write observations to a CSV or XLSX file, with names, units and sources", _export_arguments)
+def export_(args: argparse.Namespace, out: TextIO) -> int:
+    statuses = args.status or [s for s in schema.STATUSES if s != schema.STATUS_SYNTHETIC]
+    store = _store(args)
+    try:
+        indicators, sources = store.indicators(), store.sources()
+        unknown = sorted(set(args.indicator or []) - set(indicators[schema.INDICATOR]))
+        if unknown:
+            raise UsageError(t("cli_unknown_indicator", args.lang, ids=", ".join(unknown)))
+        obs = store.observations(indicators=args.indicator, layouts=[args.layout], statuses=statuses,
+                                 date_from=_period_bound(args.date_from, False), date_to=_period_bound(args.date_to, True))  # fmt: skip
+    finally:
+        store.close()
+    table = export.labelled(obs, registry.provinces(), indicators, sources, registry.regions(), lang=args.lang)
+    if args.format == "csv":
+        data = export.to_csv_bytes(table)
+    else:
+        filters = {"indicators": ", ".join(args.indicator or []) or "all", "layout": args.layout,
+                   "statuses": ", ".join(statuses), "period": f"{args.date_from or '…'} to {args.date_to or '…'}",
+                   "language": args.lang}  # fmt: skip
+        data = export.to_xlsx_bytes(table, filters=filters, sources=sources, indicators=indicators)
+    Path(args.out).write_bytes(data)
+    print(t("cli_exported", args.lang, rows=len(table), file=args.out), file=out)
+    if (table[schema.STATUS] == schema.STATUS_SYNTHETIC).any():
+        print(t("cli_synthetic", args.lang), file=out)
+    return EXIT_OK
+
+
+# --- dispatch -----------------------------------------------------------------------------------------------
+def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
+    """Parse ``argv``, run the command; returns the exit code (0 done, 1 refused, 2 usage error)."""
+    out = out or sys.stdout
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse prints the usage and exits 2 (0 for --help)
+        return int(exc.code or 0)
+    args.lang = getattr(args, "lang", None) or "en"
+    args.store = getattr(args, "store", None)
+    try:
+        return COMMANDS[args.command].run(args, out)
+    except UsageError as exc:
+        print(f"{parser.prog} {args.command}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except StoreWriteError as exc:
+        print(_error_text(exc, args.lang), file=sys.stderr)
+        return EXIT_REFUSED
+
+
+if __name__ == "__main__":
+    sys.exit(main())
