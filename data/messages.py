@@ -1,33 +1,23 @@
 """Messages of the data layer in both languages: a key of the message catalogue and its values.
 
 A :class:`Message` is made where a problem is found (``Message.of("imp_empty")``) and rendered
-where it is shown, in the reader's language: ``message.text("vi")``. ``str(message)`` is the
+where it is shown, in the reader's language: ``message.text("vi")``; as a string it is the
 English text. The catalogue is ``i18n/translations/importers.toml`` (an ``[en]`` and a ``[vi]``
 table with the same keys), read through :func:`i18n.t`.
 """
 
 from __future__ import annotations
 
-import functools
-import tomllib
-from pathlib import Path
+import i18n
 
-LANGUAGES = ("en", "vi")
-CATALOGUE = Path(__file__).resolve().parent.parent / "i18n" / "translations" / "importers.toml"
-
-
-@functools.lru_cache(maxsize=1)
-def _own() -> dict[str, dict[str, str]]:
-    with open(CATALOGUE, "rb") as handle:
-        return tomllib.load(handle)
+LANGUAGES = i18n.LANGUAGES
 
 
 def t(key: str, lang: str = "en", **values) -> str:
-    """The text of ``key`` in ``lang`` with ``{name}`` fields filled; values that are messages are rendered too."""
+    """The text of ``key`` in ``lang`` (:func:`i18n.t`); values that are messages are rendered in ``lang`` too."""
     lang = lang if lang in LANGUAGES else "en"
     filled = {k: (v.text(lang) if isinstance(v, Message) else v) for k, v in values.items()}
-    template = _own()[lang][key]
-    return template.format(**filled) if filled else template
+    return i18n.t(key, lang, **filled)
 
 
 class Message(str):
