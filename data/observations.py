@@ -49,6 +49,7 @@ class Problem:
     row: int | None  # line number in the file (header = 1); None for the whole file
     column: str | None
     message: str
+    sheet: str | None = None  # the sheet of a workbook, when it is not the data sheet
 
     @classmethod
     def of(cls, file: str, row: int | None, column: str | None, message: str) -> Problem:
@@ -59,10 +60,15 @@ class Problem:
         return messages.text(self.message, lang)
 
     def where(self, lang: str = "en") -> str:
-        """File, row and column, in ``lang``."""
-        key = "where_" + ("cell" if self.row is not None and self.column else "row" if self.row is not None
-                          else "column" if self.column else "file")  # fmt: skip
-        return messages.t(key, lang, file=self.file, row=self.row, column=self.column)
+        """File, sheet, row and column, in ``lang``."""
+        where = self.file
+        if self.sheet:
+            where += messages.t("where_sheet", lang, sheet=self.sheet)
+        if self.row is not None:
+            where += messages.t("where_row", lang, row=self.row)
+        if self.column:
+            where += messages.t("where_column", lang, column=self.column)
+        return where
 
     def full(self, lang: str = "en") -> str:
         """Where and what, in ``lang``: ``str(problem)`` in English."""

@@ -29,6 +29,7 @@ import contextlib
 import datetime as _dt
 import hashlib
 import io
+import json
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -38,6 +39,7 @@ import pandas as pd
 
 from data import catalogue, observations, schema, tasks
 from data.store_engines import DuckDBEngine, PostgresEngine, StoreUnavailable, is_url  # noqa: F401  (StoreUnavailable: re-exported)
+from data.messages import Message
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 STORE_FILE_NAME = "vn57.duckdb"
@@ -107,6 +109,12 @@ def _auth_failures(cur) -> None:
     cur.execute("CREATE TABLE IF NOT EXISTS auth_failures (key VARCHAR PRIMARY KEY, failures INTEGER, until_s DOUBLE PRECISION)")
 
 
+def _imported_definitions(cur) -> None:
+    """Step 6: indicators and sources defined by imports, one row each, stored with (and undone with) their batch."""
+    cur.execute("CREATE TABLE IF NOT EXISTS imported_indicators (batch_id INTEGER, indicator_id VARCHAR, payload VARCHAR)")
+    cur.execute("CREATE TABLE IF NOT EXISTS imported_sources (batch_id INTEGER, source_id VARCHAR, payload VARCHAR)")
+
+
 #: Schema migrations, applied in order on open (:func:`migrate`), each in its own transaction that
 #: also records its number as the store's ``schema_version`` in ``meta``. A schema change is a new
 #: step appended here (never an edit of an existing one), so a store made by any earlier release
@@ -119,6 +127,7 @@ MIGRATIONS: list[tuple[int, str, object]] = [
     (3, "doubtful flag and rank field size (rank_of) on observations", _add_doubtful_and_rank_of),
     (4, "auth_failures: the password slow-down's counts, shared by every app process", _auth_failures),
     (5, "task register: tasks (one row per task and reporting date; data/tasks.py)", tasks.create_table),
+    (6, "indicators and sources defined by imports", _imported_definitions),
 ]
 SCHEMA_VERSION = str(MIGRATIONS[-1][0])
 
@@ -260,12 +269,59 @@ class Store:
         return pd.read_json(io.StringIO(text["payload"].iloc[0]), orient="table")
 
     def indicators(self) -> pd.DataFrame:
-        """The indicator catalogue stored beside the observations."""
-        return self._payload("indicators")
+        """The indicator catalogue: the bundled one, then the indicators of imports not undone."""
+        return _with_imported(self._payload("indicators"), self.imported_indicators(), schema.INDICATOR)
 
     def sources(self) -> pd.DataFrame:
-        """The sources stored beside the observations, with citations."""
-        return self._payload("sources")
+        """The sources, with citations: the bundled ones, then those of imports not undone."""
+        return _with_imported(self._payload("sources"), self.imported_sources(), schema.SOURCE_ID)
+
+    # --- definitions brought by imports (kept apart: plain SQL over two small tables) -------
+    def imported_indicators(self) -> pd.DataFrame:
+        """Indicators defined by imports not undone, with the ``batch_id`` that brought each."""
+        return self._imported("imported_indicators")
+
+    def imported_sources(self) -> pd.DataFrame:
+        """Sources defined by imports not undone, with the ``batch_id`` that brought each."""
+        return self._imported("imported_sources")
+
+    def _imported(self, table: str) -> pd.DataFrame:
+        found = self._query(
+            f"SELECT d.{schema.BATCH_ID}, d.payload FROM {table} d JOIN batches b ON b.{schema.BATCH_ID} = d.{schema.BATCH_ID} "
+            f"WHERE b.undone_at IS NULL ORDER BY d.{schema.BATCH_ID}"
+        )
+        if found.empty:
+            return pd.DataFrame()
+        rows = [{**json.loads(text), schema.BATCH_ID: int(batch)} for batch, text in zip(found[schema.BATCH_ID], found["payload"])]
+        return pd.DataFrame(rows)
+
+    @staticmethod
+    def _write_definitions(cur, batch_id: int, indicators: pd.DataFrame | None, sources: pd.DataFrame | None) -> None:
+        """Store the indicators and sources a batch defines, one JSON row each, inside the batch's transaction."""
+        for table, key, frame in (("imported_indicators", schema.INDICATOR, indicators),
+                                  ("imported_sources", schema.SOURCE_ID, sources)):  # fmt: skip
+            if frame is None or frame.empty:
+                continue
+            for row in frame.to_dict(orient="records"):
+                payload = json.dumps({k: _plain(v) for k, v in row.items()}, ensure_ascii=False)
+                cur.execute(f"INSERT INTO {table} ({schema.BATCH_ID}, {key}, payload) VALUES (?, ?, ?)",
+                            [batch_id, str(row[key]), payload])  # fmt: skip
+
+    @staticmethod
+    def _definitions_in_use(cur, batch_id: int) -> tuple[list[str], list[int]]:
+        """Ids a batch defines that observations of other batches not undone use, and those batches."""
+        found = cur.execute(
+            f"SELECT DISTINCT d.indicator_id, o.{schema.BATCH_ID} FROM imported_indicators d "
+            f"JOIN observations o ON o.{schema.INDICATOR} = d.indicator_id "
+            f"JOIN batches b ON b.{schema.BATCH_ID} = o.{schema.BATCH_ID} "
+            f"WHERE d.{schema.BATCH_ID} = ? AND o.{schema.BATCH_ID} <> ? AND b.undone_at IS NULL "
+            f"UNION SELECT DISTINCT d.source_id, o.{schema.BATCH_ID} FROM imported_sources d "
+            f"JOIN observations o ON o.{schema.SOURCE_ID} = d.source_id "
+            f"JOIN batches b ON b.{schema.BATCH_ID} = o.{schema.BATCH_ID} "
+            f"WHERE d.{schema.BATCH_ID} = ? AND o.{schema.BATCH_ID} <> ? AND b.undone_at IS NULL",
+            [int(batch_id)] * 4,
+        ).fetchall()
+        return sorted({str(r[0]) for r in found}), sorted({int(r[1]) for r in found})
 
     def milestones(self) -> pd.DataFrame:
         """Dated non-numeric facts (meetings, plans)."""
@@ -330,6 +386,8 @@ class Store:
         detail: str = "",
         progress: Callable[[int, int], None] | None = None,
         cursor=None,
+        indicators: pd.DataFrame | None = None,
+        sources: pd.DataFrame | None = None,
     ) -> int:
         """Insert validated observations as one batch; returns its id.
 
@@ -342,12 +400,22 @@ class Store:
         (not undone) holds every row already raises :class:`DuplicateImportError` (another process
         imported it since it was checked). Rows go in by
         chunks of :data:`CHUNK_ROWS`, calling ``progress(done, total)`` after each chunk. The batch
-        and a line of the audit trail (``detail`` says what happened) are written with the rows.
+        and a line of the audit trail (``detail`` says what happened) are written with the rows, and
+        so are the ``indicators`` and ``sources`` the batch defines (see :mod:`data.definitions`).
+
+        Raises
+        ------
+        StoreWriteError
+            When the database cannot write (disk full, locked): nothing is written.
         """
         if cursor is not None:
-            return self._write_batch(cursor, frame, kind, file_name, sha256, user, rows_skipped, progress, detail, False)
+            batch_id = self._write_batch(cursor, frame, kind, file_name, sha256, user, rows_skipped, progress, detail, False)
+            self._write_definitions(cursor, batch_id, indicators, sources)
+            return batch_id
         with self._transaction() as cur:
-            return self._write_batch(cur, frame, kind, file_name, sha256, user, rows_skipped, progress, detail, True)
+            batch_id = self._write_batch(cur, frame, kind, file_name, sha256, user, rows_skipped, progress, detail, True)
+            self._write_definitions(cur, batch_id, indicators, sources)
+            return batch_id
 
     def _write_batch(self, cur, frame, kind, file_name, sha256, user, rows_skipped, progress, detail, own) -> int:
         """The rows, the batch and its audit line, written with ``cur`` (see :meth:`add_batch`)."""
@@ -388,9 +456,18 @@ class Store:
 
     @contextlib.contextmanager
     def _transaction(self):
-        """One write transaction (the writers' lock, BEGIN, then COMMIT, or ROLLBACK on any error): yields a cursor."""
-        with self._engine.writing() as cur:
-            yield cur
+        """One write transaction (the writers' lock, BEGIN, then COMMIT, or ROLLBACK on any error): yields a cursor.
+
+        A database error (disk full, a lock, an I/O error) becomes :class:`StoreWriteError`, after the
+        rollback: the store is as it was.
+        """
+        try:
+            with self._engine.writing() as cur:
+                yield cur
+        except BaseException as exc:
+            if _database_error(exc):
+                raise StoreWriteError.of(exc) from exc
+            raise
         self.writes += 1
 
     def undo_batch(self, batch_id: int, *, user: str = "") -> None:
@@ -406,14 +483,17 @@ class Store:
                 f"SELECT kind, undone_at, undone_by FROM batches WHERE {schema.BATCH_ID} = ?", [int(batch_id)]
             ).fetchone()
             if found is None:
-                raise ValueError(f"There is no batch {batch_id}.")
+                raise UndoRefused(Message.of("store_no_batch", batch=batch_id))
             kind, undone_at, undone_by = found
             if kind != KIND_IMPORT:
-                raise ValueError(f"Batch {batch_id} is the bundled data: only imports can be undone.")
+                raise UndoRefused(Message.of("store_bundled_batch", batch=batch_id))
             if undone_at is not None:
-                raise ValueError(
-                    f"Batch {batch_id} was already undone on {undone_at:%Y-%m-%d %H:%M} by {undone_by or 'unknown'}."
-                )
+                raise UndoRefused(Message.of("store_already_undone", batch=batch_id, when=f"{undone_at:%Y-%m-%d %H:%M}",
+                                             user=undone_by or "unknown"))  # fmt: skip
+            ids, users = self._definitions_in_use(cur, batch_id)
+            if ids:
+                raise UndoRefused(Message.of("store_definitions_in_use", batch=batch_id, ids=", ".join(ids),
+                                             users=", ".join(map(str, users))))  # fmt: skip
             cur.execute(
                 f"UPDATE batches SET undone_at = ?, undone_by = ? WHERE {schema.BATCH_ID} = ?",
                 [_dt.datetime.now(), user, int(batch_id)],
@@ -493,6 +573,78 @@ def _without_doubtful(statuses) -> tuple[list | None, list[str]]:
 
 class StoredConflictError(ValueError):
     """Rows of an import differ from values stored (since the file was checked) for the same key."""
+
+
+class UndoRefused(ValueError):
+    """An undo that may not be done; the message is a :class:`data.messages.Message` (any language)."""
+
+    def __init__(self, message: Message):
+        super().__init__(str(message))
+        self.message = message
+
+    def text(self, lang: str = "en") -> str:
+        return self.message.text(lang)
+
+
+class StoreWriteError(RuntimeError):
+    """The database could not write (disk full, locked by another program, I/O error); nothing was changed.
+
+    ``reason`` is the database's own words; :meth:`text` says it with what to do, in ``en`` or ``vi``.
+    """
+
+    def __init__(self, message: Message, reason: str):
+        super().__init__(str(message))
+        self.message, self.reason = message, reason
+
+    @classmethod
+    def of(cls, exc: BaseException) -> StoreWriteError:
+        reason = " ".join(str(exc).split())[:300]
+        lower = reason.lower()
+        if "lock" in lower or "conflict" in lower:
+            hint = Message.of("store_hint_locked")
+        elif "space" in lower or "disk full" in lower or "enospc" in lower or "no space" in lower:
+            hint = Message.of("store_hint_full")
+        else:
+            hint = Message.of("store_hint_other")
+        return cls(Message.of("store_write_failed", reason=reason, hint=hint), reason)
+
+    def text(self, lang: str = "en") -> str:
+        return self.message.text(lang)
+
+
+def _database_error(exc: BaseException) -> bool:
+    """Whether an exception comes from the database driver (DuckDB or psycopg), not from this code."""
+    return type(exc).__module__.split(".")[0] in ("duckdb", "_duckdb", "psycopg", "psycopg_pool")
+
+
+def _plain(value):
+    """A value fit for JSON: NaN as None, NumPy scalars as Python ones."""
+    if isinstance(value, (np.floating, float)):
+        return None if np.isnan(value) else float(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.bool_):
+        return bool(value)
+    return value
+
+
+def _with_imported(bundled: pd.DataFrame, imported: pd.DataFrame, key: str) -> pd.DataFrame:
+    """The bundled definitions, then the imported ones (never replacing a bundled id), in the bundled columns."""
+    if imported.empty:
+        return bundled
+    imported = imported[~imported[key].isin(set(bundled[key]))].drop_duplicates(key, keep="first")
+    columns = list(bundled.columns) + [c for c in imported.columns if c not in bundled.columns and c != schema.BATCH_ID]
+    merged = pd.concat([bundled, imported.reindex(columns=columns)], ignore_index=True)
+    for column in bundled.columns:  # keep the bundled dtypes (numbers stay numbers, flags stay flags)
+        if pd.api.types.is_bool_dtype(bundled[column]):
+            merged[column] = merged[column].fillna(False).astype(bool)
+        elif pd.api.types.is_integer_dtype(bundled[column]):
+            merged[column] = pd.to_numeric(merged[column], errors="coerce").fillna(0).astype(bundled[column].dtype)
+        elif pd.api.types.is_float_dtype(bundled[column]):
+            merged[column] = pd.to_numeric(merged[column], errors="coerce").astype("float64")
+        elif bundled[column].isna().sum() == 0 and merged[column].isna().any() and column not in ("numerator", "denominator"):
+            merged[column] = merged[column].fillna("")
+    return merged
 
 
 _KEY_MATCH = " AND ".join(f"o.{c} = i.{c}" for c in schema.KEY_COLUMNS)
@@ -675,7 +827,12 @@ def open_store(path: Path | str | None = None, *, read_only: bool = False) -> St
     else:
         target = Path(target)
         target.parent.mkdir(parents=True, exist_ok=True)
-        engine = DuckDBEngine(target, read_only=read_only)
+        try:
+            engine = DuckDBEngine(target, read_only=read_only)
+        except Exception as exc:  # held by another process, or unwritable
+            if not _database_error(exc):
+                raise
+            raise StoreWriteError.of(exc) from exc
     store = Store(engine)
     if not read_only:
         try:

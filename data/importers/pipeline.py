@@ -26,7 +26,8 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from data import schema
+from data import catalogue, definitions, schema
+from data.importers import xlsx
 from data.importers.core import (
     ENV_MAX_MB,
     LAYOUTS,
@@ -48,7 +49,7 @@ _MB = 1024 * 1024
 #: Keys of :attr:`Report.detected`, in the order they are shown.
 DETECTED_KEYS = (
     "format", "format_note", "encoding", "separator", "sheet", "layout", "header_rows", "place_column", "decimal",
-    "indicator", "unit_in_file", "status", "source", "footnotes", "headings", "ignored_columns", "ignored_cells", "confidence", "earlier_import",
+    "indicator", "unit_in_file", "status", "source", "footnotes", "headings", "ignored_columns", "ignored_cells", "definitions", "confidence", "earlier_import",
 )  # fmt: skip
 #: Below this confidence the best layout is a guess: the user chooses.
 WEAK = 0.6
@@ -87,6 +88,8 @@ class Report:
     confidence: dict[str, float] = dataclasses.field(default_factory=dict)
     #: When the layout is uncertain: each candidate's first rows as it would read them.
     choices: list[Choice] = dataclasses.field(default_factory=list)
+    #: Indicators and sources the file defines (its ``indicators`` and ``sources`` sheets or side files).
+    definitions: definitions.Definitions = dataclasses.field(default_factory=definitions.Definitions)
 
     @property
     def refused(self) -> bool:
@@ -234,8 +237,13 @@ def analyse(
     store: Store | None = None,
     limits: Limits | None = None,
     progress: Progress | None = None,
+    side_files: list[tuple[str, bytes]] | None = None,
 ) -> Report:
     """Read, recognise and validate an uploaded file; nothing is written.
+
+    The file's own indicators and sources (the ``indicators`` and ``sources`` sheets of a
+    workbook, or ``side_files``: CSV or XLSX tables with those columns) are checked first; the
+    observations are then checked against the store's definitions plus these.
 
     Parameters
     ----------
@@ -251,6 +259,8 @@ def analyse(
         Largest file and row count; defaults to :class:`Limits` defaults.
     progress : callable, optional
         ``progress(fraction, stage)`` between the stages.
+    side_files : list of (name, bytes), optional
+        Tables of indicators or sources that come with a tidy file.
 
     Returns
     -------
@@ -275,6 +285,12 @@ def analyse(
                 report.choices = _choices(grid, options, scores)
             raise
         report.importer = layout.name
+        report.definitions = read_definitions(name, raw, grid, side_files or [], store, limits)
+        if not report.definitions.empty:
+            own = report.definitions
+            report.detected["definitions"] = Message.of(
+                "imp_definitions", indicators=len(own.indicators), sources=len(own.sources),
+                names=", ".join([*own.indicators[schema.INDICATOR], *own.sources[schema.SOURCE_ID]]))  # fmt: skip
         step(0.3, "recognise")
         parsed = layout.parse(grid, options)
         report.detected.update(parsed.detected)
@@ -287,7 +303,7 @@ def analyse(
         known_bad[[pos for pos, _, _ in parsed.problems]] = True
         known_bad[np.asarray(parsed.also_bad, dtype=np.int64)] = True
         checked = check_observations(parsed.frame, file_name=name, lines=parsed.lines, columns=parsed.columns,
-                                     known_bad=known_bad, **_definitions(store))  # fmt: skip
+                                     known_bad=known_bad, **_definitions(store, report.definitions))  # fmt: skip
     except ValidationError as exc:  # FileRefused, or required columns missing
         report.fatal = list(exc.problems)
         return report
@@ -328,11 +344,58 @@ def analyse(
     return report
 
 
-def _definitions(store: Store | None) -> dict:
-    """The indicators and sources to check against: the store's (bundled plus imported), else the bundled files."""
-    if store is None:
-        return {}
-    return {"indicators": store.indicators(), "sources": store.sources()}
+def _definitions(store: Store | None, own: definitions.Definitions) -> dict:
+    """The indicators and sources to check against: the store's (bundled plus imported), else the bundled
+    files; then the file's own."""
+    indicators = store.indicators() if store is not None else catalogue.indicators()
+    sources = store.sources() if store is not None else catalogue.sources()
+    if not own.indicators.empty:
+        indicators = pd.concat([indicators, own.indicators.reindex(columns=indicators.columns)], ignore_index=True)
+    if not own.sources.empty:
+        sources = pd.concat([sources, own.sources.reindex(columns=sources.columns)], ignore_index=True)
+    return {"indicators": indicators, "sources": sources}
+
+
+def read_definitions(name: str, raw: bytes, grid: Grid, side_files: list[tuple[str, bytes]], store: Store | None,
+                     limits: Limits) -> definitions.Definitions:  # fmt: skip
+    """The file's own indicators and sources: sheets of its workbook, or side files; checked against the store.
+
+    Raises
+    ------
+    FileRefused
+        Listing every problem of those tables (file, sheet, row, column): definitions are never
+        imported in part.
+    """
+    tables: list[tuple[str, str, str | None, Grid]] = []  # (kind, file, sheet, grid)
+    for sheet in (definitions.SHEET_INDICATORS, definitions.SHEET_SOURCES):
+        if sheet in grid.meta.get("sheets", ()) and not grid.detected.get("sheet", "").startswith(sheet):
+            found = xlsx.read_named_sheet(name, raw, sheet, limits)
+            if found is not None and definitions.kind_of(list(found.cells.iloc[0])) == sheet:
+                tables.append((sheet, name, sheet, found))
+    for side_name, side_raw in side_files:
+        side_name = safe_name(side_name)
+        side = read_grid(side_name, side_raw, Options(), limits)
+        kind = definitions.kind_of(list(side.cells.iloc[0])) if len(side.cells) else None
+        if kind is None:
+            raise refuse(side_name, Message.of("def_side_unknown"))
+        tables.append((kind, side_name, None, side))
+    own = definitions.Definitions()
+    problems: list[Problem] = []
+    stored_ind = store.imported_indicators() if store is not None else pd.DataFrame()
+    stored_src = store.imported_sources() if store is not None else pd.DataFrame()
+    for kind, file, sheet, table in tables:
+        if kind == definitions.SHEET_INDICATORS:
+            frame, found = definitions.check_indicators(table.cells, table.rows, file_name=file, sheet=sheet,
+                                                        bundled=catalogue.indicators(), stored=stored_ind)  # fmt: skip
+            own.indicators = pd.concat([own.indicators, frame], ignore_index=True) if not frame.empty else own.indicators
+        else:
+            frame, found = definitions.check_sources(table.cells, table.rows, file_name=file, sheet=sheet,
+                                                     bundled=catalogue.sources(), stored=stored_src)  # fmt: skip
+            own.sources = pd.concat([own.sources, frame], ignore_index=True) if not frame.empty else own.sources
+        problems += found
+    if problems:
+        raise FileRefused(problems)
+    return own
 
 
 def _against_store(store: Store, frame: pd.DataFrame, bad: np.ndarray, stored: np.ndarray, name: str, parsed) -> list[Problem]:
@@ -439,7 +502,7 @@ def commit(
         return store.batch(batch_id)
     batch_id = store.add_batch(
         report.valid, kind=KIND_IMPORT, file_name=report.file_name, sha256=report.sha256, user=user,
-        rows_skipped=skipped, detail=detail,
+        rows_skipped=skipped, detail=detail, indicators=report.definitions.indicators, sources=report.definitions.sources,
         progress=(lambda done, total: progress(done / max(total, 1))) if progress else None,
     )  # fmt: skip
     return store.batch(batch_id)

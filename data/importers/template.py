@@ -21,7 +21,7 @@ from openpyxl.cell.cell import TYPE_STRING
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from data import catalogue, registry, schema
+from data import catalogue, definitions, registry, schema
 from data.importers.core import Grid, Layout, Options, Parsed, register_layout
 from data.importers.tidy import parse_table
 from data.importers.xlsx import TASKS_SHEET, TEMPLATE_MARK
@@ -58,8 +58,14 @@ INSTRUCTIONS = [
      "status: reported (a reported figure) or target (a goal)."),
     ("target_date: hạn của chỉ tiêu kế hoạch (YYYY-MM-DD), để trống nếu nguồn không nêu.",
      "target_date: a target's deadline (YYYY-MM-DD); empty when the source gives none."),
-    ("source_id: chọn nguồn trong danh sách (nguồn mới cần được thêm vào data/sources.toml).",
-     "source_id: choose the source from the list (a new source must first be added to data/sources.toml)."),
+    ("source_id: chọn nguồn trong danh sách, hoặc mã của một nguồn mới khai báo ở trang 'sources'.",
+     "source_id: choose the source from the list, or the id of a new source described on the 'sources' sheet."),
+    ("Chỉ tiêu riêng: khai báo ở trang 'indicators' (mã, tên, mô tả và đơn vị bằng hai thứ tiếng, lớn hơn hay nhỏ "
+     "hơn là tốt hơn, cách cộng gộp, khoảng hợp lệ, trụ cột); không được trùng mã với chỉ tiêu có sẵn.",
+     "Own indicators: describe them on the 'indicators' sheet (id, names, descriptions and units in both languages, "
+     "whether higher or lower is better, aggregation rule, valid range, pillar); an id may not repeat a bundled one."),
+    ("Nguồn riêng: khai báo ở trang 'sources' (mã, cơ quan ban hành, tiêu đề, địa chỉ web, ngày công bố, giấy phép).",
+     "Own sources: describe them on the 'sources' sheet (id, producer, title, URL, date published, licence)."),
     ("note: điều nguồn nói quanh con số (không bắt buộc).", "note: what the source says around the number (optional)."),
     ("", ""),
     ("Không dùng công thức: tệp có công thức sẽ bị từ chối.", "Do not use formulas: a file with formulas is refused."),
@@ -90,6 +96,8 @@ def template_bytes(layout: str = schema.LAYOUT_2025) -> bytes:
     data.title = "data"
     lists = book.create_sheet("lists")
     notes = book.create_sheet("instructions")
+    own_indicators = book.create_sheet(definitions.SHEET_INDICATORS)
+    own_sources = book.create_sheet(definitions.SHEET_SOURCES)
 
     # lists: the marker, then one list per column
     lists["A1"] = _marker(layout)
@@ -103,6 +111,9 @@ def template_bytes(layout: str = schema.LAYOUT_2025) -> bytes:
         "G": (schema.QUALIFIER, [q for q in schema.QUALIFIERS if q]),
         "H": (schema.SOURCE_ID, sources),
         "I": (schema.LAYOUT, list(schema.LAYOUTS)),
+        "J": ("pillar", list(catalogue.pillars()["pillar"])),
+        "K": ("direction", list(catalogue.DIRECTIONS)),
+        "L": ("aggregation", list(catalogue.AGGREGATIONS)),
     }
     for letter, (title, values) in columns.items():
         lists[f"{letter}2"] = title
@@ -132,6 +143,10 @@ def template_bytes(layout: str = schema.LAYOUT_2025) -> bytes:
         rule.error = f"Choose a value from the list / Chọn một giá trị trong danh sách ({name})."
         rule.errorTitle = name
         rule.showErrorMessage = True
+        if name in (schema.INDICATOR, schema.SOURCE_ID):  # an own indicator or source is allowed: warn only
+            rule.errorStyle = "warning"
+            rule.error = ("Not in the list: describe it on the 'indicators' / 'sources' sheet. / Không có trong danh "
+                          "sách: hãy khai báo ở trang 'indicators' / 'sources'.")  # fmt: skip
         data.add_data_validation(rule)
         rule.add(f"{letter_of[name]}2:{letter_of[name]}{DATA_ROWS + 1}")
     hint = DataValidation(type="textLength", operator="lessThanOrEqual", formula1="0", allow_blank=True)
@@ -141,6 +156,21 @@ def template_bytes(layout: str = schema.LAYOUT_2025) -> bytes:
     hint.showErrorMessage = False
     data.add_data_validation(hint)
     hint.add(f"{letter_of[schema.UNIT]}2:{letter_of[schema.UNIT]}{DATA_ROWS + 1}")
+
+    # own indicators and sources: a header row each, drop-downs for the closed lists
+    for sheet, fields in ((own_indicators, definitions.INDICATOR_FIELDS), (own_sources, definitions.SOURCE_FIELDS)):
+        for idx, name in enumerate(fields, start=1):
+            cell = sheet.cell(row=1, column=idx, value=name)
+            cell.font = Font(bold=True)
+            cell.fill = header_fill
+            sheet.column_dimensions[cell.column_letter].width = 24
+        sheet.freeze_panes = "A2"
+    for field, source_letter in (("pillar", "J"), ("direction", "K"), ("aggregation", "L")):
+        letter = own_indicators.cell(row=1, column=definitions.INDICATOR_FIELDS.index(field) + 1).column_letter
+        last = 2 + len(columns[source_letter][1])
+        rule = DataValidation(type="list", formula1=f"=lists!${source_letter}$3:${source_letter}${last}", allow_blank=True)
+        own_indicators.add_data_validation(rule)
+        rule.add(f"{letter}2:{letter}500")
 
     # instructions, both languages side by side
     notes["A1"], notes["B1"] = "Tiếng Việt", "English"

@@ -25,7 +25,7 @@ def _column(sheet, letter: str) -> list:
 
 
 def test_sheets_and_header(book_2025):
-    assert book_2025.sheetnames == ["data", "tasks", "lists", "instructions"]
+    assert book_2025.sheetnames == ["data", "tasks", "lists", "instructions", "indicators", "sources"]
     data = book_2025["data"]
     assert [c.value for c in data[1]] == list(COLUMNS)
     assert book_2025["lists"]["A1"].value == "vn57-template v1 layout=2025"
@@ -106,7 +106,7 @@ def test_round_trip_through_the_store(tmp_path):
     report = importers.analyse("mau-bao-cao.xlsx", raw, store=db)
     assert report.importer == "template"
     assert report.detected["layout"] == "reporting template (2025 layout)"
-    assert report.detected["sheet"] == "data (of 4)"  # data, tasks, lists, instructions
+    assert report.detected["sheet"] == "data (of 6)"  # data, tasks, lists, instructions, indicators, sources
     assert report.detected["decimal"] == "comma (1 of 1 values show a decimal comma)"  # number cells are exact
     assert [str(p) for p in report.fatal + report.problems] == []
     batch = importers.commit(report, db, user="tỉnh Lào Cai")
