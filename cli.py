@@ -2,8 +2,8 @@
 
 Usage (from the project folder)::
 
-    python -m cli check FILE [--json]
-    python -m cli import FILE [--indicator ID] [--source ID] [--valid-rows-only] [--user NAME]
+    python -m cli check FILE [--json] [--definitions FILE ...]
+    python -m cli import FILE [--indicator ID] [--source ID] [--valid-rows-only] [--user NAME] [--definitions FILE ...]
     python -m cli batches
     python -m cli undo BATCH_ID [--user NAME]
     python -m cli export [--indicator ID ...] [--layout 2008|2025] [--status S ...] [--from P] [--to P]
@@ -33,7 +33,7 @@ from typing import TextIO
 
 from data import export, importers, registry, schema
 from data.importers import Options
-from data.importers.messages import problem_text, t
+from data.messages import t
 from data.store import Store, StoreWriteError, open_store
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
@@ -99,7 +99,7 @@ def _read_file(path: str) -> tuple[str, bytes]:
 def _print_problems(report, lang: str, out: TextIO) -> None:
     problems = [*report.fatal, *report.problems]
     for p in problems[:SHOWN_PROBLEMS]:
-        print(problem_text(p, lang), file=out)
+        print(p.full(lang), file=out)
     if len(problems) > SHOWN_PROBLEMS:
         print(t("cli_more_problems", lang, n=len(problems) - SHOWN_PROBLEMS), file=out)
     if report.choices:
@@ -121,15 +121,23 @@ def _reading_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--sheet", help="the sheet of a workbook")
     p.add_argument("--indicator", metavar="ID", help="the indicator of a yearbook table")
     p.add_argument("--source", metavar="ID", help="the source of a yearbook table")
+    p.add_argument("--definitions", metavar="FILE", nargs="+", action="extend", default=[],
+                   help="tables of the file's own indicators or sources (CSV or XLSX), for a tidy file")  # fmt: skip
 
 
 def _options(args: argparse.Namespace) -> Options:
     return Options(importer=args.reader, sheet=args.sheet, indicator=args.indicator, source_id=args.source)
 
 
-def _analyse(args: argparse.Namespace, store: Store):
-    name, raw = _read_file(args.file)
-    return importers.analyse(name, raw, _options(args), store=store, limits=importers.Limits.from_settings())
+def _files(args: argparse.Namespace) -> tuple[tuple[str, bytes], list[tuple[str, bytes]]]:
+    """The file and its side files, read before the store is opened (a missing file is a usage error)."""
+    return _read_file(args.file), [_read_file(path) for path in args.definitions]
+
+
+def _analyse(args: argparse.Namespace, store: Store, files):
+    (name, raw), side = files
+    return importers.analyse(name, raw, _options(args), store=store, limits=importers.Limits.from_settings(),
+                             side_files=side)  # fmt: skip
 
 
 def report_json(report, lang: str) -> dict:
@@ -143,7 +151,7 @@ def report_json(report, lang: str) -> dict:
         "rows": {"read": report.rows_read, "valid": len(report.valid), "invalid": report.rows_invalid,
                  "missing": report.rows_missing, "stored_already": report.rows_stored, "repeated": report.rows_repeated},
         "refused": report.refused,
-        "problems": [{"file": p.file, "row": p.row, "column": p.column, "message": problem_text(p, lang, where=False)}
+        "problems": [{"file": p.file, "sheet": p.sheet, "row": p.row, "column": p.column, "message": p.text(lang)}
                      for p in [*report.fatal, *report.problems]],
         "choices": [{"layout": c.name, "confidence": c.confidence, "problem": c.problem,
                      "first_rows": c.preview.to_dict(orient="records")} for c in report.choices],
@@ -154,16 +162,17 @@ def report_json(report, lang: str) -> dict:
 
 @command("check", "read and validate a file; store nothing", _check_arguments)
 def check(args: argparse.Namespace, out: TextIO) -> int:
+    files = _files(args)
     store = _store(args)
     try:
-        report = _analyse(args, store)
+        report = _analyse(args, store, files)
     finally:
         store.close()
     if args.json:
         print(json.dumps(report_json(report, args.lang), ensure_ascii=False, indent=2, default=str), file=out)
         return EXIT_REFUSED if report.refused else EXIT_OK
     for key, value in report.detected_items():
-        print(f"{key}: {value}", file=out)
+        print(f"{key}: {value.text(args.lang) if hasattr(value, 'text') else value}", file=out)
     print(t("cli_counts", args.lang, read=report.rows_read, valid=len(report.valid), invalid=report.rows_invalid,
             missing=report.rows_missing, stored=report.rows_stored), file=out)  # fmt: skip
     if report.refused:
@@ -193,15 +202,16 @@ def _user(args: argparse.Namespace) -> str:
 
 @command("import", "check a file and store it as one batch", _import_arguments)
 def import_(args: argparse.Namespace, out: TextIO) -> int:
+    files = _files(args)
     store = _store(args)
     try:
-        report = _analyse(args, store)
+        report = _analyse(args, store, files)
         if not report.can_import(args.valid_rows_only):
             if report.valid.empty and not report.refused:
                 print(t("cli_nothing", args.lang), file=out)
                 return EXIT_OK
             if args.valid_rows_only and report.mostly_invalid and not report.fatal:
-                print(problem_text(report.mostly_invalid_problem(), args.lang), file=out)
+                print(report.mostly_invalid_problem().full(args.lang), file=out)
             else:
                 print(t("cli_refused", args.lang, n=len(report.fatal) + len(report.problems)), file=out)
             _print_problems(report, args.lang, out)
