@@ -22,7 +22,7 @@ if access.editor is not None:
     if uploaded is not None:
         report = importing.analyse_upload(uploaded, options, limits)
         importing.show_report(report, sel.lang)
-        importing.import_controls(report, access.editor)
+        importing.import_controls(report, access.editor, sel.lang)
 
 # 3. what the store holds: batches, undo, audit trail
 importing.batches_panel(access.editor)

@@ -14,12 +14,12 @@ import re
 import pandas as pd
 import streamlit as st
 
-from data import catalogue, export, importers, schema
+from data import export, importers, schema
 from data.importers import Limits, Options, Report
-from data.store import KIND_IMPORT, StoreUnavailable
+from data.store import KIND_IMPORT, StoreUnavailable, StoreWriteError
 from ui import auth as auth_ui
 from ui import loaders
-from ui.i18n import format_number, localized, t
+from ui.i18n import current_language, format_number, localized, t
 
 REPORT_KEY = "_import_report"  # (key of the upload and options, Report)
 PENDING_KEY = "_import_pending"  # (sha256, valid_only) awaiting confirmation
@@ -35,10 +35,15 @@ DETECTED_LABELS = (
     ("place_column", "detected_place_column"), ("decimal", "detected_decimal"), ("indicator", "detected_indicator"),
     ("unit_in_file", "detected_unit_in_file"), ("status", "detected_status"), ("source", "detected_source"),
     ("footnotes", "detected_footnotes"), ("headings", "detected_headings"),
-    ("ignored_columns", "detected_ignored_columns"), ("earlier_import", "detected_earlier_import"),
+    ("ignored_columns", "detected_ignored_columns"), ("ignored_cells", "detected_ignored_cells"),
+    ("definitions", "detected_definitions"), ("format_note", "detected_format_note"),
+    ("confidence", "detected_confidence"), ("earlier_import", "detected_earlier_import"),
     ("task_province", "detected_task_province"), ("task_programme", "detected_task_programme"),
     ("task_as_of", "detected_task_as_of"), ("late_by_deadline", "detected_late_by_deadline"),
 )  # fmt: skip
+#: Problems named in the red box; the rest are in the table below it and in the download.
+SHOWN_PROBLEMS = 5
+SIDE_KEY = "import_side"
 #: Columns of the batches table shown, and the translation keys of their headers.
 BATCH_FIELDS = (schema.BATCH_ID, "created_at", "kind", "file_name", "sha256", "rows_added", "rows_skipped",
                 "user_name", "undone_at", "undone_by")  # fmt: skip
@@ -108,7 +113,7 @@ def upload(lim: Limits):
 def reading_options(lang: str) -> Options:
     """The expander of reading options; empty choices mean "detect"."""
     auto = t("import_auto", lang)
-    inds = localized(catalogue.indicators().set_index(schema.INDICATOR), "name", lang)
+    inds = localized(loaders.indicators().set_index(schema.INDICATOR), "name", lang)
     with st.expander(t("import_options")):
         left, right = st.columns(2)
         chosen = {}
@@ -123,8 +128,10 @@ def reading_options(lang: str) -> Options:
                                               format_func=lambda v: f"{inds[v]} ({v})" if v else auto)  # fmt: skip
         chosen["status"] = left.selectbox(t("import_option_status"), ["", *schema.STATUSES], key="import_opt_status",
                                           format_func=lambda v: t(f"status_{v}", lang) if v else auto)  # fmt: skip
-        chosen["source_id"] = right.selectbox(t("import_option_source"), ["", *catalogue.sources()[schema.SOURCE_ID]],
+        chosen["source_id"] = right.selectbox(t("import_option_source"), ["", *loaders.sources()[schema.SOURCE_ID]],
                                               key="import_opt_source", format_func=lambda v: v or auto)  # fmt: skip
+        st.file_uploader(t("import_side_files"), type=["csv", "tsv", "txt", "xlsx"], accept_multiple_files=True,
+                         key=f"{SIDE_KEY}_{st.session_state.get(UPLOADS_KEY, 0)}")  # fmt: skip
     chosen.update(task_options(lang))
     return Options(**{k: (v or None) for k, v in chosen.items()}, lang=lang)
 
@@ -142,15 +149,21 @@ def task_options(lang: str) -> dict[str, str]:
     return {"province": province, "programme": programme, "as_of": as_of}
 
 
+def _side_files() -> list:
+    return st.session_state.get(f"{SIDE_KEY}_{st.session_state.get(UPLOADS_KEY, 0)}") or []
+
+
 def analyse_upload(uploaded, options: Options, lim: Limits) -> Report:
-    """The report of the uploaded file with these options; computed once, kept for the reruns."""
-    key = (uploaded.file_id, uploaded.size, options, lim)
+    """The report of the uploaded file (and its side files) with these options; computed once, kept for the reruns."""
+    side = _side_files()
+    key = (uploaded.file_id, uploaded.size, options, lim, tuple(f.file_id for f in side))
     kept = st.session_state.get(REPORT_KEY)
     if kept and kept[0] == key:
         return kept[1]
     bar = st.progress(0.0, text=t("import_reading"))
     report = importers.analyse(uploaded.name, uploaded.getvalue(), options, store=loaders.store(), limits=lim,
-                               progress=lambda fraction, _stage: bar.progress(fraction, text=t("import_reading")))  # fmt: skip
+                               progress=lambda fraction, _stage: bar.progress(fraction, text=t("import_reading")),
+                               side_files=[(f.name, f.getvalue()) for f in side])  # fmt: skip
     bar.empty()
     st.session_state[REPORT_KEY] = (key, report)
     return report
@@ -162,7 +175,7 @@ def show_report(report: Report, lang: str) -> None:
     rows = []
     for field, detected_key in DETECTED_LABELS:
         if field in report.detected:
-            rows.append((t(detected_key), report.detected[field]))
+            rows.append((t(detected_key), _in(report.detected[field], lang)))
     st.dataframe(pd.DataFrame(rows, columns=[t("import_what"), t("import_found")]), hide_index=True, key="import_detected")
     if not report.fatal:
         n = functools.partial(format_number, decimals=0, lang=lang)
@@ -181,24 +194,69 @@ def show_report(report: Report, lang: str) -> None:
 def _problems(report: Report, lang: str) -> None:
     """Every problem of the report as a table, downloadable."""
     if report.fatal or report.problems:
-        if report.fatal:
-            st.error(t("import_problems_fatal"), icon=":material/block:")
-        else:
-            st.error(t("import_problems", n=format_number(len(report.problems), 0, lang)), icon=":material/error:")
-        st.dataframe(report.problem_table(), hide_index=True, key="import_problems")
-        st.download_button(t("import_problems_download"), data=export.to_csv_bytes(report.problem_table()),
+        problems = [*report.fatal, *report.problems]
+        heading = t("import_problems_fatal") if report.fatal else t("import_problems", n=format_number(len(problems), 0, lang))
+        st.error(red_box(heading, problems, lang), icon=":material/block:" if report.fatal else ":material/error:")
+        if report.choices:
+            show_choices(report, lang)
+        table = problem_table(problems, lang)
+        st.dataframe(table, hide_index=True, key="import_problems", column_config={
+            c: st.column_config.TextColumn(t(f"problem_col_{c}")) for c in table.columns})  # fmt: skip
+        download = table.rename(columns={c: t(f"problem_col_{c}") for c in table.columns})
+        st.download_button(t("import_problems_download"), data=export.to_csv_bytes(download),
                            file_name="import-problems.csv", mime="text/csv", key="import_problems_csv",
                            on_click="ignore", icon=":material/download:")  # fmt: skip
 
 
-def import_controls(report: Report, editor: str) -> None:
-    """Valid-rows choice, then Import… and its confirmation."""
+def _in(value, lang: str) -> str:
+    """A detected value or message in ``lang`` (catalogue messages are translated; other text is as found)."""
+    return value.text(lang) if hasattr(value, "text") else str(value)
+
+
+def red_box(heading: str, problems: list, lang: str) -> str:
+    """The red box's Markdown: the heading, the first problems (where and what, in ``lang``), how many more.
+
+    Every problem is escaped (:func:`md`): cell values and file names are shown as typed, never rendered.
+    """
+    lines = [f"**{md(heading)}**", ""]
+    lines += [f"- {md(p.full(lang))}" for p in problems[:SHOWN_PROBLEMS]]
+    if len(problems) > SHOWN_PROBLEMS:
+        lines += ["", md(t("import_problems_more", lang, n=format_number(len(problems) - SHOWN_PROBLEMS, 0, lang)))]
+    return "\n".join(lines)
+
+
+def problem_table(problems: list, lang: str) -> pd.DataFrame:
+    """Every problem (file, sheet, row, column, message in ``lang``) for the table and the download."""
+    rows = [(p.file, p.sheet or "", "" if p.row is None else str(p.row), p.column or "", p.text(lang)) for p in problems]
+    table = pd.DataFrame(rows, columns=["file", "sheet", "row", "column", "message"], dtype="str")
+    return table if table["sheet"].ne("").any() else table.drop(columns="sheet")
+
+
+def show_choices(report: Report, lang: str) -> None:
+    """The candidate layouts, each with its first rows and a button to read the file that way."""
+    st.warning(t("import_choose_layout", lang), icon=":material/help:")
+    for choice in report.choices:
+        st.caption(t("import_choice", lang, label=choice.label, confidence=format_number(choice.confidence, 2, lang)))
+        if choice.preview.empty:
+            st.caption(t("import_choice_cannot", lang, problem=md(choice.problem)))
+        else:
+            st.dataframe(choice.preview, hide_index=True, key=f"import_choice_{choice.name}")
+        st.button(t("import_choice_button", lang, label=choice.label), key=f"import_choose_{choice.name}",
+                  on_click=_set, args=("import_opt_importer", choice.name))  # fmt: skip
+
+
+def import_controls(report: Report, editor: str, lang: str | None = None) -> None:
+    """Valid-rows choice (refused when most rows fail), then Import… and its confirmation."""
+    lang = lang or current_language()
     valid_only = False
     if report.fatal:
         return
     rows = _rows(report)
     if report.problems:
         if rows.empty:
+            return
+        if report.mostly_invalid:
+            st.error(md(report.mostly_invalid_problem().text(lang)), icon=":material/block:")
             return
         valid_only = st.checkbox(t("import_valid_only", n=len(rows), bad=report.rows_invalid), key="import_valid_only")
     elif rows.empty:
@@ -218,7 +276,7 @@ def import_controls(report: Report, editor: str) -> None:
     no.button(t("import_cancel"), key="import_cancel", on_click=_set, args=(PENDING_KEY, None))
     yes.button(t("import_confirm"), key="import_confirm", type="primary", on_click=_set, args=(GO_KEY, token))
     if st.session_state.pop(GO_KEY, None) == token:
-        _write_import(report, valid_only)
+        _write_import(report, valid_only, lang)
 
 
 def _rows(report: Report) -> pd.DataFrame:
@@ -231,7 +289,7 @@ def _set(key: str, value) -> None:
     st.session_state[key] = value
 
 
-def _write_import(report: Report, valid_only: bool) -> None:
+def _write_import(report: Report, valid_only: bool, lang: str) -> None:
     acc = auth_ui.access()  # checked again right before writing
     st.session_state.pop(PENDING_KEY, None)
     if acc.editor is None:
@@ -241,9 +299,9 @@ def _write_import(report: Report, valid_only: bool) -> None:
     try:
         batch = importers.commit(report, loaders.store(), user=acc.editor, valid_only=valid_only,
                                  progress=lambda fraction: bar.progress(fraction, text=t("import_writing")))  # fmt: skip
-    except (ValueError, StoreUnavailable) as exc:  # refused, values stored meanwhile, or the server lost mid-import
+    except (ValueError, StoreUnavailable, StoreWriteError) as exc:  # refused, stored meanwhile, server lost, disk
         bar.empty()
-        st.error(t("import_failed", error=md(exc)))
+        st.error(t("import_failed", error=md(_in(exc, lang))))
         return
     loaders.clear_after_write()
     st.session_state.pop(REPORT_KEY, None)
@@ -296,8 +354,8 @@ def _undo_controls(active: pd.DataFrame) -> None:
             return
         try:
             loaders.store().undo_batch(choice, user=acc.editor)
-        except ValueError as exc:
-            st.error(t("import_failed", error=md(exc)))
+        except (ValueError, StoreWriteError) as exc:
+            st.error(t("import_failed", error=md(_in(exc, current_language()))))
             return
         loaders.clear_after_write()
         st.session_state.pop(REPORT_KEY, None)

@@ -196,7 +196,7 @@ def period_dates() -> list[str]:
 
 
 #: Loaders whose results no import or undo changes (the store handle, the registry, the catalogue).
-_UNCHANGED_BY_WRITES = ("store", "indicators", "sources", "milestones", "provinces", "regions")
+_UNCHANGED_BY_WRITES = ("store", "milestones", "provinces", "regions")  # an import may define indicators and sources
 
 
 def clear_after_write() -> None:
@@ -333,16 +333,20 @@ def forecast_detail(geo_level: str, layout: str, code: str, indicator: str, peri
     return forecasting.forecast(obs, match.iloc[0].to_dict(), show_synthetic=show_synthetic, indicators=_catalogue())
 
 
-@st.cache_resource(show_spinner=False)
 def lookups() -> dict:
-    """Names and units for labels, built once per process like the store they come from (read only).
+    """Names and units for labels, built once per data version (read only).
 
     ``names[lang][indicator]``, ``specs[lang][indicator]`` (unit and short_unit in that language,
-    decimals, aggregation, direction, pillar), ``provinces[(layout, lang)][code]``, ``regions[lang][region]``. The
-    catalogue and registry only change with a new version of the bundled files, which restarts the
-    app; cache_resource hands out the same dictionaries without copying them on every call.
+    decimals, aggregation, direction, pillar), ``provinces[(layout, lang)][code]``, ``regions[lang][region]``.
+    An import may define indicators, so the lookups follow :func:`data_version`; cache_resource hands
+    out the same dictionaries without copying them on every call.
     """
-    cat = indicators().set_index(schema.INDICATOR)
+    return _lookups(data_version())
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _lookups(_version: tuple) -> dict:
+    cat = indicators.fresh().set_index(schema.INDICATOR)
     fields = ("unit", "short_unit", "decimals", "aggregation", "direction", "pillar")
     prov = provinces()
     reg = regions().set_index(schema.REGION_CODE)

@@ -87,7 +87,7 @@ def test_loopback_only_without_auth_allows_editing_and_says_so(app_store):
     assert at.title[0].value == t("import_title", "en")
     assert t("auth_loopback", "en", address="127.0.0.1") in _texts(at.warning)
     assert any(c.startswith("Editing as local") for c in _texts(at.caption))
-    assert len(at.file_uploader) == 1
+    assert len(at.file_uploader) == 2  # the file, and its own indicators and sources
     assert t("import_limits", "en", mb="20", rows="500,000") in _texts(at.caption)
 
 
@@ -123,7 +123,7 @@ def test_password_mode_with_slow_down_after_failures(app_store, monkeypatch):
     at = attempt("Ana", PASSWORD)
     assert not at.error
     assert t("auth_editor", "en", who="Ana (password)") in _texts(at.caption)
-    assert len(at.file_uploader) == 1
+    assert len(at.file_uploader) == 2  # the file, and its own indicators and sources
     assert throttle.failures("session:" + at.session_state[auth_ui.SESSION_KEY]) == 0
     at = _click(at, "auth_stop")
     assert len(at.file_uploader) == 0 and t("auth_viewer", "en") in _texts(at.info)
@@ -138,7 +138,7 @@ def test_login_mode_with_an_allow_list_of_editors(app_store):
     assert len(visitor.file_uploader) == 0
     editor = _app("0.0.0.0", OIDC, {"is_logged_in": True, "email": "Ana@Example.org"})
     assert t("auth_editor", "en", who="Ana@Example.org") in _texts(editor.caption)
-    assert len(editor.file_uploader) == 1
+    assert len(editor.file_uploader) == 2
 
 
 # --- upload, report, confirmation, import, undo -----------------------------------------------------------------
@@ -184,9 +184,11 @@ def test_cancel_leaves_the_store_alone(app_store):
 
 def test_problems_are_listed_downloadable_and_valid_rows_only_on_request(app_store):
     at = _app()
-    raw = tidy_text([row(), row(geo_code="02"), row(geo_code="79", value="abc")]).encode()
+    raw = tidy_text([row(), row(geo_code="02"), row(geo_code="79", value="abc"), row(geo_code="04"), row(geo_code="08")]).encode()
     at = _upload(at, "mixed.csv", raw)
-    assert _texts(at.error) == [t("import_problems", "en", n="2")]
+    assert _texts(at.error) == ["**2 problem\\(s\\)\\: the file is refused\\.**\n\n"
+                                "- mixed\\.csv, row 3, column 'geo\\_code'\\: no province '02' in the 2025 layout\n"
+                                "- mixed\\.csv, row 4, column 'value'\\: 'abc' is not a number"]
     problems = _frame(at, "problems")
     assert problems.values.tolist() == [
         ["mixed.csv", "3", "geo_code", "no province '02' in the 2025 layout"],
@@ -197,12 +199,13 @@ def test_problems_are_listed_downloadable_and_valid_rows_only_on_request(app_sto
     at.checkbox(key="import_valid_only").check()
     at = _click(_ok(at.run()), "import_start")  # ...unless the user asks for the valid rows only
     at = _click(at, "import_confirm")
-    assert _texts(at.success)[0] == t("import_done", "en", batch=2, added="1", skipped="2")
+    assert _texts(at.success)[0] == t("import_done", "en", batch=2, added="3", skipped="2")
 
 
 def test_a_refused_file_shows_why_and_offers_no_import(app_store):
     at = _upload(_app(), "photo.xlsx", b"\x89PNG\r\n\x1a\n" + bytes(64))
-    assert _texts(at.error) == [t("import_problems_fatal", "en")]
+    assert _texts(at.error) == ["**The file cannot be imported\\:**\n\n- photo\\.xlsx\\: this is not a table \\(CSV or XLSX\\)"
+                                "\\: it looks like a PNG image\\."]
     assert _frame(at, "problems")["message"].tolist() == [
         "this is not a table (CSV or XLSX): it looks like a PNG image."
     ]
