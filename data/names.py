@@ -24,8 +24,8 @@ import numpy as np
 import pandas as pd
 
 from data import registry
-from data.messages import Message
 from data import schema as s
+from data.messages import Message
 
 #: Column of :func:`resolve_names` holding the error message ("" when resolved).
 ERROR = "error"

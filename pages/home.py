@@ -24,7 +24,7 @@ st.subheader(t("home_national"))
 cards = st.columns(3) + st.columns(3)
 for column, figure in zip(cards, figures.to_dict("records")):
     with column:
-        st.metric(t(figure["label_key"]), widgets.headline_text(figure, sel.lang), help=figure[schema.NOTE] or None,
+        st.metric(t(figure["label_key"]), widgets.headline_text(figure, sel.lang), help=widgets.plain(figure[schema.NOTE]) if figure[schema.NOTE] else None,
                   border=True)
         st.caption(t("metric_on", period=format_period(figure[schema.PERIOD], sel.lang)))
 widgets.source_line(figures[schema.SOURCE_ID], sources)

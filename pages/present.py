@@ -46,9 +46,9 @@ view = map_view.prepare(sel, choice)
 timeline = fitted_map.lapse(view, sel, periods, choice.palette, choice.scheme) if len(periods) > 1 else None
 
 # 4. title, period, layout and unit; the map in a frame shaped for Viet Nam, numbers and legend beside it
-st.title(view.name, anchor=False)
+st.title(widgets.plain(view.name), anchor=False)
 st.caption(t("present_period", period=fitted_map.period_label(choice.period, sel.lang),
-             layout=t(f"layout_{sel.layout}"), unit=view.unit))
+             layout=t(f"layout_{sel.layout}"), unit=widgets.plain(view.unit)))
 left, right = st.columns([0.34, 0.66], gap="medium")
 with left:
     spec, key_entries = fitted_map.spec(view, sel, timeline=timeline, names_on=True, selectable=False)

@@ -40,7 +40,7 @@ def national_metric(table: pd.DataFrame, indicator: str, lang: str) -> None:
         return
     label = t("compare_national", period=views.period_text(row[schema.NATIONAL_PERIOD], lang),
               status=widgets.status_label(row[schema.NATIONAL_STATUS], lang))
-    help_text = aggregation.derivation_text(row[schema.NATIONAL_DERIVED_FROM], lang) or None
+    help_text = widgets.plain(aggregation.derivation_text(row[schema.NATIONAL_DERIVED_FROM], lang)) or None
     value = views.value_text(row[schema.NATIONAL_VALUE], indicator, lang,
                              recorded=row[schema.NATIONAL_STATUS] == schema.STATUS_REPORTED)
     st.metric(label, value, help=help_text, border=True)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import os
-import re
 
 import pandas as pd
 import streamlit as st
@@ -18,7 +17,7 @@ from data import export, importers, schema
 from data.importers import Limits, Options, Report
 from data.store import KIND_IMPORT, StoreUnavailable, StoreWriteError
 from ui import auth as auth_ui
-from ui import loaders
+from ui import loaders, widgets
 from ui.i18n import current_language, format_number, localized, t
 
 REPORT_KEY = "_import_report"  # (key of the upload and options, Report)
@@ -61,7 +60,6 @@ OPTION_CHOICES = {
     "decimal": ("", ".", ","),
 }
 _SHOWN = {",": "comma ,", ";": "semicolon ;", "\t": "tab", ".": "point .", "cp1258": "Windows-1258"}
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
 def md(text: object) -> str:
@@ -72,7 +70,7 @@ def md(text: object) -> str:
     >>> md("![x](y) *b*")
     '\\!\\[x\\]\\(y\\) \\*b\\*'
     """
-    return _MARKDOWN.sub(r"\\\1", " ".join(str(text).split()))
+    return widgets.plain(" ".join(str(text).split()))
 
 
 def limits() -> Limits:

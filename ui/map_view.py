@@ -12,7 +12,6 @@ import dataclasses
 import datetime as dt
 import functools
 import hashlib
-import re
 
 import pandas as pd
 import streamlit as st
@@ -32,12 +31,11 @@ MAP_HEIGHT = 620
 _CLICKS = "_map_clicks"  # bumped after each click: a new chart key drops Streamlit's selection fade
 _USER = "_map_user_boundaries"  # {layout: UserBoundaries}, kept for the session
 _RESETS = "_map_upload_resets"
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~:])")
 
 
 def md_escape(text: object) -> str:
     """Text safe to put in Markdown: every character Markdown could read as syntax is escaped."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text))
+    return widgets.plain(text)
 
 
 @dataclasses.dataclass(frozen=True)

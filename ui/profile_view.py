@@ -91,7 +91,7 @@ def sources_list(shown: pd.DataFrame, targets: pd.DataFrame, lang: str) -> None:
     st.caption(t("profile_sources_count", n=format_number(len(used), 0, lang)))
     for row in used.to_dict("records"):
         text = catalogue.localized_citation(row, lang)
-        st.markdown("- " + text.replace("[", "(").replace("]", ")"))
+        st.markdown("- " + widgets.plain(text))
 
 
 def thin_note(shown: pd.DataFrame) -> None:

@@ -276,7 +276,7 @@ def forecast_chart(row: dict, sel) -> None:
         status_title=t("col_status"), band_title=t("forecast_band"), target_title=row[TARGET_TEXT],
         trend_title=t("forecast_trend"), labels={forecasting.BASELINE: t("forecast_zero_start"), **status_labels(sel.lang)},
         month_format=t("chart_month_format"), day_format=t("chart_day_format"), key="forecast_chart")
-    st.caption(row["explanation"])
+    st.caption(widgets.plain(row["explanation"]))
     with st.expander(t("targets_method"), icon=":material/functions:"):
         st.caption(forecasting.method_text(row, sel.lang))
     widgets.source_line(found["sources"] + [row[schema.SOURCE_ID]], loaders.sources())

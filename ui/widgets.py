@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import streamlit as st
 
@@ -17,6 +19,23 @@ from ui.i18n import (
     localized_column,
     t,
 )
+
+#: Characters Markdown (and Streamlit's extensions: :icons:, $math$, :color[...]) could read as syntax.
+_MARKDOWN_SIGNS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
+
+
+def plain(text: object) -> str:
+    r"""Stored text (a note, a name, a title, a file name) made safe for any Markdown element.
+
+    Every sign Markdown, HTML or Streamlit's extensions could read is escaped, so the text is shown
+    exactly as stored: an ``<img>`` tag or ``![x](url)`` stays text and the browser requests nothing.
+
+    Examples
+    --------
+    >>> print(plain("**b** ![x](http://e.x/i.png) <img src=y>"))
+    \*\*b\*\* \!\[x\]\(http\://e\.x/i\.png\) \<img src=y\>
+    """
+    return _MARKDOWN_SIGNS.sub(r"\\\1", str(text))
 
 
 def status_label(status: str, lang: str | None = None) -> str:
@@ -78,7 +97,7 @@ def follow_default(key: str, default: list) -> None:
 
 def no_reported_values(name: str, layout_label: str, *, key: str, offer_demo: bool = True) -> None:
     """Say that an indicator has no reported value here, and offer two ways on: import, or demonstration values."""
-    st.warning(t("no_reported_values", name=name, layout=layout_label), icon=":material/info:")
+    st.warning(t("no_reported_values", name=plain(name), layout=layout_label), icon=":material/info:")
     two_ways_on(key=key, offer_demo=offer_demo)
 
 
@@ -113,11 +132,24 @@ def source_line(source_ids, sources: pd.DataFrame, lang: str | None = None) -> N
                                       schema.SOURCE_PUBLISHED, schema.SOURCE_URL)))
     parts = []
     for who, title, published, link in zip(producer, title_, published_, url):
-        title = title.replace("[", "(").replace("]", ")")
         date = format_period(published, lang)
-        label = f"{who}: {title}" + (f" ({date})" if date else "")
-        parts.append(f"[{label}]({link})" if link else label)
+        label = plain(f"{who}: {title}" + (f" ({date})" if date else ""))
+        parts.append(f"[{label}]({safe_link(link)})" if safe_link(link) else label)
     st.caption(t("source_line", lang, sources=" · ".join(parts)))
+
+
+def safe_link(url: object) -> str:
+    """An http(s) address fit for a Markdown link (brackets and spaces encoded), else "" (never javascript: or data:).
+
+    Examples
+    --------
+    >>> safe_link("https://x.vn/a (b)"), safe_link("javascript:alert(1)")
+    ('https://x.vn/a%20%28b%29', '')
+    """
+    text = str(url or "").strip()
+    if not re.match(r"https?://[^\s<>\"']+$", text.replace(" ", "%20")):
+        return ""
+    return text.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
 
 
 def _text(column: str) -> str:

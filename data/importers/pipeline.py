@@ -508,4 +508,4 @@ def commit(
     return store.batch(batch_id)
 
 
-__all__ = ["Choice", "FileRefused", "Report", "analyse", "commit", "read_grid", "choose_layout", "layout_scores"]
+__all__ = ["Choice", "FileRefused", "Report", "analyse", "choose_layout", "commit", "layout_scores", "read_grid"]

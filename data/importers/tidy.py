@@ -13,8 +13,8 @@ import pandas as pd
 
 from data import names, schema
 from data.importers import numeric
-from data.messages import Message
 from data.importers.core import Grid, Layout, Options, Parsed, fold, is_missing, register_layout
+from data.messages import Message
 
 #: Headers of a column of place names (compared after :func:`data.importers.core.fold`).
 PLACE_HEADERS = frozenset({

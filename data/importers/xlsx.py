@@ -69,9 +69,9 @@ _FILLED = re.compile(rb"<" + _NS + rb"c\s[^>]*?\br=\"([A-Z]{1,3})([0-9]{1,7})\"[
 #: A filled cell without a reference (allowed by the standard; positions then follow the order).
 _UNREFERENCED = re.compile(rb"<" + _NS + rb"c(?:\s(?![^>]*\br=)[^>]*)?>\s*<" + _NS + rb"(?:v|f|is)\b")
 _ANY_CELL = re.compile(
-    rb"<" + _NS + rb"c\s[^>]*?\br=\"([A-Z]{1,3})([0-9]{1,7})\"[^>]*?(?:/>|>.*?</" + _NS + rb"c>)", re.S)
+    rb"<" + _NS + rb"c\s[^>]*?\br=\"([A-Z]{1,3})([0-9]{1,7})\"[^>]*?(?:/>|>.*?</" + _NS + rb"c>)", re.DOTALL)
 _DIMENSION = re.compile(rb"<" + _NS + rb"dimension\b[^>]*/>")
-_FORMULA_TEXT = re.compile(rb"<" + _NS + rb"f\b[^>]*>(.*?)</" + _NS + rb"f>|<" + _NS + rb"f\b[^>]*/>", re.S)
+_FORMULA_TEXT = re.compile(rb"<" + _NS + rb"f\b[^>]*>(.*?)</" + _NS + rb"f>|<" + _NS + rb"f\b[^>]*/>", re.DOTALL)
 
 
 def is_zip(raw: bytes) -> bool:

@@ -27,7 +27,6 @@ import pandas as pd
 
 from data import catalogue, names, schema
 from data.importers import numeric
-from data.messages import Message
 from data.importers.core import (
     MISSING_MARKERS,
     Grid,
@@ -40,6 +39,7 @@ from data.importers.core import (
     register_layout,
 )
 from data.importers.periods import period_label, sub_period
+from data.messages import Message
 
 HEADER_SEARCH_ROWS = 40
 _FOOTNOTE = re.compile(r"^\s*(?:\(\s*\w{1,3}\s*\)|\*|\d{1,2}[.)]\s|ghi chu|chu thich|nguon|note|notes|source)", re.IGNORECASE)

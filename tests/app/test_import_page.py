@@ -17,7 +17,7 @@ from streamlit import config
 from streamlit.testing.v1 import AppTest
 
 from data import auth, importers
-from tests.import_fixtures import fresh_store, use_fresh_app_store, row, tidy_text
+from tests.import_fixtures import row, tidy_text, use_fresh_app_store
 from ui import auth as auth_ui
 from ui import loaders
 from ui.i18n import t

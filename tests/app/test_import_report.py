@@ -3,6 +3,7 @@ and a template with an own indicator and source that then appears on the Map and
 
 from __future__ import annotations
 
+from streamlit import config
 from streamlit.testing.v1 import AppTest
 
 from data import schema
@@ -10,7 +11,6 @@ from tests.app.test_import_page import ROOT, _click, _frame, _ok, _texts, _uploa
 from tests.data.test_import_definitions import filled_template
 from tests.import_fixtures import row, tidy_text
 from ui.i18n import t
-from streamlit import config
 
 MAP = "pages/map.py"
 

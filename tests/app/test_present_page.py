@@ -27,7 +27,7 @@ def _present(**params) -> AppTest:
 def test_shared_link_opens_the_same_slide_province_and_mode():
     # Thái Nguyên (2025, code 19) reported 10.3 R&D staff per 10,000 on 2025-11-03; the national 8.2
     at = _present(present="1", slide="rd_staff_per_10k", province="19", synthetic="0")
-    assert at.title[0].value == "R&D staff per 10,000 inhabitants"
+    assert at.title[0].value == "R\\&D staff per 10,000 inhabitants"  # stored text is shown as typed: & escaped
     assert "2025-11-03" in at.caption[0].value and "persons per 10,000 inhabitants" in at.caption[0].value
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Thai Nguyen"] == "10.3"
