@@ -43,6 +43,9 @@ DETECTED_LABELS = (
 #: Problems named in the red box; the rest are in the table below it and in the download.
 SHOWN_PROBLEMS = 5
 SIDE_KEY = "import_side"
+#: Columns of the problem table, and the translation keys of their headers.
+PROBLEM_HEADERS = (("file", "problem_col_file"), ("sheet", "problem_col_sheet"), ("row", "problem_col_row"),
+                   ("column", "problem_col_column"), ("message", "problem_col_message"))  # fmt: skip
 #: Columns of the batches table shown, and the translation keys of their headers.
 BATCH_FIELDS = (schema.BATCH_ID, "created_at", "kind", "file_name", "sha256", "rows_added", "rows_skipped",
                 "user_name", "undone_at", "undone_by")  # fmt: skip
@@ -198,9 +201,12 @@ def _problems(report: Report, lang: str) -> None:
         if report.choices:
             show_choices(report, lang)
         table = problem_table(problems, lang)
-        st.dataframe(table, hide_index=True, key="import_problems", column_config={
-            c: st.column_config.TextColumn(t(f"problem_col_{c}")) for c in table.columns})  # fmt: skip
-        download = table.rename(columns={c: t(f"problem_col_{c}") for c in table.columns})
+        headers = {}
+        for column, header in PROBLEM_HEADERS:
+            headers[column] = t(header, lang)
+        st.dataframe(table, hide_index=True, key="import_problems",
+                     column_config={c: st.column_config.TextColumn(headers[c]) for c in table.columns})  # fmt: skip
+        download = table.rename(columns=headers)
         st.download_button(t("import_problems_download"), data=export.to_csv_bytes(download),
                            file_name="import-problems.csv", mime="text/csv", key="import_problems_csv",
                            on_click="ignore", icon=":material/download:")  # fmt: skip
