@@ -8,11 +8,19 @@ Viewers never change data. Importing and undoing need an editor, decided in this
    scrypt with a random salt): whoever gives the password edits, in that session. Wrong
    passwords slow the next attempts down (:class:`Throttle`), per session and per client; the app
    keeps the counts in the store, so every app process behind a load balancer agrees.
-3. ``loopback``: neither is configured and the server listens on the loopback interface only
-   (``server.address`` 127.0.0.1, localhost or ::1): whoever can reach it is on this machine,
-   and edits.
+3. ``loopback``: neither is configured, the server listens on the loopback interface only
+   (``server.address`` 127.0.0.1, localhost or ::1) and the request names this machine in its
+   ``Host`` header (localhost, 127.0.0.1 or ::1, any port): whoever can reach it is on this
+   machine, and edits. A request with another Host came through a proxy or a tunnel on this
+   machine, which may let anyone in: ``foreign_host``, nobody edits.
 4. ``locked``: neither is configured and the server may be reached from other machines (an
    empty address or 0.0.0.0 listens on every interface): nobody edits until one is configured.
+
+Failed passwords slow down the next attempts per session and per client (:class:`Throttle`); the
+client is the address the request came from, or, when it came from a trusted proxy
+(``[vn57] trusted_proxies`` or ``VN57_TRUSTED_PROXIES``, e.g. nginx on 127.0.0.1), the address
+that proxy put in ``X-Forwarded-For`` (:func:`client_address`), so one client cannot lock every
+editor out.
 
 Make a hash with ``python -m data.auth`` (asks for the password twice).
 """
@@ -32,7 +40,11 @@ MODE_OIDC = "oidc"
 MODE_PASSWORD = "password"
 MODE_LOOPBACK = "loopback"
 MODE_LOCKED = "locked"
-MODES = (MODE_OIDC, MODE_PASSWORD, MODE_LOOPBACK, MODE_LOCKED)
+MODE_FOREIGN_HOST = "foreign_host"
+MODES = (MODE_OIDC, MODE_PASSWORD, MODE_LOOPBACK, MODE_LOCKED, MODE_FOREIGN_HOST)
+#: Host names (without the port) that name this machine.
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
+ENV_TRUSTED_PROXIES = "VN57_TRUSTED_PROXIES"
 
 #: scrypt cost (2**14, r=8: about 16 MB and a few tens of milliseconds per check).
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
@@ -132,19 +144,80 @@ def login_provider(secrets: Mapping | None) -> str | None:
     return _section(secrets, "vn57").get("login_provider") or None
 
 
-def access_mode(secrets: Mapping | None, server_address: str | None) -> str:
+def host_name(host: str | None) -> str:
+    """The host of a ``Host`` header without its port, lower-case: ``"[::1]:8501"`` -> ``"::1"``.
+
+    Examples
+    --------
+    >>> host_name("LocalHost:8501"), host_name("[::1]:8501"), host_name("127.0.0.1"), host_name("::1")
+    ('localhost', '::1', '127.0.0.1', '::1')
+    """
+    text = (host or "").strip().lower()
+    if text.startswith("["):
+        return text[1:].split("]", 1)[0]
+    if text.count(":") == 1:
+        return text.split(":", 1)[0]
+    return text
+
+
+def access_mode(secrets: Mapping | None, server_address: str | None, host: str | None = None) -> str:
     """Which of :data:`MODES` applies (see the module docstring).
+
+    ``host`` is the request's ``Host`` header; None when there is no HTTP request behind the
+    session (a test harness), which a browser never sends.
 
     Examples
     --------
     >>> access_mode({}, "127.0.0.1"), access_mode({}, "0.0.0.0"), access_mode({"vn57": {"editor_password_hash": "x"}}, "")
     ('loopback', 'locked', 'password')
+    >>> access_mode({}, "localhost", "localhost:8501"), access_mode({}, "localhost", "dashboard.example.org")
+    ('loopback', 'foreign_host')
     """
     if oidc_configured(secrets):
         return MODE_OIDC
     if password_hash(secrets):
         return MODE_PASSWORD
-    return MODE_LOOPBACK if is_loopback_only(server_address) else MODE_LOCKED
+    if not is_loopback_only(server_address):
+        return MODE_LOCKED
+    if host is not None and host_name(host) not in LOOPBACK_HOSTS:
+        return MODE_FOREIGN_HOST
+    return MODE_LOOPBACK
+
+
+def trusted_proxies(secrets: Mapping | None, environ: Mapping[str, str] | None = None) -> frozenset[str]:
+    """Addresses of the proxies whose ``X-Forwarded-For`` is believed: ``VN57_TRUSTED_PROXIES`` (comma-separated),
+    else ``[vn57] trusted_proxies``; none by default."""
+    import os
+
+    environ = os.environ if environ is None else environ
+    raw = environ.get(ENV_TRUSTED_PROXIES) or _section(secrets, "vn57").get("trusted_proxies") or []
+    if isinstance(raw, str):
+        raw = raw.split(",")
+    return frozenset(str(a).strip() for a in raw if str(a).strip())
+
+
+def client_address(remote: str | None, forwarded_for: str | None, trusted: frozenset[str]) -> str:
+    """The client of a request: the address it came from, or, from a trusted proxy, the one the proxy forwarded.
+
+    ``X-Forwarded-For`` lists the addresses a request passed, the client first; each proxy appends
+    the one it saw. Read from the right, the first address that is not a trusted proxy is the
+    client (a client cannot forge what the trusted proxies appended after its own list).
+
+    Examples
+    --------
+    >>> trusted = frozenset({"127.0.0.1"})
+    >>> client_address("127.0.0.1", "203.0.113.7", trusted), client_address("127.0.0.1", "6.6.6.6, 203.0.113.7", trusted)
+    ('203.0.113.7', '203.0.113.7')
+    >>> client_address("198.51.100.2", "1.2.3.4", trusted), client_address("127.0.0.1", None, frozenset())
+    ('198.51.100.2', '127.0.0.1')
+    """
+    remote = (remote or "unknown").strip()
+    if remote not in trusted or not forwarded_for:
+        return remote
+    for hop in reversed([a.strip() for a in str(forwarded_for).split(",") if a.strip()]):
+        if hop not in trusted:
+            return hop
+    return remote
 
 
 def is_editor_email(email: str | None, allowed: frozenset[str]) -> bool:

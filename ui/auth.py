@@ -16,6 +16,7 @@ from collections.abc import Mapping
 import streamlit as st
 
 from data import auth
+from ui import widgets
 from ui.i18n import t
 
 EDITOR_KEY = "_vn57_editor"  # who edits in this session, in password mode
@@ -44,6 +45,27 @@ def server_address() -> str:
     return str(st.get_option("server.address") or "")
 
 
+def _headers() -> dict:
+    try:
+        return dict(st.context.headers or {})
+    except Exception:  # no browser context (AppTest)
+        return {}
+
+
+def _remote_address() -> str:
+    """The address the session's request came from (a proxy's, behind one)."""
+    try:
+        return st.context.ip_address or "unknown"
+    except Exception:  # no browser context (AppTest)
+        return "unknown"
+
+
+def request_host() -> str | None:
+    """The ``Host`` header of the session's request; None without an HTTP request (a test harness)."""
+    headers = {k.lower(): v for k, v in _headers().items()}
+    return headers.get("host")
+
+
 def throttle() -> auth.Throttle:
     """Failed password attempts, counted in the store: shared by every session of every app process."""
     from ui import loaders
@@ -61,7 +83,7 @@ def _local_user() -> str:
 def access() -> Access:
     """Who edits in this session, following :func:`data.auth.access_mode`."""
     conf = secrets()
-    mode = auth.access_mode(conf, server_address())
+    mode = auth.access_mode(conf, server_address(), request_host())
     if mode == auth.MODE_OIDC:
         logged_in = bool(st.user.get("is_logged_in", False))
         email = str(st.user.get("email") or "") if logged_in else None
@@ -77,10 +99,8 @@ def access() -> Access:
 def _client_keys() -> list[str]:
     if SESSION_KEY not in st.session_state:
         st.session_state[SESSION_KEY] = uuid.uuid4().hex
-    try:
-        client = st.context.ip_address or "unknown"
-    except Exception:  # no browser context (AppTest)
-        client = "unknown"
+    forwarded = {k.lower(): v for k, v in _headers().items()}.get("x-forwarded-for")
+    client = auth.client_address(_remote_address(), forwarded, auth.trusted_proxies(secrets()))
     return [f"session:{st.session_state[SESSION_KEY]}", f"client:{client}"]
 
 
@@ -104,6 +124,8 @@ def draw(acc: Access) -> None:
         st.caption(t("auth_editor", who=acc.editor))
     elif acc.mode == auth.MODE_LOCKED:
         st.error(t("auth_locked", address=server_address() or "0.0.0.0"), icon=":material/lock:")
+    elif acc.mode == auth.MODE_FOREIGN_HOST:
+        st.error(t("auth_foreign_host", host=widgets.plain(request_host() or "")), icon=":material/lock:")
     elif acc.mode == auth.MODE_OIDC:
         if acc.email:
             st.caption(t("auth_editor", who=acc.editor) if acc.editor else t("auth_not_editor", email=acc.email))

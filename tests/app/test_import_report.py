@@ -71,3 +71,14 @@ def test_a_template_with_an_own_indicator_and_source_shows_on_the_map(app_store)
     chosen = at.selectbox[[s.label for s in at.selectbox].index(t("map_indicator", "en"))]
     assert chosen.value == "kiosk_share"
     assert "Communes with a digital public-service kiosk" in chosen.options
+
+
+def test_a_request_through_a_proxy_or_tunnel_on_loopback_cannot_edit(app_store, monkeypatch):
+    from ui import auth as auth_ui
+
+    monkeypatch.setattr(auth_ui, "request_host", lambda: "abc.trycloudflare.com")
+    at = _app_in("en")
+    assert _texts(at.error) == [t("auth_foreign_host", "en", host="abc\\.trycloudflare\\.com")]
+    assert len(at.file_uploader) == 0 and not [b for b in at.button if b.key == "undo_start"]
+    monkeypatch.setattr(auth_ui, "request_host", lambda: "localhost:8501")
+    assert len(_app_in("en").file_uploader) == 2
