@@ -33,13 +33,7 @@ import json, os, sys
 _LOG = os.environ["VN57_CONNECT_LOG"]
 
 
-def _hook(event, args):
-    if event == "socket.connect":
-        address = args[1]
-    elif event == "socket.getaddrinfo":
-        address = (args[0], args[1])
-    else:
-        return
+def _write(event, address):
     try:
         with open(_LOG, "a", encoding="utf-8") as log:
             log.write(json.dumps({"event": event, "address": [str(a) for a in address] if isinstance(address, tuple)
@@ -48,7 +42,15 @@ def _hook(event, args):
         pass
 
 
+def _hook(event, args):
+    if event in ("socket.connect", "socket.bind"):
+        _write(event, args[1])
+    elif event == "socket.getaddrinfo":
+        _write(event, (args[0], args[1]))
+
+
 sys.addaudithook(_hook)
+_write("loaded", sys.argv[0])
 '''
 
 
@@ -120,8 +122,14 @@ def test_the_readme_first_command_listens_on_localhost_and_connects_nowhere(tmp_
     assert f"URL: http://localhost:{port}" in banner and "External URL" not in banner and "Network URL" not in banner
     assert log.exists(), "the audit hook was not loaded (sitecustomize)"
     seen = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    assert seen[0]["event"] == "loaded"
+    binds = [e["address"] for e in seen if e["event"] == "socket.bind"]
+    # the hook sees the server's own socket, bound to loopback (not to every interface)
+    assert any(isinstance(a, list) and a[1] == str(port) and a[0] in ("localhost", "127.0.0.1", "::1") for a in binds), binds
     outside = []
     for entry in seen:
+        if entry["event"] not in ("socket.connect", "socket.getaddrinfo"):
+            continue
         address = entry["address"]
         host = address[0] if isinstance(address, list) else address
         if isinstance(address, str) and address.startswith("/"):  # a Unix socket
