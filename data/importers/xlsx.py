@@ -64,10 +64,13 @@ _MB = 1024 * 1024
 DAMAGED = Message.of("imp_damaged")
 ENTITIES = Message.of("imp_entities")
 _NS = rb"(?:[A-Za-z_][\w.-]*:)?"
-#: A filled cell: its reference, and its first child (v: value, is: inline text, f: formula).
-_FILLED = re.compile(rb"<" + _NS + rb"c\s[^>]*?\br=\"([A-Z]{1,3})([0-9]{1,7})\"[^>]*>\s*<" + _NS + rb"(v|f|is)\b")
-#: A filled cell without a reference (allowed by the standard; positions then follow the order).
-_UNREFERENCED = re.compile(rb"<" + _NS + rb"c(?:\s(?![^>]*\br=)[^>]*)?>\s*<" + _NS + rb"(?:v|f|is)\b")
+#: The reference of a filled cell (one with a value, inline text or a formula), as Excel and most writers put it...
+_FILLED_FAST = re.compile(rb'<c r="([A-Z]{1,3}[0-9]{1,7})"[^>]*>\s*<(?:v|f|is)\b')
+#: ...and with a namespace prefix or the reference after other attributes.
+_FILLED = re.compile(rb"<" + _NS + rb"c\s[^>]*?\br=\"([A-Z]{1,3}[0-9]{1,7})\"[^>]*>\s*<" + _NS + rb"(?:v|f|is)\b")
+#: A cell holding a formula: its reference.
+_FORMULA_CELL = re.compile(rb"<" + _NS + rb"c\s[^>]*?\br=\"([A-Z]{1,3})([0-9]{1,7})\"[^>]*>\s*<" + _NS + rb"f\b")
+_ANY_FORMULA = re.compile(rb"<" + _NS + rb"f[\s>/]")
 _ANY_CELL = re.compile(
     rb"<" + _NS + rb"c\s[^>]*?\br=\"([A-Z]{1,3})([0-9]{1,7})\"[^>]*?(?:/>|>.*?</" + _NS + rb"c>)", re.DOTALL)
 _DIMENSION = re.compile(rb"<" + _NS + rb"dimension\b[^>]*/>")
@@ -117,6 +120,38 @@ def cell_text(value: object) -> str:
     if isinstance(value, _dt.timedelta):
         return str(value)
     return unicodedata.normalize("NFC", str(value)).strip()
+
+
+def column_text(values: tuple) -> tuple[np.ndarray, np.ndarray]:
+    """One column of calamine values as text (see :func:`cell_text`), and which cells were numbers; vectorised.
+
+    Examples
+    --------
+    >>> text, number = column_text(("a ", 2025.0, 10.3, True, "", _dt.date(2025, 11, 3)))
+    >>> text.tolist(), number.tolist()
+    (['a', '2025', '10.3', 'TRUE', '', '2025-11-03'], [False, True, True, False, False, False])
+    """
+    cells = np.empty(len(values), dtype=object)
+    cells[:] = values
+    kinds = pd.Series(cells, dtype=object).map(type).to_numpy()
+    text = np.empty(len(cells), dtype=object)
+    is_str = kinds == str
+    is_float = (kinds == float) | (kinds == int)
+    if is_str.any():  # each distinct text once: a column repeats its places, indicators, periods...
+        codes, distinct = pd.factorize(cells[is_str])
+        cleaned = np.array([unicodedata.normalize("NFC", str(v)).strip() for v in distinct] + [""], dtype=object)
+        text[is_str] = cleaned[codes]
+    if is_float.any():
+        numbers = cells[is_float].astype(np.float64)
+        whole = np.isfinite(numbers) & (numbers == np.trunc(numbers)) & (np.abs(numbers) < 1e15)
+        shown = np.empty(len(numbers), dtype=object)
+        shown[whole] = numbers[whole].astype(np.int64).astype(str)
+        shown[~whole] = [repr(x) for x in numbers[~whole].tolist()]
+        text[is_float] = shown
+    other = ~is_str & ~is_float
+    for i in np.flatnonzero(other):  # booleans, dates, times: few
+        text[i] = cell_text(cells[i])
+    return text, is_float
 
 
 def _letters_to_index(letters: bytes) -> int:
@@ -176,13 +211,13 @@ def prescan(file_name: str, archive: zipfile.ZipFile, path: str) -> Scan:
     """Stream a sheet's XML and note the position of every filled cell (values are not kept).
 
     Reads :data:`CHUNK_BYTES` at a time, cut after the last complete row; memory grows with the
-    number of filled cells only (two integers each), never with the sheet's nominal size.
+    number of filled cells only (two integers each), never with the sheet's nominal size. The
+    references are found by a regular expression and decoded with NumPy, a chunk at a time.
     """
     rows: list[np.ndarray] = []
     cols: list[np.ndarray] = []
     formulas: list[tuple[int, int, str]] = []
     count = 0
-    letters_cache: dict[bytes, int] = {}
     tail = b""
     first = True
     with archive.open(path) as member:
@@ -201,28 +236,48 @@ def prescan(file_name: str, archive: zipfile.ZipFile, path: str) -> Scan:
                 data, tail = data[:cut], data[cut:]
             else:
                 tail = b""
-            if _UNREFERENCED.search(data):
-                raise _no_references(file_name)
-            found = _FILLED.findall(data)
-            if found:
-                letters, numbers, kinds = zip(*found)
-                col_index = [letters_cache.get(x) if x in letters_cache else letters_cache.setdefault(x, _letters_to_index(x))
-                             for x in letters]  # fmt: skip
-                rows.append(np.asarray(numbers, dtype=np.int64) - 1)
-                cols.append(np.asarray(col_index, dtype=np.int64))
-                if b"f" in kinds:
-                    for match in _FILLED.finditer(data):
-                        if match.group(3) != b"f":
-                            continue
-                        count += 1
-                        if len(formulas) < SHOWN_FORMULAS:
-                            text = _FORMULA_TEXT.search(data, match.start(3) - 1)
-                            formula = unescape(text.group(1).decode("utf-8", "replace")) if text and text.group(1) else ""
-                            formulas.append((int(match.group(2)) - 1, _letters_to_index(match.group(1)), formula))
+            refs = _FILLED_FAST.findall(data)
+            values = data.count(b"</v>") + data.count(b":v>") + data.count(b"</is>") + data.count(b":is>")
+            if len(refs) < values:  # a namespace prefix, or the reference after other attributes
+                refs = _FILLED.findall(data)
+                if len(refs) < values:
+                    raise _no_references(file_name)
+            if refs:
+                found_rows, found_cols = decode_references(refs)
+                rows.append(found_rows)
+                cols.append(found_cols)
+            if _ANY_FORMULA.search(data):
+                for match in _FORMULA_CELL.finditer(data):
+                    count += 1
+                    if len(formulas) < SHOWN_FORMULAS:
+                        text = _FORMULA_TEXT.search(data, match.start())
+                        formula = unescape(text.group(1).decode("utf-8", "replace")) if text and text.group(1) else ""
+                        formulas.append((int(match.group(2)) - 1, _letters_to_index(match.group(1)), formula))
             if not chunk:
                 break
     as_array = (lambda parts: np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64))
     return Scan(as_array(rows), as_array(cols), formulas, count)
+
+
+def decode_references(refs: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
+    """0-based rows and columns of cell references, decoded with NumPy (no Python step per cell).
+
+    Examples
+    --------
+    >>> [a.tolist() for a in decode_references([b"A1", b"XFD1", b"AB12"])]
+    [[0, 0, 11], [0, 16383, 27]]
+    """
+    raw = np.array(refs, dtype="S10").view(np.uint8).reshape(-1, 10)
+    byte = [raw[:, k].astype(np.int64) for k in range(10)]
+    col = byte[0] - 64
+    for k in (1, 2):
+        letter = byte[k] >= 65
+        col = np.where(letter, col * 26 + (byte[k] - 64), col)
+    row = np.zeros(len(raw), dtype=np.int64)
+    for k in range(1, 10):
+        digit = (byte[k] >= 48) & (byte[k] <= 57)
+        row = np.where(digit, row * 10 + (byte[k] - 48), row)
+    return row - 1, col - 1
 
 
 def _no_references(file_name: str) -> FileRefused:
@@ -340,9 +395,9 @@ def read_sheet(file_name: str, raw: bytes, archive: zipfile.ZipFile, paths: dict
         book.close()
     if not values or not any(any(v not in ("", None) for v in r) for r in values):
         raise refuse(file_name, Message.of("imp_sheet_empty", name=name))
-    text = [[cell_text(v) for v in r] for r in values]
-    cells = pd.DataFrame(text, dtype="str")
-    numeric = np.array([[isinstance(v, (int, float)) and not isinstance(v, bool) for v in r] for r in values], dtype=bool)
+    columns = [column_text(column) for column in zip(*values)]
+    cells = pd.DataFrame({i: text for i, (text, _) in enumerate(columns)}, dtype="str")
+    numeric = np.column_stack([kind for _, kind in columns]) if columns else np.zeros((0, 0), dtype=bool)
     used = [c for c in cells.columns if (cells[c] != "").any()]
     cells = cells.loc[:, : max(used)]
     numeric = numeric[:, : cells.shape[1]]
