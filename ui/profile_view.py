@@ -90,8 +90,10 @@ def sources_list(shown: pd.DataFrame, targets: pd.DataFrame, lang: str) -> None:
         return
     st.caption(t("profile_sources_count", n=format_number(len(used), 0, lang)))
     for row in used.to_dict("records"):
-        text = catalogue.localized_citation(row, lang)
-        st.markdown("- " + widgets.plain(text))
+        link = widgets.safe_link(row[schema.SOURCE_URL])
+        text = catalogue.localized_citation({**row, schema.SOURCE_URL: ""}, lang)
+        # the stored text as text; the address as a link only when it is a web address
+        st.markdown("- " + widgets.plain(text) + (f" [{widgets.plain(row[schema.SOURCE_URL])}]({link})" if link else ""))
 
 
 def thin_note(shown: pd.DataFrame) -> None:

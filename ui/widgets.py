@@ -24,18 +24,26 @@ from ui.i18n import (
 _MARKDOWN_SIGNS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
 
 
+WORD_JOINER = "\u2060"
+#: Where GFM would start an autolink: http(s) before "://", "www" before ".", and "@" of an e-mail.
+_AUTOLINK = re.compile(r"(?i)\bhttps?(?=\\:)|\bwww(?=\\\.)|@")
+
+
 def plain(text: object) -> str:
     r"""Stored text (a note, a name, a title, a file name) made safe for any Markdown element.
 
     Every sign Markdown, HTML or Streamlit's extensions could read is escaped, so the text is shown
     exactly as stored: an ``<img>`` tag or ``![x](url)`` stays text and the browser requests nothing.
+    Bare addresses (``https://...``, ``www....``, e-mails) would still become links (GFM autolinks):
+    an invisible word joiner (U+2060) after ``http``, ``www`` and ``@`` keeps them text.
 
     Examples
     --------
-    >>> print(plain("**b** ![x](http://e.x/i.png) <img src=y>"))
-    \*\*b\*\* \!\[x\]\(http\://e\.x/i\.png\) \<img src=y\>
+    >>> print(plain("**b** ![x](http://e.x/i.png) <img src=y>").replace(WORD_JOINER, "|"))
+    \*\*b\*\* \!\[x\]\(http|\://e\.x/i\.png\) \<img src=y\>
     """
-    return _MARKDOWN_SIGNS.sub(r"\\\1", str(text))
+    escaped = _MARKDOWN_SIGNS.sub(r"\\\1", str(text))
+    return _AUTOLINK.sub(lambda m: m.group(0) + WORD_JOINER, escaped)
 
 
 def status_label(status: str, lang: str | None = None) -> str:

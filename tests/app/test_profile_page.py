@@ -57,7 +57,7 @@ def test_thai_nguyen_lists_10_3_against_8_2():
         assert (tasks["value_text"], tasks["period"]) == ("83 tasks", "2025-11-03")
     assert len(at.get("vega_lite_chart")) >= 1
     # its sources are listed, the Thái Nguyên report among them
-    assert any("thainguyen\\.dcs\\.vn" in m.value for m in at.markdown)  # as text: every Markdown sign escaped
+    assert any("(https://thainguyen.dcs.vn" in m.value for m in at.markdown)  # its address a link, its text escaped
     assert [c.value for c in at.caption if c.value == t("profile_no_targets", "en")]
     assert [i for i in at.info if i.body.startswith("Too few provinces report ")]
     assert "None" not in set(_frame(at, "profile_table")["derived_from"])

@@ -143,7 +143,7 @@ def test_import_a_file_then_see_it_in_the_explorer(page, helpers, external_reque
     )
     _open(page, helpers, "/import?lang=en")
     page.get_by_text("No authentication is configured, so editing is open", exact=False).first.wait_for(state="visible")
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(upload))
+    page.locator('[class*="st-key-import_file_"] [data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(upload))
     helpers.wait_for_idle(page)
     helpers.assert_no_exception(page)
     page.get_by_text("No problem found: 2 rows can be imported.", exact=True).first.wait_for(state="visible")
