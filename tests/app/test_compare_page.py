@@ -151,7 +151,7 @@ def test_thai_nguyen_reported_share_of_tasks_is_ranked_on_its_own_day():
 def test_2008_layout_without_synthetic_says_the_asked_indicator_has_no_reported_value():
     # no province reported an R&D density in the 63-province layout: the page says so and offers two ways on
     at = _compare(layout="2008", synthetic="0", ind=IND)
-    name = t("no_reported_values", "en", name="R&D staff per 10,000 inhabitants", layout=t("layout_2008", "en"))
+    name = t("no_reported_values", "en", name="R\\&D staff per 10,000 inhabitants", layout=t("layout_2008", "en"))  # names escaped
     assert name in [w.value for w in at.warning]
     assert at.button(key="compare_show_demo")
     assert [p for p in at.get("page_link") if p.proto.page.endswith("import.py") or "import" in p.proto.page]

@@ -291,7 +291,7 @@ def test_63_province_map_is_coloured_by_the_dti_2022_rank():
 
 def test_a_link_to_an_indicator_without_reported_values_says_so_and_offers_two_ways_on():
     at = _map(layout="2008", ind="rd_staff_per_10k")
-    expected = t("no_reported_values", "en", name="R&D staff per 10,000 inhabitants", layout=t("layout_2008", "en"))
+    expected = t("no_reported_values", "en", name="R\\&D staff per 10,000 inhabitants", layout=t("layout_2008", "en"))  # escaped
     assert expected in [w.value for w in at.warning]
     assert at.button(key="map_show_demo")
     at.button(key="map_show_demo").click().run()

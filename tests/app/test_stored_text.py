@@ -99,6 +99,7 @@ PAGES = {
     "pages/present.py": {"deck": "kiosk_share", "slide": "kiosk_share", "present": "1"},
     "pages/explorer.py": {"ind": "kiosk_share"},
     "pages/import.py": {},
+    "pages/coverage.py": {},
 }
 
 

@@ -20,7 +20,7 @@ UPLOADER = '[class*="st-key-import_file_"] [data-testid="stFileUploaderDropzoneI
 HOSTILE = ('<img src="https://evil.example/pixel.png"> ![x](https://evil.example/img.png) '
            "[link](https://evil.example/go) **bold**")  # fmt: skip
 PAGES = ("/", "/map?ind=kiosk_share", "/compare?ind=kiosk_share", "/profile?province=15", "/targets",
-         "/present?deck=kiosk_share&slide=kiosk_share", "/explorer?ind=kiosk_share", "/import")  # fmt: skip
+         "/present?deck=kiosk_share&slide=kiosk_share", "/explorer?ind=kiosk_share", "/import", "/coverage")  # fmt: skip
 
 
 def _open(page, helpers, path: str) -> None:
