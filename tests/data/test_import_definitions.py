@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 
 import duckdb
@@ -31,9 +32,14 @@ DATA = [
 ]  # fmt: skip
 
 
+@functools.lru_cache(maxsize=2)
+def _template(layout: str) -> bytes:
+    return importers.template_bytes(layout)
+
+
 def filled_template(data=DATA, indicators=(NEW_INDICATOR,), sources=(NEW_SOURCE,), layout="2025") -> bytes:
     """The reporting template filled in code, as a province would fill it in Excel."""
-    book = openpyxl.load_workbook(io.BytesIO(importers.template_bytes(layout)))
+    book = openpyxl.load_workbook(io.BytesIO(_template(layout)))
     for r, values in enumerate(data, start=2):
         for c, name in enumerate(COLUMNS, start=1):
             if name in values:
