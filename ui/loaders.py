@@ -345,7 +345,7 @@ def lookups() -> dict:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _lookups(_version: tuple) -> dict:
+def _lookups(version: tuple) -> dict:  # noqa: ARG001 (the cache key: not underscored, so it is hashed)
     cat = indicators.fresh().set_index(schema.INDICATOR)
     fields = ("unit", "short_unit", "decimals", "aggregation", "direction", "pillar")
     prov = provinces()

@@ -83,7 +83,7 @@ def test_fresh_presentation_opens_on_reported_values():
     """PII 2025 (8 provinces, no national value): best, last and how many, no gap to the nation, no synthetic mark."""
     at = _present()
     assert at.selectbox(key="slide").value == "pii_score"
-    assert at.title[0].value == "Provincial Innovation Index (PII)"
+    assert at.title[0].value == "Provincial Innovation Index \\(PII\\)"  # a name, shown as typed: escaped
     assert "2025" in at.caption[0].value
     metrics = {m.label: m.value for m in at.metric}
     assert metrics == {t("present_best", "en", name="Hanoi"): "65.68", t("present_last", "en", name="Gia Lai"): "37.66",

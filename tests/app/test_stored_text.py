@@ -57,6 +57,7 @@ def hostile_store(tmp_path_factory):
     yield db
     db.close()
     loaders.store.clear()
+    __import__("streamlit").cache_data.clear()  # no later test sees this store's cached answers
     mp.undo()
 
 
