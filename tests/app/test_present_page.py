@@ -102,7 +102,7 @@ def test_rank_slide_of_the_63_provinces_shows_best_last_and_how_many():
 
 def test_a_slide_of_demonstration_values_only_says_there_is_no_reported_value():
     at = _present(layout="2008", slide="rd_staff_per_10k", synthetic="1")
-    expected = t("no_reported_values", "en", name="R&D staff per 10,000 inhabitants", layout=t("layout_2008", "en"))
+    expected = t("no_reported_values", "en", name="R\\&D staff per 10,000 inhabitants", layout=t("layout_2008", "en"))
     assert expected in [w.value for w in at.warning]
     assert [i for i in at.info if i.body == t("synthetic_banner", "en")]
 
