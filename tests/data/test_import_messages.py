@@ -139,4 +139,4 @@ def test_a_message_is_its_english_text_and_survives_pickling():
 
 def test_reading_options_messages_in_vietnamese(db):
     report = importers.analyse("x.csv", tidy_text([row()]).encode(), Options(importer="nope"), store=db)
-    assert report.fatal[0].text("vi") == "không có dạng bảng 'nope'; các dạng bảng là tidy, template, yearbook."
+    assert report.fatal[0].text("vi") == "không có dạng bảng 'nope'; các dạng bảng là " + ", ".join(importers.LAYOUTS) + "."
