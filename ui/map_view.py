@@ -286,7 +286,7 @@ def draw_map(view: MapView, sel: sidebar.Selection, height: int = MAP_HEIGHT) ->
 
 def draw_heading(view: MapView) -> None:
     """The indicator as the map's title; period, layout and unit under it."""
-    st.header(view.name, anchor=False)
+    st.header(widgets.plain(view.name), anchor=False)
     st.caption(md_escape(t("map_subtitle", period=_period_label(view.choice.period, view.lang),
                            layout=t(f"layout_{view.layout}"), unit=view.unit)))
 

@@ -334,7 +334,7 @@ def test_the_fitted_map_is_the_default_and_names_indicator_period_layout_and_uni
     thai_nguyen = next(r for r in rows if r["code"] == "19")
     assert "Rank: 1 / 1" in thai_nguyen["tip"]
     assert _layer(spec, "watermark") is None  # no synthetic value on the map
-    assert [h.value for h in at.header] == ["R&D staff per 10,000 inhabitants"]
+    assert [h.value for h in at.header] == ["R\\&D staff per 10,000 inhabitants"]  # a name, shown as typed
     subtitle = _captions(at)[1]
     assert subtitle == t("map_subtitle", "en", period="2025-11-03", layout=t("layout_2025", "en"),
                          unit="persons per 10,000 inhabitants")

@@ -101,6 +101,7 @@ PAGES = {
     "pages/explorer.py": {"ind": "kiosk_share"},
     "pages/import.py": {},
     "pages/coverage.py": {},
+    "pages/tasks.py": {},
 }
 
 
