@@ -182,7 +182,7 @@ def test_import_a_task_list_then_see_its_late_tasks(page, helpers, external_requ
     upload = tmp_path / "danh-muc-nhiem-vu.csv"
     upload.write_bytes(hand_csv())
     _open(page, helpers, "/import?lang=en")
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(upload))
+    page.locator('[class*="st-key-import_file_"] [data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(upload))
     helpers.wait_for_idle(page)
     helpers.assert_no_exception(page)
     page.get_by_text("No problem found: 13 rows can be imported.", exact=True).first.wait_for(state="visible")

@@ -158,7 +158,7 @@ def test_an_import_through_one_process_shows_through_nginx_on_both(cluster, brow
         page.set_default_timeout(60_000)
         page.goto("/import?lang=en", wait_until="domcontentloaded")
         helpers.wait_for_idle(page, timeout_ms=120_000)
-        page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(upload))
+        page.locator('[class*="st-key-import_file_"] [data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(upload))
         helpers.wait_for_idle(page)
         for key in ("import_start", "import_confirm"):
             page.locator(f".st-key-{key} button").first.click()

@@ -95,7 +95,7 @@ def test_a_template_with_an_own_indicator_and_source_shows_on_the_map(page, help
     chosen = page.locator('[data-testid="stSelectbox"]').filter(has_text="Indicator").first
     assert NEW_INDICATOR["name_en"] in chosen.inner_html()  # the indicator chosen in the map's select box
     page.get_by_text(NEW_INDICATOR["unit"], exact=False).first.wait_for(state="visible")  # the legend's unit
-    page.locator('[data-testid="stDeckGlJsonChart"] canvas').first.wait_for(state="visible")
+    page.locator('[class*="st-key-fitted_"] svg g.mark-shape path').first.wait_for(state="attached")  # the fitted map
     page.get_by_text(NEW_SOURCE["producer"], exact=False).first.wait_for(state="visible")  # the source line
     _undo_newest(page, helpers)
     assert external_requests[before:] == []

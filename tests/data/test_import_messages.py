@@ -38,7 +38,10 @@ def test_every_key_is_in_both_languages_and_every_key_the_code_uses_exists():
         text = path.read_text(encoding="utf-8")
         used |= set(re.findall(r'Message\.of\(\s*"([a-z0-9_]+)"', text))
         used |= set(re.findall(r'\bt\("([a-z0-9_]+)", (?:args\.)?lang', text))
-    assert used - set(tables["en"]) == set()
+    import i18n
+
+    # keys of other catalogues (the export's headers, the nation's name) live in their own files
+    assert used - set(tables["en"]) - set(i18n.translations()["en"]) == set()
     fields = re.compile(r"\{(\w+)")
     for key in tables["en"]:  # the same fields in both languages
         assert set(fields.findall(tables["en"][key])) == set(fields.findall(tables["vi"][key])), key
