@@ -42,6 +42,10 @@ import tempfile
 import time
 from pathlib import Path
 
+REPO_ROOT = Path(__file__).resolve().parents[1]
+if str(REPO_ROOT) not in sys.path:  # run as a script: make scripts/ and the app's packages importable
+    sys.path.insert(0, str(REPO_ROOT))
+
 # Pages of the app to benchmark, relative to the repo root: add a page here.
 PAGES = [
     "pages/home.py",
@@ -53,6 +57,8 @@ PAGES = [
     "pages/map.py?layout=2008",  # a query string is set as the link's parameters
     "pages/present.py?present=1&province=19",  # the meeting-room slide
     "pages/import.py",
+    "pages/tasks.py",
+    "pages/coverage.py",
 ]
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
