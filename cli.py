@@ -104,7 +104,9 @@ def _print_problems(report, lang: str, out: TextIO) -> None:
     if report.choices:
         for choice in report.choices:
             print(t("cli_choice", lang, layout=choice.name, confidence=f"{choice.confidence:.2f}"), file=out)
-            shown = choice.preview.to_string(index=False, max_colwidth=30) if not choice.preview.empty else choice.problem
+            shown = (
+                choice.preview.to_string(index=False, max_colwidth=30) if not choice.preview.empty else choice.problem
+            )
             print("  " + shown.replace("\n", "\n  "), file=out)
 
 
@@ -232,14 +234,25 @@ def _error_text(exc: Exception, lang: str) -> str:
 
 
 # --- batches and undo ---------------------------------------------------------------------------------------
-@command("batches", "list every batch of the store, newest first", lambda p: p.add_argument("--json", action="store_true"))
+@command(
+    "batches", "list every batch of the store, newest first", lambda p: p.add_argument("--json", action="store_true")
+)
 def batches(args: argparse.Namespace, out: TextIO) -> int:
     store = _store(args, read_only=False)
     try:
         table = store.batches()
     finally:
         store.close()
-    columns = [schema.BATCH_ID, "created_at", "kind", "file_name", "rows_added", "rows_skipped", "user_name", "undone_at"]
+    columns = [
+        schema.BATCH_ID,
+        "created_at",
+        "kind",
+        "file_name",
+        "rows_added",
+        "rows_skipped",
+        "user_name",
+        "undone_at",
+    ]
     table = table[columns]
     if args.json:
         print(table.to_json(orient="records", date_format="iso", force_ascii=False), file=out)
@@ -270,7 +283,9 @@ def undo(args: argparse.Namespace, out: TextIO) -> int:
 # --- export -------------------------------------------------------------------------------------------------
 def _export_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--indicator", metavar="ID", nargs="+", action="extend", help="indicators (default: all)")
-    p.add_argument("--layout", choices=schema.LAYOUTS, default=schema.LAYOUT_2025, help="province layout (default 2025)")
+    p.add_argument(
+        "--layout", choices=schema.LAYOUTS, default=schema.LAYOUT_2025, help="province layout (default 2025)"
+    )
     p.add_argument("--status", metavar="S", nargs="+", action="extend", choices=schema.STATUSES,
                    help="statuses (default: reported, target, derived; synthetic only when named)")  # fmt: skip
     p.add_argument("--from", dest="date_from", metavar="P", help="first period (2024, 2025-Q1, 2025-06...)")

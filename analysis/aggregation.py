@@ -68,8 +68,9 @@ def _population_for(obs: pd.DataFrame, layout: str, values: pd.DataFrame) -> pd.
         return result
     exact: dict[tuple[str, str], tuple[float, bool]] = {}
     yearly: dict[str, dict[int, tuple[float, bool]]] = {}
-    for code, period, date, value, status in zip(pop[schema.GEO_CODE], pop[schema.PERIOD], pop[schema.DATE],
-                                                  pop[schema.VALUE], pop[schema.STATUS]):
+    for code, period, date, value, status in zip(
+        pop[schema.GEO_CODE], pop[schema.PERIOD], pop[schema.DATE], pop[schema.VALUE], pop[schema.STATUS]
+    ):
         found = (float(value), status == schema.STATUS_SYNTHETIC)
         exact.setdefault((code, period), found)
         yearly.setdefault(code, {})[int(str(date)[:4])] = found  # the last of a year wins
@@ -84,7 +85,9 @@ def _population_for(obs: pd.DataFrame, layout: str, values: pd.DataFrame) -> pd.
         earlier = [found for y, found in years if y <= year]
         return earlier[-1] if earlier else years[0][1]
 
-    keys = list(zip(values[schema.GEO_CODE], values[schema.PERIOD], values[schema.DATE].astype(str).str[:4].astype(int)))
+    keys = list(
+        zip(values[schema.GEO_CODE], values[schema.PERIOD], values[schema.DATE].astype(str).str[:4].astype(int))
+    )
     memo = {key: lookup(*key) for key in set(keys)}
     result["weight"] = [memo[key][0] for key in keys]
     result["weight_synthetic"] = [memo[key][1] for key in keys]
@@ -302,7 +305,9 @@ def _with_denominator(obs: pd.DataFrame, spec: pd.Series, layout: str, num: pd.D
     return num[num["den"] > 0]
 
 
-def derive_ratio(obs: pd.DataFrame, indicator: str, layout: str, indicators: pd.DataFrame | None = None) -> pd.DataFrame:
+def derive_ratio(
+    obs: pd.DataFrame, indicator: str, layout: str, indicators: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Compute a ratio indicator for each province and period from its numerator and denominator.
 
     Parameters
@@ -360,8 +365,10 @@ _SUM = re.compile(r"\bsum\(")
 _DERIVATIONS = (  # (message key, pattern of its English text as stored)
     ("derived_of_2008", re.compile(r"^(?P<rule>.+) of 2008-layout provinces (?P<inputs>.+)$")),
     ("derived_of_all", re.compile(r"^(?P<rule>.+) of all (?P<n>\d+) provinces \((?P<layout>\d{4}) layout\)$")),
-    ("derived_same_province",
-     re.compile(r"^value of the same province in the 2025 layout \((?P<code>[^)]+)\), territory unchanged$")),
+    (
+        "derived_same_province",
+        re.compile(r"^value of the same province in the 2025 layout \((?P<code>[^)]+)\), territory unchanged$"),
+    ),
 )
 
 

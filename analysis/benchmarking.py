@@ -208,8 +208,9 @@ def _best(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return ordered.drop_duplicates(keys).drop(columns=["_rank", _ORDER]).reset_index(drop=True)
 
 
-def _layout_values(obs: pd.DataFrame, wanted, layout: str, cat: pd.DataFrame, convert: bool = True,
-                   recompute: bool = True) -> pd.DataFrame:
+def _layout_values(
+    obs: pd.DataFrame, wanted, layout: str, cat: pd.DataFrame, convert: bool = True, recompute: bool = True
+) -> pd.DataFrame:
     """Values of every indicator in ``wanted`` for the provinces of ``layout`` (see the module doc).
 
     ``convert=False`` leaves out values converted from the other layout; ``recompute=False``
@@ -228,18 +229,25 @@ def _layout_values(obs: pd.DataFrame, wanted, layout: str, cat: pd.DataFrame, co
             numerator = (obs[schema.INDICATOR] == cat.loc[ind, "numerator"]) & (obs[schema.LAYOUT] == layout)
             useless = numerator & obs[schema.PERIOD].isin({p for i, p in settled if i == ind})
             if (numerator & ~useless).any():
-                parts.append(aggregation.derive_ratio(obs[~useless], ind, layout, cat_frame).assign(**{_ORDER: _RECOMPUTED}))
+                parts.append(
+                    aggregation.derive_ratio(obs[~useless], ind, layout, cat_frame).assign(**{_ORDER: _RECOMPUTED})
+                )
     if convert and layout == schema.LAYOUT_2025:
         convertible = [i for i in wanted if cat.loc[i, "aggregation"] != "none"]
         needed = sorted({i for ind in convertible for i in inputs_of(ind, cat)})
         old_rows = obs[(obs[schema.LAYOUT] == schema.LAYOUT_2008) & obs[schema.INDICATOR].isin(needed)]
         # a converted value exists for the periods of its driving input (a ratio's numerator, else itself)
         driver = {i: cat.loc[i, "numerator"] if cat.loc[i, "aggregation"] == "ratio" else i for i in convertible}
-        open_periods = {p for i in convertible for p in set(old_rows.loc[old_rows[schema.INDICATOR] == driver[i],
-                                                                          schema.PERIOD]) if (i, p) not in settled}
+        open_periods = {
+            p
+            for i in convertible
+            for p in set(old_rows.loc[old_rows[schema.INDICATOR] == driver[i], schema.PERIOD])
+            if (i, p) not in settled
+        }
         if open_periods:
-            old_rows = old_rows[old_rows[schema.PERIOD].isin(open_periods)
-                                | (old_rows[schema.INDICATOR] == aggregation.POPULATION)]
+            old_rows = old_rows[
+                old_rows[schema.PERIOD].isin(open_periods) | (old_rows[schema.INDICATOR] == aggregation.POPULATION)
+            ]
             old = _layout_values(old_rows, needed, schema.LAYOUT_2008, cat, convert=False, recompute=False)
             if not old.empty:
                 new = aggregation.to_new_layout(old, cat_frame, only=convertible)
@@ -265,13 +273,16 @@ def _settled(own: pd.DataFrame, obs: pd.DataFrame, layout: str, cat: pd.DataFram
     n = len(registry.provinces(layout))
     flagged = own.assign(_synthetic=own[schema.STATUS] == schema.STATUS_SYNTHETIC)
     groups = flagged.groupby([schema.INDICATOR, schema.PERIOD]).agg(
-        _n=(schema.GEO_CODE, "nunique"), _synthetic=("_synthetic", "any"))
+        _n=(schema.GEO_CODE, "nunique"), _synthetic=("_synthetic", "any")
+    )
     full = groups[groups["_n"] == n]
     real = obs[(obs[schema.GEO_LEVEL] == "province") & obs[schema.STATUS].isin(_REAL_STATUSES)]
     real_pairs = set(zip(real[schema.INDICATOR], real[schema.PERIOD]))
     found = set()
     for (ind, period), synthetic in full["_synthetic"].items():
-        if not synthetic or not any((i, period) in real_pairs for i in inputs_of(ind, cat) if i != aggregation.POPULATION):
+        if not synthetic or not any(
+            (i, period) in real_pairs for i in inputs_of(ind, cat) if i != aggregation.POPULATION
+        ):
             found.add((ind, period))
     return found
 
@@ -337,9 +348,7 @@ def _restrict(obs: pd.DataFrame, indicators: list[str]) -> pd.DataFrame:
     return obs[obs[schema.INDICATOR].isin(indicators)].reindex(columns=list(schema.OBSERVATION_COLUMNS))
 
 
-def periods_for(
-    obs: pd.DataFrame, indicator: str, layout: str, *, indicators: pd.DataFrame | None = None
-) -> list[str]:
+def periods_for(obs: pd.DataFrame, indicator: str, layout: str, *, indicators: pd.DataFrame | None = None) -> list[str]:
     """Periods with at least one province value of ``indicator`` in ``layout`` (own or converted), oldest first."""
     values = values_for_layout(obs, indicator, layout, indicators=indicators)
     return _sorted_periods(values)
@@ -361,8 +370,9 @@ def _nation_rows(obs: pd.DataFrame, indicator: str) -> pd.DataFrame:
     return _best(rows, [schema.PERIOD])
 
 
-def _national_at(own: pd.DataFrame, inputs: pd.DataFrame, indicator: str, period: str, layout: str,
-                 cat: pd.DataFrame) -> pd.Series | None:
+def _national_at(
+    own: pd.DataFrame, inputs: pd.DataFrame, indicator: str, period: str, layout: str, cat: pd.DataFrame
+) -> pd.Series | None:
     """The nation's value for one period: its own row (period, or point-in-time date), else computed."""
     granularity, _, end = schema.parse_period(period)
     exact = own[own[schema.PERIOD] == period]
@@ -375,7 +385,9 @@ def _national_at(own: pd.DataFrame, inputs: pd.DataFrame, indicator: str, period
     if spec["aggregation"] == "none":
         return None
     driver = spec["numerator"] if spec["aggregation"] == "ratio" else indicator
-    provinces_with = inputs.loc[(inputs[schema.INDICATOR] == driver) & (inputs[schema.PERIOD] == period), schema.GEO_CODE]
+    provinces_with = inputs.loc[
+        (inputs[schema.INDICATOR] == driver) & (inputs[schema.PERIOD] == period), schema.GEO_CODE
+    ]
     if provinces_with.nunique() < len(registry.provinces(layout)):
         return None  # a partial sum is never the nation's
     at = inputs[(inputs[schema.PERIOD] == period) | (inputs[schema.INDICATOR] == aggregation.POPULATION)]
@@ -484,8 +496,15 @@ def _codes(layout: str, provinces: pd.DataFrame | None) -> pd.Series:
     return frame[schema.CODE].sort_values().reset_index(drop=True)
 
 
-def _table(values: pd.DataFrame, national: pd.Series | None, indicator: str, period: str, layout: str,
-           cat: pd.DataFrame, provinces: pd.DataFrame | None) -> pd.DataFrame:
+def _table(
+    values: pd.DataFrame,
+    national: pd.Series | None,
+    indicator: str,
+    period: str,
+    layout: str,
+    cat: pd.DataFrame,
+    provinces: pd.DataFrame | None,
+) -> pd.DataFrame:
     """The benchmark frame (:data:`BENCHMARK_COLUMNS`), built column by column from plain arrays."""
     spec = cat.loc[indicator]
     granularity, _, end = schema.parse_period(period)
@@ -511,8 +530,12 @@ def _table(values: pd.DataFrame, national: pd.Series | None, indicator: str, per
 
     national_value = float(nat(schema.VALUE, np.nan))
     out[schema.NATIONAL_VALUE] = np.full(n_rows, national_value)
-    for col, name in ((schema.STATUS, schema.NATIONAL_STATUS), (schema.SOURCE_ID, schema.NATIONAL_SOURCE_ID),
-                      (schema.PERIOD, schema.NATIONAL_PERIOD), (schema.DERIVED_FROM, schema.NATIONAL_DERIVED_FROM)):
+    for col, name in (
+        (schema.STATUS, schema.NATIONAL_STATUS),
+        (schema.SOURCE_ID, schema.NATIONAL_SOURCE_ID),
+        (schema.PERIOD, schema.NATIONAL_PERIOD),
+        (schema.DERIVED_FROM, schema.NATIONAL_DERIVED_FROM),
+    ):
         out[name] = [str(nat(col))] * n_rows
     out[schema.DIFFERENCE] = value - national_value
     out[schema.RATIO] = value / national_value if national_value else np.full(n_rows, np.nan)
@@ -596,7 +619,9 @@ def province_profile(
     mine = inputs[inputs[schema.GEO_CODE] == geo_code]
     fine = {g: i for i, g in enumerate(schema.GRANULARITIES)}
     real = mine[schema.STATUS] != schema.STATUS_SYNTHETIC
-    mine = mine.assign(_fine=mine[schema.GRANULARITY].map(fine), _real=real).sort_values(["_real", schema.DATE, "_fine"])
+    mine = mine.assign(_fine=mine[schema.GRANULARITY].map(fine), _real=real).sort_values(
+        ["_real", schema.DATE, "_fine"]
+    )
     latest = mine.drop_duplicates(schema.INDICATOR, keep="last").set_index(schema.INDICATOR)[schema.PERIOD]
     rows = []
     by_indicator = dict(tuple(inputs.groupby(schema.INDICATOR)))
@@ -605,7 +630,9 @@ def province_profile(
     for ind in [i for i in cat.index if i in latest.index]:
         needed = pd.concat([by_indicator[i] for i in inputs_of(ind, cat) if i in by_indicator], ignore_index=True)
         values = by_indicator[ind]
-        national = _national_at(_nation_rows(nation_by.get(ind, nation.iloc[:0]), ind), needed, ind, latest[ind], layout, cat)
+        national = _national_at(
+            _nation_rows(nation_by.get(ind, nation.iloc[:0]), ind), needed, ind, latest[ind], layout, cat
+        )
         table = _table(values, national, ind, latest[ind], layout, cat, provinces)
         rows.append(table[table[schema.GEO_CODE] == geo_code])
     if not rows:
@@ -676,10 +703,15 @@ def national_row(national: pd.DataFrame, provinces: pd.DataFrame, total: int) ->
         return None
     latest = have.sort_values(schema.DATE, kind="stable").iloc[-1]
     same = provinces[(provinces[schema.PERIOD] == latest[schema.PERIOD]) & provinces[schema.VALUE].notna()]
-    return {schema.PERIOD: str(latest[schema.PERIOD]), schema.VALUE: float(latest[schema.VALUE]),
-            schema.STATUS: str(latest[schema.STATUS]), schema.SOURCE_ID: str(latest[schema.SOURCE_ID]),
-            schema.QUALIFIER: str(latest.get(schema.QUALIFIER) or ""),
-            "reporting": int(same[schema.GEO_CODE].nunique()), "total": int(total)}
+    return {
+        schema.PERIOD: str(latest[schema.PERIOD]),
+        schema.VALUE: float(latest[schema.VALUE]),
+        schema.STATUS: str(latest[schema.STATUS]),
+        schema.SOURCE_ID: str(latest[schema.SOURCE_ID]),
+        schema.QUALIFIER: str(latest.get(schema.QUALIFIER) or ""),
+        "reporting": int(same[schema.GEO_CODE].nunique()),
+        "total": int(total),
+    }
 
 
 def indicators_with_values(obs: pd.DataFrame, layout: str, indicators: pd.DataFrame | None = None) -> list[str]:

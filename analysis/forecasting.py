@@ -78,8 +78,17 @@ NO_DEADLINE = "no_deadline"
 MISSED = "missed"  # the deadline has passed and the last value on or before it fell short
 MET_BY_DEADLINE = "met_by_deadline"  # the deadline has passed and the last value on or before it met the target
 #: Forecast statuses, most at risk first (the value of :data:`data.schema.RISK`).
-STATUSES = (MISSED, MOVING_AWAY, LIMITED_PROGRESS, NEEDS_ACCELERATION, NOT_ENOUGH_DATA, NO_DEADLINE, ON_TRACK, ACHIEVED,
-            MET_BY_DEADLINE)
+STATUSES = (
+    MISSED,
+    MOVING_AWAY,
+    LIMITED_PROGRESS,
+    NEEDS_ACCELERATION,
+    NOT_ENOUGH_DATA,
+    NO_DEADLINE,
+    ON_TRACK,
+    ACHIEVED,
+    MET_BY_DEADLINE,
+)
 ON_TRACK_FROM = 0.95
 ACCELERATE_FROM = 0.6
 
@@ -266,13 +275,23 @@ def _model(t: np.ndarray, y: np.ndarray, grid: np.ndarray, seed: int) -> dict:
     noise = rng.choice(residuals, size=(BOOTSTRAP, 1), replace=True)
     paths = params[:, :1] + params[:, 1:] * grid[None, :] + noise
     tail = (1 - LEVEL) / 2 * 100
-    return {"a": a, "b": b, "params": params, "fit": a + b * grid,
-            "low": np.percentile(paths, tail, axis=0), "high": np.percentile(paths, 100 - tail, axis=0)}
+    return {
+        "a": a,
+        "b": b,
+        "params": params,
+        "fit": a + b * grid,
+        "low": np.percentile(paths, tail, axis=0),
+        "high": np.percentile(paths, 100 - tail, axis=0),
+    }
 
 
 # --- one target ------------------------------------------------------------------------------------------
 def forecast(
-    obs: pd.DataFrame, target: dict, *, show_synthetic: bool, indicators: pd.DataFrame | None = None,
+    obs: pd.DataFrame,
+    target: dict,
+    *,
+    show_synthetic: bool,
+    indicators: pd.DataFrame | None = None,
     today: _dt.date | None = None,
 ) -> Forecast:
     """Forecast one target (a row of :func:`targets`, as a dict or Series); see the module doc.
@@ -287,12 +306,30 @@ def forecast(
     d = 1 if spec["direction"] == "higher" else -1
     goal = float(target[schema.VALUE])
     deadline = _day(target[schema.TARGET_DATE]) if str(target.get(schema.TARGET_DATE) or "") else None
-    row = {col: target.get(col, "") for col in (schema.GEO_LEVEL, schema.LAYOUT, schema.GEO_CODE, schema.INDICATOR,
-                                                 schema.PERIOD, schema.QUALIFIER, schema.TARGET_DATE,
-                                                 schema.SOURCE_ID, schema.NOTE)}
-    row.update({schema.SET_ON: str(target.get(schema.DATE) or ""), schema.TARGET_VALUE: goal,
-                schema.UNIT: spec["unit"], schema.DIRECTION: spec["direction"],
-                schema.STATUSES_USED: ", ".join(used), schema.N_OBSERVATIONS: len(chosen)})
+    row = {
+        col: target.get(col, "")
+        for col in (
+            schema.GEO_LEVEL,
+            schema.LAYOUT,
+            schema.GEO_CODE,
+            schema.INDICATOR,
+            schema.PERIOD,
+            schema.QUALIFIER,
+            schema.TARGET_DATE,
+            schema.SOURCE_ID,
+            schema.NOTE,
+        )
+    }
+    row.update(
+        {
+            schema.SET_ON: str(target.get(schema.DATE) or ""),
+            schema.TARGET_VALUE: goal,
+            schema.UNIT: spec["unit"],
+            schema.DIRECTION: spec["direction"],
+            schema.STATUSES_USED: ", ".join(used),
+            schema.N_OBSERVATIONS: len(chosen),
+        }
+    )
     history = chosen[[schema.DATE, schema.VALUE, schema.STATUS, schema.PERIOD, schema.SOURCE_ID]].copy()
 
     # baseline
@@ -300,8 +337,17 @@ def forecast(
     kind = FIRST_OBSERVATION
     if zero_on and (history.empty or history[schema.DATE].min() > zero_on):
         kind = ZERO_START
-        start = pd.DataFrame([{schema.DATE: zero_on, schema.VALUE: 0.0, schema.STATUS: BASELINE,
-                               schema.PERIOD: zero_on, schema.SOURCE_ID: ""}])
+        start = pd.DataFrame(
+            [
+                {
+                    schema.DATE: zero_on,
+                    schema.VALUE: 0.0,
+                    schema.STATUS: BASELINE,
+                    schema.PERIOD: zero_on,
+                    schema.SOURCE_ID: "",
+                }
+            ]
+        )
         history = pd.concat([start, history], ignore_index=True) if not history.empty else start
     elif zero_on:
         history = history[history[schema.DATE] >= history.loc[history[schema.DATE] <= zero_on, schema.DATE].max()]
@@ -310,9 +356,16 @@ def forecast(
     row.update(judge_passed(history, goal, deadline, d, today or _dt.date.today()))
     if row[schema.AT_DEADLINE_DATE] or (deadline and deadline < (today or _dt.date.today())):
         # a passed deadline is judged on what was observed, never projected
-        row.update({schema.PROJECTED_VALUE: float("nan"), schema.PROJECTED_LOW: float("nan"),
-                    schema.PROJECTED_HIGH: float("nan"), schema.PROJECTED_DATE: "", schema.PROJECTED_DATE_EARLY: "",
-                    schema.PROJECTED_DATE_LATE: ""})
+        row.update(
+            {
+                schema.PROJECTED_VALUE: float("nan"),
+                schema.PROJECTED_LOW: float("nan"),
+                schema.PROJECTED_HIGH: float("nan"),
+                schema.PROJECTED_DATE: "",
+                schema.PROJECTED_DATE_EARLY: "",
+                schema.PROJECTED_DATE_LATE: "",
+            }
+        )
         row["_trend"] = row["_trend"].iloc[0:0]
     row[schema.RISK] = STATUSES.index(row[schema.FORECAST_STATUS])
     trend = row.pop("_trend")
@@ -358,43 +411,78 @@ def judge_passed(history: pd.DataFrame, goal: float, deadline: _dt.date | None, 
     ('missed', 39.52, '2026-03-31')
     """
     nan = float("nan")
-    out = {schema.AT_DEADLINE_DATE: "", schema.AT_DEADLINE_VALUE: nan, schema.AFTER_DEADLINE_DATE: "",
-           schema.AFTER_DEADLINE_VALUE: nan}
+    out = {
+        schema.AT_DEADLINE_DATE: "",
+        schema.AT_DEADLINE_VALUE: nan,
+        schema.AFTER_DEADLINE_DATE: "",
+        schema.AFTER_DEADLINE_VALUE: nan,
+    }
     if deadline is None or deadline >= today:
         return out
     seen = history[history[schema.STATUS] != BASELINE]
     limit = deadline.isoformat()
     before, after = seen[seen[schema.DATE] <= limit], seen[seen[schema.DATE] > limit]
     if len(after):
-        out.update({schema.AFTER_DEADLINE_DATE: str(after[schema.DATE].iloc[0]),
-                    schema.AFTER_DEADLINE_VALUE: float(after[schema.VALUE].iloc[0])})
+        out.update(
+            {
+                schema.AFTER_DEADLINE_DATE: str(after[schema.DATE].iloc[0]),
+                schema.AFTER_DEADLINE_VALUE: float(after[schema.VALUE].iloc[0]),
+            }
+        )
     if before.empty:
         out[schema.FORECAST_STATUS] = NOT_ENOUGH_DATA
         return out
     value = float(before[schema.VALUE].iloc[-1])
-    out.update({schema.AT_DEADLINE_DATE: str(before[schema.DATE].iloc[-1]), schema.AT_DEADLINE_VALUE: value,
-                schema.FORECAST_STATUS: MET_BY_DEADLINE if d * (value - goal) >= 0 else MISSED})
+    out.update(
+        {
+            schema.AT_DEADLINE_DATE: str(before[schema.DATE].iloc[-1]),
+            schema.AT_DEADLINE_VALUE: value,
+            schema.FORECAST_STATUS: MET_BY_DEADLINE if d * (value - goal) >= 0 else MISSED,
+        }
+    )
     return out
 
 
-def _assess(history: pd.DataFrame, kind: str, goal: float, deadline: _dt.date | None, d: int,
-            spec: pd.Series, n_obs: int) -> dict:
+def _assess(
+    history: pd.DataFrame, kind: str, goal: float, deadline: _dt.date | None, d: int, spec: pd.Series, n_obs: int
+) -> dict:
     nan = float("nan")
-    out = {schema.METHOD: METHOD_NONE, schema.BASELINE_KIND: kind if len(history) else "",
-           schema.BASELINE_DATE: "", schema.BASELINE_VALUE: nan, schema.LATEST_DATE: "", schema.LATEST_VALUE: nan,
-           schema.RULE: "", schema.OBSERVED_PACE: nan, schema.REQUIRED_PACE: nan, schema.OBSERVED_GROWTH: nan,
-           schema.REQUIRED_GROWTH: nan, schema.PROGRESS_RATIO: nan, schema.PROJECTED_VALUE: nan,
-           schema.PROJECTED_LOW: nan, schema.PROJECTED_HIGH: nan, schema.PROJECTED_DATE: "",
-           schema.PROJECTED_DATE_EARLY: "", schema.PROJECTED_DATE_LATE: "",
-           schema.FORECAST_STATUS: NOT_ENOUGH_DATA, "_trend": pd.DataFrame(columns=[schema.DATE, TREND_FIT, TREND_LOW, TREND_HIGH])}
+    out = {
+        schema.METHOD: METHOD_NONE,
+        schema.BASELINE_KIND: kind if len(history) else "",
+        schema.BASELINE_DATE: "",
+        schema.BASELINE_VALUE: nan,
+        schema.LATEST_DATE: "",
+        schema.LATEST_VALUE: nan,
+        schema.RULE: "",
+        schema.OBSERVED_PACE: nan,
+        schema.REQUIRED_PACE: nan,
+        schema.OBSERVED_GROWTH: nan,
+        schema.REQUIRED_GROWTH: nan,
+        schema.PROGRESS_RATIO: nan,
+        schema.PROJECTED_VALUE: nan,
+        schema.PROJECTED_LOW: nan,
+        schema.PROJECTED_HIGH: nan,
+        schema.PROJECTED_DATE: "",
+        schema.PROJECTED_DATE_EARLY: "",
+        schema.PROJECTED_DATE_LATE: "",
+        schema.FORECAST_STATUS: NOT_ENOUGH_DATA,
+        "_trend": pd.DataFrame(columns=[schema.DATE, TREND_FIT, TREND_LOW, TREND_HIGH]),
+    }
     if history.empty or n_obs == 0:
         return out
     base_day = _day(history[schema.DATE].iloc[0])
     days = np.array([(_day(x) - base_day).days for x in history[schema.DATE]], dtype=float)
     y = history[schema.VALUE].to_numpy(dtype=float)
     y0, yt, tt = float(y[0]), float(y[-1]), float(days[-1])
-    out.update({schema.BASELINE_DATE: base_day.isoformat(), schema.BASELINE_VALUE: y0,
-                schema.LATEST_DATE: history[schema.DATE].iloc[-1], schema.LATEST_VALUE: yt})
+    out.update(
+        {
+            schema.BASELINE_DATE: base_day.isoformat(),
+            schema.BASELINE_VALUE: y0,
+            schema.LATEST_DATE: history[schema.DATE].iloc[-1],
+            schema.LATEST_VALUE: yt,
+        }
+    )
     met = d * (yt - goal) >= 0
     if met:
         out[schema.FORECAST_STATUS] = ACHIEVED
@@ -422,8 +510,16 @@ def _assess(history: pd.DataFrame, kind: str, goal: float, deadline: _dt.date | 
     return out
 
 
-def _project(days: np.ndarray, y: np.ndarray, goal: float, big_t: float | None, d: int, spec: pd.Series,
-             n_obs: int, base_day: _dt.date) -> dict:
+def _project(
+    days: np.ndarray,
+    y: np.ndarray,
+    goal: float,
+    big_t: float | None,
+    d: int,
+    spec: pd.Series,
+    n_obs: int,
+    base_day: _dt.date,
+) -> dict:
     """Projected value at the deadline (with its band), date the target is reached, trend for the chart."""
     tt, yt = float(days[-1]), float(y[-1])
     low_cap = spec["min"] if pd.notna(spec["min"]) else -np.inf
@@ -447,7 +543,9 @@ def _project(days: np.ndarray, y: np.ndarray, goal: float, big_t: float | None, 
         slopes = fit["params"][:, 1] / DAYS_A_YEAR
         found = [_reach(p[0], s, goal, d) for p, s in zip(fit["params"], slopes)]
         crossings = np.array([np.inf if c is None else c for c in found])
-        edges = list(np.percentile(crossings, [(1 - LEVEL) / 2 * 100, (1 + LEVEL) / 2 * 100])) if not met else [None, None]
+        edges = (
+            list(np.percentile(crossings, [(1 - LEVEL) / 2 * 100, (1 + LEVEL) / 2 * 100])) if not met else [None, None]
+        )
         # A short series says little about how long a trend lasts: beyond the latest observation the
         # band is never narrower than the trend's slope times 1 -/+ 1/sqrt(n) (the pace band's floor).
         u = 1.0 / math.sqrt(n_obs)
@@ -483,7 +581,9 @@ def _project(days: np.ndarray, y: np.ndarray, goal: float, big_t: float | None, 
         fit_line[grid >= tt] = yt + pace * (grid[grid >= tt] - tt)
         lo = np.where(grid >= tt, yt + pace * (1 - u) * np.maximum(grid - tt, 0), fit_line)
         hi = np.where(grid >= tt, yt + pace * (1 + u) * np.maximum(grid - tt, 0), fit_line)
-        trend = pd.DataFrame({"t": grid, TREND_FIT: fit_line, TREND_LOW: np.minimum(lo, hi), TREND_HIGH: np.maximum(lo, hi)})
+        trend = pd.DataFrame(
+            {"t": grid, TREND_FIT: fit_line, TREND_LOW: np.minimum(lo, hi), TREND_HIGH: np.maximum(lo, hi)}
+        )
     for col in (TREND_FIT, TREND_LOW, TREND_HIGH):
         trend[col] = trend[col].clip(low_cap, high_cap)
     if big_t is not None:
@@ -492,15 +592,22 @@ def _project(days: np.ndarray, y: np.ndarray, goal: float, big_t: float | None, 
             value = float(np.interp(big_t, days, y))
             out.update({schema.PROJECTED_VALUE: value, schema.PROJECTED_LOW: value, schema.PROJECTED_HIGH: value})
         else:
-            out.update({schema.PROJECTED_VALUE: float(at[TREND_FIT]), schema.PROJECTED_LOW: float(at[TREND_LOW]),
-                        schema.PROJECTED_HIGH: float(at[TREND_HIGH])})
+            out.update(
+                {
+                    schema.PROJECTED_VALUE: float(at[TREND_FIT]),
+                    schema.PROJECTED_LOW: float(at[TREND_LOW]),
+                    schema.PROJECTED_HIGH: float(at[TREND_HIGH]),
+                }
+            )
     if reach is not None:
         out[schema.PROJECTED_DATE] = on(max(reach, tt))
     if not met and edges[0] is not None:
         out[schema.PROJECTED_DATE_EARLY] = on(max(edges[0], tt)) if np.isfinite(edges[0]) else ""
         out[schema.PROJECTED_DATE_LATE] = on(max(edges[1], tt)) if np.isfinite(edges[1]) else ""
     trend[schema.DATE] = [on(x) for x in trend.pop("t")]
-    out["_trend"] = trend[[schema.DATE, TREND_FIT, TREND_LOW, TREND_HIGH]].drop_duplicates(schema.DATE).reset_index(drop=True)
+    out["_trend"] = (
+        trend[[schema.DATE, TREND_FIT, TREND_LOW, TREND_HIGH]].drop_duplicates(schema.DATE).reset_index(drop=True)
+    )
     return out
 
 
@@ -537,13 +644,20 @@ def forecast_targets(
         The date deadlines are compared with (default: the computer's date).
     """
     cat = benchmarking.indexed_catalogue(indicators if indicators is not None else catalogue.indicators())
-    rows = [forecast(obs, t, show_synthetic=show_synthetic, indicators=cat, today=today).row
-            for t in targets(obs).to_dict("records")]
+    rows = [
+        forecast(obs, t, show_synthetic=show_synthetic, indicators=cat, today=today).row
+        for t in targets(obs).to_dict("records")
+    ]
     frame = pd.DataFrame(rows, columns=list(FORECAST_COLUMNS))
     if frame.empty:
         return frame
     deadline = frame[schema.TARGET_DATE].replace("", "9999-12-31")
-    return frame.assign(_d=deadline).sort_values([schema.RISK, "_d"], kind="stable").drop(columns="_d").reset_index(drop=True)
+    return (
+        frame.assign(_d=deadline)
+        .sort_values([schema.RISK, "_d"], kind="stable")
+        .drop(columns="_d")
+        .reset_index(drop=True)
+    )
 
 
 # --- the explanation --------------------------------------------------------------------------------------
@@ -686,16 +800,28 @@ def explain(row: dict, lang: str, unit: str = "") -> str:
     start = _date(row[schema.BASELINE_DATE], lang)
     observed_pace = row.get(schema.OBSERVED_PACE, np.nan)
     pace_year = observed_pace * DAYS_A_YEAR if np.isfinite(observed_pace) else np.nan
-    if row.get(schema.AT_DEADLINE_DATE) or status in (MISSED, MET_BY_DEADLINE) or (
-            status == NOT_ENOUGH_DATA and row.get(schema.AFTER_DEADLINE_DATE)):
+    if (
+        row.get(schema.AT_DEADLINE_DATE)
+        or status in (MISSED, MET_BY_DEADLINE)
+        or (status == NOT_ENOUGH_DATA and row.get(schema.AFTER_DEADLINE_DATE))
+    ):
         if row.get(schema.AT_DEADLINE_DATE):
-            parts = [w["passed"].format(deadline=deadline, value=amount(row[schema.AT_DEADLINE_VALUE], recorded=True),
-                                        date=_date(row[schema.AT_DEADLINE_DATE], lang))]
+            parts = [
+                w["passed"].format(
+                    deadline=deadline,
+                    value=amount(row[schema.AT_DEADLINE_VALUE], recorded=True),
+                    date=_date(row[schema.AT_DEADLINE_DATE], lang),
+                )
+            ]
         else:
             parts = [w["passed_none"].format(deadline=deadline)]
         if row.get(schema.AFTER_DEADLINE_DATE):
-            parts.append(w["after"].format(value=amount(row[schema.AFTER_DEADLINE_VALUE], recorded=True),
-                                           date=_date(row[schema.AFTER_DEADLINE_DATE], lang)))
+            parts.append(
+                w["after"].format(
+                    value=amount(row[schema.AFTER_DEADLINE_VALUE], recorded=True),
+                    date=_date(row[schema.AFTER_DEADLINE_DATE], lang),
+                )
+            )
         if status in (MISSED, MET_BY_DEADLINE):
             parts.append(w["verdict_met" if status == MET_BY_DEADLINE else "verdict_missed"].format(goal=goal))
     elif n == 0:
@@ -706,8 +832,14 @@ def explain(row: dict, lang: str, unit: str = "") -> str:
         parts = [w["alone"].format(**latest)]
     elif not row[schema.TARGET_DATE]:
         key = "open" if row.get(schema.PROJECTED_DATE) else "open_never"
-        parts = [w[key].format(start=start, pace=amount(pace_year, signed=True), goal=goal,
-                               date=_date(row.get(schema.PROJECTED_DATE) or "", lang))]
+        parts = [
+            w[key].format(
+                start=start,
+                pace=amount(pace_year, signed=True),
+                goal=goal,
+                date=_date(row.get(schema.PROJECTED_DATE) or "", lang),
+            )
+        ]
     else:
         goal_value, latest_value = float(row[schema.TARGET_VALUE]), float(row[schema.LATEST_VALUE])
         left = (_day(row[schema.TARGET_DATE]) - _day(row[schema.LATEST_DATE])).days
@@ -716,8 +848,14 @@ def explain(row: dict, lang: str, unit: str = "") -> str:
         if not towards and observed != 0 and (goal_value - latest_value) * observed < 0:
             parts = [w["away"].format(start=start, pace=amount(pace_year, signed=True))]
         else:
-            parts = [w["pace"].format(start=start, pace=amount(pace_year, signed=True), deadline=deadline,
-                                      value=amount(row[schema.PROJECTED_VALUE]))]
+            parts = [
+                w["pace"].format(
+                    start=start,
+                    pace=amount(pace_year, signed=True),
+                    deadline=deadline,
+                    value=amount(row[schema.PROJECTED_VALUE]),
+                )
+            ]
             needed = (goal_value - latest_value) / left if left > 0 else np.inf
             k = needed / observed if observed else np.inf
             if np.isfinite(k) and k <= 1:
@@ -747,8 +885,13 @@ def method_text(row: dict, lang: str) -> str:
     w = _TEXT[lang]
     n = int(row[schema.N_OBSERVATIONS])
     latest = {"value": _num(row[schema.LATEST_VALUE], lang, True), "date": _date(row[schema.LATEST_DATE], lang)}
-    start = w["zero"].format(date=_date(row[schema.BASELINE_DATE], lang)) if row[schema.BASELINE_KIND] == ZERO_START \
-        else w["first"].format(value=_num(row[schema.BASELINE_VALUE], lang, True), date=_date(row[schema.BASELINE_DATE], lang))
+    start = (
+        w["zero"].format(date=_date(row[schema.BASELINE_DATE], lang))
+        if row[schema.BASELINE_KIND] == ZERO_START
+        else w["first"].format(
+            value=_num(row[schema.BASELINE_VALUE], lang, True), date=_date(row[schema.BASELINE_DATE], lang)
+        )
+    )
     pace = _num(row[schema.OBSERVED_PACE], lang)
     if n == 0:
         data = w["none"]
@@ -761,8 +904,11 @@ def method_text(row: dict, lang: str) -> str:
     else:
         data = w["few"].format(n=n, start=start, pace=pace, **latest)
     goal = _num(row[schema.TARGET_VALUE], lang, True)
-    goal_text = w["target"].format(goal=goal, deadline=_date(row[schema.TARGET_DATE], lang)) if row[schema.TARGET_DATE] \
+    goal_text = (
+        w["target"].format(goal=goal, deadline=_date(row[schema.TARGET_DATE], lang))
+        if row[schema.TARGET_DATE]
         else w["target_open"].format(goal=goal)
+    )
     parts = [data, goal_text]
     status = row[schema.FORECAST_STATUS]
     if status == ACHIEVED:
@@ -770,9 +916,15 @@ def method_text(row: dict, lang: str) -> str:
     elif row[schema.METHOD] != METHOD_NONE:
         if row[schema.PROJECTED_DATE]:
             early, late = row[schema.PROJECTED_DATE_EARLY], row[schema.PROJECTED_DATE_LATE]
-            reach = w["reach_band"].format(date=_date(row[schema.PROJECTED_DATE], lang), early=_date(early, lang),
-                                           late=_date(late, lang) or w["never_late"]) if early else \
-                w["reach"].format(date=_date(row[schema.PROJECTED_DATE], lang))
+            reach = (
+                w["reach_band"].format(
+                    date=_date(row[schema.PROJECTED_DATE], lang),
+                    early=_date(early, lang),
+                    late=_date(late, lang) or w["never_late"],
+                )
+                if early
+                else w["reach"].format(date=_date(row[schema.PROJECTED_DATE], lang))
+            )
         else:
             reach = w["never"]
         parts[-1] += ": " + reach

@@ -19,8 +19,17 @@ HEADLINES = (
     ("metric_population", "population", None),
 )
 LABEL_KEY, TOTAL, IS_PERCENT = "label_key", "total", "is_percent"
-COLUMNS = (LABEL_KEY, schema.INDICATOR, schema.VALUE, schema.QUALIFIER, TOTAL, IS_PERCENT, schema.PERIOD,
-           schema.NOTE, schema.SOURCE_ID)
+COLUMNS = (
+    LABEL_KEY,
+    schema.INDICATOR,
+    schema.VALUE,
+    schema.QUALIFIER,
+    TOTAL,
+    IS_PERCENT,
+    schema.PERIOD,
+    schema.NOTE,
+    schema.SOURCE_ID,
+)
 
 
 def is_percent(short_unit: object) -> bool:
@@ -68,11 +77,17 @@ def headline_figures(national: pd.DataFrame, indicators: pd.DataFrame, headlines
         if indicator not in values.index:
             continue
         row = values.loc[indicator]
-        rows.append({
-            LABEL_KEY: label, schema.INDICATOR: indicator, schema.VALUE: row[schema.VALUE],
-            schema.QUALIFIER: row[schema.QUALIFIER],
-            TOTAL: values.loc[total, schema.VALUE] if total and total in values.index else float("nan"),
-            IS_PERCENT: is_percent(units.get(indicator)), schema.PERIOD: row[schema.PERIOD],
-            schema.NOTE: row[schema.NOTE], schema.SOURCE_ID: row[schema.SOURCE_ID],
-        })
+        rows.append(
+            {
+                LABEL_KEY: label,
+                schema.INDICATOR: indicator,
+                schema.VALUE: row[schema.VALUE],
+                schema.QUALIFIER: row[schema.QUALIFIER],
+                TOTAL: values.loc[total, schema.VALUE] if total and total in values.index else float("nan"),
+                IS_PERCENT: is_percent(units.get(indicator)),
+                schema.PERIOD: row[schema.PERIOD],
+                schema.NOTE: row[schema.NOTE],
+                schema.SOURCE_ID: row[schema.SOURCE_ID],
+            }
+        )
     return pd.DataFrame(rows, columns=list(COLUMNS))

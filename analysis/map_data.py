@@ -37,7 +37,11 @@ def _catalogue(indicators: pd.DataFrame | None) -> pd.DataFrame:
 
 
 def with_origin(
-    table: pd.DataFrame, obs: pd.DataFrame, indicator: str, period: str, layout: str,
+    table: pd.DataFrame,
+    obs: pd.DataFrame,
+    indicator: str,
+    period: str,
+    layout: str,
     indicators: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Add to a benchmark table whether each value is the layout's own or converted from the other layout.

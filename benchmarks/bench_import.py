@@ -51,7 +51,9 @@ def make_csv(path: Path, rows: int) -> None:
 
     codes = list(registry.provinces("2008")["code"])
     cat = catalogue.indicators()
-    inds = [i for i, high in zip(cat["indicator_id"], cat["max"]) if i != "pii_rank" and (high != high or high >= 100)][:16]
+    inds = [i for i, high in zip(cat["indicator_id"], cat["max"]) if i != "pii_rank" and (high != high or high >= 100)][
+        :16
+    ]
     day = _dt.date(2000, 1, 1)
     out = ["geo_level,layout,geo_code,indicator_id,period,value,status,source_id"]
     n = 0
@@ -94,8 +96,8 @@ def make_xlsx(path: Path, rows: int) -> None:
         book.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
                       '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
                       '<Default Extension="xml" ContentType="application/xml"/>'
-                      '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-                      '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+                      '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'  # noqa: E501 - one XML element
+                      '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'  # noqa: E501 - one XML element
                       "</Types>")  # fmt: skip
         book.writestr("_rels/.rels", f'<?xml version="1.0"?><Relationships xmlns="{rels}"><Relationship Id="rId1" '
                                      f'Type="{kind}/officeDocument" Target="xl/workbook.xml"/></Relationships>')  # fmt: skip
@@ -122,7 +124,9 @@ def make_stray(path: Path, clean_path: Path, rows: int = 3000) -> None:
         sheet.append(["geo_level", "layout", "geo_code", "indicator_id", "period", "value", "status", "source_id"])
         for i in range(rows):
             day = _dt.date(2000, 1, 1) + _dt.timedelta(days=i // len(codes))
-            sheet.append(["province", "2025", codes[i % len(codes)], "rd_staff", day.isoformat(), i, "reported", "derived_here"])
+            sheet.append(
+                ["province", "2025", codes[i % len(codes)], "rd_staff", day.isoformat(), i, "reported", "derived_here"]
+            )
         if stray:
             sheet["XFD1"] = "stray"
         book.save(target)
@@ -182,7 +186,10 @@ print("BENCH_RESULT " + json.dumps(result))
 
 def run(target: str, mode: str, csv_path: Path, workdir: Path) -> dict:
     store_path = workdir / f"store-{target}-{mode}-{os.getpid()}-{len(list(workdir.iterdir()))}.duckdb"
-    if target in ("import", "xlsx_import"):  # a fresh store with the bundled data, built before the timed process starts
+    if target in (
+        "import",
+        "xlsx_import",
+    ):  # a fresh store with the bundled data, built before the timed process starts
         subprocess.run([sys.executable, "-c", "import sys; sys.path.insert(0, sys.argv[2]); "
                         "from data.store import open_store; open_store(sys.argv[1]).close()",
                         str(store_path), str(REPO_ROOT)], check=True)  # fmt: skip
@@ -192,7 +199,7 @@ def run(target: str, mode: str, csv_path: Path, workdir: Path) -> dict:
     line = next((x for x in done.stdout.splitlines() if x.startswith(MARK)), None)
     if done.returncode or line is None:
         raise SystemExit(f"{target}/{mode} failed:\n{done.stdout}\n{done.stderr}")
-    return json.loads(line[len(MARK):])
+    return json.loads(line[len(MARK) :])
 
 
 def _median(runs: list[dict]) -> dict:
@@ -225,13 +232,18 @@ def main() -> int:
             xlsx_path = workdir / "bench.xlsx"
             make_xlsx(xlsx_path, args.rows)
             results["xlsx_mb"] = xlsx_path.stat().st_size / 2**20
-            timed = {t: [run(t, "time", xlsx_path, workdir) for _ in range(args.repeats)] for t in ("xlsx_reference", "xlsx_import")}
+            timed = {
+                t: [run(t, "time", xlsx_path, workdir) for _ in range(args.repeats)]
+                for t in ("xlsx_reference", "xlsx_import")
+            }
             results["xlsx"] = {"time": {t: _median(r) for t, r in timed.items()}}
         if "stray" in parts:
             stray, clean = workdir / "stray.xlsx", workdir / "clean.xlsx"
             make_stray(stray, clean)
             results["stray_kb"] = stray.stat().st_size / 1024
-            targets = ["stray_reference_clean", "stray_analyse"] + (["stray_reference"] if args.with_stray_reference else [])
+            targets = ["stray_reference_clean", "stray_analyse"] + (
+                ["stray_reference"] if args.with_stray_reference else []
+            )
             timed = {t: [run(t, "time", clean if t == "stray_reference_clean" else stray, workdir)
                          for _ in range(args.repeats)] for t in targets}  # fmt: skip
             results["stray"] = {"time": {t: _median(r) for t, r in timed.items()}}
@@ -271,7 +283,9 @@ def main() -> int:
               f"{med['xlsx_import']['cpu_s'] / med['xlsx_reference']['cpu_s']:>17.1f}x")  # fmt: skip
         print(f"{'  of which validate (analyse)':30} {'':>11} {med['xlsx_import']['analyse_s']:>9.2f}")
         print(f"{'  of which store (commit)':30} {'':>11} {med['xlsx_import']['commit_s']:>9.2f}")
-        print(f"{'peak RSS rise (MB)':30} {med['xlsx_reference']['rss_rise_mb']:>11.0f} {med['xlsx_import']['rss_rise_mb']:>9.0f}")
+        print(
+            f"{'peak RSS rise (MB)':30} {med['xlsx_reference']['rss_rise_mb']:>11.0f} {med['xlsx_import']['rss_rise_mb']:>9.0f}"
+        )
         goals.append(("XLSX import under 10 s", imp < 10.0, f"{imp:.2f} s"))
     if "stray" in results:
         med = results["stray"]["time"]
@@ -289,7 +303,9 @@ def main() -> int:
         print(line)
         print(mem)
         goals.append(("stray-cell workbook analysed under 2 s", ana["total_s"] < 2.0, f"{ana['total_s']:.2f} s"))
-        goals.append(("stray-cell workbook under 100 MB growth", ana["rss_rise_mb"] < 100, f"{ana['rss_rise_mb']:.0f} MB"))
+        goals.append(
+            ("stray-cell workbook under 100 MB growth", ana["rss_rise_mb"] < 100, f"{ana['rss_rise_mb']:.0f} MB")
+        )
     print()
     for goal, met, got in goals:
         print(f"goal: {goal} -> {'met' if met else 'MISSED'} ({got})")

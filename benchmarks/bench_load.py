@@ -218,7 +218,10 @@ def main() -> None:
           f"page /{PAGE} changing '{WIDGET}'; PostgreSQL store")  # fmt: skip
     print(f"machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"{_dt.datetime.now():%Y-%m-%d %H:%M}")  # fmt: skip
-    header = f"{'':22}{'reruns':>7}{'/s':>7}{'p50 s':>8}{'p95 s':>8}{'max s':>8}{'1st p50':>9}{'errors':>7}{'RSS MB':>8}{'client CPU s':>13}"
+    header = (
+        f"{'':22}{'reruns':>7}{'/s':>7}{'p50 s':>8}{'p95 s':>8}{'max s':>8}{'1st p50':>9}{'errors':>7}"
+        f"{'RSS MB':>8}{'client CPU s':>13}"
+    )
     print(header)
     for name, r in results.items():
         print(f"{name:22}{r['reruns']:>7}{r['reruns_per_s']:>7.2f}{r['p50_s']:>8.2f}{r['p95_s']:>8.2f}{r['max_s']:>8.2f}"
@@ -228,7 +231,9 @@ def main() -> None:
     p95_ok, ratio_ok = two["p95_s"] <= GOAL_P95_S, ratio >= GOAL_RATIO
     print(f"goal p95 <= {GOAL_P95_S:g} s with 2 processes: {two['p95_s']:.2f} s -> {'met' if p95_ok else 'NOT met'}")
     print(f"goal reruns/s 2 vs 1 >= {GOAL_RATIO:g}: {ratio:.2f}x -> {'met' if ratio_ok else 'NOT met'}")
-    print(f"rerun: python benchmarks/bench_load.py --sessions {args.sessions} --seconds {args.seconds:g} --seed {args.seed}")
+    print(
+        f"rerun: python benchmarks/bench_load.py --sessions {args.sessions} --seconds {args.seconds:g} --seed {args.seed}"
+    )
     if args.json:
         args.json.write_text(json.dumps({"sessions": args.sessions, "seconds": args.seconds, "seed": args.seed,
                                          "phases": results, "ratio": ratio}, indent=2, default=str))  # fmt: skip

@@ -159,14 +159,17 @@ def main() -> None:
         f"built in {deck['deck_s']:.2f} s (click run {deck['click_s']:.2f} s - plain rerun {deck['rerun_s']:.2f} s); "
         f"goal < {GOAL_DECK_S:.0f} s: {'met' if deck['deck_s'] < GOAL_DECK_S else 'NOT met'}"
     )
-    print(f"reference page warm rerun: {reference * 1000:.0f} ms under AppTest (server time only), "
-          f"{reference_seen * 1000:.0f} ms seen in Chromium (rerun key to painted frame)")
+    print(
+        f"reference page warm rerun: {reference * 1000:.0f} ms under AppTest (server time only), "
+        f"{reference_seen * 1000:.0f} ms seen in Chromium (rerun key to painted frame)"
+    )
     ratio = step / reference_seen
     print(
         f"time-lapse step (browser, no rerun): median {step * 1000:.0f} ms, max {max(steps):.0f} ms over {len(steps)} "
         f"steps; ratio to the reference page's rerun in the browser {ratio:.2f} (goal < {GOAL_STEP_RATIO:.0f}): "
         f"{'met' if ratio < GOAL_STEP_RATIO else 'NOT met'}; to its AppTest rerun {step / reference:.1f}"
     )
+
 
 if __name__ == "__main__":
     main()

@@ -236,8 +236,15 @@ def measure_scale(scale: int) -> dict:
         for _ in range(WARM_RERUNS):
             warms["reference"].append(_timed_run(ref_at))
             warms["page"].append(_timed_run(page_at))
-        med = {k: statistics.median(v) for k, v in (("first_page", firsts["page"]), ("first_ref", firsts["reference"]),
-                                                       ("warm_page", warms["page"]), ("warm_ref", warms["reference"]))}
+        med = {
+            k: statistics.median(v)
+            for k, v in (
+                ("first_page", firsts["page"]),
+                ("first_ref", firsts["reference"]),
+                ("warm_page", warms["page"]),
+                ("warm_ref", warms["reference"]),
+            )
+        }
         pages[page] = {
             **{f"{k}_s": v for k, v in med.items()},
             "first_ratio": med["first_page"] / med["first_ref"],
@@ -307,14 +314,12 @@ def _worker(spec: str) -> None:
 def _spawn(spec: str, env: dict) -> dict:
     cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", spec]
     try:
-        proc = subprocess.run(
-            cmd, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=WORKER_TIMEOUT_S
-        )
+        proc = subprocess.run(cmd, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=WORKER_TIMEOUT_S)
     except subprocess.TimeoutExpired:
         return {"error": f"timed out after {WORKER_TIMEOUT_S} s"}
     for line in reversed(proc.stdout.splitlines()):
         if line.startswith(RESULT_MARK):
-            return json.loads(line[len(RESULT_MARK):])
+            return json.loads(line[len(RESULT_MARK) :])
     tail = (proc.stderr or proc.stdout)[-1500:]
     return {"error": f"worker exited {proc.returncode} without a result: {tail}"}
 
@@ -345,8 +350,13 @@ def run(scales: list[int]) -> dict:
         "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs",
         "python": platform.python_version(),
         "streamlit": streamlit.__version__,
-        "goals": {"first_ratio": GOAL_FIRST_RATIO, "warm_ratio": GOAL_WARM_RATIO, "start_ratio": 2.0,
-                  "rss_mb": 300, "store_open_s": GOAL_STORE_S},
+        "goals": {
+            "first_ratio": GOAL_FIRST_RATIO,
+            "warm_ratio": GOAL_WARM_RATIO,
+            "start_ratio": 2.0,
+            "rss_mb": 300,
+            "store_open_s": GOAL_STORE_S,
+        },
     }
     with tempfile.TemporaryDirectory(prefix="vn57_bench_") as data_dir:
         env = _env(data_dir)
@@ -439,8 +449,9 @@ def markdown(result: dict) -> str:
         )
     forecasts = result.get("forecasts", {})
     if forecasts.get("available"):
-        runs = "; ".join(f"{name}: {run['seconds']:.2f} s for {run['targets']} targets"
-                         for name, run in forecasts["runs"].items())
+        runs = "; ".join(
+            f"{name}: {run['seconds']:.2f} s for {run['targets']} targets" for name, run in forecasts["runs"].items()
+        )
         out.append(f"- Forecasting every target of the bundled data (`forecast_targets`): {runs}.")
     goals = result["goals"]
     out.append(

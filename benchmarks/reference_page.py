@@ -16,9 +16,7 @@ N_PROVINCES = 63
 @st.cache_data
 def load_frame() -> pd.DataFrame:
     rng = np.random.default_rng(0)
-    province_idx = np.concatenate(
-        [np.arange(N_PROVINCES), rng.integers(0, N_PROVINCES, N_ROWS - N_PROVINCES)]
-    )
+    province_idx = np.concatenate([np.arange(N_PROVINCES), rng.integers(0, N_PROVINCES, N_ROWS - N_PROVINCES)])
     return pd.DataFrame(
         {
             "province": [f"P{i:02d}" for i in province_idx],

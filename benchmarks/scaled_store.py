@@ -24,8 +24,7 @@ def synthetic_rows(n_rows: int, seed: int = SEED) -> pd.DataFrame:
     inds = catalogue.indicators()
     provinces = registry.provinces()
     geos = [("nation", "", "VN")] + [
-        ("province", str(layout), str(code))
-        for layout, code in zip(provinces["layout"], provinces["code"])
+        ("province", str(layout), str(code)) for layout, code in zip(provinces["layout"], provinces["code"])
     ]
     months = (f"{y}-{m:02d}" for y in itertools.count(2019) for m in range(1, 13))
     rng = np.random.default_rng(seed)
@@ -38,8 +37,17 @@ def synthetic_rows(n_rows: int, seed: int = SEED) -> pd.DataFrame:
             for (level, layout, code), value in zip(geos, values):
                 rows.append((level, layout, code, ind.indicator_id, period, str(value)))
                 if len(rows) == n_rows:
-                    frame = pd.DataFrame(rows, columns=[schema.GEO_LEVEL, schema.LAYOUT, schema.GEO_CODE,
-                                                        schema.INDICATOR, schema.PERIOD, schema.VALUE])
+                    frame = pd.DataFrame(
+                        rows,
+                        columns=[
+                            schema.GEO_LEVEL,
+                            schema.LAYOUT,
+                            schema.GEO_CODE,
+                            schema.INDICATOR,
+                            schema.PERIOD,
+                            schema.VALUE,
+                        ],
+                    )
                     return frame.assign(**{schema.STATUS: schema.STATUS_SYNTHETIC, schema.SOURCE_ID: "synthetic_demo"})
     raise AssertionError("unreachable")
 

@@ -69,7 +69,13 @@ class Session:
     """One browser-like session on a page of the app (``page`` is the URL path, e.g. ``compare``)."""
 
     def __init__(self, base_url: str, page: str, query: str = "", *, cookie: str | None = None, timeout: float = 120):
-        self.base_url, self.page, self.query, self.cookie, self.timeout = base_url.rstrip("/"), page, query, cookie, timeout
+        self.base_url, self.page, self.query, self.cookie, self.timeout = (
+            base_url.rstrip("/"),
+            page,
+            query,
+            cookie,
+            timeout,
+        )
         self.page_hash = ""
         self.states: dict[str, WidgetState] = {}
         self.widgets: dict[str, object] = {}

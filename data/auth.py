@@ -52,7 +52,9 @@ _PREFIX = "scrypt"
 LOOPBACK_NAMES = ("localhost",)
 
 
-def hash_password(password: str, *, salt: bytes | None = None, n: int = SCRYPT_N, r: int = SCRYPT_R, p: int = SCRYPT_P) -> str:
+def hash_password(
+    password: str, *, salt: bytes | None = None, n: int = SCRYPT_N, r: int = SCRYPT_R, p: int = SCRYPT_P
+) -> str:
     """Hash a password with scrypt and a random 16-byte salt.
 
     Returns

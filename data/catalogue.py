@@ -63,8 +63,7 @@ def _check_indicator(ind_id: str, spec: dict, pillars: dict) -> None:
     schema.check_choice(f"{ind_id}.aggregation", spec["aggregation"], AGGREGATIONS)
     if spec["aggregation"] == "ratio" and not (spec.get("numerator") and spec.get("denominator")):
         raise ValueError(
-            f"{CATALOGUE_FILE.name}: indicator {ind_id!r} aggregates as a ratio "
-            "but names no numerator and denominator."
+            f"{CATALOGUE_FILE.name}: indicator {ind_id!r} aggregates as a ratio but names no numerator and denominator."
         )
 
 
@@ -189,11 +188,18 @@ def localized_citation(source: dict, lang: str) -> str:
     ('Bộ KH&CN, “Chỉ số PII”.', 'MST, “PII”.')
     """
     via = f" ({i18n.t('profile_read_in_translation', 'vi')})" if source.get("accessed_via") else ""
-    vietnamese = citation({
-        **source, schema.SOURCE_PRODUCER: i18n.localized(source, schema.SOURCE_PRODUCER, "vi"),
-        schema.SOURCE_TITLE: i18n.localized(source, schema.SOURCE_TITLE, "vi"), "accessed_via": "",
-        schema.SOURCE_PUBLISHED: i18n.format_period(source.get(schema.SOURCE_PUBLISHED), "vi"),
-    }) + via
+    vietnamese = (
+        citation(
+            {
+                **source,
+                schema.SOURCE_PRODUCER: i18n.localized(source, schema.SOURCE_PRODUCER, "vi"),
+                schema.SOURCE_TITLE: i18n.localized(source, schema.SOURCE_TITLE, "vi"),
+                "accessed_via": "",
+                schema.SOURCE_PUBLISHED: i18n.format_period(source.get(schema.SOURCE_PUBLISHED), "vi"),
+            }
+        )
+        + via
+    )
     written = {schema.SOURCE_CITATION: source[schema.SOURCE_CITATION], schema.SOURCE_CITATION + "_vi": vietnamese}
     return i18n.localized(written, schema.SOURCE_CITATION, lang)
 

@@ -143,7 +143,9 @@ def check_indicators(
     pillars = set(catalogue.pillars()["pillar"])
     known = set(bundled[schema.INDICATOR]) | set(stored.get(schema.INDICATOR, []))
     bundled_by_id = bundled.set_index(schema.INDICATOR)
-    stored_by_id = stored.drop_duplicates(schema.INDICATOR, keep="last").set_index(schema.INDICATOR) if len(stored) else None
+    stored_by_id = (
+        stored.drop_duplicates(schema.INDICATOR, keep="last").set_index(schema.INDICATOR) if len(stored) else None
+    )
     out, seen = [], {}
     for i, row in enumerate(table.to_dict(orient="records")):
         bad = len(problems)
@@ -163,7 +165,11 @@ def check_indicators(
             say(i, "direction", Message.of("obs_not_one_of", value=direction, choices=", ".join(catalogue.DIRECTIONS)))
         aggregation = row.get("aggregation") or "sum"
         if aggregation not in catalogue.AGGREGATIONS:
-            say(i, "aggregation", Message.of("obs_not_one_of", value=aggregation, choices=", ".join(catalogue.AGGREGATIONS)))
+            say(
+                i,
+                "aggregation",
+                Message.of("obs_not_one_of", value=aggregation, choices=", ".join(catalogue.AGGREGATIONS)),
+            )
         numbers = {}
         for column in ("min", "max", "scale"):
             text = row.get(column) or ""
@@ -173,7 +179,11 @@ def check_indicators(
         if numbers["min"] is not None and numbers["max"] is not None and numbers["min"] > numbers["max"]:
             say(i, "max", Message.of("def_min_above_max", low=numbers["min"], high=numbers["max"]))
         decimals_text = row.get("decimals") or "0"
-        decimals = int(_number(decimals_text)) if _number(decimals_text) is not None and float(_number(decimals_text)).is_integer() else None
+        decimals = (
+            int(_number(decimals_text))
+            if _number(decimals_text) is not None and float(_number(decimals_text)).is_integer()
+            else None
+        )
         if decimals is None or not 0 <= decimals <= 6:
             say(i, "decimals", Message.of("def_bad_decimals", value=decimals_text))
         if aggregation == "ratio":
@@ -201,7 +211,9 @@ def check_indicators(
                 name=spec["name_en"], unit=spec["unit"]))  # fmt: skip
         elif stored_by_id is not None and ind in stored_by_id.index:
             old = stored_by_id.loc[ind]
-            if _differs(old, spec, ("name_en", "name_vi", "unit", "unit_vi", "pillar", "direction", "aggregation", "min", "max")):
+            if _differs(
+                old, spec, ("name_en", "name_vi", "unit", "unit_vi", "pillar", "direction", "aggregation", "min", "max")
+            ):
                 say(i, schema.INDICATOR, Message.of(
                     "def_clash_imported_indicator", id=ind, batch=int(old[schema.BATCH_ID]), old_name=str(old["name_en"]),
                     old_unit=str(old["unit"]), name=spec["name_en"], unit=spec["unit"]))  # fmt: skip
@@ -229,7 +241,9 @@ def check_sources(
     if problems:
         return empty_sources(), problems
     bundled_by_id = bundled.set_index(schema.SOURCE_ID)
-    stored_by_id = stored.drop_duplicates(schema.SOURCE_ID, keep="last").set_index(schema.SOURCE_ID) if len(stored) else None
+    stored_by_id = (
+        stored.drop_duplicates(schema.SOURCE_ID, keep="last").set_index(schema.SOURCE_ID) if len(stored) else None
+    )
     out, seen = [], {}
     for i, row in enumerate(table.to_dict(orient="records")):
         bad = len(problems)
@@ -266,7 +280,9 @@ def check_sources(
                 producer=spec[schema.SOURCE_PRODUCER]))  # fmt: skip
         elif stored_by_id is not None and sid in stored_by_id.index:
             old = stored_by_id.loc[sid]
-            if _differs(old, spec, (schema.SOURCE_PRODUCER, schema.SOURCE_TITLE, schema.SOURCE_URL, schema.SOURCE_PUBLISHED)):
+            if _differs(
+                old, spec, (schema.SOURCE_PRODUCER, schema.SOURCE_TITLE, schema.SOURCE_URL, schema.SOURCE_PUBLISHED)
+            ):
                 say(i, schema.SOURCE_ID, Message.of(
                     "def_clash_imported_source", id=sid, batch=int(old[schema.BATCH_ID]),
                     old_title=str(old[schema.SOURCE_TITLE]), title=spec[schema.SOURCE_TITLE]))  # fmt: skip

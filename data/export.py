@@ -301,9 +301,13 @@ def to_xlsx_bytes(
         ("status meanings (vi)", STATUS_MEANINGS_VI, "ý nghĩa trạng thái (tiếng Việt)"),
     ]
     rows += [(f"filter: {k}", v, f"bộ lọc: {k}") for k, v in filters.items()]
-    rows.append((
-        "cite as", f"{APP_NAME} v{__version__}, downloaded {now:%Y-%m-%d}; original sources listed below.", "trích dẫn",
-    ))
+    rows.append(
+        (
+            "cite as",
+            f"{APP_NAME} v{__version__}, downloaded {now:%Y-%m-%d}; original sources listed below.",
+            "trích dẫn",
+        )
+    )
     meta.append(["field", "value", "trường"])
     for row in rows:
         meta.append(list(row))

@@ -71,9 +71,7 @@ NATION_NAMES = ["Cả nước", "Toàn quốc", "Việt Nam", "Vietnam", "Nation
 
 _PREFIXES = ("tinh", "thanh pho", "tp", "t p", "thu do", "province of", "city of")
 _SUFFIXES = ("province", "city", "municipality", "region")
-_FOOTNOTE = re.compile(
-    r"(?<=[^\W\d_]|[)\]])\s*(?:\(\s*[\w*†‡]{1,3}\s*\)|\[\s*[\w*†‡]{1,3}\s*\]|[*†‡]+|\d+)\s*$"
-)
+_FOOTNOTE = re.compile(r"(?<=[^\W\d_]|[)\]])\s*(?:\(\s*[\w*†‡]{1,3}\s*\)|\[\s*[\w*†‡]{1,3}\s*\]|[*†‡]+|\d+)\s*$")
 _CODE = re.compile(r"\d{1,2}")
 _PARTS = re.compile(r"\s+[-–—/|]\s+|[/|()\[\]]")
 
@@ -240,7 +238,9 @@ def _other_layout(text: str, ref: GeoRef) -> UnknownNameError:
     else:
         targets = [GeoRef("province", s.LAYOUT_2008, c) for c in registry.predecessors(ref.code)]
         olds = ", ".join(_label(t, True) for t in targets)
-        message = Message.of("names_formed", text=text, layout=targets[0].layout, new=_label(ref, True), day=day, olds=olds)
+        message = Message.of(
+            "names_formed", text=text, layout=targets[0].layout, new=_label(ref, True), day=day, olds=olds
+        )
     return UnknownNameError(message, [_label(t) for t in targets])
 
 
@@ -296,9 +296,7 @@ def _date_layout(date: object) -> str | None:
         raise ValueError(f"Cannot read the date {date!r}.") from exc
 
 
-def resolve_name(
-    text: str, *, date: _dt.date | str | None = None, layout: str | None = None
-) -> GeoRef:
+def resolve_name(text: str, *, date: _dt.date | str | None = None, layout: str | None = None) -> GeoRef:
     """Resolve a place name to a province, a GSO region or the whole country.
 
     Parameters
@@ -339,9 +337,7 @@ def resolve_name(
     return _resolve("" if text is None else str(text), layout, _date_layout(date))
 
 
-def resolve_names(
-    names: pd.Series, dates: pd.Series | None = None, layout: str | None = None
-) -> pd.DataFrame:
+def resolve_names(names: pd.Series, dates: pd.Series | None = None, layout: str | None = None) -> pd.DataFrame:
     """Resolve a column of names; each distinct (name, layout) is resolved once.
 
     Parameters

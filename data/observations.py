@@ -189,9 +189,7 @@ def check_observations(
     """
     missing = [c for c in schema.REQUIRED_COLUMNS if c not in frame.columns]
     if missing:
-        raise ValidationError(
-            [Problem.of(file_name, None, c, Message.of("obs_required_missing")) for c in missing]
-        )
+        raise ValidationError([Problem.of(file_name, None, c, Message.of("obs_required_missing")) for c in missing])
     frame = frame.reset_index(drop=True)
     n = len(frame)
     rows = np.arange(n) + first_line if lines is None else np.asarray(lines, dtype=np.int64)
@@ -212,45 +210,66 @@ def check_observations(
 
     # geography
     level = out[schema.GEO_LEVEL]
-    flag(~level.isin(schema.GEO_LEVELS), schema.GEO_LEVEL,
-         lambda i: Message.of("obs_not_one_of", value=text[schema.GEO_LEVEL][i], choices=", ".join(schema.GEO_LEVELS)))
+    flag(
+        ~level.isin(schema.GEO_LEVELS),
+        schema.GEO_LEVEL,
+        lambda i: Message.of("obs_not_one_of", value=text[schema.GEO_LEVEL][i], choices=", ".join(schema.GEO_LEVELS)),
+    )
     is_prov = (level == "province").to_numpy()
     if is_prov.any():
         out.loc[is_prov, schema.GEO_CODE] = out.loc[is_prov, schema.GEO_CODE].str.zfill(2)
     code = out[schema.GEO_CODE].to_numpy(dtype=object)
     layout = out[schema.LAYOUT]
     good_layout = layout.isin(schema.LAYOUTS).to_numpy()
-    flag(is_prov & ~good_layout, schema.LAYOUT,
-         lambda i: Message.of("obs_not_layout", value=text[schema.LAYOUT][i]))
+    flag(is_prov & ~good_layout, schema.LAYOUT, lambda i: Message.of("obs_not_layout", value=text[schema.LAYOUT][i]))
     prov = registry.provinces()
     known = pd.MultiIndex.from_arrays([prov[schema.LAYOUT], prov[schema.CODE]])
     here = pd.MultiIndex.from_arrays([layout.to_numpy(dtype=object), code])
-    flag(is_prov & good_layout & ~here.isin(known), schema.GEO_CODE,
-         lambda i: Message.of("obs_no_province", code=code[i], layout=text[schema.LAYOUT][i]))
+    flag(
+        is_prov & good_layout & ~here.isin(known),
+        schema.GEO_CODE,
+        lambda i: Message.of("obs_no_province", code=code[i], layout=text[schema.LAYOUT][i]),
+    )
     is_nation = (level == "nation").to_numpy()
-    flag(is_nation & (code != schema.NATION_CODE), schema.GEO_CODE,
-         Message.of("obs_nation_code", code=schema.NATION_CODE))
+    flag(
+        is_nation & (code != schema.NATION_CODE),
+        schema.GEO_CODE,
+        Message.of("obs_nation_code", code=schema.NATION_CODE),
+    )
     out.loc[is_nation, schema.LAYOUT] = ""
     is_region = (level == "region").to_numpy()
-    flag(is_region & ~out[schema.GEO_CODE].isin(set(registry.regions()[schema.REGION_CODE])).to_numpy(),
-         schema.GEO_CODE, lambda i: Message.of("obs_unknown_region", code=code[i]))
+    flag(
+        is_region & ~out[schema.GEO_CODE].isin(set(registry.regions()[schema.REGION_CODE])).to_numpy(),
+        schema.GEO_CODE,
+        lambda i: Message.of("obs_unknown_region", code=code[i]),
+    )
     out.loc[is_region, schema.LAYOUT] = schema.LAYOUT_2008
 
     # indicator, status, source, qualifier
     ind = out[schema.INDICATOR]
     known_ind = ind.isin(cat.index).to_numpy()
     flag(~known_ind, schema.INDICATOR, lambda i: Message.of("obs_unknown_indicator", value=text[schema.INDICATOR][i]))
-    flag(~out[schema.STATUS].isin(schema.STATUSES), schema.STATUS,
-         lambda i: Message.of("obs_not_one_of", value=text[schema.STATUS][i], choices=", ".join(schema.STATUSES)))
-    flag(~out[schema.SOURCE_ID].isin(known_sources), schema.SOURCE_ID,
-         lambda i: Message.of("obs_unknown_source", value=text[schema.SOURCE_ID][i]))
-    flag(~out[schema.QUALIFIER].isin(schema.QUALIFIERS), schema.QUALIFIER,
-         lambda i: Message.of("obs_not_one_of", value=text[schema.QUALIFIER][i], choices=str(schema.QUALIFIERS)))
+    flag(
+        ~out[schema.STATUS].isin(schema.STATUSES),
+        schema.STATUS,
+        lambda i: Message.of("obs_not_one_of", value=text[schema.STATUS][i], choices=", ".join(schema.STATUSES)),
+    )
+    flag(
+        ~out[schema.SOURCE_ID].isin(known_sources),
+        schema.SOURCE_ID,
+        lambda i: Message.of("obs_unknown_source", value=text[schema.SOURCE_ID][i]),
+    )
+    flag(
+        ~out[schema.QUALIFIER].isin(schema.QUALIFIERS),
+        schema.QUALIFIER,
+        lambda i: Message.of("obs_not_one_of", value=text[schema.QUALIFIER][i], choices=str(schema.QUALIFIERS)),
+    )
 
     # doubtful flag and the field size of a rank
     doubt = out[schema.DOUBTFUL].str.lower()
-    flag(~doubt.isin(_DOUBT_WORDS), schema.DOUBTFUL,
-         lambda i: Message.of("obs_doubtful", value=text[schema.DOUBTFUL][i]))
+    flag(
+        ~doubt.isin(_DOUBT_WORDS), schema.DOUBTFUL, lambda i: Message.of("obs_doubtful", value=text[schema.DOUBTFUL][i])
+    )
     out[schema.DOUBTFUL] = np.where(doubt.isin(_DOUBT_YES), schema.DOUBTFUL_YES, "")
     out[schema.DOUBTFUL] = out[schema.DOUBTFUL].astype(out[schema.INDICATOR].dtype)
     field = out[schema.RANK_OF]
@@ -259,7 +278,8 @@ def check_observations(
         bad_size = (field != "").to_numpy() & ~((size >= 1) & (size == np.floor(size)))
     flag(bad_size, schema.RANK_OF, lambda i: Message.of("obs_rank_field", value=text[schema.RANK_OF][i]))
     out.loc[~bad_size & (field != "").to_numpy(), schema.RANK_OF] = [
-        str(int(v)) for v in size[~bad_size & (field != "").to_numpy()]]
+        str(int(v)) for v in size[~bad_size & (field != "").to_numpy()]
+    ]
 
     # period and target date
     gran, end, err = _periods(out[schema.PERIOD])
@@ -276,10 +296,16 @@ def check_observations(
                 _dt.date.fromisoformat(label)
             except ValueError:
                 unreadable.add(label)
-        flag(has_tdate & np.isin(tdate, list(unreadable)), schema.TARGET_DATE,
-             lambda i: Message.of("obs_date", value=tdate[i]))
-        flag(has_tdate & (text[schema.STATUS] != schema.STATUS_TARGET), schema.TARGET_DATE,
-             Message.of("obs_target_date_only"))
+        flag(
+            has_tdate & np.isin(tdate, list(unreadable)),
+            schema.TARGET_DATE,
+            lambda i: Message.of("obs_date", value=tdate[i]),
+        )
+        flag(
+            has_tdate & (text[schema.STATUS] != schema.STATUS_TARGET),
+            schema.TARGET_DATE,
+            Message.of("obs_target_date_only"),
+        )
 
     # value, unit and range
     value = pd.to_numeric(out[schema.VALUE], errors="coerce").astype("float64").to_numpy()
@@ -289,19 +315,34 @@ def check_observations(
     units = _lookup(ind_keys, cat["unit"], "")
     short = _lookup(ind_keys, cat["short_unit"], "")
     given = text[schema.UNIT]
-    flag(known_ind & (given != "") & (given != units) & (given != short), schema.UNIT,
-         lambda i: Message.of("obs_unit_differs", given=given[i], unit=units[i], indicator=text[schema.INDICATOR][i]))
+    flag(
+        known_ind & (given != "") & (given != units) & (given != short),
+        schema.UNIT,
+        lambda i: Message.of("obs_unit_differs", given=given[i], unit=units[i], indicator=text[schema.INDICATOR][i]),
+    )
     out[schema.UNIT] = pd.Series(units, index=out.index).astype(out[schema.INDICATOR].dtype)
     low = _lookup(ind_keys, cat["min"], np.nan).astype("float64")
     high = _lookup(ind_keys, cat["max"], np.nan).astype("float64")
     with np.errstate(invalid="ignore"):
         outside = known_ind & np.isfinite(value) & ((value < low) | (value > np.where(np.isnan(high), np.inf, high)))
-    flag(outside, schema.VALUE,
-         lambda i: Message.of("obs_out_of_range", value=float(value[i]), indicator=text[schema.INDICATOR][i],
-                              low=float(low[i]), high=Message.of("obs_no_limit") if np.isnan(high[i]) else format(high[i], "g")))
+    flag(
+        outside,
+        schema.VALUE,
+        lambda i: Message.of(
+            "obs_out_of_range",
+            value=float(value[i]),
+            indicator=text[schema.INDICATOR][i],
+            low=float(low[i]),
+            high=Message.of("obs_no_limit") if np.isnan(high[i]) else format(high[i], "g"),
+        ),
+    )
     with np.errstate(invalid="ignore"):
         beyond = np.isfinite(value) & ~bad_size & (value > size)
-    flag(beyond, schema.VALUE, lambda i: Message.of("obs_rank_beyond", value=float(value[i]), field=text[schema.RANK_OF][i]))
+    flag(
+        beyond,
+        schema.VALUE,
+        lambda i: Message.of("obs_rank_beyond", value=float(value[i]), field=text[schema.RANK_OF][i]),
+    )
     out[schema.VALUE] = value
 
     # conflicting duplicates: same key, different value (rows refused for another reason take no part)
@@ -314,8 +355,7 @@ def check_observations(
         spread = values.groupby(key, dropna=False)[schema.VALUE].transform("nunique")
         conflicting = np.zeros(n, dtype=bool)
         conflicting[np.flatnonzero(dup)[(spread > 1).to_numpy()]] = True
-        flag(conflicting, schema.VALUE,
-             Message.of("obs_conflict"))
+        flag(conflicting, schema.VALUE, Message.of("obs_conflict"))
 
     name = columns or (lambda _i, column: column)
     problems = [Problem.of(file_name, int(rows[i]), name(i, column), message) for i, column, message in found]

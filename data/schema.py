@@ -257,9 +257,7 @@ def parse_period(label: str) -> tuple[str, _dt.date, _dt.date]:
             h = int(match.group(2))
             return granularity, _dt.date(year, 6 * h - 5, 1), _month_end(year, 6 * h)
         return granularity, _dt.date(year, 1, 1), _dt.date(year, 12, 31)
-    raise ValueError(
-        f"Cannot read the period {label!r}: expected YYYY, YYYY-H1, YYYY-Q1, YYYY-MM or YYYY-MM-DD."
-    )
+    raise ValueError(f"Cannot read the period {label!r}: expected YYYY, YYYY-H1, YYYY-Q1, YYYY-MM or YYYY-MM-DD.")
 
 
 def layout_for_date(day: _dt.date | str) -> str:

@@ -38,8 +38,8 @@ import numpy as np
 import pandas as pd
 
 from data import catalogue, observations, schema, tasks
-from data.store_engines import DuckDBEngine, PostgresEngine, StoreUnavailable, is_url  # noqa: F401  (StoreUnavailable: re-exported)
 from data.messages import Message
+from data.store_engines import DuckDBEngine, PostgresEngine, StoreUnavailable, is_url  # noqa: F401  (StoreUnavailable: re-exported)
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 STORE_FILE_NAME = "vn57.duckdb"
@@ -49,8 +49,9 @@ URL_ENV = "VN57_STORE_URL"
 #: Rows inserted per statement; ``progress`` is called after each chunk.
 CHUNK_ROWS = 25_000
 
-_OBS_SQL_COLUMNS = ", ".join(f"{c} VARCHAR" for c in schema.OBSERVATION_COLUMNS
-                             if c not in (schema.VALUE, schema.DOUBTFUL, schema.RANK_OF))  # those two: step 3
+_OBS_SQL_COLUMNS = ", ".join(
+    f"{c} VARCHAR" for c in schema.OBSERVATION_COLUMNS if c not in (schema.VALUE, schema.DOUBTFUL, schema.RANK_OF)
+)  # those two: step 3
 _DDL = f"""
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE SEQUENCE IF NOT EXISTS batch_seq START 1;
@@ -106,12 +107,16 @@ def _add_doubtful_and_rank_of(cur) -> None:
 
 def _auth_failures(cur) -> None:
     """Step 4: the password slow-down's counts (data/auth.py), in the store so every app process agrees."""
-    cur.execute("CREATE TABLE IF NOT EXISTS auth_failures (key VARCHAR PRIMARY KEY, failures INTEGER, until_s DOUBLE PRECISION)")
+    cur.execute(
+        "CREATE TABLE IF NOT EXISTS auth_failures (key VARCHAR PRIMARY KEY, failures INTEGER, until_s DOUBLE PRECISION)"
+    )
 
 
 def _imported_definitions(cur) -> None:
     """Step 6: indicators and sources defined by imports, one row each, stored with (and undone with) their batch."""
-    cur.execute("CREATE TABLE IF NOT EXISTS imported_indicators (batch_id INTEGER, indicator_id VARCHAR, payload VARCHAR)")
+    cur.execute(
+        "CREATE TABLE IF NOT EXISTS imported_indicators (batch_id INTEGER, indicator_id VARCHAR, payload VARCHAR)"
+    )
     cur.execute("CREATE TABLE IF NOT EXISTS imported_sources (batch_id INTEGER, source_id VARCHAR, payload VARCHAR)")
 
 
@@ -189,7 +194,8 @@ class Store:
 
         Rows of undone batches are never returned. With ``statuses`` given, doubtful rows are left out
         unless it holds :data:`data.schema.SHOW_DOUBTFUL` (the sidebar's "show doubtful values").
-        Nation and region rows have no layout and pass any layout filter; ``province_codes`` restricts province rows only (nation and region rows
+        Nation and region rows have no layout and pass any layout filter; ``province_codes`` restricts
+        province rows only (nation and region rows
         pass), while ``geo_codes`` restricts every row. Dates are ISO text compared inclusively on the period's end date.
         """
         where, params = ["b.undone_at IS NULL"], []
@@ -292,7 +298,10 @@ class Store:
         )
         if found.empty:
             return pd.DataFrame()
-        rows = [{**json.loads(text), schema.BATCH_ID: int(batch)} for batch, text in zip(found[schema.BATCH_ID], found["payload"])]
+        rows = [
+            {**json.loads(text), schema.BATCH_ID: int(batch)}
+            for batch, text in zip(found[schema.BATCH_ID], found["payload"])
+        ]
         return pd.DataFrame(rows)
 
     @staticmethod
@@ -338,8 +347,11 @@ class Store:
         one, a reload of the bundled data replaces its batch with a new (higher) id. Results computed
         from the data can be cached under it and are never stale.
         """
-        top, undone = self._engine.read(lambda cur: cur.execute(
-            f"SELECT coalesce(max({schema.BATCH_ID}), 0), count(undone_at) FROM batches").fetchone())
+        top, undone = self._engine.read(
+            lambda cur: cur.execute(
+                f"SELECT coalesce(max({schema.BATCH_ID}), 0), count(undone_at) FROM batches"
+            ).fetchone()
+        )
         return self.location, int(top), int(undone)
 
     def batch(self, batch_id: int) -> dict | None:
@@ -409,11 +421,15 @@ class Store:
             When the database cannot write (disk full, locked): nothing is written.
         """
         if cursor is not None:
-            batch_id = self._write_batch(cursor, frame, kind, file_name, sha256, user, rows_skipped, progress, detail, False)
+            batch_id = self._write_batch(
+                cursor, frame, kind, file_name, sha256, user, rows_skipped, progress, detail, False
+            )
             self._write_definitions(cursor, batch_id, indicators, sources)
             return batch_id
         with self._transaction() as cur:
-            batch_id = self._write_batch(cur, frame, kind, file_name, sha256, user, rows_skipped, progress, detail, True)
+            batch_id = self._write_batch(
+                cur, frame, kind, file_name, sha256, user, rows_skipped, progress, detail, True
+            )
             self._write_definitions(cur, batch_id, indicators, sources)
             return batch_id
 
@@ -437,8 +453,9 @@ class Store:
         return batch_id
 
     # --- the task register (data/tasks.py) ---------------------------------------------------
-    def add_task_batch(self, frame: pd.DataFrame, *, file_name: str, sha256: str, user: str, rows_skipped: int = 0,
-                       detail: str = "") -> int:
+    def add_task_batch(
+        self, frame: pd.DataFrame, *, file_name: str, sha256: str, user: str, rows_skipped: int = 0, detail: str = ""
+    ) -> int:
         """Write checked tasks (:func:`data.tasks.check_tasks`) as one import batch, in one transaction; its id.
 
         The batch is undone like any import (:meth:`undo_batch` hides its tasks); ``rows_added``
@@ -518,7 +535,9 @@ class Store:
             old = f"SELECT {schema.BATCH_ID} FROM batches WHERE kind = '{KIND_BUNDLED}'"
             cur.execute(f"DELETE FROM observations WHERE {schema.BATCH_ID} IN ({old})")
             cur.execute(f"DELETE FROM batches WHERE kind = '{KIND_BUNDLED}'")
-            bundled_id = self.add_batch(frame, kind=KIND_BUNDLED, file_name="data/sample", sha256=fingerprint, cursor=cur)
+            bundled_id = self.add_batch(
+                frame, kind=KIND_BUNDLED, file_name="data/sample", sha256=fingerprint, cursor=cur
+            )
             tasks.replace_bundled(cur, bundled_id, tasks.bundled_tasks())  # demonstration task lists
             for table, payload in payloads.items():
                 cur.execute(f"DELETE FROM {table}")
@@ -642,7 +661,11 @@ def _with_imported(bundled: pd.DataFrame, imported: pd.DataFrame, key: str) -> p
             merged[column] = pd.to_numeric(merged[column], errors="coerce").fillna(0).astype(bundled[column].dtype)
         elif pd.api.types.is_float_dtype(bundled[column]):
             merged[column] = pd.to_numeric(merged[column], errors="coerce").astype("float64")
-        elif bundled[column].isna().sum() == 0 and merged[column].isna().any() and column not in ("numerator", "denominator"):
+        elif (
+            bundled[column].isna().sum() == 0
+            and merged[column].isna().any()
+            and column not in ("numerator", "denominator")
+        ):
             merged[column] = merged[column].fillna("")
     return merged
 
@@ -842,4 +865,3 @@ def open_store(path: Path | str | None = None, *, read_only: bool = False) -> St
             engine.close()
             raise
     return store
-

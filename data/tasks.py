@@ -238,7 +238,8 @@ def each_unique(values: pd.Series, fn) -> pd.Series:
     """
     distinct = pd.unique(values)
     return pd.Series(pd.Categorical(values, categories=distinct).codes, index=values.index).map(
-        dict(enumerate(fn(v) for v in distinct)))
+        dict(enumerate(fn(v) for v in distinct))
+    )
 
 
 # --- checking raw rows -------------------------------------------------------------------------------

@@ -391,8 +391,12 @@ def feature_collection(
         value = None if row is None else _plain(row[schema.VALUE])
         cls = -1 if value is None else int(row["_class"])
         status = "" if value is None else str(row.get(schema.STATUS) or "")
-        kind = "selected" if code == selected else "no_data" if cls < 0 else (
-            "synthetic" if status == schema.STATUS_SYNTHETIC else "default"
+        kind = (
+            "selected"
+            if code == selected
+            else "no_data"
+            if cls < 0
+            else ("synthetic" if status == schema.STATUS_SYNTHETIC else "default")
         )
         line = {"selected": LINE_SELECTED, "no_data": LINE_NO_DATA, "synthetic": LINE_SYNTHETIC}.get(kind, LINE_DEFAULT)
         props.update(

@@ -98,26 +98,53 @@ def draw_watermark(fig: Figure, text: str) -> None:
     width_px, height_px = fig.get_size_inches() * fig.dpi
     diagonal = math.hypot(width_px, height_px)
     size_pt = 0.85 * diagonal / (max(len(text), 8) * 0.68) * 72 / fig.dpi
-    fig.text(0.5, 0.5, text, fontsize=size_pt, fontweight="bold", color=WATERMARK_COLOUR, alpha=0.3,
-             rotation=math.degrees(math.atan2(height_px, width_px)), rotation_mode="anchor",
-             ha="center", va="center", zorder=10, gid="watermark")
+    fig.text(
+        0.5,
+        0.5,
+        text,
+        fontsize=size_pt,
+        fontweight="bold",
+        color=WATERMARK_COLOUR,
+        alpha=0.3,
+        rotation=math.degrees(math.atan2(height_px, width_px)),
+        rotation_mode="anchor",
+        ha="center",
+        va="center",
+        zorder=10,
+        gid="watermark",
+    )
 
 
 def _draw_map(ax, frame: gpd.GeoDataFrame, archipelagos, province_labels: bool) -> None:
     for (width, dash), group in frame.groupby(["line_width", frame["dash"].map(tuple)], sort=True):
         style = "solid" if not any(dash) else (0, tuple(d * 1.0 for d in dash))
         group.plot(
-            ax=ax, color=[_rgba(c) for c in group["fill"]], edgecolor=[_rgba(c) for c in group["line"]],
-            linewidth=width * _PX_TO_PT * 1.2, linestyle=style,
+            ax=ax,
+            color=[_rgba(c) for c in group["fill"]],
+            edgecolor=[_rgba(c) for c in group["line"]],
+            linewidth=width * _PX_TO_PT * 1.2,
+            linestyle=style,
         )
     selected = frame[frame["line_width"] == frame["line_width"].max()]
     if len(selected) == 1 and len(frame) > 1:  # draw the chosen province's outline on top
-        selected.plot(ax=ax, facecolor="none", edgecolor=[_rgba(c) for c in selected["line"]],
-                      linewidth=float(selected["line_width"].iloc[0]) * _PX_TO_PT * 1.2)
+        selected.plot(
+            ax=ax,
+            facecolor="none",
+            edgecolor=[_rgba(c) for c in selected["line"]],
+            linewidth=float(selected["line_width"].iloc[0]) * _PX_TO_PT * 1.2,
+        )
     if province_labels:
         for name, x, y in placed_labels(frame, _LABEL_PT):
-            ax.text(x, y, name, fontsize=_LABEL_PT, ha="center", va="center", color="#111111",
-                    bbox=dict(boxstyle="round,pad=0.15", fc=(1, 1, 1, 0.65), ec="none"))
+            ax.text(
+                x,
+                y,
+                name,
+                fontsize=_LABEL_PT,
+                ha="center",
+                va="center",
+                color="#111111",
+                bbox=dict(boxstyle="round,pad=0.15", fc=(1, 1, 1, 0.65), ec="none"),
+            )
     for name, lon, lat, islands in archipelagos:
         # the island polygons are a few pixels wide at this scale: mark each island with a dot
         points = [part.centroid for part in getattr(islands, "geoms", [islands])] if islands is not None else []
@@ -149,11 +176,19 @@ def _draw_legend(fig: Figure, y: float, legend_title: str, legend: Sequence[Lege
     y = _flow(fig, y, legend_title, 20, gap=0.6, weight="bold")
     for entry in legend:
         hatch = entry.kind == "no_data"
-        fig.patches.append(Rectangle(
-            (x, y - 0.035), 0.035, 0.04, transform=fig.transFigure, facecolor=_rgba(entry.colour),
-            edgecolor="#5a5a5a", linewidth=1.2, linestyle=(0, (4, 3)) if hatch else "solid",
-            hatch="//" if hatch else None,
-        ))
+        fig.patches.append(
+            Rectangle(
+                (x, y - 0.035),
+                0.035,
+                0.04,
+                transform=fig.transFigure,
+                facecolor=_rgba(entry.colour),
+                edgecolor="#5a5a5a",
+                linewidth=1.2,
+                linestyle=(0, (4, 3)) if hatch else "solid",
+                hatch="//" if hatch else None,
+            )
+        )
         fig.text(x + 0.045, y - 0.015, f"{entry.label}   ({entry.count})", fontsize=18, va="center")
         y -= 0.058
     y -= 0.015

@@ -32,8 +32,13 @@ LABEL_LAYER = "province-labels"
 FONT_FAMILY = "'DejaVu Sans', 'Segoe UI', Arial, sans-serif"
 VIEW = {"latitude": 15.9, "longitude": 108.9, "zoom": 4.75, "min_zoom": 3.5, "max_zoom": 10}
 TOOLTIP_STYLE = {
-    "backgroundColor": "#1f2430", "color": "#ffffff", "fontSize": "15px", "lineHeight": "1.35",
-    "whiteSpace": "pre-line", "maxWidth": "380px", "padding": "8px 10px",
+    "backgroundColor": "#1f2430",
+    "color": "#ffffff",
+    "fontSize": "15px",
+    "lineHeight": "1.35",
+    "whiteSpace": "pre-line",
+    "maxWidth": "380px",
+    "padding": "8px 10px",
 }
 
 
@@ -91,7 +96,9 @@ def attribution_fields() -> dict[str, str]:
     with boundaries.SOURCE_FILE.open("rb") as handle:
         source = tomllib.load(handle)
     return {
-        "package": source["package"], "version": source["version"], "file": Path(source["file"]).name,
+        "package": source["package"],
+        "version": source["version"],
+        "file": Path(source["file"]).name,
         "licence": source["licence"].replace("ODbL-", "ODbL "),
     }
 
@@ -137,14 +144,35 @@ def _characters(texts: Sequence[str]) -> str:
     return _q("".join(sorted(set("".join(texts)) | set(" 0123456789()"))))
 
 
-def _text_layer(layer_id: str, rows: list[dict], size: int, colour: list[int], background: bool,
-                anchor: str = "middle", baseline: str = "center", **extra) -> pdk.Layer:
+def _text_layer(
+    layer_id: str,
+    rows: list[dict],
+    size: int,
+    colour: list[int],
+    background: bool,
+    anchor: str = "middle",
+    baseline: str = "center",
+    **extra,
+) -> pdk.Layer:
     return pdk.Layer(
-        "TextLayer", data=rows, id=layer_id, get_position="position", get_text="text", get_size=size,
-        get_color=colour, size_units=_q("pixels"), font_family=_q(FONT_FAMILY), font_weight=500,
-        character_set=_characters([r["text"] for r in rows]), get_text_anchor=_q(anchor),
-        get_alignment_baseline=_q(baseline), background=background, get_background_color=[255, 255, 255, 200],
-        background_padding=[3, 1], pickable=False, **extra,
+        "TextLayer",
+        data=rows,
+        id=layer_id,
+        get_position="position",
+        get_text="text",
+        get_size=size,
+        get_color=colour,
+        size_units=_q("pixels"),
+        font_family=_q(FONT_FAMILY),
+        font_weight=500,
+        character_set=_characters([r["text"] for r in rows]),
+        get_text_anchor=_q(anchor),
+        get_alignment_baseline=_q(baseline),
+        background=background,
+        get_background_color=[255, 255, 255, 200],
+        background_padding=[3, 1],
+        pickable=False,
+        **extra,
     )
 
 
@@ -190,33 +218,68 @@ def build_deck(
     """
     layers = [
         pdk.Layer(  # the sea: pale classes and white outlines stay visible on a white page
-            "SolidPolygonLayer", id=SEA_LAYER, data=[{"polygon": SEA_POLYGON}], get_polygon="polygon",
-            get_fill_color=choropleth.hex_to_rgba(choropleth.SEA_HEX), pickable=False,
+            "SolidPolygonLayer",
+            id=SEA_LAYER,
+            data=[{"polygon": SEA_POLYGON}],
+            get_polygon="polygon",
+            get_fill_color=choropleth.hex_to_rgba(choropleth.SEA_HEX),
+            pickable=False,
         ),
         pdk.Layer(
-            "GeoJsonLayer", data=collection, id=PROVINCE_LAYER, pickable=True, stroked=True, filled=True,
-            get_fill_color="properties.fill", get_line_color="properties.line",
-            get_line_width="properties.line_width", line_width_units=_q("pixels"), line_width_min_pixels=0.5,
-            auto_highlight=True, highlight_color=[0, 0, 0, 60],
+            "GeoJsonLayer",
+            data=collection,
+            id=PROVINCE_LAYER,
+            pickable=True,
+            stroked=True,
+            filled=True,
+            get_fill_color="properties.fill",
+            get_line_color="properties.line",
+            get_line_width="properties.line_width",
+            line_width_units=_q("pixels"),
+            line_width_min_pixels=0.5,
+            auto_highlight=True,
+            highlight_color=[0, 0, 0, 60],
             extensions=[{"@@type": "PathStyleExtension", "dash": True}],
-            get_dash_array="properties.dash", dash_justified=True,
+            get_dash_array="properties.dash",
+            dash_justified=True,
         ),
         pdk.Layer(
-            "ScatterplotLayer", id=ISLAND_LAYER, get_position="position", get_radius=3, radius_units=_q("pixels"),
-            get_fill_color=[40, 40, 40, 255], pickable=False,
+            "ScatterplotLayer",
+            id=ISLAND_LAYER,
+            get_position="position",
+            get_radius=3,
+            radius_units=_q("pixels"),
+            get_fill_color=[40, 40, 40, 255],
+            pickable=False,
             data=[{"position": p} for a in archipelagos for p in island_points(a[3] if len(a) > 3 else None)],
         ),
-        _text_layer(ARCHIPELAGO_LAYER, [{"text": a[0], "position": [a[1], a[2]]} for a in archipelagos],
-                    16, [25, 25, 25, 255], background=False, anchor="start"),
+        _text_layer(
+            ARCHIPELAGO_LAYER,
+            [{"text": a[0], "position": [a[1], a[2]]} for a in archipelagos],
+            16,
+            [25, 25, 25, 255],
+            background=False,
+            anchor="start",
+        ),
     ]
     if province_labels:
         rows = [{"text": n, "position": [x, y], "priority": p} for n, x, y, p in province_labels]
-        layers.append(_text_layer(
-            LABEL_LAYER, rows, 12, [20, 20, 20, 255], background=True,
-            extensions=[{"@@type": "CollisionFilterExtension"}], get_collision_priority="priority",
-        ))
+        layers.append(
+            _text_layer(
+                LABEL_LAYER,
+                rows,
+                12,
+                [20, 20, 20, 255],
+                background=True,
+                extensions=[{"@@type": "CollisionFilterExtension"}],
+                get_collision_priority="priority",
+            )
+        )
     return CompactDeck(
-        layers=layers, map_provider=None, initial_view_state=pdk.ViewState(**VIEW), height=height,
+        layers=layers,
+        map_provider=None,
+        initial_view_state=pdk.ViewState(**VIEW),
+        height=height,
         tooltip={"text": "{tooltip}", "style": TOOLTIP_STYLE},
     )
 

@@ -223,8 +223,14 @@ def vega_locale(lang: str) -> dict:
     (',', ',')
     """
     check_language(lang)
-    return {"number": {"decimal": get_decimal_symbol(lang), "thousands": get_group_symbol(lang),
-                       "grouping": [3], "currency": ["", ""]}}
+    return {
+        "number": {
+            "decimal": get_decimal_symbol(lang),
+            "thousands": get_group_symbol(lang),
+            "grouping": [3],
+            "currency": ["", ""],
+        }
+    }
 
 
 def format_numbers(values, decimals: int | None = None, lang: str = "en", *, sign: bool = False) -> list[str]:

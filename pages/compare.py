@@ -3,7 +3,8 @@
 import streamlit as st
 
 from data import schema
-from ui import charts, compare_view as cv, loaders, sidebar, state, views, widgets
+from ui import charts, loaders, sidebar, state, views, widgets
+from ui import compare_view as cv
 from ui.i18n import t
 
 # 1. title and help

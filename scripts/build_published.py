@@ -35,8 +35,21 @@ ROOT = Path(__file__).resolve().parent.parent
 
 PUBLISHED_DIR = ROOT / "data" / "published"
 OUTPUT = ROOT / "data" / "sample" / "published.csv"
-COLUMNS = ["geo_level", "layout", "geo_code", "indicator_id", "period", "value", "value_qualifier", "status",
-           "target_date", "source_id", "note", "doubtful", "rank_of"]
+COLUMNS = [
+    "geo_level",
+    "layout",
+    "geo_code",
+    "indicator_id",
+    "period",
+    "value",
+    "value_qualifier",
+    "status",
+    "target_date",
+    "source_id",
+    "note",
+    "doubtful",
+    "rank_of",
+]
 
 # file -> (layout of the edition, period, field size, {column: indicator})
 TABLES = {
@@ -45,35 +58,73 @@ TABLES = {
     "dti_2024_provincial_34_partial.csv": ("2025", "2024", 34, {"dti_rank": "dti_rank", "dti_score": "dti_score"}),
     "pii_2023_provincial_63_partial.csv": ("2008", "2023", 63, {"rank": "pii_rank", "score": "pii_score"}),
     "pii_2024_provincial_63_partial.csv": ("2008", "2024", 63, {"rank": "pii_rank", "score": "pii_score"}),
-    "pii_2025_provincial_34_partial.csv": ("2025", "2025", 34, {
-        "rank": "pii_rank", "score": "pii_score", "input_score": "pii_input_score", "output_score": "pii_output_score"}),
+    "pii_2025_provincial_34_partial.csv": (
+        "2025",
+        "2025",
+        34,
+        {
+            "rank": "pii_rank",
+            "score": "pii_score",
+            "input_score": "pii_input_score",
+            "output_score": "pii_output_score",
+        },
+    ),
     "pci_2024_partial.csv": ("2008", "2024", 63, {"pci_rank": "pci_rank", "pci_score": "pci_score"}),
 }
 
-TRA_VINH = ("https://travinh.gov.vn/1426/37932/73050/691291/chuyen-doi-so/"
-            "danh-gia-muc-do-chuyen-doi-so-nam-2022-tra-vinh-xep-hang-25-63-tinh-thanh-pho")
+TRA_VINH = (
+    "https://travinh.gov.vn/1426/37932/73050/691291/chuyen-doi-so/"
+    "danh-gia-muc-do-chuyen-doi-so-nam-2022-tra-vinh-xep-hang-25-63-tinh-thanh-pho"
+)
 
 # (file, province as written) -> [(indicator, value, url or None for the row's own)], typed from the row's notes
 FROM_NOTES = {
     ("dti_2022_provincial_63.csv", "Trà Vinh"): [
-        ("dti_score", 0.6077, TRA_VINH), ("dti_gov_score", 0.6683, TRA_VINH), ("dti_gov_rank", 29, TRA_VINH),
-        ("dti_economy_score", 0.6647, TRA_VINH), ("dti_economy_rank", 27, TRA_VINH),
-        ("dti_society_score", 0.5991, TRA_VINH), ("dti_society_rank", 26, TRA_VINH)],
+        ("dti_score", 0.6077, TRA_VINH),
+        ("dti_gov_score", 0.6683, TRA_VINH),
+        ("dti_gov_rank", 29, TRA_VINH),
+        ("dti_economy_score", 0.6647, TRA_VINH),
+        ("dti_economy_rank", 27, TRA_VINH),
+        ("dti_society_score", 0.5991, TRA_VINH),
+        ("dti_society_rank", 26, TRA_VINH),
+    ],
     ("dti_2023_provincial_63_partial.csv", "Đà Nẵng"): [
-        ("dti_gov_rank", 1, None), ("dti_economy_rank", 1, None), ("dti_society_rank", 1, None)],
+        ("dti_gov_rank", 1, None),
+        ("dti_economy_rank", 1, None),
+        ("dti_society_rank", 1, None),
+    ],
     ("dti_2023_provincial_63_partial.csv", "Thành phố Hồ Chí Minh"): [
-        ("dti_gov_rank", 2, None), ("dti_economy_rank", 2, None), ("dti_society_rank", 2, None)],
+        ("dti_gov_rank", 2, None),
+        ("dti_economy_rank", 2, None),
+        ("dti_society_rank", 2, None),
+    ],
     ("dti_2023_provincial_63_partial.csv", "Thanh Hóa"): [
-        ("dti_gov_rank", 9, None), ("dti_economy_rank", 8, None), ("dti_society_rank", 8, None)],
+        ("dti_gov_rank", 9, None),
+        ("dti_economy_rank", 8, None),
+        ("dti_society_rank", 8, None),
+    ],
     ("dti_2023_provincial_63_partial.csv", "Quảng Ngãi"): [
-        ("dti_gov_rank", 12, None), ("dti_economy_rank", 13, None), ("dti_society_rank", 14, None)],
+        ("dti_gov_rank", 12, None),
+        ("dti_economy_rank", 13, None),
+        ("dti_society_rank", 14, None),
+    ],
     ("pii_2024_provincial_63_partial.csv", "Lâm Đồng"): [
-        ("pii_institutions_rank", 31, None), ("pii_infrastructure_rank", 21, None), ("pii_market_rank", 29, None),
-        ("pii_business_rank", 42, None), ("pii_knowledge_rank", 13, None), ("pii_impact_rank", 19, None)],
+        ("pii_institutions_rank", 31, None),
+        ("pii_infrastructure_rank", 21, None),
+        ("pii_market_rank", 29, None),
+        ("pii_business_rank", 42, None),
+        ("pii_knowledge_rank", 13, None),
+        ("pii_impact_rank", 19, None),
+    ],
     ("pii_2025_provincial_34_partial.csv", "Bắc Ninh"): [
-        ("pii_institutions_score", 59.17, None), ("pii_human_capital_score", 39.99, None),
-        ("pii_infrastructure_score", 62.30, None), ("pii_market_score", 47.43, None),
-        ("pii_business_score", 56.40, None), ("pii_knowledge_score", 28.74, None), ("pii_impact_score", 60.20, None)],
+        ("pii_institutions_score", 59.17, None),
+        ("pii_human_capital_score", 39.99, None),
+        ("pii_infrastructure_score", 62.30, None),
+        ("pii_market_score", 47.43, None),
+        ("pii_business_score", 56.40, None),
+        ("pii_knowledge_score", 28.74, None),
+        ("pii_impact_score", 60.20, None),
+    ],
 }
 # table cells whose figure comes from another page than the row's URL (its notes say which): FROM_NOTES
 # gives them with that page as the source.
@@ -144,18 +195,31 @@ def build() -> list[dict]:
                     note += " The rank is inferred from the order of a list."
                 key = (layout, code, indicator, period)
                 obs = {
-                    "geo_level": "province", "layout": layout, "geo_code": code, "indicator_id": indicator,
-                    "period": period, "value": f"{value:g}", "value_qualifier": "", "status": "reported",
-                    "target_date": "", "source_id": urls[url], "note": note, "doubtful": doubtful,
+                    "geo_level": "province",
+                    "layout": layout,
+                    "geo_code": code,
+                    "indicator_id": indicator,
+                    "period": period,
+                    "value": f"{value:g}",
+                    "value_qualifier": "",
+                    "status": "reported",
+                    "target_date": "",
+                    "source_id": urls[url],
+                    "note": note,
+                    "doubtful": doubtful,
                     "rank_of": str(size) if rank else "",
                 }
                 if key in where:
                     first = out[where[key]]
                     if float(first["value"]) != value:
-                        raise ValueError(f"{file}: {name}: {indicator} {value:g} differs from {first['value']} "
-                                         "printed by another row: mark the doubt in the table")
-                    first["note"] = (first["note"].rstrip(". ") + f". The same figure is also printed by "
-                                     f"{row['source_title']} ({url}).")
+                        raise ValueError(
+                            f"{file}: {name}: {indicator} {value:g} differs from {first['value']} "
+                            "printed by another row: mark the doubt in the table"
+                        )
+                    first["note"] = (
+                        first["note"].rstrip(". ") + f". The same figure is also printed by "
+                        f"{row['source_title']} ({url})."
+                    )
                     continue
                 where[key] = len(out)
                 out.append(obs)

@@ -120,8 +120,15 @@ def generate(seed: int = SEED) -> pd.DataFrame:
         weights = rng.uniform(0.5, 1.5, size=len(olds))
         pop_parts = split_integer(int(pop_new[new]), weights)
         for old, pop in zip(olds, pop_parts):
-            records.append({schema.LAYOUT: schema.LAYOUT_2008, schema.GEO_CODE: old,
-                            schema.INDICATOR: "population", schema.PERIOD: "2025", schema.VALUE: pop})
+            records.append(
+                {
+                    schema.LAYOUT: schema.LAYOUT_2008,
+                    schema.GEO_CODE: old,
+                    schema.INDICATOR: "population",
+                    schema.PERIOD: "2025",
+                    schema.VALUE: pop,
+                }
+            )
 
         # Resolution 57 tasks: plan size, linear completion since 2024-12-22, a few late tasks
         total = 156 if new == TN_NEW else int(rng.integers(70, 220))
@@ -137,7 +144,7 @@ def generate(seed: int = SEED) -> pd.DataFrame:
         projects_anchor = 131 if new == TN_NEW else rng.uniform(30, 200)
         st_weights = rng.uniform(0.5, 1.5, size=len(olds))
         # 5G: the national path times a province factor; fibre: a rising share, 100% reached
-        g5_factor = rng.lognormal(-0.25**2 / 2, 0.25, size=len(olds))  # mean 1
+        g5_factor = rng.lognormal(-(0.25**2) / 2, 0.25, size=len(olds))  # mean 1
         fibre_start = rng.uniform(55, 90, size=len(olds))
         fibre_full = t_anchor if new == TN_NEW else rng.uniform(250, 900)
 
@@ -145,7 +152,11 @@ def generate(seed: int = SEED) -> pd.DataFrame:
             done = int(round(min(total, rate * tq)))
             late = int(round(min(total - done, late_at_anchor * min(1.0, tq / t_anchor) * 1.0)))
             done_parts = split_integer(done, total_parts.astype(float)) if done else np.zeros(len(olds), int)
-            late_parts = split_integer(late, (total_parts - done_parts).astype(float) + 1e-9) if late else np.zeros(len(olds), int)
+            late_parts = (
+                split_integer(late, (total_parts - done_parts).astype(float) + 1e-9)
+                if late
+                else np.zeros(len(olds), int)
+            )
             staff_parts = split_integer(int(round(staff[q])), rd_weights)
             teams_parts = split_integer(int(round(teams_anchor * (1 + 0.0004 * (tq - t_anchor)))), st_weights)
             proj_parts = split_integer(int(round(projects_anchor * (1 + 0.0006 * (tq - t_anchor)))), st_weights)
@@ -170,7 +181,11 @@ def generate(seed: int = SEED) -> pd.DataFrame:
     old = observations.prepare_observations(_rows(records).astype({schema.VALUE: str}), file_name="synthetic")
     # ratios in the old layout, then everything aggregated to the new layout by the catalogue rules
     old = pd.concat(
-        [old] + [aggregation.derive_ratio(old, ind, schema.LAYOUT_2008) for ind in ("r57_tasks_done_share", "rd_staff_per_10k")],
+        [old]
+        + [
+            aggregation.derive_ratio(old, ind, schema.LAYOUT_2008)
+            for ind in ("r57_tasks_done_share", "rd_staff_per_10k")
+        ],
         ignore_index=True,
     )
     new = aggregation.to_new_layout(old)

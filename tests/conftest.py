@@ -11,6 +11,7 @@ import pytest
 # Set before any test module imports the store: the app and loaders read it at open time.
 os.environ.setdefault("VN57_DATA_DIR", tempfile.mkdtemp(prefix="vn57-tests-"))
 
+
 @pytest.fixture(scope="session")
 def pg_cluster():
     """A throwaway PostgreSQL cluster for the whole session (tests/pg_support.py); skips when not installed."""

@@ -62,8 +62,12 @@ def xlsx_bytes(sheets: dict[str, list[list]]) -> bytes:
 def snapshot(store) -> dict[str, pd.DataFrame]:
     """Everything the store holds, rows of undone batches included, in a fixed order."""
     tables = {}
-    for table, order in (("batches", "batch_id"), ("audit", "audit_id"), ("meta", "key"),
-                         ("observations", "batch_id, geo_level, layout, geo_code, indicator_id, period, status, target_date")):
+    for table, order in (
+        ("batches", "batch_id"),
+        ("audit", "audit_id"),
+        ("meta", "key"),
+        ("observations", "batch_id, geo_level, layout, geo_code, indicator_id, period, status, target_date"),
+    ):
         tables[table] = store._query(f"SELECT * FROM {table} ORDER BY {order}")
     return tables
 

@@ -68,7 +68,9 @@ class Cluster:
         return f"postgresql://{USER}@127.0.0.1:{self.port}/{db}"
 
     def init(self) -> None:
-        self._run(str(self.bin / "initdb"), "-D", str(self.data), "-U", USER, "-A", "trust", "--locale=C.UTF-8", "-E", "UTF8")
+        self._run(
+            str(self.bin / "initdb"), "-D", str(self.data), "-U", USER, "-A", "trust", "--locale=C.UTF-8", "-E", "UTF8"
+        )
 
     def start(self) -> None:
         options = (f"-k {self.sockets} -p {self.port} -c listen_addresses=127.0.0.1 -c fsync=off "

@@ -26,8 +26,10 @@ def _imported_modules(tree: ast.Module) -> list[tuple[int, str]]:
             and node.args
             and isinstance(node.args[0], ast.Constant)
             and isinstance(node.args[0].value, str)
-            and ((isinstance(node.func, ast.Attribute) and node.func.attr == "import_module")
-                 or (isinstance(node.func, ast.Name) and node.func.id in ("__import__", "import_module")))
+            and (
+                (isinstance(node.func, ast.Attribute) and node.func.attr == "import_module")
+                or (isinstance(node.func, ast.Name) and node.func.id in ("__import__", "import_module"))
+            )
         ):
             found.append((node.lineno, node.args[0].value))
     return found
@@ -44,11 +46,7 @@ def test_pure_packages_exist_and_are_scanned():
 @pytest.mark.parametrize("path", _pure_modules(), ids=lambda p: p.relative_to(ROOT).as_posix())
 def test_pure_module_does_not_import_streamlit(path):
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    bad = [
-        f"line {line}: {name}"
-        for line, name in _imported_modules(tree)
-        if name.split(".")[0] in FORBIDDEN
-    ]
+    bad = [f"line {line}: {name}" for line, name in _imported_modules(tree) if name.split(".")[0] in FORBIDDEN]
     assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
 
 
@@ -139,8 +137,10 @@ def _import_graph() -> dict[str, set[str]]:
                     targets.add(imported)
         graph[name] = targets
     # a package's __init__ importing its own submodules is how packages work, not a cycle
-    return {m: {t for t in ts if not (t.startswith(m + ".") and (ROOT / m.replace(".", "/")).is_dir())}
-            for m, ts in graph.items()}
+    return {
+        m: {t for t in ts if not (t.startswith(m + ".") and (ROOT / m.replace(".", "/")).is_dir())}
+        for m, ts in graph.items()
+    }
 
 
 def test_no_module_imports_a_layer_above_its_own():

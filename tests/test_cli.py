@@ -65,7 +65,9 @@ def test_check_json_lists_every_problem_with_row_and_column(db_path, bad_csv):
     assert report["layout"] == "tidy" and report["refused"] is True
     assert report["detected"]["separator"] == "comma" and report["detected"]["encoding"] == "UTF-8"
     assert report["rows"] == {"read": 3, "valid": 2, "invalid": 1, "missing": 0, "stored_already": 0, "repeated": 0}
-    assert report["problems"] == [{"file": "bad.csv", "sheet": None, "row": 2, "column": "value", "message": "'x' is not a number"}]
+    assert report["problems"] == [
+        {"file": "bad.csv", "sheet": None, "row": 2, "column": "value", "message": "'x' is not a number"}
+    ]
 
 
 def test_check_in_vietnamese(db_path, bad_csv):

@@ -49,8 +49,10 @@ def language_comparisons(source: str) -> list[int]:
 
 
 def test_the_scan_finds_language_comparisons():
-    code = ('a = "x" if lang == "vi" else "y"\nb = sel.lang != "en"\nc = "vi" == view.lang\nd = lang in ("vi",)\n'
-            'e = x == "vi"\n')
+    code = (
+        'a = "x" if lang == "vi" else "y"\nb = sel.lang != "en"\nc = "vi" == view.lang\nd = lang in ("vi",)\n'
+        'e = x == "vi"\n'
+    )
     assert language_comparisons(code) == [1, 2, 3, 4]
 
 
@@ -61,14 +63,17 @@ def test_no_language_comparison_outside_i18n(path):
     assert not found, f"{where} compares a language code on lines {found}: use i18n.localized or i18n.t"
 
 
-@pytest.mark.parametrize(("lang", "columns", "expected"), [
-    ("vi", ["name_vi", "name_en"], "name_vi"),
-    ("en", ["name_vi", "name_en"], "name_en"),
-    ("vi", ["unit", "unit_vi"], "unit_vi"),
-    ("en", ["unit", "unit_vi"], "unit"),
-    ("vi", ["producer"], "producer"),  # written in one language only: shown as written
-    ("en", ["text_vi"], "text_vi"),
-])
+@pytest.mark.parametrize(
+    ("lang", "columns", "expected"),
+    [
+        ("vi", ["name_vi", "name_en"], "name_vi"),
+        ("en", ["name_vi", "name_en"], "name_en"),
+        ("vi", ["unit", "unit_vi"], "unit_vi"),
+        ("en", ["unit", "unit_vi"], "unit"),
+        ("vi", ["producer"], "producer"),  # written in one language only: shown as written
+        ("en", ["text_vi"], "text_vi"),
+    ],
+)
 def test_localized_column_picks_the_language_then_the_plain_field(lang, columns, expected):
     field = expected.split("_")[0]
     assert i18n.localized_column(columns, field, lang) == expected
@@ -91,7 +96,8 @@ def test_localized_reads_frames_rows_and_mappings_and_names_what_is_missing():
 def test_format_numbers_writes_what_format_number_writes(lang, decimals, sign):
     values = [0.0, 8.2, -0.388, 5.08, 1861.5, 101_300_000, -12345.678]
     assert i18n.format_numbers(values, decimals, lang, sign=sign) == [
-        i18n.format_number(v, decimals, lang, sign=sign) for v in values]
+        i18n.format_number(v, decimals, lang, sign=sign) for v in values
+    ]
     assert i18n.format_numbers([float("nan"), None], decimals, lang) == ["", ""]
 
 

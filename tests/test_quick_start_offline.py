@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
 START_TIMEOUT_S = 90
 
-SITECUSTOMIZE = r'''
+SITECUSTOMIZE = r"""
 import json, os, sys
 
 _LOG = os.environ["VN57_CONNECT_LOG"]
@@ -51,7 +51,7 @@ def _hook(event, args):
 
 sys.addaudithook(_hook)
 _write("loaded", sys.argv[0])
-'''
+"""
 
 
 def readme_first_command() -> str:
@@ -105,7 +105,9 @@ def test_the_readme_first_command_listens_on_localhost_and_connects_nowhere(tmp_
             except OSError:
                 pass
             if server.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("the server did not start:\n" + (tmp_path / "server.log").read_text(errors="replace")[-3000:])
+                pytest.fail(
+                    "the server did not start:\n" + (tmp_path / "server.log").read_text(errors="replace")[-3000:]
+                )
             time.sleep(0.5)
         with urllib.request.urlopen(f"http://localhost:{port}/", timeout=10) as answer:  # noqa: S310
             assert answer.status == 200
@@ -125,7 +127,9 @@ def test_the_readme_first_command_listens_on_localhost_and_connects_nowhere(tmp_
     assert seen[0]["event"] == "loaded"
     binds = [e["address"] for e in seen if e["event"] == "socket.bind"]
     # the hook sees the server's own socket, bound to loopback (not to every interface)
-    assert any(isinstance(a, list) and a[1] == str(port) and a[0] in ("localhost", "127.0.0.1", "::1") for a in binds), binds
+    assert any(
+        isinstance(a, list) and a[1] == str(port) and a[0] in ("localhost", "127.0.0.1", "::1") for a in binds
+    ), binds
     outside = []
     for entry in seen:
         if entry["event"] not in ("socket.connect", "socket.getaddrinfo"):

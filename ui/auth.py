@@ -151,4 +151,6 @@ def draw(acc: Access) -> None:
             st.markdown(f"**{t('auth_password_title')}**")
             st.text_input(t("auth_name"), key="auth_name")
             st.text_input(t("auth_password"), type="password", key="auth_password")
-            st.form_submit_button(t("auth_submit"), key="auth_submit", on_click=lambda: st.session_state.update({TRY_KEY: True}))
+            st.form_submit_button(
+                t("auth_submit"), key="auth_submit", on_click=lambda: st.session_state.update({TRY_KEY: True})
+            )

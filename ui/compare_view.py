@@ -38,11 +38,15 @@ def national_metric(table: pd.DataFrame, indicator: str, lang: str) -> None:
     if isnan(row[schema.NATIONAL_VALUE]):
         st.caption(t("compare_no_national"))
         return
-    label = t("compare_national", period=views.period_text(row[schema.NATIONAL_PERIOD], lang),
-              status=widgets.status_label(row[schema.NATIONAL_STATUS], lang))
+    label = t(
+        "compare_national",
+        period=views.period_text(row[schema.NATIONAL_PERIOD], lang),
+        status=widgets.status_label(row[schema.NATIONAL_STATUS], lang),
+    )
     help_text = widgets.plain(aggregation.derivation_text(row[schema.NATIONAL_DERIVED_FROM], lang)) or None
-    value = views.value_text(row[schema.NATIONAL_VALUE], indicator, lang,
-                             recorded=row[schema.NATIONAL_STATUS] == schema.STATUS_REPORTED)
+    value = views.value_text(
+        row[schema.NATIONAL_VALUE], indicator, lang, recorded=row[schema.NATIONAL_STATUS] == schema.STATUS_REPORTED
+    )
     st.metric(label, value, help=help_text, border=True)
 
 
@@ -55,27 +59,41 @@ def trend_lines(indicator: str, layout: str, statuses: tuple[str, ...], granular
 
 
 @loaders.per_data_version(max_entries=64)
-def shown_benchmark(ind: str, period: str, layout: str, statuses: tuple[str, ...], lang: str,
-                    peer_filter: tuple[str, ...]) -> pd.DataFrame:
+def shown_benchmark(
+    ind: str, period: str, layout: str, statuses: tuple[str, ...], lang: str, peer_filter: tuple[str, ...]
+) -> pd.DataFrame:
     """:func:`labelled` of the benchmark, once per data version and choice."""
-    return labelled(loaders.benchmark.fresh(ind, period, layout, statuses), types.SimpleNamespace(layout=layout, lang=lang),
-                    list(peer_filter))
+    return labelled(
+        loaders.benchmark.fresh(ind, period, layout, statuses),
+        types.SimpleNamespace(layout=layout, lang=lang),
+        list(peer_filter),
+    )
 
 
 @loaders.per_data_version(max_entries=64)
-def ranking_rows(ind: str, period: str, layout: str, statuses: tuple[str, ...], lang: str,
-                 peer_filter: tuple[str, ...]) -> pd.DataFrame:
+def ranking_rows(
+    ind: str, period: str, layout: str, statuses: tuple[str, ...], lang: str, peer_filter: tuple[str, ...]
+) -> pd.DataFrame:
     """The ranking table's rows: best first, provinces without a value last, each with its sparkline."""
     shown = shown_benchmark.fresh(ind, period, layout, statuses, lang, peer_filter)
     lines = trend_lines.fresh(ind, layout, statuses, schema.parse_period(period)[0])
     rows = shown.sort_values([schema.RANK, views.PLACE], na_position="last").assign(
-        **{views.TREND: lambda f: f[schema.GEO_CODE].map(lines).apply(lambda v: v if isinstance(v, list) else [])})
+        **{views.TREND: lambda f: f[schema.GEO_CODE].map(lines).apply(lambda v: v if isinstance(v, list) else [])}
+    )
     # the numbers as text in the language (the numeric columns stay, for sorting and tests)
     decimals = int(views.spec(ind, lang)["decimals"])
-    written = {schema.VALUE: (None, False), schema.DIFFERENCE: (decimals, True), schema.RATIO: (3, False),
-               schema.PERCENTILE: (0, False), schema.PEER_AVERAGE: (decimals, False), schema.CHANGE: (decimals, True)}
-    return rows.assign(**{_text(c): format_numbers(rows[c], d, lang, sign=s) for c, (d, s) in written.items()},
-                       **{_text(schema.DERIVED_FROM): widgets.derivations(rows[schema.DERIVED_FROM], lang)})
+    written = {
+        schema.VALUE: (None, False),
+        schema.DIFFERENCE: (decimals, True),
+        schema.RATIO: (3, False),
+        schema.PERCENTILE: (0, False),
+        schema.PEER_AVERAGE: (decimals, False),
+        schema.CHANGE: (decimals, True),
+    }
+    return rows.assign(
+        **{_text(c): format_numbers(rows[c], d, lang, sign=s) for c, (d, s) in written.items()},
+        **{_text(schema.DERIVED_FROM): widgets.derivations(rows[schema.DERIVED_FROM], lang)},
+    )
 
 
 def _text(column: str) -> str:
@@ -98,21 +116,30 @@ def ranking_table(indicator: str, period: str, peer_filter: list[str], sel) -> N
         schema.QUARTILE: st.column_config.NumberColumn(t("col_quartile"), format="%d"),
         PEER_NAME: st.column_config.TextColumn(t("col_peer_group")),
         _text(schema.PEER_AVERAGE): st.column_config.TextColumn(t("col_peer_average")),
-        _text(schema.CHANGE): st.column_config.TextColumn(t("col_change"), help=t(
-            "col_change_help", period=views.period_text(table[schema.PREVIOUS_PERIOD].iloc[0], sel.lang) or "–")),
+        _text(schema.CHANGE): st.column_config.TextColumn(
+            t("col_change"),
+            help=t("col_change_help", period=views.period_text(table[schema.PREVIOUS_PERIOD].iloc[0], sel.lang) or "–"),
+        ),
         views.TREND: st.column_config.LineChartColumn(t("col_trend", granularity=t(f"granularity_{granularity}"))),
         _text(schema.DERIVED_FROM): st.column_config.TextColumn(t("col_derived_from")),
     }
-    st.caption(t("compare_table_caption", n=int(table[schema.RANK_OF].iloc[0]) if len(table) else 0,
-                 total=len(loaders.provinces(sel.layout))))
-    st.dataframe(table, column_order=list(columns), column_config=columns, hide_index=True, key="ranking_table",
-                 width="stretch")
+    st.caption(
+        t(
+            "compare_table_caption",
+            n=int(table[schema.RANK_OF].iloc[0]) if len(table) else 0,
+            total=len(loaders.provinces(sel.layout)),
+        )
+    )
+    st.dataframe(
+        table, column_order=list(columns), column_config=columns, hide_index=True, key="ranking_table", width="stretch"
+    )
     widgets.source_line(views.sources_of((table, schema.SOURCE_ID)), loaders.sources())
 
 
 @loaders.per_data_version(max_entries=64)
-def scatter_data(ind: str, ind2: str, period: str, layout: str, statuses: tuple[str, ...], lang: str,
-                 peer_filter: tuple[str, ...]) -> dict:
+def scatter_data(
+    ind: str, ind2: str, period: str, layout: str, statuses: tuple[str, ...], lang: str, peer_filter: tuple[str, ...]
+) -> dict:
     """The scatter's rows and national point, the second indicator's period and the sources used.
 
     ``period2`` is empty when the second indicator has no values; ``data`` is empty when no province
@@ -126,16 +153,25 @@ def scatter_data(ind: str, ind2: str, period: str, layout: str, statuses: tuple[
     other = loaders.benchmark.fresh(ind2, period2, layout, statuses).set_index(schema.GEO_CODE)
     data = shown.assign(**{charts.X: shown[schema.VALUE], charts.Y: shown[schema.GEO_CODE].map(other[schema.VALUE])})
     synthetic = (shown[schema.STATUS] == schema.STATUS_SYNTHETIC) | (
-        shown[schema.GEO_CODE].map(other[schema.STATUS]) == schema.STATUS_SYNTHETIC)
+        shown[schema.GEO_CODE].map(other[schema.STATUS]) == schema.STATUS_SYNTHETIC
+    )
     data = data.assign(**{charts.SYNTHETIC: synthetic.to_numpy()})
     data.loc[synthetic.to_numpy(), charts.STATUS_LABEL] = widgets.status_label(schema.STATUS_SYNTHETIC, lang)
     data = data.dropna(subset=[charts.X, charts.Y])
     nat = (table[schema.NATIONAL_VALUE].iloc[0], other[schema.NATIONAL_VALUE].iloc[0])
     used = other.reset_index()
-    sources = views.sources_of((data, schema.SOURCE_ID), (used[used[schema.GEO_CODE].isin(data[schema.GEO_CODE])], schema.SOURCE_ID),
-                               (table, schema.NATIONAL_SOURCE_ID), (used, schema.NATIONAL_SOURCE_ID))
-    return {"period2": period2, "data": data[[views.PLACE, charts.X, charts.Y, charts.STATUS_LABEL, charts.SYNTHETIC]],
-            "national": None if any(isnan(v) for v in nat) else (float(nat[0]), float(nat[1])), "sources": sources}
+    sources = views.sources_of(
+        (data, schema.SOURCE_ID),
+        (used[used[schema.GEO_CODE].isin(data[schema.GEO_CODE])], schema.SOURCE_ID),
+        (table, schema.NATIONAL_SOURCE_ID),
+        (used, schema.NATIONAL_SOURCE_ID),
+    )
+    return {
+        "period2": period2,
+        "data": data[[views.PLACE, charts.X, charts.Y, charts.STATUS_LABEL, charts.SYNTHETIC]],
+        "national": None if any(isnan(v) for v in nat) else (float(nat[0]), float(nat[1])),
+        "sources": sources,
+    }
 
 
 def scatter(ind: str, ind2: str, period: str, peer_filter: list[str], sel) -> None:
@@ -148,12 +184,22 @@ def scatter(ind: str, ind2: str, period: str, peer_filter: list[str], sel) -> No
     if data.empty:
         st.info(t("compare_scatter_empty", period=views.period_text(period2, sel.lang)))
         return
-    charts.show(charts.scatter, data,
-                title=t("compare_scatter_title", period=views.period_text(period, sel.lang),
-                        period2=views.period_text(period2, sel.lang)),
-                x_title=views.axis_title(ind, sel.lang), y_title=views.axis_title(ind2, sel.lang),
-                status_title=t("col_status"), labels=views.status_labels(sel.lang), national=found["national"],
-                national_label=views.place_name("nation", "", schema.NATION_CODE, sel.lang), key="scatter_chart")
+    charts.show(
+        charts.scatter,
+        data,
+        title=t(
+            "compare_scatter_title",
+            period=views.period_text(period, sel.lang),
+            period2=views.period_text(period2, sel.lang),
+        ),
+        x_title=views.axis_title(ind, sel.lang),
+        y_title=views.axis_title(ind2, sel.lang),
+        status_title=t("col_status"),
+        labels=views.status_labels(sel.lang),
+        national=found["national"],
+        national_label=views.place_name("nation", "", schema.NATION_CODE, sel.lang),
+        key="scatter_chart",
+    )
     widgets.source_line(found["sources"], loaders.sources())
 
 
@@ -163,12 +209,23 @@ def trend_data(ind: str, picked: tuple[str, ...], layout: str, statuses: tuple[s
     series = loaders.province_series.fresh(ind, layout, statuses)
     series = series[series[schema.GEO_CODE].isin(picked)]
     nation = loaders.national_series.fresh(ind, layout, statuses)
-    both = pd.concat([series.assign(**{charts.IS_NATION: False}), nation.assign(**{charts.IS_NATION: True})], ignore_index=True)
+    both = pd.concat(
+        [series.assign(**{charts.IS_NATION: False}), nation.assign(**{charts.IS_NATION: True})], ignore_index=True
+    )
     both = views.mark_status(both, lang)
     nation_name = views.place_name("nation", "", schema.NATION_CODE, lang)
     both[views.PLACE] = both[schema.GEO_CODE].map(views.province_names(layout, lang)).fillna(nation_name)
-    return both[[views.PLACE, schema.DATE, schema.VALUE, charts.STATUS_LABEL, charts.SYNTHETIC, charts.IS_NATION,
-                 schema.SOURCE_ID]]
+    return both[
+        [
+            views.PLACE,
+            schema.DATE,
+            schema.VALUE,
+            charts.STATUS_LABEL,
+            charts.SYNTHETIC,
+            charts.IS_NATION,
+            schema.SOURCE_ID,
+        ]
+    ]
 
 
 def trends(ind: str, picked: list[str], sel) -> None:
@@ -178,8 +235,17 @@ def trends(ind: str, picked: list[str], sel) -> None:
         st.info(t("compare_trend_empty"))
         return
     cols = [views.PLACE, schema.DATE, schema.VALUE, charts.STATUS_LABEL, charts.SYNTHETIC, charts.IS_NATION]
-    charts.show(charts.trends, both[cols], title=t("compare_trends_title", indicator=views.names(sel.lang)[ind]),
-                y_title=views.axis_title(ind, sel.lang), date_title=t("axis_date"), status_title=t("col_status"),
-                place_title=t("col_place"), labels=views.status_labels(sel.lang), month_format=t("chart_month_format"),
-                day_format=t("chart_day_format"), key="trend_chart")
+    charts.show(
+        charts.trends,
+        both[cols],
+        title=t("compare_trends_title", indicator=views.names(sel.lang)[ind]),
+        y_title=views.axis_title(ind, sel.lang),
+        date_title=t("axis_date"),
+        status_title=t("col_status"),
+        place_title=t("col_place"),
+        labels=views.status_labels(sel.lang),
+        month_format=t("chart_month_format"),
+        day_format=t("chart_day_format"),
+        key="trend_chart",
+    )
     widgets.source_line(views.sources_of((both, schema.SOURCE_ID)), loaders.sources())

@@ -177,7 +177,8 @@ def spec(
         selectable=selectable,
         description=t("map_alt", sel.lang, name=view.name),
         focus=vega_map.focus_feature(view.user.web if view.user else _bundled_geojson(sel.layout), sel.province)
-        if focus and sel.province else None,
+        if focus and sel.province
+        else None,
     )
     return result, labels.key_entries([p for p, _, _ in placed])
 

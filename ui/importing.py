@@ -177,7 +177,9 @@ def show_report(report: Report, lang: str) -> None:
     for field, detected_key in DETECTED_LABELS:
         if field in report.detected:
             rows.append((t(detected_key), _in(report.detected[field], lang)))
-    st.dataframe(pd.DataFrame(rows, columns=[t("import_what"), t("import_found")]), hide_index=True, key="import_detected")
+    st.dataframe(
+        pd.DataFrame(rows, columns=[t("import_what"), t("import_found")]), hide_index=True, key="import_detected"
+    )
     if not report.fatal:
         n = functools.partial(format_number, decimals=0, lang=lang)
         st.caption(t("import_counts", read=n(report.rows_read), valid=n(len(_rows(report))), invalid=n(report.rows_invalid),
@@ -196,7 +198,11 @@ def _problems(report: Report, lang: str) -> None:
     """Every problem of the report as a table, downloadable."""
     if report.fatal or report.problems:
         problems = [*report.fatal, *report.problems]
-        heading = t("import_problems_fatal") if report.fatal else t("import_problems", n=format_number(len(problems), 0, lang))
+        heading = (
+            t("import_problems_fatal")
+            if report.fatal
+            else t("import_problems", n=format_number(len(problems), 0, lang))
+        )
         st.error(red_box(heading, problems, lang), icon=":material/block:" if report.fatal else ":material/error:")
         if report.choices:
             show_choices(report, lang)
@@ -231,7 +237,9 @@ def red_box(heading: str, problems: list, lang: str) -> str:
 
 def problem_table(problems: list, lang: str) -> pd.DataFrame:
     """Every problem (file, sheet, row, column, message in ``lang``) for the table and the download."""
-    rows = [(p.file, p.sheet or "", "" if p.row is None else str(p.row), p.column or "", p.text(lang)) for p in problems]
+    rows = [
+        (p.file, p.sheet or "", "" if p.row is None else str(p.row), p.column or "", p.text(lang)) for p in problems
+    ]
     table = pd.DataFrame(rows, columns=["file", "sheet", "row", "column", "message"], dtype="str")
     return table if table["sheet"].ne("").any() else table.drop(columns="sheet")
 
@@ -310,8 +318,13 @@ def _write_import(report: Report, valid_only: bool, lang: str) -> None:
     loaders.clear_after_write()
     st.session_state.pop(REPORT_KEY, None)
     st.session_state[UPLOADS_KEY] = st.session_state.get(UPLOADS_KEY, 0) + 1
-    st.session_state[MESSAGE_KEY] = ("import", int(batch[schema.BATCH_ID]), int(batch["rows_added"]), int(batch["rows_skipped"]),
-                                     *(("tasks",) if report.tasks is not None else ()))
+    st.session_state[MESSAGE_KEY] = (
+        "import",
+        int(batch[schema.BATCH_ID]),
+        int(batch["rows_added"]),
+        int(batch["rows_skipped"]),
+        *(("tasks",) if report.tasks is not None else ()),
+    )
     st.rerun()
 
 
@@ -326,14 +339,18 @@ def batches_panel(editor: str | None) -> None:
     batch_config = {}
     for field, batch_header in zip(BATCH_FIELDS, BATCH_HEADERS):
         batch_config[field] = st.column_config.Column(t(batch_header))
-    st.dataframe(batches, column_order=BATCH_FIELDS, column_config=batch_config, hide_index=True, key="import_batch_table")
+    st.dataframe(
+        batches, column_order=BATCH_FIELDS, column_config=batch_config, hide_index=True, key="import_batch_table"
+    )
     if editor is not None:
         _undo_controls(imports[imports["undone_at"].isna()])
     with st.expander(t("import_audit")):
         audit_config = {}
         for field, audit_header in zip(AUDIT_FIELDS, AUDIT_HEADERS):
             audit_config[field] = st.column_config.Column(t(audit_header))
-        st.dataframe(store.audit(), column_order=AUDIT_FIELDS, column_config=audit_config, hide_index=True, key="import_audit")
+        st.dataframe(
+            store.audit(), column_order=AUDIT_FIELDS, column_config=audit_config, hide_index=True, key="import_audit"
+        )
 
 
 def _undo_controls(active: pd.DataFrame) -> None:
@@ -344,9 +361,22 @@ def _undo_controls(active: pd.DataFrame) -> None:
     choice = st.selectbox(t("import_undo_choose"), [int(b) for b in rows.index], key="undo_batch",
                           format_func=lambda b: f"{b} · {rows.at[b, 'file_name']} · {rows.at[b, 'rows_added']}")  # fmt: skip
     if st.session_state.get(UNDO_PENDING_KEY) != choice:
-        st.button(t("import_undo_start"), key="undo_start", icon=":material/undo:", on_click=_set, args=(UNDO_PENDING_KEY, choice))
+        st.button(
+            t("import_undo_start"),
+            key="undo_start",
+            icon=":material/undo:",
+            on_click=_set,
+            args=(UNDO_PENDING_KEY, choice),
+        )
         return
-    st.warning(t("import_undo_confirm_text", batch=choice, file=md(rows.at[choice, "file_name"]), rows=int(rows.at[choice, "rows_added"])))
+    st.warning(
+        t(
+            "import_undo_confirm_text",
+            batch=choice,
+            file=md(rows.at[choice, "file_name"]),
+            rows=int(rows.at[choice, "rows_added"]),
+        )
+    )
     yes, no = st.columns(2)
     no.button(t("import_cancel"), key="undo_cancel", on_click=_set, args=(UNDO_PENDING_KEY, None))
     yes.button(t("import_undo_confirm"), key="undo_confirm", type="primary", on_click=_set, args=(UNDO_GO_KEY, choice))

@@ -24,8 +24,7 @@ import zlib
 import pandas as pd
 import streamlit as st
 
-from analysis import benchmarking, coverage, forecasting
-from analysis import map_data
+from analysis import benchmarking, coverage, forecasting, map_data
 from data import catalogue, export, registry, schema
 from data.store import Store, open_store
 from i18n import LANGUAGES, localized, localized_column
@@ -82,6 +81,7 @@ def per_data_version(max_entries: int = 64, *, shared: bool = False):
     itself (:func:`_stored`), never another ``st.cache_data`` loader whose answer could be older
     than the version.
     """
+
     def wrap(fn):
         def once(version, *args, **kwargs):
             return fn(*args, **kwargs)
@@ -124,8 +124,9 @@ def _stored(**filters) -> pd.DataFrame:
 
     Task counts derived from the task register (:func:`task_observations`) come with them.
     """
-    return _with_task_counts(store().observations(**{k: _listed(v) if isinstance(v, tuple) else v
-                                                     for k, v in filters.items()}), filters)
+    return _with_task_counts(
+        store().observations(**{k: _listed(v) if isinstance(v, tuple) else v for k, v in filters.items()}), filters
+    )
 
 
 @per_data_version(max_entries=4)
@@ -169,8 +170,16 @@ def observations(
     date_to: str | None = None,
 ) -> pd.DataFrame:
     """Observations matching the filters (see :meth:`data.store.Store.observations`), derived task counts included."""
-    return _stored(indicators=indicators, layouts=layouts, geo_levels=geo_levels, geo_codes=geo_codes,
-                   province_codes=province_codes, statuses=statuses, date_from=date_from, date_to=date_to)
+    return _stored(
+        indicators=indicators,
+        layouts=layouts,
+        geo_levels=geo_levels,
+        geo_codes=geo_codes,
+        province_codes=province_codes,
+        statuses=statuses,
+        date_from=date_from,
+        date_to=date_to,
+    )
 
 
 @per_data_version(max_entries=64, shared=True)
@@ -180,7 +189,9 @@ def labelled_observations(lang: str, **filters) -> pd.DataFrame:
     Shared, not copied (the explorer only reads it): do not change the frame returned.
     """
     obs = _stored(**filters)
-    return export.labelled(obs, registry.provinces(), indicators.fresh(), sources.fresh(), registry.regions(), lang=lang)
+    return export.labelled(
+        obs, registry.provinces(), indicators.fresh(), sources.fresh(), registry.regions(), lang=lang
+    )
 
 
 @per_data_version(max_entries=8)
@@ -211,8 +222,11 @@ def clear_after_write() -> None:
     from streamlit.runtime.caching.cache_utils import CachedFunc
 
     for name, value in list(globals().items()):
-        if (isinstance(value, CachedFunc) and isinstance(getattr(value, "_info", None), CachedDataFuncInfo)
-                and name not in _UNCHANGED_BY_WRITES):
+        if (
+            isinstance(value, CachedFunc)
+            and isinstance(getattr(value, "_info", None), CachedDataFuncInfo)
+            and name not in _UNCHANGED_BY_WRITES
+        ):
             value.clear()
     for loader in _PER_VERSION:  # those of other modules (ui.views, ui.compare_view...)
         if loader.__name__ not in _UNCHANGED_BY_WRITES:
@@ -225,8 +239,14 @@ def map_table(indicator: str, period: str, layout: str, statuses: tuple[str, ...
     """:func:`benchmark` with each value's origin, own or converted (:func:`analysis.map_data.with_origin`)."""
     # one indicator and its inputs (numerator, denominator): never every indicator of the store
     provinces_obs = _stored(indicators=_inputs(indicator), geo_levels=("province",), statuses=statuses)
-    return map_data.with_origin(benchmark.fresh(indicator, period, layout, statuses), provinces_obs, indicator, period,
-                                layout, indicators.fresh())
+    return map_data.with_origin(
+        benchmark.fresh(indicator, period, layout, statuses),
+        provinces_obs,
+        indicator,
+        period,
+        layout,
+        indicators.fresh(),
+    )
 
 
 # --- Compare, Profile and Targets (analysis/benchmarking.py, analysis/forecasting.py) -----------------------
@@ -256,15 +276,22 @@ def layout_values(indicator: str, layout: str, statuses: tuple[str, ...]) -> pd.
 @per_data_version(max_entries=128)
 def benchmark_periods(indicator: str, layout: str, statuses: tuple[str, ...]) -> list[str]:
     """Periods with province values of an indicator in a layout, oldest first."""
-    return benchmarking.periods_for(layout_values.fresh(indicator, layout, statuses), indicator, layout,
-                                    indicators=_catalogue())
+    return benchmarking.periods_for(
+        layout_values.fresh(indicator, layout, statuses), indicator, layout, indicators=_catalogue()
+    )
 
 
 @per_data_version(max_entries=128)
 def benchmark(indicator: str, period: str, layout: str, statuses: tuple[str, ...]) -> pd.DataFrame:
     """Every province against the nation and its peers (:func:`analysis.benchmarking.benchmark`)."""
-    return benchmarking.benchmark(layout_values.fresh(indicator, layout, statuses), indicator, period, layout,
-                                  indicators=_catalogue(), provinces=registry.provinces(layout))
+    return benchmarking.benchmark(
+        layout_values.fresh(indicator, layout, statuses),
+        indicator,
+        period,
+        layout,
+        indicators=_catalogue(),
+        provinces=registry.provinces(layout),
+    )
 
 
 @per_data_version(max_entries=128)
@@ -277,8 +304,9 @@ def province_series(indicator: str, layout: str, statuses: tuple[str, ...]) -> p
 @per_data_version(max_entries=128)
 def national_series(indicator: str, layout: str, statuses: tuple[str, ...]) -> pd.DataFrame:
     """The nation's value in every period, its own or computed from the layout's provinces."""
-    return benchmarking.national_values(layout_values.fresh(indicator, layout, statuses), indicator, layout,
-                                        indicators=_catalogue())
+    return benchmarking.national_values(
+        layout_values.fresh(indicator, layout, statuses), indicator, layout, indicators=_catalogue()
+    )
 
 
 @per_data_version(max_entries=32)
@@ -291,8 +319,9 @@ def benchmark_indicators(layout: str, statuses: tuple[str, ...]) -> list[str]:
 @per_data_version(max_entries=64)
 def province_profile(code: str, layout: str, statuses: tuple[str, ...]) -> pd.DataFrame:
     """Every indicator of one province at its latest period, benchmarked."""
-    return benchmarking.province_profile(_stored(statuses=statuses), code, layout,
-                                         indicators=_catalogue(), provinces=registry.provinces(layout))
+    return benchmarking.province_profile(
+        _stored(statuses=statuses), code, layout, indicators=_catalogue(), provinces=registry.provinces(layout)
+    )
 
 
 @per_data_version(max_entries=8)
@@ -301,8 +330,9 @@ def forecasts(show_synthetic: bool) -> pd.DataFrame:
     statuses = tuple(s for s in schema.STATUSES if show_synthetic or s != schema.STATUS_SYNTHETIC)
     targeted = _stored(statuses=(schema.STATUS_TARGET,))[schema.INDICATOR].unique()
     needed = tuple(sorted({i for ind in targeted for i in _inputs(ind)}))
-    return forecasting.forecast_targets(_stored(indicators=needed, statuses=statuses),
-                                        show_synthetic=show_synthetic, indicators=_catalogue())
+    return forecasting.forecast_targets(
+        _stored(indicators=needed, statuses=statuses), show_synthetic=show_synthetic, indicators=_catalogue()
+    )
 
 
 @per_data_version(max_entries=64)
@@ -316,20 +346,26 @@ def forecasts_for(places: tuple[tuple[str, str], ...], show_synthetic: bool) -> 
     statuses = (schema.STATUS_REPORTED, schema.STATUS_DERIVED) + ((schema.STATUS_SYNTHETIC,) if show_synthetic else ())
     needed = tuple(sorted({i for ind in rows[schema.INDICATOR].unique() for i in _inputs(ind)}))
     values = _stored(indicators=needed, statuses=statuses)
-    return forecasting.forecast_targets(pd.concat([values, rows], ignore_index=True), show_synthetic=show_synthetic,
-                                        indicators=_catalogue())
+    return forecasting.forecast_targets(
+        pd.concat([values, rows], ignore_index=True), show_synthetic=show_synthetic, indicators=_catalogue()
+    )
 
 
 @per_data_version(max_entries=64)
-def forecast_detail(geo_level: str, layout: str, code: str, indicator: str, period: str, target_date: str,
-                    show_synthetic: bool) -> forecasting.Forecast:
+def forecast_detail(
+    geo_level: str, layout: str, code: str, indicator: str, period: str, target_date: str, show_synthetic: bool
+) -> forecasting.Forecast:
     """One target's forecast with the series of its chart."""
     statuses = tuple(s for s in schema.STATUSES if show_synthetic or s != schema.STATUS_SYNTHETIC)
     obs = _stored(indicators=_inputs(indicator), statuses=statuses)
     rows = forecasting.targets(obs)
-    match = rows[(rows[schema.GEO_LEVEL] == geo_level) & (rows[schema.LAYOUT].fillna("") == layout)
-                 & (rows[schema.GEO_CODE] == code) & (rows[schema.PERIOD] == period)
-                 & (rows[schema.TARGET_DATE].fillna("") == target_date)]
+    match = rows[
+        (rows[schema.GEO_LEVEL] == geo_level)
+        & (rows[schema.LAYOUT].fillna("") == layout)
+        & (rows[schema.GEO_CODE] == code)
+        & (rows[schema.PERIOD] == period)
+        & (rows[schema.TARGET_DATE].fillna("") == target_date)
+    ]
     return forecasting.forecast(obs, match.iloc[0].to_dict(), show_synthetic=show_synthetic, indicators=_catalogue())
 
 
@@ -357,9 +393,14 @@ def _lookups(version: tuple) -> dict:  # noqa: ARG001 (the cache key: not unders
             for lang in LANGUAGES
         },
         "provinces": {
-            (layout, lang): dict(zip(prov.loc[prov[schema.LAYOUT] == layout, schema.CODE],
-                                     localized(prov.loc[prov[schema.LAYOUT] == layout], "name", lang)))
-            for layout in schema.LAYOUTS for lang in LANGUAGES
+            (layout, lang): dict(
+                zip(
+                    prov.loc[prov[schema.LAYOUT] == layout, schema.CODE],
+                    localized(prov.loc[prov[schema.LAYOUT] == layout], "name", lang),
+                )
+            )
+            for layout in schema.LAYOUTS
+            for lang in LANGUAGES
         },
         "regions": {lang: localized(reg, "name", lang).to_dict() for lang in LANGUAGES},
     }
@@ -382,8 +423,13 @@ def ranked_choices(layout: str, statuses: tuple[str, ...]) -> list[tuple[str, st
     preference (:func:`data.catalogue.preference`), see :func:`analysis.coverage.ranked_choices`.
     """
     preference, never = catalogue.preference(layout)
-    return coverage.ranked_choices(_stored(geo_levels=("province",), statuses=statuses), layout, preference=preference,
-                                   never=never, candidates=benchmark_indicators.fresh(layout, statuses))
+    return coverage.ranked_choices(
+        _stored(geo_levels=("province",), statuses=statuses),
+        layout,
+        preference=preference,
+        never=never,
+        candidates=benchmark_indicators.fresh(layout, statuses),
+    )
 
 
 def default_indicator(layout: str, statuses: tuple[str, ...], options: list[str], fallback: str) -> str:
@@ -398,8 +444,9 @@ def default_indicator(layout: str, statuses: tuple[str, ...], options: list[str]
 def default_period(indicator: str, layout: str, statuses: tuple[str, ...]) -> str | None:
     """A page's default period of an indicator: the one with most reported province values, else the latest."""
     periods = benchmark_periods.fresh(indicator, layout, statuses)
-    best = coverage.best_period(_stored(indicators=(indicator,), geo_levels=("province",), statuses=statuses), indicator,
-                                layout)
+    best = coverage.best_period(
+        _stored(indicators=(indicator,), geo_levels=("province",), statuses=statuses), indicator, layout
+    )
     if best in periods:
         return best
     return periods[-1] if periods else None
@@ -419,10 +466,15 @@ def reported_by_source(show_doubtful: bool = False) -> pd.DataFrame:
     if rows.empty:
         return pd.DataFrame(columns=[schema.INDICATOR, schema.SOURCE_ID, "n_values", "n_places", "newest"])
     place = rows[schema.GEO_LEVEL] + ":" + rows[schema.LAYOUT].fillna("") + ":" + rows[schema.GEO_CODE]
-    table = (rows.assign(_place=place).groupby([schema.INDICATOR, schema.SOURCE_ID])
-             .agg(n_values=(schema.VALUE, "size"), n_places=("_place", "nunique"), newest=(schema.DATE, "max"))
-             .reset_index())
-    return table.sort_values(["n_values", schema.INDICATOR], ascending=[False, True], kind="stable").reset_index(drop=True)
+    table = (
+        rows.assign(_place=place)
+        .groupby([schema.INDICATOR, schema.SOURCE_ID])
+        .agg(n_values=(schema.VALUE, "size"), n_places=("_place", "nunique"), newest=(schema.DATE, "max"))
+        .reset_index()
+    )
+    return table.sort_values(["n_values", schema.INDICATOR], ascending=[False, True], kind="stable").reset_index(
+        drop=True
+    )
 
 
 # --- the coverage view (pages/coverage.py) ------------------------------------------------------------------

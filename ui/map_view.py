@@ -104,8 +104,12 @@ def controls(sel: sidebar.Selection) -> Choice | None:
     names = _column(cat, schema.INDICATOR, localized_column(cat.columns, "name", sel.lang))
     missing = widgets.asked_but_missing(IND_KEY, options)
     if missing:  # a link asked for an indicator without a value to show here: say so, offer two ways on
-        widgets.no_reported_values(names.get(missing, missing), t(f"layout_{sel.layout}"), key="map_link_demo",
-                                   offer_demo=not sel.show_synthetic)
+        widgets.no_reported_values(
+            names.get(missing, missing),
+            t(f"layout_{sel.layout}"),
+            key="map_link_demo",
+            offer_demo=not sel.show_synthetic,
+        )
     if not options:
         return None
     lang = sel.lang
@@ -117,11 +121,18 @@ def controls(sel: sidebar.Selection) -> Choice | None:
         )
     periods = loaders.benchmark_periods(indicator, sel.layout, sel.statuses)
     with top[1]:
-        period = state.url_selectbox(
-            st.selectbox, PERIOD_KEY, t("map_period"), periods,
-            loaders.default_period(indicator, sel.layout, sel.statuses) or periods[-1],
-            format_func=lambda p: _period_label(p, lang),
-        ) if periods else None
+        period = (
+            state.url_selectbox(
+                st.selectbox,
+                PERIOD_KEY,
+                t("map_period"),
+                periods,
+                loaders.default_period(indicator, sel.layout, sel.statuses) or periods[-1],
+                format_func=lambda p: _period_label(p, lang),
+            )
+            if periods
+            else None
+        )
     modes = {"value": t("map_colour_value"), "difference": t("map_colour_difference")}
     if is_rank(indicator):  # a rank has no national value: coloured by value only
         modes = {"value": t("map_colour_value")}
@@ -130,7 +141,8 @@ def controls(sel: sidebar.Selection) -> Choice | None:
             st.radio, COLOUR_KEY, t("map_colour"), modes, "value", format_func=modes.get, horizontal=True
         )
     palettes = {
-        "viridis": t("map_palette_viridis"), "cividis": t("map_palette_cividis"),
+        "viridis": t("map_palette_viridis"),
+        "cividis": t("map_palette_cividis"),
         "high_contrast": t("map_palette_high_contrast"),
     }
     schemes = {"quantile": t("map_classes_quantile"), "nice": t("map_classes_nice")}
@@ -156,8 +168,12 @@ def draw_predecessor_ranks(view: MapView, sel: sidebar.Selection) -> None:
     """
     if sel.layout != schema.LAYOUT_2025 or not is_rank(view.choice.indicator):
         return
-    old = loaders.observations(indicators=(view.choice.indicator,), layouts=(schema.LAYOUT_2008,),
-                               geo_levels=("province",), statuses=sel.statuses)
+    old = loaders.observations(
+        indicators=(view.choice.indicator,),
+        layouts=(schema.LAYOUT_2008,),
+        geo_levels=("province",),
+        statuses=sel.statuses,
+    )
     old = old[old[schema.LAYOUT] == schema.LAYOUT_2008]
     edition = coverage.best_period(old, view.choice.indicator, schema.LAYOUT_2008)
     if edition is None:
@@ -166,20 +182,31 @@ def draw_predecessor_ranks(view: MapView, sel: sidebar.Selection) -> None:
     new_of = dict(zip(registry.crosswalk()[schema.OLD_CODE], registry.crosswalk()[schema.NEW_CODE]))
     names_new = loaders.lookups()["provinces"][(schema.LAYOUT_2025, sel.lang)]
     names_old = loaders.lookups()["provinces"][(schema.LAYOUT_2008, sel.lang)]
-    table = pd.DataFrame({
-        "province": [names_new.get(new_of.get(c, ""), "") for c in old[schema.GEO_CODE]],
-        "predecessor": [names_old.get(c, c) for c in old[schema.GEO_CODE]],
-        "rank": [f"{int(v)} / {f}" if f else f"{int(v)}" for v, f in zip(old[schema.VALUE], old[schema.RANK_OF])],
-        "_new": [new_of.get(c, "") for c in old[schema.GEO_CODE]], "_value": old[schema.VALUE].to_numpy(),
-    })
+    table = pd.DataFrame(
+        {
+            "province": [names_new.get(new_of.get(c, ""), "") for c in old[schema.GEO_CODE]],
+            "predecessor": [names_old.get(c, c) for c in old[schema.GEO_CODE]],
+            "rank": [f"{int(v)} / {f}" if f else f"{int(v)}" for v, f in zip(old[schema.VALUE], old[schema.RANK_OF])],
+            "_new": [new_of.get(c, "") for c in old[schema.GEO_CODE]],
+            "_value": old[schema.VALUE].to_numpy(),
+        }
+    )
     if sel.province:
         table = table[table["_new"] == sel.province]
     table = table.sort_values(["_value", "predecessor"], kind="stable")
     with st.expander(t("map_predecessor_ranks", name=view.name, period=edition), expanded=bool(sel.province)):
         st.caption(t("map_predecessor_note"))
-        st.dataframe(table[["province", "predecessor", "rank"]], hide_index=True, width="stretch", key="map_predecessors",
-                     column_config={"province": t("col_place"), "predecessor": t("map_predecessor"),
-                                    "rank": t("map_predecessor_rank")})
+        st.dataframe(
+            table[["province", "predecessor", "rank"]],
+            hide_index=True,
+            width="stretch",
+            key="map_predecessors",
+            column_config={
+                "province": t("col_place"),
+                "predecessor": t("map_predecessor"),
+                "rank": t("map_predecessor_rank"),
+            },
+        )
 
 
 def indicator_name(indicator: str, lang: str) -> str:
@@ -198,8 +225,12 @@ def is_rank(indicator: str) -> bool:
 def _tooltip_labels(aggregation: str) -> dict:
     national = t("map_tt_national_total") if aggregation == "sum" else t("map_tt_national")  # a count's is a total
     return {
-        "value": t("map_tt_value"), "rank": t("map_tt_rank"), "national": national,
-        "status": t("map_tt_status"), "source": t("map_tt_source"), "no_data": t("map_no_data"),
+        "value": t("map_tt_value"),
+        "rank": t("map_tt_rank"),
+        "national": national,
+        "status": t("map_tt_status"),
+        "source": t("map_tt_source"),
+        "no_data": t("map_no_data"),
         "qualifier": {q: widgets.qualifier_mark(q) for q in schema.QUALIFIERS},
     }
 
@@ -219,8 +250,11 @@ def prepare(sel: sidebar.Selection, choice: Choice) -> MapView:
         notes.append(t("map_note_no_centre"))
     if mode == "difference":
         classes = choropleth.classify_diverging(table[schema.VALUE], middle, scheme=choice.scheme)
-        what = {"national": t("map_centre_national"), "national_per_province": t("map_centre_per_province"),
-                "provinces_mean": t("map_centre_provinces")}[kind]
+        what = {
+            "national": t("map_centre_national"),
+            "national_per_province": t("map_centre_per_province"),
+            "provinces_mean": t("map_centre_provinces"),
+        }[kind]
         legend_title = t("map_legend_difference", what=what, centre=fmt(middle), unit=unit)
         notes.append(t("map_note_diverging_lower") if spec["direction"] == "lower" else t("map_note_diverging"))
     else:
@@ -235,16 +269,32 @@ def prepare(sel: sidebar.Selection, choice: Choice) -> MapView:
     producer = localized_column(sources.columns, schema.SOURCE_PRODUCER, sel.lang)
     producers = _column(sources, schema.SOURCE_ID, producer).to_dict()
     tooltips, short_unit = {}, localized(spec, "short_unit", sel.lang)
-    columns = [schema.GEO_CODE, schema.VALUE, schema.QUALIFIER, schema.STATUS, schema.SOURCE_ID, schema.RANK,
-               schema.RANK_OF, schema.NATIONAL_VALUE, map_data.ORIGIN]
+    columns = [
+        schema.GEO_CODE,
+        schema.VALUE,
+        schema.QUALIFIER,
+        schema.STATUS,
+        schema.SOURCE_ID,
+        schema.RANK,
+        schema.RANK_OF,
+        schema.NATIONAL_VALUE,
+        map_data.ORIGIN,
+    ]
     for values in zip(*(table[c].tolist() for c in columns)):  # much faster than to_dict on Arrow text
         row = dict(zip(columns, values))
         code, source = row[schema.GEO_CODE], row[schema.SOURCE_ID]
-        tooltips[code] = choropleth.tooltip_text({
-            **row, "name": names.get(code, code), "unit": short_unit,
-            "status": widgets.status_label(row[schema.STATUS], sel.lang), "source": producers.get(source, source),
-            "note": origin_note if row[map_data.ORIGIN] == map_data.CONVERTED else "",
-        }, labels, fmt)
+        tooltips[code] = choropleth.tooltip_text(
+            {
+                **row,
+                "name": names.get(code, code),
+                "unit": short_unit,
+                "status": widgets.status_label(row[schema.STATUS], sel.lang),
+                "source": producers.get(source, source),
+                "note": origin_note if row[map_data.ORIGIN] == map_data.CONVERTED else "",
+            },
+            labels,
+            fmt,
+        )
     user = (st.session_state.get(_USER) or {}).get(sel.layout)
     geojson = user.web if user else web_map.bundled_geojson(sel.layout)
     collection = choropleth.feature_collection(
@@ -266,8 +316,25 @@ def prepare(sel: sidebar.Selection, choice: Choice) -> MapView:
     province_labels = [(names.get(c, c), x, y, p) for c, x, y, p in points] if choice.labels else []
     used = sorted(s for s in set(table[schema.SOURCE_ID]) | set(table[schema.NATIONAL_SOURCE_ID]) if s)
     source_text = "; ".join(str(producers[s]) for s in used if s in producers) or "–"
-    return MapView(choice, sel.layout, sel.lang, localized(spec, "name", sel.lang), unit, table, mode, legend_title,
-                   legend, notes, collection, names, archipelagos, province_labels, user, used, source_text)
+    return MapView(
+        choice,
+        sel.layout,
+        sel.lang,
+        localized(spec, "name", sel.lang),
+        unit,
+        table,
+        mode,
+        legend_title,
+        legend,
+        notes,
+        collection,
+        names,
+        archipelagos,
+        province_labels,
+        user,
+        used,
+        source_text,
+    )
 
 
 def draw_map(view: MapView, sel: sidebar.Selection, height: int = MAP_HEIGHT) -> None:
@@ -275,8 +342,12 @@ def draw_map(view: MapView, sel: sidebar.Selection, height: int = MAP_HEIGHT) ->
     deck = web_map.build_deck(view.collection, view.archipelagos, view.province_labels, height=height)
     clicks = st.session_state.get(_CLICKS, 0)
     event = st.pydeck_chart(
-        deck, on_select="rerun", selection_mode="single-object", key=f"map_{view.layout}_{clicks}",
-        height=height, alt=t("map_alt", name=view.name),
+        deck,
+        on_select="rerun",
+        selection_mode="single-object",
+        key=f"map_{view.layout}_{clicks}",
+        height=height,
+        alt=t("map_alt", name=view.name),
     )
     code = web_map.clicked_code(event)
     if code:
@@ -287,8 +358,16 @@ def draw_map(view: MapView, sel: sidebar.Selection, height: int = MAP_HEIGHT) ->
 def draw_heading(view: MapView) -> None:
     """The indicator as the map's title; period, layout and unit under it."""
     st.header(widgets.plain(view.name), anchor=False)
-    st.caption(md_escape(t("map_subtitle", period=_period_label(view.choice.period, view.lang),
-                           layout=t(f"layout_{view.layout}"), unit=view.unit)))
+    st.caption(
+        md_escape(
+            t(
+                "map_subtitle",
+                period=_period_label(view.choice.period, view.lang),
+                layout=t(f"layout_{view.layout}"),
+                unit=view.unit,
+            )
+        )
+    )
 
 
 def draw_fitted(view: MapView, sel: sidebar.Selection, periods: list[str]) -> list:
@@ -298,15 +377,20 @@ def draw_fitted(view: MapView, sel: sidebar.Selection, periods: list[str]) -> li
     """
     from ui import fitted_map
 
-    timeline = fitted_map.lapse(view, sel, periods, view.choice.palette, view.choice.scheme) \
-        if view.choice.lapse and len(periods) > 1 else None
-    spec, key_entries = fitted_map.spec(view, sel, timeline=timeline, names_on=view.choice.labels, selectable=True,
-                                        focus=view.choice.focus)
+    timeline = (
+        fitted_map.lapse(view, sel, periods, view.choice.palette, view.choice.scheme)
+        if view.choice.lapse and len(periods) > 1
+        else None
+    )
+    spec, key_entries = fitted_map.spec(
+        view, sel, timeline=timeline, names_on=view.choice.labels, selectable=True, focus=view.choice.focus
+    )
     clicks = st.session_state.get(_CLICKS, 0)
     if timeline is not None:
         fitted_map.play_button(f"fitted_{view.layout}_{clicks}")
-    code = fitted_map.draw(spec, f"fitted_{view.layout}_{clicks}", fitted_map.PAGE_HEIGHT, on_click=True,
-                           play=timeline is not None)
+    code = fitted_map.draw(
+        spec, f"fitted_{view.layout}_{clicks}", fitted_map.PAGE_HEIGHT, on_click=True, play=timeline is not None
+    )
     fitted_map.draw_key(key_entries)
     if code:
         st.session_state[_CLICKS] = clicks + 1
@@ -319,21 +403,38 @@ def legend_spec(legend: list, step: int = 40, font: int = 20) -> dict:
 
     Written as a plain dict: building it through altair would cost about 40 ms a rerun.
     """
-    values = [{"order": i, "label": f"{e.label}  ({e.count})", "colour": e.colour, "dash": e.kind == "no_data"}
-              for i, e in enumerate(legend)]
+    values = [
+        {"order": i, "label": f"{e.label}  ({e.count})", "colour": e.colour, "dash": e.kind == "no_data"}
+        for i, e in enumerate(legend)
+    ]
     y = {"field": "order", "type": "ordinal", "axis": None}
     return {
         "data": {"values": values},
-        "height": {"step": step}, "width": 320,
+        "height": {"step": step},
+        "width": 320,
         # Streamlit's own font, served by the app itself
         "config": {"view": {"strokeWidth": 0}, "font": "'Source Sans', 'Source Sans Pro', sans-serif"},
         "layer": [
-            {"mark": {"type": "square", "size": round(760 * (step / 40) ** 2), "filled": True, "opacity": 1, "stroke": "#555555",
-                      "strokeWidth": 1.2},
-             "encoding": {"y": y, "x": {"value": 15}, "color": {"field": "colour", "type": "nominal", "scale": None},
-                          "strokeDash": {"condition": {"test": "datum.dash", "value": [4, 3]}, "value": [1, 0]}}},
-            {"mark": {"type": "text", "align": "left", "baseline": "middle", "fontSize": font},
-             "encoding": {"y": y, "x": {"value": 46}, "text": {"field": "label", "type": "nominal"}}},
+            {
+                "mark": {
+                    "type": "square",
+                    "size": round(760 * (step / 40) ** 2),
+                    "filled": True,
+                    "opacity": 1,
+                    "stroke": "#555555",
+                    "strokeWidth": 1.2,
+                },
+                "encoding": {
+                    "y": y,
+                    "x": {"value": 15},
+                    "color": {"field": "colour", "type": "nominal", "scale": None},
+                    "strokeDash": {"condition": {"test": "datum.dash", "value": [4, 3]}, "value": [1, 0]},
+                },
+            },
+            {
+                "mark": {"type": "text", "align": "left", "baseline": "middle", "fontSize": font},
+                "encoding": {"y": y, "x": {"value": 46}, "text": {"field": "label", "type": "nominal"}},
+            },
         ],
     }
 
@@ -344,8 +445,12 @@ def draw_legend(view: MapView, legend: list | None = None, step: int = 40, font:
     title = t("map_lapse_legend", unit=view.legend_title) if shared else view.legend_title
     with st.container(key="map_legend_frame"):
         st.markdown(f"**{md_escape(title)}**")
-        st.vega_lite_chart(legend_spec(view.legend if legend is None else legend, step, font), width="content",
-                           theme=None, key="map_legend")
+        st.vega_lite_chart(
+            legend_spec(view.legend if legend is None else legend, step, font),
+            width="content",
+            theme=None,
+            key="map_legend",
+        )
     if notes:
         draw_notes(view)
 
@@ -379,8 +484,10 @@ def _attribution(view: MapView) -> str:
     if view.user:
         return t("map_user_attribution", view.lang, name=view.user.name)
     # SOURCE.toml's line is English; this project wrote the Vietnamese one with the same facts
-    written = {"attribution": boundaries.ATTRIBUTION,
-               "attribution_vi": t("map_attribution", "vi", **web_map.attribution_fields())}
+    written = {
+        "attribution": boundaries.ATTRIBUTION,
+        "attribution_vi": t("map_attribution", "vi", **web_map.attribution_fields()),
+    }
     return localized(written, "attribution", view.lang)
 
 
@@ -390,13 +497,18 @@ def _static(view: MapView, fmt: str) -> bytes:
     layout = t(f"layout_{view.layout}", view.lang)
     modes = {"value": t("map_colour_value", view.lang), "difference": t("map_colour_difference", view.lang)}
     return static_map.render(
-        static_map.styled_frame(fine, view.collection), title=view.name,
+        static_map.styled_frame(fine, view.collection),
+        title=view.name,
         subtitle=f"{_period_label(view.choice.period, view.lang)} · {layout} · {modes[view.mode]}",
-        legend_title=view.legend_title, legend=view.legend, notes=view.notes,
+        legend_title=view.legend_title,
+        legend=view.legend,
+        notes=view.notes,
         source=t("map_static_sources", view.lang, sources=view.source_text),
         date_line=t("map_static_date", view.lang, date=format_date(dt.date.today().isoformat(), view.lang)),
         attribution=_attribution(view),
-        archipelagos=view.archipelagos, province_labels=view.choice.labels, fmt=fmt,
+        archipelagos=view.archipelagos,
+        province_labels=view.choice.labels,
+        fmt=fmt,
         watermark=t("watermark", view.lang) if schema.STATUS_SYNTHETIC in set(view.table[schema.STATUS]) else None,
     )
 
@@ -406,12 +518,23 @@ def draw_downloads(view: MapView) -> None:
     stem = f"vn57-map-{view.choice.indicator}-{view.choice.period}-{view.layout}"
     left, right = st.columns(2)
     left.download_button(
-        t("map_download_png"), data=functools.partial(_static, view, "png"), file_name=f"{stem}.png", mime="image/png",
-        key="download_map_png", on_click="ignore", help=t("map_download_help"), icon=":material/image:",
+        t("map_download_png"),
+        data=functools.partial(_static, view, "png"),
+        file_name=f"{stem}.png",
+        mime="image/png",
+        key="download_map_png",
+        on_click="ignore",
+        help=t("map_download_help"),
+        icon=":material/image:",
     )
     right.download_button(
-        t("map_download_svg"), data=functools.partial(_static, view, "svg"), file_name=f"{stem}.svg",
-        mime="image/svg+xml", key="download_map_svg", on_click="ignore", help=t("map_download_help"),
+        t("map_download_svg"),
+        data=functools.partial(_static, view, "svg"),
+        file_name=f"{stem}.svg",
+        mime="image/svg+xml",
+        key="download_map_svg",
+        on_click="ignore",
+        help=t("map_download_help"),
         icon=":material/draw:",
     )
 
@@ -425,8 +548,14 @@ def _read_user(upload, layout: str) -> UserBoundaries:
     matched, report = boundaries.match_user_boundaries(frame, layout)
     if matched.empty:
         raise ValueError(t("map_upload_none_matched"))
-    return UserBoundaries(upload.name, _fingerprint(upload), matched, web_map.web_geojson(matched, layout),
-                          tuple(web_map.label_points(matched)), report)
+    return UserBoundaries(
+        upload.name,
+        _fingerprint(upload),
+        matched,
+        web_map.web_geojson(matched, layout),
+        tuple(web_map.label_points(matched)),
+        report,
+    )
 
 
 def draw_uploader(sel: sidebar.Selection) -> None:

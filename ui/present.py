@@ -119,7 +119,10 @@ def headlines(view, sel) -> list[tuple[str, str]]:
     if sel.province in has.index:
         row = has.loc[sel.province]
         return [
-            (view.names.get(sel.province, sel.province), widgets.qualifier_mark(row[schema.QUALIFIER]) + fmt(row[schema.VALUE])),
+            (
+                view.names.get(sel.province, sel.province),
+                widgets.qualifier_mark(row[schema.QUALIFIER]) + fmt(row[schema.VALUE]),
+            ),
             (t("present_national"), fmt(national_value)),
             (t("present_rank"), f"{int(row[schema.RANK])} / {int(row[schema.RANK_OF])}"),
             (t("present_gap"), fmt(row[schema.DIFFERENCE], signed=True)),
@@ -149,8 +152,12 @@ def _without_nation(view, sel, has, table, fmt) -> list[tuple[str, str]]:
     out = []
     if sel.province in has.index:
         row = has.loc[sel.province]
-        out.append((view.names.get(sel.province, sel.province),
-                    widgets.qualifier_mark(row[schema.QUALIFIER]) + fmt(row[schema.VALUE])))
+        out.append(
+            (
+                view.names.get(sel.province, sel.province),
+                widgets.qualifier_mark(row[schema.QUALIFIER]) + fmt(row[schema.VALUE]),
+            )
+        )
     if len(best):
         top, bottom = best.index[0], best.index[-1]
         out.append((t("present_best", name=view.names.get(top, top)), fmt(best[schema.VALUE].iloc[0])))

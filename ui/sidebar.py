@@ -46,23 +46,38 @@ def draw() -> Selection:
     lang = i18n.current_language()  # bound into option labels: they are formatted outside the run
     with st.sidebar:
         state.url_selectbox(
-            st.radio, i18n.LANG_KEY, t("sidebar_language"), i18n.LANGUAGES,
-            default=i18n.browser_language(), format_func=i18n.LANGUAGE_NAMES.get, horizontal=True,
+            st.radio,
+            i18n.LANG_KEY,
+            t("sidebar_language"),
+            i18n.LANGUAGES,
+            default=i18n.browser_language(),
+            format_func=i18n.LANGUAGE_NAMES.get,
+            horizontal=True,
         )
         state.url_selectbox(
-            st.radio, LAYOUT_KEY, t("sidebar_layout"), (schema.LAYOUT_2025, schema.LAYOUT_2008),
-            default=schema.LAYOUT_2025, format_func=lambda v: t(f"layout_{v}", lang),
+            st.radio,
+            LAYOUT_KEY,
+            t("sidebar_layout"),
+            (schema.LAYOUT_2025, schema.LAYOUT_2008),
+            default=schema.LAYOUT_2025,
+            format_func=lambda v: t(f"layout_{v}", lang),
         )
         layout = st.session_state[LAYOUT_KEY]
         names = i18n.localized(loaders.provinces(layout).set_index(schema.CODE), "name", lang)
         state.url_selectbox(
-            st.selectbox, PROVINCE_KEY, t("sidebar_province"), [""] + list(names.index), default="",
+            st.selectbox,
+            PROVINCE_KEY,
+            t("sidebar_province"),
+            [""] + list(names.index),
+            default="",
             format_func=lambda code: names.get(code, t("sidebar_province_none", lang)),
         )
-        state.url_toggle(SYNTHETIC_KEY, t("sidebar_show_synthetic"), default=SHOW_SYNTHETIC_DEFAULT,
-                         help=t("sidebar_synthetic_help"))
-        state.url_toggle(DOUBTFUL_KEY, t("sidebar_show_doubtful"), default=SHOW_DOUBTFUL_DEFAULT,
-                         help=t("sidebar_doubtful_help"))
+        state.url_toggle(
+            SYNTHETIC_KEY, t("sidebar_show_synthetic"), default=SHOW_SYNTHETIC_DEFAULT, help=t("sidebar_synthetic_help")
+        )
+        state.url_toggle(
+            DOUBTFUL_KEY, t("sidebar_show_doubtful"), default=SHOW_DOUBTFUL_DEFAULT, help=t("sidebar_doubtful_help")
+        )
         state.url_toggle(present.PRESENT_KEY, t("sidebar_present"), default=False, help=t("sidebar_present_help"))
     return selection()
 

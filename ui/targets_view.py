@@ -34,6 +34,10 @@ def pillar_names(labelled: pd.DataFrame, lang: str) -> pd.Series:
 def count_line(shown: pd.DataFrame, lang: str) -> str:
     """``12 targets · ● on track: 3 · ▲ needs acceleration: 2 ...``."""
     counts = shown[schema.FORECAST_STATUS].value_counts()
-    return (t("targets_count", lang, n=format_number(len(shown), 0, lang)) + " · "
-            + " · ".join(f"{views.light(s, lang)}: {format_number(counts[s], 0, lang)}"
-                         for s in forecasting.STATUSES if s in counts))
+    return (
+        t("targets_count", lang, n=format_number(len(shown), 0, lang))
+        + " · "
+        + " · ".join(
+            f"{views.light(s, lang)}: {format_number(counts[s], 0, lang)}" for s in forecasting.STATUSES if s in counts
+        )
+    )

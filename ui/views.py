@@ -99,8 +99,12 @@ def status_labels(lang: str) -> dict[str, str]:
 
 def mark_status(frame: pd.DataFrame, lang: str, column: str = schema.STATUS) -> pd.DataFrame:
     """Add the chart columns for a data status: translated label and whether it is synthetic."""
-    return frame.assign(**{charts.STATUS_LABEL: frame[column].map(status_labels(lang)).fillna(""),
-                           charts.SYNTHETIC: frame[column] == schema.STATUS_SYNTHETIC})
+    return frame.assign(
+        **{
+            charts.STATUS_LABEL: frame[column].map(status_labels(lang)).fillna(""),
+            charts.SYNTHETIC: frame[column] == schema.STATUS_SYNTHETIC,
+        }
+    )
 
 
 def layout_short(layout: str) -> str:
@@ -133,8 +137,14 @@ def choose_province(sel, key: str = "profile_province") -> str:
     """
     options = province_names(sel.layout, sel.lang)
     st.session_state[key] = sel.province if sel.province in options.index else ""
-    st.selectbox(t("profile_choose"), ["", *options.index], key=key, on_change=_follow, args=(key,),
-                 format_func=lambda code: options.get(code, t("profile_whole_country")))
+    st.selectbox(
+        t("profile_choose"),
+        ["", *options.index],
+        key=key,
+        on_change=_follow,
+        args=(key,),
+        format_func=lambda code: options.get(code, t("profile_whole_country")),
+    )
     return st.session_state[key]
 
 
@@ -171,8 +181,11 @@ def target_text(row: dict, lang: str) -> str:
 def label_targets(frame: pd.DataFrame, lang: str, of_province: tuple[str, str] | None = None) -> pd.DataFrame:
     """Readable columns for a forecast table; ``of_province`` (layout, code) marks its predecessors' targets."""
     out = frame.copy()
-    place = pd.Series([place_name(*key, lang) for key in zip(out[schema.GEO_LEVEL], out[schema.LAYOUT], out[schema.GEO_CODE])],
-                      index=out.index, dtype=object)
+    place = pd.Series(
+        [place_name(*key, lang) for key in zip(out[schema.GEO_LEVEL], out[schema.LAYOUT], out[schema.GEO_CODE])],
+        index=out.index,
+        dtype=object,
+    )
     if of_province is not None:
         own = (out[schema.LAYOUT] == of_province[0]) & (out[schema.GEO_CODE] == of_province[1])
         place = place.where(own, place.map(lambda p: t("target_of_predecessor", place=p)))
@@ -183,19 +196,31 @@ def label_targets(frame: pd.DataFrame, lang: str, of_province: tuple[str, str] |
     out[PLACE] = place
     nation = out[schema.GEO_LEVEL] == "nation"
     out[PLACE_KEY] = (out[schema.LAYOUT] + ":" + out[schema.GEO_CODE]).where(~nation, out[schema.GEO_CODE])
-    out[TARGET_ID] = (out[PLACE_KEY] + ":" + out[schema.INDICATOR] + ":" + out[schema.PERIOD] + ":"
-                      + out[schema.TARGET_DATE].fillna(""))
+    out[TARGET_ID] = (
+        out[PLACE_KEY]
+        + ":"
+        + out[schema.INDICATOR]
+        + ":"
+        + out[schema.PERIOD]
+        + ":"
+        + out[schema.TARGET_DATE].fillna("")
+    )
     out["indicator"] = out[schema.INDICATOR].map(names(lang))
     out[TARGET_TEXT] = [target_text(r, lang) for r in rows]
     out[LIGHT] = [light(r[schema.FORECAST_STATUS], lang) for r in rows]
     # a value computed here (derived, synthetic) is shown to the catalogue's decimals, a reported one as given
-    out["latest"] = [value_text(r[schema.LATEST_VALUE], r[schema.INDICATOR], lang,
-                                recorded=str(r[schema.STATUSES_USED]) in ("reported", "")) + (
-        f" ({format_date(r[schema.LATEST_DATE], lang)})" if r[schema.LATEST_DATE] else "") for r in rows]
+    out["latest"] = [
+        value_text(
+            r[schema.LATEST_VALUE], r[schema.INDICATOR], lang, recorded=str(r[schema.STATUSES_USED]) in ("reported", "")
+        )
+        + (f" ({format_date(r[schema.LATEST_DATE], lang)})" if r[schema.LATEST_DATE] else "")
+        for r in rows
+    ]
     out["projected"] = [_projected(r, lang) for r in rows]
     out[PROJECTED_DATE_TEXT] = [format_date(r[schema.PROJECTED_DATE], lang) for r in rows]
-    out[STATUSES_USED_TEXT] = [", ".join(widgets.status_label(s, lang) for s in str(r[schema.STATUSES_USED]).split(", ")
-                                         if s) for r in rows]
+    out[STATUSES_USED_TEXT] = [
+        ", ".join(widgets.status_label(s, lang) for s in str(r[schema.STATUSES_USED]).split(", ") if s) for r in rows
+    ]
     out["explanation"] = localized(out, "explanation", lang)
     src = loaders.sources().set_index(schema.SOURCE_ID)[schema.SOURCE_URL]
     out["source_url"] = out[schema.SOURCE_ID].map(src).fillna("")
@@ -206,12 +231,23 @@ def _projected(row: dict, lang: str) -> str:
     if row.get(schema.AT_DEADLINE_DATE) or row.get(schema.AFTER_DEADLINE_DATE):  # a passed deadline: what was seen
         parts = []
         if row.get(schema.AT_DEADLINE_DATE):
-            parts.append(t("target_at_deadline", lang, value=value_text(row[schema.AT_DEADLINE_VALUE], row[schema.INDICATOR],
-                                                                       lang), date=format_date(row[schema.AT_DEADLINE_DATE], lang)))
+            parts.append(
+                t(
+                    "target_at_deadline",
+                    lang,
+                    value=value_text(row[schema.AT_DEADLINE_VALUE], row[schema.INDICATOR], lang),
+                    date=format_date(row[schema.AT_DEADLINE_DATE], lang),
+                )
+            )
         if row.get(schema.AFTER_DEADLINE_DATE):
-            parts.append(t("target_after_deadline", lang, value=value_text(row[schema.AFTER_DEADLINE_VALUE],
-                                                                          row[schema.INDICATOR], lang),
-                           date=format_date(row[schema.AFTER_DEADLINE_DATE], lang)))
+            parts.append(
+                t(
+                    "target_after_deadline",
+                    lang,
+                    value=value_text(row[schema.AFTER_DEADLINE_VALUE], row[schema.INDICATOR], lang),
+                    date=format_date(row[schema.AFTER_DEADLINE_DATE], lang),
+                )
+            )
         return "; ".join(parts)
     if pd.isna(row[schema.PROJECTED_VALUE]):
         return format_date(row[schema.PROJECTED_DATE], lang) if row[schema.PROJECTED_DATE] else "–"
@@ -234,11 +270,23 @@ def targets_table(frame: pd.DataFrame, lang: str, key: str) -> None:
         "source_url": st.column_config.LinkColumn(t("col_source"), display_text=r"https?://(?:www\.)?([^/]+)/?.*"),
     }
     # the Styler renders every cell it gets: send the shown columns and the keys (not shown) only
-    keys = [schema.INDICATOR, schema.FORECAST_STATUS, schema.PROGRESS_RATIO, TARGET_ID, schema.PROJECTED_DATE,
-            schema.STATUSES_USED]
+    keys = [
+        schema.INDICATOR,
+        schema.FORECAST_STATUS,
+        schema.PROGRESS_RATIO,
+        TARGET_ID,
+        schema.PROJECTED_DATE,
+        schema.STATUSES_USED,
+    ]
     shown = frame[[c for c in [*columns, *keys] if c in frame.columns]]
-    st.dataframe(style_lights(shown, lang), column_order=list(columns), column_config=columns, hide_index=True,
-                 key=key, width="stretch")
+    st.dataframe(
+        style_lights(shown, lang),
+        column_order=list(columns),
+        column_config=columns,
+        hide_index=True,
+        key=key,
+        width="stretch",
+    )
 
 
 def filtered(frame: pd.DataFrame, choices: dict[str, list]) -> pd.DataFrame:
@@ -259,37 +307,68 @@ def target_choice(frame: pd.DataFrame, key: str) -> dict | None:
     labels = dict(zip(frame[TARGET_ID], frame[PLACE] + " · " + frame["indicator"] + " · " + frame[TARGET_TEXT]))
     with_data = frame.loc[frame[schema.N_OBSERVATIONS] > 0, TARGET_ID]
     default = with_data.iloc[0] if len(with_data) else next(iter(labels))  # the first target that has data
-    chosen = state.url_selectbox(st.selectbox, key, t("forecast_choose"), list(labels), default=default,
-                                 format_func=labels.get)
+    chosen = state.url_selectbox(
+        st.selectbox, key, t("forecast_choose"), list(labels), default=default, format_func=labels.get
+    )
     return frame[frame[TARGET_ID] == chosen].iloc[0].to_dict()
 
 
 def forecast_chart(row: dict, sel) -> None:
     """History, trend, 80% band and target of one target, with its explanation and sources."""
-    found = forecast_chart_rows(row[schema.GEO_LEVEL], row[schema.LAYOUT], row[schema.GEO_CODE], row[schema.INDICATOR],
-                                row[schema.PERIOD], row[schema.TARGET_DATE], sel.show_synthetic, sel.lang)
+    found = forecast_chart_rows(
+        row[schema.GEO_LEVEL],
+        row[schema.LAYOUT],
+        row[schema.GEO_CODE],
+        row[schema.INDICATOR],
+        row[schema.PERIOD],
+        row[schema.TARGET_DATE],
+        sel.show_synthetic,
+        sel.lang,
+    )
     y_title = axis_title(row[schema.INDICATOR], sel.lang)
     charts.show(
-        charts.forecast, found["history"], found["trend"],
-        target=row[schema.TARGET_VALUE], deadline=row[schema.TARGET_DATE],
-        title=f"{row[PLACE]} · {row['indicator']}", y_title=y_title, date_title=t("axis_date"),
-        status_title=t("col_status"), band_title=t("forecast_band"), target_title=row[TARGET_TEXT],
-        trend_title=t("forecast_trend"), labels={forecasting.BASELINE: t("forecast_zero_start"), **status_labels(sel.lang)},
-        month_format=t("chart_month_format"), day_format=t("chart_day_format"), key="forecast_chart")
+        charts.forecast,
+        found["history"],
+        found["trend"],
+        target=row[schema.TARGET_VALUE],
+        deadline=row[schema.TARGET_DATE],
+        title=f"{row[PLACE]} · {row['indicator']}",
+        y_title=y_title,
+        date_title=t("axis_date"),
+        status_title=t("col_status"),
+        band_title=t("forecast_band"),
+        target_title=row[TARGET_TEXT],
+        trend_title=t("forecast_trend"),
+        labels={forecasting.BASELINE: t("forecast_zero_start"), **status_labels(sel.lang)},
+        month_format=t("chart_month_format"),
+        day_format=t("chart_day_format"),
+        key="forecast_chart",
+    )
     st.caption(widgets.plain(row["explanation"]))
     with st.expander(t("targets_method"), icon=":material/functions:"):
         st.caption(forecasting.method_text(row, sel.lang))
     widgets.source_line(found["sources"] + [row[schema.SOURCE_ID]], loaders.sources())
 
 
-def forecast_chart_rows(geo_level: str, layout: str, code: str, indicator: str, period: str, target_date: str,
-                        show_synthetic: bool, lang: str) -> dict:
+def forecast_chart_rows(
+    geo_level: str,
+    layout: str,
+    code: str,
+    indicator: str,
+    period: str,
+    target_date: str,
+    show_synthetic: bool,
+    lang: str,
+) -> dict:
     """The forecast chart's history (labelled), trend and sources of one target (the forecast is cached)."""
     found = loaders.forecast_detail(geo_level, layout, code, indicator, period, target_date, show_synthetic)
     history = mark_status(found.history, lang)
     history.loc[history[schema.STATUS] == forecasting.BASELINE, charts.STATUS_LABEL] = t("forecast_zero_start", lang)
-    return {"history": history[[schema.DATE, schema.VALUE, charts.STATUS_LABEL, charts.SYNTHETIC]], "trend": found.trend,
-            "sources": sources_of((found.history, schema.SOURCE_ID))}
+    return {
+        "history": history[[schema.DATE, schema.VALUE, charts.STATUS_LABEL, charts.SYNTHETIC]],
+        "trend": found.trend,
+        "sources": sources_of((found.history, schema.SOURCE_ID)),
+    }
 
 
 def progress_chart(frame: pd.DataFrame, lang: str) -> None:
@@ -300,16 +379,24 @@ def progress_chart(frame: pd.DataFrame, lang: str) -> None:
         return
     synthetic = forecasting.uses_synthetic(have)
     marks = synthetic.map({True: f" ({widgets.status_label(schema.STATUS_SYNTHETIC, lang)})", False: ""})
-    data = pd.DataFrame({
-        charts.LABEL: have[PLACE] + " · " + have["indicator"] + marks,
-        charts.X: have[schema.PROGRESS_RATIO].clip(-1.5, 2.5),
-        charts.STATUS_LABEL: have[schema.FORECAST_STATUS].map(lambda s: forecasting.status_text(s, lang)),
-        charts.SYNTHETIC: synthetic,
-    })
+    data = pd.DataFrame(
+        {
+            charts.LABEL: have[PLACE] + " · " + have["indicator"] + marks,
+            charts.X: have[schema.PROGRESS_RATIO].clip(-1.5, 2.5),
+            charts.STATUS_LABEL: have[schema.FORECAST_STATUS].map(lambda s: forecasting.status_text(s, lang)),
+            charts.SYNTHETIC: synthetic,
+        }
+    )
     order = [s for s in forecasting.STATUSES if s in set(have[schema.FORECAST_STATUS])]
-    charts.show(charts.progress, data, title=t("targets_chart_title"), x_title=t("targets_chart_x"),
-                status_title=t("col_forecast_status"), domain=[forecasting.status_text(s, lang) for s in order],
-                colours=[LIGHTS[s][0] for s in order],
-                thresholds=[0.0, forecasting.ACCELERATE_FROM, forecasting.ON_TRACK_FROM], key="progress_chart")
+    charts.show(
+        charts.progress,
+        data,
+        title=t("targets_chart_title"),
+        x_title=t("targets_chart_x"),
+        status_title=t("col_forecast_status"),
+        domain=[forecasting.status_text(s, lang) for s in order],
+        colours=[LIGHTS[s][0] for s in order],
+        thresholds=[0.0, forecasting.ACCELERATE_FROM, forecasting.ON_TRACK_FROM],
+        key="progress_chart",
+    )
     widgets.source_line(sources_of((have, schema.SOURCE_ID)), loaders.sources())
-

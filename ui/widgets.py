@@ -134,10 +134,18 @@ def source_line(source_ids, sources: pd.DataFrame, lang: str | None = None) -> N
         return
     lang = lang or current_language()
     # only the columns used, as lists (to_dict("records") of every column costs ~1 ms a line)
-    producer, title_, published_, url = ([column[i] for i in at] for column in (
-        sources[c].tolist() for c in (localized_column(sources.columns, schema.SOURCE_PRODUCER, lang),
-                                      localized_column(sources.columns, schema.SOURCE_TITLE, lang),
-                                      schema.SOURCE_PUBLISHED, schema.SOURCE_URL)))
+    producer, title_, published_, url = (
+        [column[i] for i in at]
+        for column in (
+            sources[c].tolist()
+            for c in (
+                localized_column(sources.columns, schema.SOURCE_PRODUCER, lang),
+                localized_column(sources.columns, schema.SOURCE_TITLE, lang),
+                schema.SOURCE_PUBLISHED,
+                schema.SOURCE_URL,
+            )
+        )
+    )
     parts = []
     for who, title, published, link in zip(producer, title_, published_, url):
         date = format_period(published, lang)
@@ -195,14 +203,17 @@ def observation_table(frame: pd.DataFrame, key: str, max_rows: int | None = None
     # only the shown columns go to the browser (the long citation and title texts stay in the downloads),
     # with the value, period and target date as text in the language beside them (kept for sorting and tests)
     lang = current_language()
-    written = {_text(column): frame[column].map({v: fmt(v, lang) for v in frame[column].dropna().unique()})
-               for column, fmt in ((schema.PERIOD, format_period), (schema.TARGET_DATE, format_date))}
+    written = {
+        _text(column): frame[column].map({v: fmt(v, lang) for v in frame[column].dropna().unique()})
+        for column, fmt in ((schema.PERIOD, format_period), (schema.TARGET_DATE, format_date))
+    }
     written[_text(schema.DERIVED_FROM)] = derivations(frame[schema.DERIVED_FROM], lang)
     kept = [schema.PERIOD, schema.VALUE, schema.TARGET_DATE, schema.DERIVED_FROM]
     labels = frame[schema.STATUS].map(status_labels()).fillna(frame[schema.STATUS])
     plain = [c for c in columns if c not in (schema.STATUS, schema.DOUBTFUL) and c in frame.columns]
     shown = frame[plain + kept].assign(
-        **{schema.STATUS: labels, _text(schema.VALUE): format_numbers(frame[schema.VALUE], None, lang), **written})
+        **{schema.STATUS: labels, _text(schema.VALUE): format_numbers(frame[schema.VALUE], None, lang), **written}
+    )
     if doubtful:
         shown = shown.assign(**{schema.DOUBTFUL: frame[schema.DOUBTFUL] == schema.DOUBTFUL_YES})
     st.dataframe(shown, column_order=list(columns), column_config=columns, hide_index=True, key=key, width="stretch")

@@ -77,7 +77,9 @@ class Limits:
             try:
                 value = kind(float(raw)) if raw not in (None, "") else kind(default)
             except (TypeError, ValueError):
-                raise ValueError(f"The setting {env} (or secrets [vn57] {key}) must be a number. Got {raw!r}.") from None
+                raise ValueError(
+                    f"The setting {env} (or secrets [vn57] {key}) must be a number. Got {raw!r}."
+                ) from None
             if value <= 0:
                 raise ValueError(f"The setting {env} (or secrets [vn57] {key}) must be positive. Got {raw!r}.")
             return value

@@ -95,7 +95,9 @@ def normalise(values: pd.Series, decimal: str) -> pd.Series:
     ['1861.5', '10.3']
     """
     text = values.astype(str).str.strip()
-    pattern, thousands = (_COMMA_NUMBER, r"[.\u00a0\u202f' ]") if decimal == "," else (_POINT_NUMBER, r"[,\u00a0\u202f' ]")
+    pattern, thousands = (
+        (_COMMA_NUMBER, r"[.\u00a0\u202f' ]") if decimal == "," else (_POINT_NUMBER, r"[,\u00a0\u202f' ]")
+    )
     codes, uniques = pd.factorize(text)
     uniques = pd.Series(uniques, dtype="str")
     is_number = uniques.str.fullmatch(pattern.pattern)

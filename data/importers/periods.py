@@ -27,8 +27,9 @@ _HALF_1 = re.compile(r"\b(?:6\s*thang(?:\s*dau)?|6t(?:\s*dau)?|h\s*1|s\s*1|nua d
 _HALF_2 = re.compile(r"\b(?:6\s*thang\s*cuoi|6t\s*cuoi|h\s*2|s\s*2|nua cuoi|second half|half\s*2)\b")
 _CUMULATIVE = re.compile(r"\b(\d{1,2})\s*(?:thang|months?)\b")
 _MONTH = re.compile(r"\b(?:thang|t|month)\s*\.?\s*(\d{1,2})\b|^(\d{1,2})$")
-_MONTH_NAMES = {m: i + 1 for i, m in enumerate(
-    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"))}
+_MONTH_NAMES = {
+    m: i + 1 for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"))
+}
 _MONTH_NAME = re.compile(r"\b(" + "|".join(_MONTH_NAMES) + r")[a-z]*\.?\b")
 
 
@@ -61,7 +62,7 @@ def period_label(text: object) -> tuple[str | None, bool]:
     words = _NOISE.sub(" ", _PRELIMINARY.sub(" ", words))
     if day := _DAY.search(words):
         label = f"{day.group(3)}-{int(day.group(2)):02d}-{int(day.group(1)):02d}"
-        rest = (words[: day.start()] + words[day.end():]).strip()
+        rest = (words[: day.start()] + words[day.end() :]).strip()
         return (label, preliminary) if not rest and _valid(label) else (None, False)
     years = _YEAR.findall(words)
     if len(years) != 1:

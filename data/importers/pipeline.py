@@ -49,7 +49,8 @@ _MB = 1024 * 1024
 #: Keys of :attr:`Report.detected`, in the order they are shown.
 DETECTED_KEYS = (
     "format", "format_note", "encoding", "separator", "sheet", "layout", "header_rows", "place_column", "decimal",
-    "indicator", "unit_in_file", "status", "source", "footnotes", "headings", "ignored_columns", "ignored_cells", "definitions", "confidence", "earlier_import",
+    "indicator", "unit_in_file", "status", "source", "footnotes", "headings", "ignored_columns", "ignored_cells",
+    "definitions", "confidence", "earlier_import",
 )  # fmt: skip
 #: Below this confidence the best layout is a guess: the user chooses.
 WEAK = 0.6
@@ -117,7 +118,9 @@ class Report:
     def mostly_invalid_problem(self) -> Problem:
         """Why importing only the valid rows is refused (see :attr:`mostly_invalid`)."""
         total = self.rows_invalid + len(self.valid) + self.rows_stored + self.rows_repeated
-        return Problem.of(self.file_name, None, None, Message.of("imp_mostly_invalid", bad=self.rows_invalid, total=total))
+        return Problem.of(
+            self.file_name, None, None, Message.of("imp_mostly_invalid", bad=self.rows_invalid, total=total)
+        )
 
     def skipped(self, valid_only: bool = False) -> int:
         """Rows of the file that an import leaves out."""
@@ -223,7 +226,9 @@ def _choices(grid: Grid, options: Options, scores: dict[str, float]) -> list[Cho
             said = f"required column is missing: {', '.join(missing)}" if missing else ""
             out.append(Choice(name, layout.label, confidence, shown, said))
         except ValidationError as exc:
-            out.append(Choice(name, layout.label, confidence, pd.DataFrame(), "; ".join(p.message for p in exc.problems)))
+            out.append(
+                Choice(name, layout.label, confidence, pd.DataFrame(), "; ".join(p.message for p in exc.problems))
+            )
         except Exception as exc:  # a reading that fails is shown as failing, never raised
             out.append(Choice(name, layout.label, confidence, pd.DataFrame(), type(exc).__name__))
     return out
@@ -387,7 +392,9 @@ def read_definitions(name: str, raw: bytes, grid: Grid, side_files: list[tuple[s
         if kind == definitions.SHEET_INDICATORS:
             frame, found = definitions.check_indicators(table.cells, table.rows, file_name=file, sheet=sheet,
                                                         bundled=catalogue.indicators(), stored=stored_ind)  # fmt: skip
-            own.indicators = pd.concat([own.indicators, frame], ignore_index=True) if not frame.empty else own.indicators
+            own.indicators = (
+                pd.concat([own.indicators, frame], ignore_index=True) if not frame.empty else own.indicators
+            )
         else:
             frame, found = definitions.check_sources(table.cells, table.rows, file_name=file, sheet=sheet,
                                                      bundled=catalogue.sources(), stored=stored_src)  # fmt: skip
@@ -398,7 +405,9 @@ def read_definitions(name: str, raw: bytes, grid: Grid, side_files: list[tuple[s
     return own
 
 
-def _against_store(store: Store, frame: pd.DataFrame, bad: np.ndarray, stored: np.ndarray, name: str, parsed) -> list[Problem]:
+def _against_store(
+    store: Store, frame: pd.DataFrame, bad: np.ndarray, stored: np.ndarray, name: str, parsed
+) -> list[Problem]:
     """Problems for rows whose stored value differs; marks rows stored with the same value."""
     candidates = np.flatnonzero(~bad)
     if not len(candidates):
@@ -416,10 +425,14 @@ def _against_store(store: Store, frame: pd.DataFrame, bad: np.ndarray, stored: n
         found[schema.BATCH_ID].to_numpy()[~same], found["file_name"].to_numpy()[~same],
     ):  # fmt: skip
         bad[pos] = True
-        problems.append(Problem.of(
-            name, int(parsed.lines[pos]), parsed.columns(int(pos), schema.VALUE),
-            Message.of("imp_stored_differs", value=float(value), old=float(old), batch=int(batch), file=str(file)),
-        ))
+        problems.append(
+            Problem.of(
+                name,
+                int(parsed.lines[pos]),
+                parsed.columns(int(pos), schema.VALUE),
+                Message.of("imp_stored_differs", value=float(value), old=float(old), batch=int(batch), file=str(file)),
+            )
+        )
     stored[bad] = False
     return problems
 
@@ -435,8 +448,16 @@ def _earlier_imports(store: Store, report: Report) -> None:
         text = f"this file was already imported as batch {batch} on {when} by {last['user_name'] or 'unknown'}"
         report.detected["earlier_import"] = text
         if report.valid.empty and not report.problems and report.rows_stored:
-            report.fatal.append(Problem.of(report.file_name, None, None, Message.of(
-                "imp_already_imported", batch=batch, when=when, user=str(last["user_name"] or "unknown"))))
+            report.fatal.append(
+                Problem.of(
+                    report.file_name,
+                    None,
+                    None,
+                    Message.of(
+                        "imp_already_imported", batch=batch, when=when, user=str(last["user_name"] or "unknown")
+                    ),
+                )
+            )
     else:
         report.detected["earlier_import"] = f"imported before as batch {batch} on {when}, since undone"
 
@@ -497,8 +518,14 @@ def commit(
         f"{report.rows_stored} stored already"
     )
     if report.tasks is not None:  # a task list: its tasks, as one batch of the task register
-        batch_id = store.add_task_batch(report.tasks, file_name=report.file_name, sha256=report.sha256, user=user,
-                                        rows_skipped=skipped, detail=detail.replace("rows to add", "tasks to add"))
+        batch_id = store.add_task_batch(
+            report.tasks,
+            file_name=report.file_name,
+            sha256=report.sha256,
+            user=user,
+            rows_skipped=skipped,
+            detail=detail.replace("rows to add", "tasks to add"),
+        )
         return store.batch(batch_id)
     batch_id = store.add_batch(
         report.valid, kind=KIND_IMPORT, file_name=report.file_name, sha256=report.sha256, user=user,

@@ -139,7 +139,9 @@ def template_bytes(layout: str = schema.LAYOUT_2025) -> bytes:
                 schema.SOURCE_ID: "H", schema.LAYOUT: "I"}  # fmt: skip
     for name, source_letter in lists_of.items():
         last = 2 + len(columns[source_letter][1])
-        rule = DataValidation(type="list", formula1=f"=lists!${source_letter}$3:${source_letter}${last}", allow_blank=True)
+        rule = DataValidation(
+            type="list", formula1=f"=lists!${source_letter}$3:${source_letter}${last}", allow_blank=True
+        )
         rule.error = f"Choose a value from the list / Chọn một giá trị trong danh sách ({name})."
         rule.errorTitle = name
         rule.showErrorMessage = True
@@ -168,7 +170,9 @@ def template_bytes(layout: str = schema.LAYOUT_2025) -> bytes:
     for field, source_letter in (("pillar", "J"), ("direction", "K"), ("aggregation", "L")):
         letter = own_indicators.cell(row=1, column=definitions.INDICATOR_FIELDS.index(field) + 1).column_letter
         last = 2 + len(columns[source_letter][1])
-        rule = DataValidation(type="list", formula1=f"=lists!${source_letter}$3:${source_letter}${last}", allow_blank=True)
+        rule = DataValidation(
+            type="list", formula1=f"=lists!${source_letter}$3:${source_letter}${last}", allow_blank=True
+        )
         own_indicators.add_data_validation(rule)
         rule.add(f"{letter}2:{letter}500")
 

@@ -66,7 +66,9 @@ def decode(file_name: str, raw: bytes, encoding: str | None = None) -> tuple[str
         try:
             text = raw.decode(encoding)
         except (UnicodeDecodeError, LookupError):
-            raise refuse(file_name, Message.of("imp_cannot_decode_as", encoding=ENCODINGS.get(encoding, encoding))) from None
+            raise refuse(
+                file_name, Message.of("imp_cannot_decode_as", encoding=ENCODINGS.get(encoding, encoding))
+            ) from None
         label = ENCODINGS.get(encoding, encoding) + " (chosen)"
     elif raw.startswith(b"\xef\xbb\xbf"):
         text, label = _strict(file_name, raw, "utf-8-sig"), ENCODINGS["utf-8-sig"]
@@ -158,7 +160,9 @@ def read_text(file_name: str, raw: bytes, options: Options, limits: Limits) -> G
         try:
             cells = _cells(text, sep, 1 + max(line.count(sep) for line in text.splitlines()))
         except (pd.errors.ParserError, ValueError) as exc:
-            raise refuse(file_name, Message.of("imp_cannot_split", separator=SEPARATORS.get(sep, sep), error=str(exc))) from None
+            raise refuse(
+                file_name, Message.of("imp_cannot_split", separator=SEPARATORS.get(sep, sep), error=str(exc))
+            ) from None
     used = [c for c in cells.columns if (cells[c] != "").any()]
     cells = cells.loc[:, : max(used, default=0)]  # drop empty columns at the right only
     for col in cells.columns:
@@ -168,8 +172,15 @@ def read_text(file_name: str, raw: bytes, options: Options, limits: Limits) -> G
 
 def _cells(text: str, sep: str, width: int) -> pd.DataFrame:
     return pd.read_csv(
-        io.StringIO(text), sep=sep, header=None, names=range(width), index_col=False, dtype=str,
-        na_filter=False, skip_blank_lines=False, engine="c",
+        io.StringIO(text),
+        sep=sep,
+        header=None,
+        names=range(width),
+        index_col=False,
+        dtype=str,
+        na_filter=False,
+        skip_blank_lines=False,
+        engine="c",
     )
 
 

@@ -129,7 +129,8 @@ def parse_table(grid: Grid, options: Options, default_layout: str | None, label:
         frame, lines = frame[~gone].reset_index(drop=True), lines[~gone]
         exact_values = exact[~gone, where[schema.VALUE]]
         frame[schema.VALUE], detected["decimal"] = numeric.read_numbers(
-            frame[schema.VALUE], exact_values, options.decimal, grid.meta.get("separator"))
+            frame[schema.VALUE], exact_values, options.decimal, grid.meta.get("separator")
+        )
     labels = {col: header_text[idx] or col for col, idx in where.items()}
     problems: list[tuple[int, str, str]] = []
     from_names = np.zeros(len(frame), dtype=bool)
@@ -168,7 +169,9 @@ def _resolve_places(frame: pd.DataFrame, default_layout: str | None, problems: l
         ok = (found[names.ERROR] == "").to_numpy()
         for col in _GEO:
             frame.loc[found.index[ok], col] = found.loc[ok, col]
-        for idx, message, detail in zip(found.index[~ok], found.loc[~ok, names.ERROR], found.loc[~ok, names.ERROR_DETAIL]):
+        for idx, message, detail in zip(
+            found.index[~ok], found.loc[~ok, names.ERROR], found.loc[~ok, names.ERROR_DETAIL]
+        ):
             problems.append((int(idx), PLACE, Message(*detail) if detail else message))
     return use
 

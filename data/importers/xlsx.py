@@ -72,7 +72,8 @@ _FILLED = re.compile(rb"<" + _NS + rb"c\s[^>]*?\br=\"([A-Z]{1,3}[0-9]{1,7})\"[^>
 _FORMULA_CELL = re.compile(rb"<" + _NS + rb"c\s[^>]*?\br=\"([A-Z]{1,3})([0-9]{1,7})\"[^>]*>\s*<" + _NS + rb"f\b")
 _ANY_FORMULA = re.compile(rb"<" + _NS + rb"f[\s>/]")
 _ANY_CELL = re.compile(
-    rb"<" + _NS + rb"c\s[^>]*?\br=\"([A-Z]{1,3})([0-9]{1,7})\"[^>]*?(?:/>|>.*?</" + _NS + rb"c>)", re.DOTALL)
+    rb"<" + _NS + rb"c\s[^>]*?\br=\"([A-Z]{1,3})([0-9]{1,7})\"[^>]*?(?:/>|>.*?</" + _NS + rb"c>)", re.DOTALL
+)
 _DIMENSION = re.compile(rb"<" + _NS + rb"dimension\b[^>]*/>")
 _FORMULA_TEXT = re.compile(rb"<" + _NS + rb"f\b[^>]*>(.*?)</" + _NS + rb"f>|<" + _NS + rb"f\b[^>]*/>", re.DOTALL)
 
@@ -135,8 +136,8 @@ def column_text(values: tuple) -> tuple[np.ndarray, np.ndarray]:
     cells[:] = values
     kinds = pd.Series(cells, dtype=object).map(type).to_numpy()
     text = np.empty(len(cells), dtype=object)
-    is_str = kinds == str
-    is_float = (kinds == float) | (kinds == int)
+    is_str = kinds == str  # noqa: E721 - element-wise over an array of types, not one comparison
+    is_float = (kinds == float) | (kinds == int)  # noqa: E721
     if is_str.any():  # each distinct text once: a column repeats its places, indicators, periods...
         codes, distinct = pd.factorize(cells[is_str])
         cleaned = np.array([unicodedata.normalize("NFC", str(v)).strip() for v in distinct] + [""], dtype=object)
@@ -255,7 +256,10 @@ def prescan(file_name: str, archive: zipfile.ZipFile, path: str) -> Scan:
                         formulas.append((int(match.group(2)) - 1, _letters_to_index(match.group(1)), formula))
             if not chunk:
                 break
-    as_array = (lambda parts: np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64))
+
+    def as_array(parts):
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
     return Scan(as_array(rows), as_array(cols), formulas, count)
 
 
@@ -345,7 +349,9 @@ def read_xlsx(file_name: str, raw: bytes, options: Options, limits: Limits) -> G
         if not sheets:
             raise refuse(file_name, Message.of("imp_no_sheets"))
         if options.sheet and options.sheet not in sheets:
-            raise refuse(file_name, Message.of("imp_no_sheet_named", name=options.sheet, sheets=", ".join(map(repr, sheets))))
+            raise refuse(
+                file_name, Message.of("imp_no_sheet_named", name=options.sheet, sheets=", ".join(map(repr, sheets)))
+            )
         name = options.sheet or _default_sheet(file_name, archive, paths, sheets)
         grid = read_sheet(file_name, raw, archive, paths, name, limits)
         grid.detected = {"format": "XLSX (Excel workbook)", "sheet": name + (f" (of {len(sheets)})" if len(sheets) > 1 else ""),
@@ -433,10 +439,15 @@ def _formulas(file_name: str, scan: Scan) -> FileRefused:
     problems = []
     for row, col, formula in scan.formulas:
         letter = column_letter(col)
-        problems.append(Problem.of(file_name, row + 1, letter,
-                                   Message.of("imp_formula", cell=f"{letter}{row + 1}", formula=formula[:60])))
+        problems.append(
+            Problem.of(
+                file_name, row + 1, letter, Message.of("imp_formula", cell=f"{letter}{row + 1}", formula=formula[:60])
+            )
+        )
     if scan.formula_count > SHOWN_FORMULAS:
-        problems.append(Problem.of(file_name, None, None, Message.of("imp_more_formulas", n=scan.formula_count - SHOWN_FORMULAS)))
+        problems.append(
+            Problem.of(file_name, None, None, Message.of("imp_more_formulas", n=scan.formula_count - SHOWN_FORMULAS))
+        )
     return FileRefused(problems)
 
 
@@ -452,7 +463,7 @@ TASKS_SHEET = "tasks"
 
 
 def _default_sheet(file_name: str, archive: zipfile.ZipFile, paths: dict[str, str], sheets: list[str]) -> str:
-    """"data", else the first sheet; the template's "tasks" sheet when its "data" sheet holds nothing below the header."""
+    """ "data", else the first sheet; the template's "tasks" sheet when its "data" sheet holds nothing below the header."""
     if "data" not in sheets:
         return sheets[0]
     if TASKS_SHEET in sheets and not (prescan(file_name, archive, paths["data"]).rows > 0).any():

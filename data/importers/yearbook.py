@@ -42,7 +42,9 @@ from data.importers.periods import period_label, sub_period
 from data.messages import Message
 
 HEADER_SEARCH_ROWS = 40
-_FOOTNOTE = re.compile(r"^\s*(?:\(\s*\w{1,3}\s*\)|\*|\d{1,2}[.)]\s|ghi chu|chu thich|nguon|note|notes|source)", re.IGNORECASE)
+_FOOTNOTE = re.compile(
+    r"^\s*(?:\(\s*\w{1,3}\s*\)|\*|\d{1,2}[.)]\s|ghi chu|chu thich|nguon|note|notes|source)", re.IGNORECASE
+)
 _UNIT = re.compile(r"(?:đơn vị tính|đơn vị|đvt|unit)\s*[:.]\s*(.+)$", re.IGNORECASE)
 PRELIMINARY_NOTE = "preliminary figure (so bo / prel.) as marked in the table"
 
@@ -117,9 +119,16 @@ def _plausible(grid: Grid, top: list, rows: list[int], periods: dict[int, tuple[
     body = grid.cells.iloc[rows[-1] + 1 :].head(50)
     for col in cols:
         cells = body[col][body[col] != ""]
-        if len(cells) >= 2 and sum(1 for c in cells if period_label(c)[0] and not str(c).strip().isdigit()) > len(cells) / 2:
+        if (
+            len(cells) >= 2
+            and sum(1 for c in cells if period_label(c)[0] and not str(c).strip().isdigit()) > len(cells) / 2
+        ):
             return False
-        if len(cells) >= 3 and cells.str.fullmatch(r"(?:19|20)\d\d").all() and cells.nunique() <= max(1, len(cells) // 3):
+        if (
+            len(cells) >= 3
+            and cells.str.fullmatch(r"(?:19|20)\d\d").all()
+            and cells.nunique() <= max(1, len(cells) // 3)
+        ):
             return False
     return True
 
@@ -191,7 +200,8 @@ def parse(grid: Grid, options: Options) -> Parsed:
     detected = {
         "layout": "statistical yearbook (provinces as rows, periods as columns)",
         "header_rows": "rows " + "–".join(str(int(grid.rows[r])) for r in header.rows)
-        if len(header.rows) > 1 else f"row {int(grid.rows[header.rows[0]])}",
+        if len(header.rows) > 1
+        else f"row {int(grid.rows[header.rows[0]])}",
         "place_column": _label(grid, header, header.place),
     }
     if footnote_rows:
@@ -235,7 +245,8 @@ def parse(grid: Grid, options: Options) -> Parsed:
     }, index=range(len(positions)))  # fmt: skip
     frame = frame.astype("str")
     frame[schema.VALUE], detected["decimal"] = numeric.read_numbers(
-        frame[schema.VALUE], exact, options.decimal, grid.meta.get("separator"))
+        frame[schema.VALUE], exact, options.decimal, grid.meta.get("separator")
+    )
 
     found = names.resolve_names(pd.Series(place, dtype="str"), pd.Series(labels, dtype="str"))
     for col in (schema.GEO_LEVEL, schema.LAYOUT, schema.GEO_CODE):
@@ -261,7 +272,9 @@ def parse(grid: Grid, options: Options) -> Parsed:
             return column_of[position]
         return col
 
-    return Parsed(frame, np.asarray(lines, dtype=np.int64), column, detected, problems, int(missing_cell.sum()), also_bad)
+    return Parsed(
+        frame, np.asarray(lines, dtype=np.int64), column, detected, problems, int(missing_cell.sum()), also_bad
+    )
 
 
 def _label(grid: Grid, header: _Header, col: int) -> str:

@@ -15,20 +15,33 @@ def _obs(rows):
     return frame
 
 
-SMALL = _obs([
-    # "a": reported by 01, 02 and 04 in 2022 (3), by 01 in 2023 (1); "b": 01 and 02 in 2023 (2), 79 synthetic
-    ("2008", "01", "a", "2022", "reported"), ("2008", "02", "a", "2022", "reported"), ("2008", "04", "a", "2022", "reported"),
-    ("2008", "01", "a", "2023", "reported"),
-    ("2008", "01", "b", "2023", "reported"), ("2008", "02", "b", "2023", "reported"), ("2008", "79", "b", "2023", "synthetic"),
-    ("2008", "79", "b", "2024", "synthetic"), ("2008", "79", "b", "2025", "synthetic"), ("2008", "79", "b", "2026", "synthetic"),
-    # "c": reported by 01 and 02 in 2023 (2, ties with "b"); "pop": all four, but never a default
-    ("2008", "01", "c", "2023", "reported"), ("2008", "02", "c", "2023", "reported"),
-    ("2008", "01", "pop", "2023", "reported"), ("2008", "02", "pop", "2023", "reported"),
-    ("2008", "04", "pop", "2023", "reported"), ("2008", "79", "pop", "2023", "reported"),
-    # another layout does not count
-    ("2025", "01", "c", "2025", "reported"), ("2025", "79", "c", "2025", "reported"), ("2025", "31", "c", "2025", "reported"),
-    ("2025", "22", "c", "2025", "reported"),
-])
+SMALL = _obs(
+    [
+        # "a": reported by 01, 02 and 04 in 2022 (3), by 01 in 2023 (1); "b": 01 and 02 in 2023 (2), 79 synthetic
+        ("2008", "01", "a", "2022", "reported"),
+        ("2008", "02", "a", "2022", "reported"),
+        ("2008", "04", "a", "2022", "reported"),
+        ("2008", "01", "a", "2023", "reported"),
+        ("2008", "01", "b", "2023", "reported"),
+        ("2008", "02", "b", "2023", "reported"),
+        ("2008", "79", "b", "2023", "synthetic"),
+        ("2008", "79", "b", "2024", "synthetic"),
+        ("2008", "79", "b", "2025", "synthetic"),
+        ("2008", "79", "b", "2026", "synthetic"),
+        # "c": reported by 01 and 02 in 2023 (2, ties with "b"); "pop": all four, but never a default
+        ("2008", "01", "c", "2023", "reported"),
+        ("2008", "02", "c", "2023", "reported"),
+        ("2008", "01", "pop", "2023", "reported"),
+        ("2008", "02", "pop", "2023", "reported"),
+        ("2008", "04", "pop", "2023", "reported"),
+        ("2008", "79", "pop", "2023", "reported"),
+        # another layout does not count
+        ("2025", "01", "c", "2025", "reported"),
+        ("2025", "79", "c", "2025", "reported"),
+        ("2025", "31", "c", "2025", "reported"),
+        ("2025", "22", "c", "2025", "reported"),
+    ]
+)
 
 
 def test_the_default_is_the_indicator_with_most_reported_values():
@@ -47,7 +60,10 @@ def test_the_default_is_the_indicator_with_most_reported_values():
 
 def test_ranked_choices_and_best_period():
     assert coverage.ranked_choices(SMALL, "2008", never={"pop"}, preference=["c"]) == [
-        ("a", "2022"), ("c", "2023"), ("b", "2023")]
+        ("a", "2022"),
+        ("c", "2023"),
+        ("b", "2023"),
+    ]
     assert coverage.best_period(SMALL, "a", "2008") == "2022"  # 3 values against 1 in 2023
     assert coverage.best_period(SMALL, "b", "2008") == "2023"  # the synthetic years do not count
 
@@ -56,8 +72,18 @@ def test_coverage_grid_counts_and_never_reported():
     grid = coverage.coverage_grid(SMALL, "2008", ["01", "02", "04", "79", "80"], ["a", "b"], date_from="2023-01-01")
     cells = {(r.geo_code, r.indicator_id): r.letter for r in grid.itertuples()}
     # from 2023 on: a only 01; b 01, 02 reported and 79 synthetic; 04 and 80 nothing
-    assert cells == {("01", "a"): "R", ("02", "a"): "", ("04", "a"): "", ("79", "a"): "", ("80", "a"): "",
-                     ("01", "b"): "R", ("02", "b"): "R", ("04", "b"): "", ("79", "b"): "S", ("80", "b"): ""}
+    assert cells == {
+        ("01", "a"): "R",
+        ("02", "a"): "",
+        ("04", "a"): "",
+        ("79", "a"): "",
+        ("80", "a"): "",
+        ("01", "b"): "R",
+        ("02", "b"): "R",
+        ("04", "b"): "",
+        ("79", "b"): "S",
+        ("80", "b"): "",
+    }
     per_indicator, per_province = coverage.coverage_counts(grid)
     assert per_indicator.to_dict() == {"a": 1, "b": 2}
     assert per_province.to_dict() == {"01": 2, "02": 1, "04": 0, "79": 0, "80": 0}

@@ -26,13 +26,25 @@ def make_obs(rows) -> pd.DataFrame:
     records = []
     for level, layout, code, ind, period, value, status, *deadline in rows:
         granularity, _, end = schema.parse_period(period)
-        records.append({
-            schema.GEO_LEVEL: level, schema.LAYOUT: layout, schema.GEO_CODE: code, schema.INDICATOR: ind,
-            schema.PERIOD: period, schema.GRANULARITY: granularity, schema.DATE: end.isoformat(),
-            schema.VALUE: float(value), schema.QUALIFIER: "", schema.UNIT: "", schema.STATUS: status,
-            schema.TARGET_DATE: deadline[0] if deadline else "", schema.SOURCE_ID: "src", schema.NOTE: "",
-            schema.DERIVED_FROM: "",
-        })
+        records.append(
+            {
+                schema.GEO_LEVEL: level,
+                schema.LAYOUT: layout,
+                schema.GEO_CODE: code,
+                schema.INDICATOR: ind,
+                schema.PERIOD: period,
+                schema.GRANULARITY: granularity,
+                schema.DATE: end.isoformat(),
+                schema.VALUE: float(value),
+                schema.QUALIFIER: "",
+                schema.UNIT: "",
+                schema.STATUS: status,
+                schema.TARGET_DATE: deadline[0] if deadline else "",
+                schema.SOURCE_ID: "src",
+                schema.NOTE: "",
+                schema.DERIVED_FROM: "",
+            }
+        )
     return pd.DataFrame(records, columns=list(schema.OBSERVATION_COLUMNS))
 
 
@@ -71,11 +83,17 @@ def test_thai_nguyen_tasks_need_acceleration_to_finish_by_the_end_of_2025():
     2024-12-22, i.e. 2026-08-08, early August 2026. One observation is a pace, not a model: the band
     runs from no further progress (83) to twice the pace (83 + 2 * 0.2627 * 58 = 113.5 on 2025-12-31).
     """
-    obs = make_obs(THAI_NGUYEN + [("province", "2025", "19", "r57_tasks_done", "2025-11-03", 156, "target", "2025-12-31")])
+    obs = make_obs(
+        THAI_NGUYEN + [("province", "2025", "19", "r57_tasks_done", "2025-11-03", 156, "target", "2025-12-31")]
+    )
     f = only_target(obs)
     row = f.row
     assert days("2024-12-22", "2025-11-03") == 316 and days("2024-12-22", "2025-12-31") == 374
-    assert (row[schema.BASELINE_KIND], row[schema.BASELINE_DATE], row[schema.BASELINE_VALUE]) == ("zero start", "2024-12-22", 0.0)
+    assert (row[schema.BASELINE_KIND], row[schema.BASELINE_DATE], row[schema.BASELINE_VALUE]) == (
+        "zero start",
+        "2024-12-22",
+        0.0,
+    )
     assert row[schema.RULE] == "linear" and row[schema.METHOD] == "pace"
     assert row[schema.OBSERVED_PACE] == pytest.approx(83 / 316) == pytest.approx(0.263, abs=5e-4)
     assert row[schema.REQUIRED_PACE] == pytest.approx(156 / 374) == pytest.approx(0.417, abs=5e-4)
@@ -95,10 +113,12 @@ def test_thai_nguyen_tasks_need_acceleration_to_finish_by_the_end_of_2025():
     # 83 / 316 = 0.26266 a day, 4.79 times; 0.26266 x 365.25 = 95.9 tasks a year
     assert row[schema.EXPLANATION_EN] == (
         "At the pace seen since 2024-12-22 (+95.9 tasks a year), about 98.2 tasks by 2025-12-31; "
-        "the target (156 tasks) needs 4.79 times that pace — needs acceleration.")
+        "the target (156 tasks) needs 4.79 times that pace — needs acceleration."
+    )
     assert row[schema.EXPLANATION_VI] == (
         "Theo nhịp độ từ 22/12/2024 (+95,9 nhiệm vụ mỗi năm), đến 31/12/2025 đạt khoảng 98,2 nhiệm vụ; "
-        "mục tiêu (156 nhiệm vụ) cần nhịp độ gấp 4,79 lần — cần tăng tốc.")
+        "mục tiêu (156 nhiệm vụ) cần nhịp độ gấp 4,79 lần — cần tăng tốc."
+    )
     # the formulas went to the method text
     assert "not a model" in fc.method_text(row, "en") and "chưa phải mô hình" in fc.method_text(row, "vi")
     # the chart's history starts from the assumed zero
@@ -121,13 +141,19 @@ def test_a_target_without_a_deadline_still_gets_its_pace_and_date():
 
 def test_the_data_can_move_the_zero_baseline():
     # an observation before the Resolution (5 tasks on 2024-12-01) is the start, not zero on 2024-12-22
-    obs = make_obs([
-        ("province", "2025", "19", "r57_tasks_done", "2024-12-01", 5, "reported"),
-        ("province", "2025", "19", "r57_tasks_done", "2025-11-03", 83, "reported"),
-        ("province", "2025", "19", "r57_tasks_done", "2025-11-03", 156, "target", "2025-12-31"),
-    ])
+    obs = make_obs(
+        [
+            ("province", "2025", "19", "r57_tasks_done", "2024-12-01", 5, "reported"),
+            ("province", "2025", "19", "r57_tasks_done", "2025-11-03", 83, "reported"),
+            ("province", "2025", "19", "r57_tasks_done", "2025-11-03", 156, "target", "2025-12-31"),
+        ]
+    )
     row = only_target(obs).row
-    assert (row[schema.BASELINE_KIND], row[schema.BASELINE_DATE], row[schema.BASELINE_VALUE]) == ("first observation", "2024-12-01", 5.0)
+    assert (row[schema.BASELINE_KIND], row[schema.BASELINE_DATE], row[schema.BASELINE_VALUE]) == (
+        "first observation",
+        "2024-12-01",
+        5.0,
+    )
     assert row[schema.OBSERVED_PACE] == pytest.approx(78 / days("2024-12-01", "2025-11-03"))
 
 
@@ -138,11 +164,13 @@ def test_national_5g_coverage_makes_limited_progress_towards_90_percent():
     Time in years: 123 / 365.25 and 184 / 365.25. g_o = (39.52 / 26) ** (365.25 / 123) - 1 = 2.467,
     g_r = (90 / 26) ** (365.25 / 184) - 1 = 10.76, R = 2.467 / 10.76 = 0.229: limited progress.
     """
-    obs = make_obs([
-        ("nation", "", "VN", "g5_population_coverage", "2025-Q2", 26, "reported"),
-        ("nation", "", "VN", "g5_population_coverage", "2025-10", 39.52, "reported"),
-        ("nation", "", "VN", "g5_population_coverage", "2025-10", 90, "target", "2025-12-31"),
-    ])
+    obs = make_obs(
+        [
+            ("nation", "", "VN", "g5_population_coverage", "2025-Q2", 26, "reported"),
+            ("nation", "", "VN", "g5_population_coverage", "2025-10", 39.52, "reported"),
+            ("nation", "", "VN", "g5_population_coverage", "2025-10", 90, "target", "2025-12-31"),
+        ]
+    )
     row = only_target(obs).row
     g_o = (39.52 / 26) ** (365.25 / 123) - 1
     g_r = (90 / 26) ** (365.25 / 184) - 1
@@ -155,8 +183,8 @@ def test_national_5g_coverage_makes_limited_progress_towards_90_percent():
     pace = 13.52 / 123
     assert row[schema.METHOD] == "pace"
     assert row[schema.PROJECTED_VALUE] == pytest.approx(39.52 + pace * 61)
-    assert row[schema.PROJECTED_LOW] == pytest.approx(39.52 + pace * (1 - 2 ** -0.5) * 61)
-    assert row[schema.PROJECTED_HIGH] == pytest.approx(39.52 + pace * (1 + 2 ** -0.5) * 61)
+    assert row[schema.PROJECTED_LOW] == pytest.approx(39.52 + pace * (1 - 2**-0.5) * 61)
+    assert row[schema.PROJECTED_HIGH] == pytest.approx(39.52 + pace * (1 + 2**-0.5) * 61)
 
 
 def test_lower_is_better_indicator():
@@ -166,24 +194,42 @@ def test_lower_is_better_indicator():
     g_r = (5 / 21) ** (365.25 / 1095) - 1 = -0.3804; R = -1 * -0.2858 / 0.3804 = 0.751: needs acceleration.
     A rank that rises to 25 instead moves away (R < 0).
     """
-    base = [("province", "2025", "52", "pii_rank", "2024", 21, "reported"),
-            ("province", "2025", "52", "pii_rank", "2025", 5, "target", "2027-12-31")]
+    base = [
+        ("province", "2025", "52", "pii_rank", "2024", 21, "reported"),
+        ("province", "2025", "52", "pii_rank", "2025", 5, "target", "2027-12-31"),
+    ]
     row = only_target(make_obs(base + [("province", "2025", "52", "pii_rank", "2025", 15, "reported")])).row
     g_o = (15 / 21) ** (365.25 / 365) - 1
     g_r = (5 / 21) ** (365.25 / 1095) - 1
     assert row[schema.DIRECTION] == "lower"
     assert row[schema.PROGRESS_RATIO] == pytest.approx(-g_o / abs(g_r)) == pytest.approx(0.751, abs=1e-3)
     assert row[schema.FORECAST_STATUS] == "needs_acceleration"
-    assert only_target(make_obs(base + [("province", "2025", "52", "pii_rank", "2025", 25, "reported")])).row[
-        schema.FORECAST_STATUS] == "moving_away"
-    assert only_target(make_obs(base + [("province", "2025", "52", "pii_rank", "2025", 4, "reported")])).row[
-        schema.FORECAST_STATUS] == "achieved"
+    assert (
+        only_target(make_obs(base + [("province", "2025", "52", "pii_rank", "2025", 25, "reported")])).row[
+            schema.FORECAST_STATUS
+        ]
+        == "moving_away"
+    )
+    assert (
+        only_target(make_obs(base + [("province", "2025", "52", "pii_rank", "2025", 4, "reported")])).row[
+            schema.FORECAST_STATUS
+        ]
+        == "achieved"
+    )
 
 
-@pytest.mark.parametrize(("ratio", "status"), [
-    (1.5, "on_track"), (0.95, "on_track"), (0.949, "needs_acceleration"), (0.6, "needs_acceleration"),
-    (0.599, "limited_progress"), (0.0, "limited_progress"), (-0.01, "moving_away"),
-])
+@pytest.mark.parametrize(
+    ("ratio", "status"),
+    [
+        (1.5, "on_track"),
+        (0.95, "on_track"),
+        (0.949, "needs_acceleration"),
+        (0.6, "needs_acceleration"),
+        (0.599, "limited_progress"),
+        (0.0, "limited_progress"),
+        (-0.01, "moving_away"),
+    ],
+)
 def test_status_thresholds(ratio, status):
     assert fc.status_of(ratio) == status
 
@@ -242,11 +288,14 @@ def test_no_observation_at_all():
 
 
 def test_forecast_targets_sorts_by_risk_and_covers_every_target():
-    obs = make_obs(THAI_NGUYEN + [
-        ("province", "2025", "19", "r57_tasks_done", "2025-11-03", 156, "target", "2025-12-31"),
-        ("province", "2025", "19", "r57_tasks_done", "2025-11-03", 80, "target", "2025-12-31"),  # already met
-        ("nation", "", "VN", "g5_population_coverage", "2025-10", 90, "target", "2025-12-31"),  # no data
-    ])
+    obs = make_obs(
+        THAI_NGUYEN
+        + [
+            ("province", "2025", "19", "r57_tasks_done", "2025-11-03", 156, "target", "2025-12-31"),
+            ("province", "2025", "19", "r57_tasks_done", "2025-11-03", 80, "target", "2025-12-31"),  # already met
+            ("nation", "", "VN", "g5_population_coverage", "2025-10", 90, "target", "2025-12-31"),  # no data
+        ]
+    )
     table = fc.forecast_targets(obs, show_synthetic=False, today=AS_OF)
     assert list(table.columns) == list(fc.FORECAST_COLUMNS)
     assert table[schema.FORECAST_STATUS].tolist() == ["needs_acceleration", "not_enough_data", "achieved"]
@@ -259,22 +308,45 @@ def test_bundled_targets():
     from data import observations
 
     bundled = observations.bundled_observations()
-    table = fc.forecast_targets(bundled[bundled[schema.DOUBTFUL] == ""], show_synthetic=False, today=AS_OF)  # as the app
+    table = fc.forecast_targets(
+        bundled[bundled[schema.DOUBTFUL] == ""], show_synthetic=False, today=AS_OF
+    )  # as the app
     got = {(r[schema.GEO_CODE], r[schema.LAYOUT], r[schema.INDICATOR]): r for r in table.to_dict("records")}
     # the ministry's doubtful "over 90%" at the end of 2025 would meet the 5G target: it is kept out unless asked for
     with_doubt = fc.forecast_targets(bundled, show_synthetic=False, today=AS_OF)
     five_g = with_doubt[(with_doubt[schema.INDICATOR] == "g5_population_coverage")]
     assert five_g[schema.FORECAST_STATUS].tolist() == ["achieved"]
     national = {
-        "rd_spending_gdp", "rd_social_funding_share", "budget_share_stidx", "rd_staff_per_10k", "st_orgs_ranked",
-        "publications_growth", "patent_growth", "patent_commercial_share", "digital_economy_share_gso",
-        "online_public_service_usage", "cashless_share", "innovative_enterprises_share", "tfp_contribution",
-        "hightech_exports_share", "digital_competitiveness_rank_asean", "digital_competitiveness_rank", "egdi_rank_asean",
-        "egdi_rank", "ai_rd_rank_asean", "digital_tech_enterprises_advanced", "hdi", "gii_rank", "online_dossiers_share",
-        "business_procedures_online_share", "g5_population_coverage",
+        "rd_spending_gdp",
+        "rd_social_funding_share",
+        "budget_share_stidx",
+        "rd_staff_per_10k",
+        "st_orgs_ranked",
+        "publications_growth",
+        "patent_growth",
+        "patent_commercial_share",
+        "digital_economy_share_gso",
+        "online_public_service_usage",
+        "cashless_share",
+        "innovative_enterprises_share",
+        "tfp_contribution",
+        "hightech_exports_share",
+        "digital_competitiveness_rank_asean",
+        "digital_competitiveness_rank",
+        "egdi_rank_asean",
+        "egdi_rank",
+        "ai_rd_rank_asean",
+        "digital_tech_enterprises_advanced",
+        "hdi",
+        "gii_rank",
+        "online_dossiers_share",
+        "business_procedures_online_share",
+        "g5_population_coverage",
     }
     assert set(got) == {
-        ("52", "2008", "hq_workers_trained"), ("52", "2008", "rd_staff_per_10k"), ("52", "2008", "officials_digital_share"),
+        ("52", "2008", "hq_workers_trained"),
+        ("52", "2008", "rd_staff_per_10k"),
+        ("52", "2008", "officials_digital_share"),
         ("52", "2025", "budget_share_stidx"),
     } | {("VN", "", i) for i in national}
     assert len(table) == 31  # budget share and digital economy share have two deadlines each
@@ -282,8 +354,9 @@ def test_bundled_targets():
     assert got[("52", "2008", "rd_staff_per_10k")][schema.FORECAST_STATUS] == "not_enough_data"  # only synthetic data
     assert got[("52", "2025", "budget_share_stidx")][schema.TARGET_DATE] == "2026-12-31"
     # seen after its deadline (2025-12-31) the nation's 5G target is judged, not projected: 39.52% < 90%
-    later = fc.forecast_targets(bundled[bundled[schema.DOUBTFUL] == ""], show_synthetic=False,
-                                today=dt.date(2026, 11, 29))
+    later = fc.forecast_targets(
+        bundled[bundled[schema.DOUBTFUL] == ""], show_synthetic=False, today=dt.date(2026, 11, 29)
+    )
     five_g = later[later[schema.INDICATOR] == "g5_population_coverage"].iloc[0]
     assert five_g[schema.FORECAST_STATUS] == "missed" and five_g[schema.AT_DEADLINE_VALUE] == 39.52
 
@@ -308,22 +381,32 @@ def test_a_passed_deadline_is_judged_on_the_last_value_before_it_not_projected()
     assert math.isnan(row[schema.PROJECTED_VALUE]) and row[schema.PROJECTED_DATE] == ""  # not a projection
     assert row[schema.EXPLANATION_EN] == (
         "Deadline 2025-12-31 has passed: 39.52% on 2025-10-31, the last value on or before it; "
-        "first value after it: 80% on 2026-03-31; target 90% not met — missed.")
+        "first value after it: 80% on 2026-03-31; target 90% not met — missed."
+    )
     assert row[schema.EXPLANATION_VI].startswith("Đã qua hạn 31/12/2025: 39,52")
     assert row[schema.EXPLANATION_VI].endswith("không đạt mục tiêu 90% — không đạt đúng hạn.")
 
 
 def test_a_target_met_by_its_deadline_and_one_with_no_value_before_it():
     # 92% on 2025-12-31 (2025-Q4) meets 90%: met by the deadline, even if a later value falls back
-    met = make_obs(FIVE_G + [("nation", "", "VN", "g5_population_coverage", "2025-Q4", 92, "reported"),
-                             ("nation", "", "VN", "g5_population_coverage", "2026-Q1", 88, "reported")])
+    met = make_obs(
+        FIVE_G
+        + [
+            ("nation", "", "VN", "g5_population_coverage", "2025-Q4", 92, "reported"),
+            ("nation", "", "VN", "g5_population_coverage", "2026-Q1", 88, "reported"),
+        ]
+    )
     row = only_target(met, today=dt.date(2026, 11, 29)).row
     assert row[schema.FORECAST_STATUS] == "met_by_deadline"
     assert (row[schema.AT_DEADLINE_DATE], row[schema.AT_DEADLINE_VALUE]) == ("2025-12-31", 92.0)
     assert (row[schema.AFTER_DEADLINE_DATE], row[schema.AFTER_DEADLINE_VALUE]) == ("2026-03-31", 88.0)
     # only values after the deadline: it cannot be said whether it was met then
-    late = make_obs([("nation", "", "VN", "g5_population_coverage", "2026-Q1", 95, "reported"),
-                     ("nation", "", "VN", "g5_population_coverage", "2026-Q1", 90, "target", "2025-12-31")])
+    late = make_obs(
+        [
+            ("nation", "", "VN", "g5_population_coverage", "2026-Q1", 95, "reported"),
+            ("nation", "", "VN", "g5_population_coverage", "2026-Q1", 90, "target", "2025-12-31"),
+        ]
+    )
     row = only_target(late, today=dt.date(2026, 11, 29)).row
     assert row[schema.FORECAST_STATUS] == "not_enough_data" and row[schema.AT_DEADLINE_DATE] == ""
     assert row[schema.AFTER_DEADLINE_VALUE] == 95.0
@@ -336,8 +419,6 @@ def test_before_the_deadline_the_same_target_is_projected():
     assert np.isfinite(row[schema.PROJECTED_VALUE])
     # pace since 2025-06-30: (39.52 - 26) / 123 days x 365.25 = 40.1 points a year
     assert "(+40.1 percentage points a year)" in row[schema.EXPLANATION_EN]
-
-
 
 
 # --- rules moved out of pages/targets.py: synthetic inputs, pillars ------------------------------------

@@ -13,14 +13,16 @@ def _national(*rows):
     return pd.DataFrame(rows, columns=["indicator_id", "value", "value_qualifier", "period", "note", "source_id"])
 
 
-CATALOGUE = pd.DataFrame({"indicator_id": ["staff", "share", "done", "total"],
-                          "short_unit": ["per 10,000", "%", "tasks", "tasks"]})
+CATALOGUE = pd.DataFrame(
+    {"indicator_id": ["staff", "share", "done", "total"], "short_unit": ["per 10,000", "%", "tasks", "tasks"]}
+)
 
 
 def test_headlines_keep_their_order_and_skip_indicators_without_a_national_value():
     national = _national(("share", 39.52, "", "2025-10", "", "vne"), ("staff", 8.2, "about", "2025", "n", "mst"))
-    figures = headlines.headline_figures(national, CATALOGUE, [("a", "staff", None), ("b", "gone", None),
-                                                               ("c", "share", None)])
+    figures = headlines.headline_figures(
+        national, CATALOGUE, [("a", "staff", None), ("b", "gone", None), ("c", "share", None)]
+    )
     assert figures["label_key"].tolist() == ["a", "c"]
     assert figures["value"].tolist() == [8.2, 39.52]
     assert figures["value_qualifier"].tolist() == ["about", ""]

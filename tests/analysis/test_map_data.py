@@ -23,8 +23,12 @@ def _obs(rows) -> pd.DataFrame:
 
 
 def test_own_values_of_the_layout():
-    obs = _obs([("2025", "19", "rd_staff", "2025-Q4", 1861.0, "reported"),
-                ("2025", "01", "rd_staff", "2025-Q4", 5000.0, "synthetic")])
+    obs = _obs(
+        [
+            ("2025", "19", "rd_staff", "2025-Q4", 1861.0, "reported"),
+            ("2025", "01", "rd_staff", "2025-Q4", 5000.0, "synthetic"),
+        ]
+    )
     table = map_data.map_table(obs, "rd_staff", "2025-Q4", "2025")
     assert len(table) == 34 and table["geo_code"].is_monotonic_increasing
     shown = table[table["value"].notna()].set_index("geo_code")
@@ -36,8 +40,12 @@ def test_own_values_of_the_layout():
 
 def test_2008_values_aggregate_onto_the_2025_map():
     # new Thái Nguyên (19) = old Thái Nguyên (19) + Bắc Kạn (06): counts add up
-    obs = _obs([("2008", "19", "rd_staff", "2025-Q4", 900.0, "reported"),
-                ("2008", "06", "rd_staff", "2025-Q4", 100.0, "reported")])
+    obs = _obs(
+        [
+            ("2008", "19", "rd_staff", "2025-Q4", 900.0, "reported"),
+            ("2008", "06", "rd_staff", "2025-Q4", 100.0, "reported"),
+        ]
+    )
     table = map_data.map_table(obs, "rd_staff", "2025-Q4", "2025").set_index("geo_code")
     assert table.loc["19", "value"] == 1000.0
     assert table.loc["19", "status"] == "derived" and table.loc["19", "origin"] == "converted"
@@ -46,8 +54,12 @@ def test_2008_values_aggregate_onto_the_2025_map():
 
 def test_a_merged_provinces_value_does_not_reach_its_old_provinces():
     """Thái Nguyên's 10.3 per 10,000 (2025) is not the rate of old Thái Nguyên or Bắc Kạn; Hà Nội was not merged."""
-    obs = _obs([("2025", "19", "rd_staff_per_10k", "2025-11-03", 10.3, "reported"),
-                ("2025", "01", "rd_staff_per_10k", "2025-11-03", 9.0, "reported")])
+    obs = _obs(
+        [
+            ("2025", "19", "rd_staff_per_10k", "2025-11-03", 10.3, "reported"),
+            ("2025", "01", "rd_staff_per_10k", "2025-11-03", 9.0, "reported"),
+        ]
+    )
     table = map_data.map_table(obs, "rd_staff_per_10k", "2025-11-03", "2008").set_index("geo_code")
     assert len(table) == 63
     assert np.isnan(table.loc["19", "value"]) and np.isnan(table.loc["06", "value"])
@@ -56,8 +68,12 @@ def test_a_merged_provinces_value_does_not_reach_its_old_provinces():
 
 
 def test_a_ratio_recomputed_from_its_own_layouts_inputs_is_own():
-    obs = _obs([("2025", "19", "rd_staff", "2025", 1861.0, "reported"),
-                ("2025", "19", "population", "2025", 1_799_489.0, "reported")])
+    obs = _obs(
+        [
+            ("2025", "19", "rd_staff", "2025", 1861.0, "reported"),
+            ("2025", "19", "population", "2025", 1_799_489.0, "reported"),
+        ]
+    )
     table = map_data.map_table(obs, "rd_staff_per_10k", "2025", "2025").set_index("geo_code")
     assert table.loc["19", "value"] == pytest.approx(10.34, abs=0.01)
     assert table.loc["19", "origin"] == "own"

@@ -16,7 +16,6 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.app_support import ok, open_page
-
 from ui.i18n import t
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,8 +27,10 @@ def _reported(indicator: str) -> dict[str, tuple[str, float]]:
     """(period, value) of the reported rows of an indicator, by geo_code ('VN' for the nation)."""
     with open(ROOT / "data" / "sample" / "reported.csv", encoding="utf-8-sig", newline="") as handle:
         rows = [r for r in csv.DictReader(handle) if r["indicator_id"] == indicator and r["status"] == "reported"]
-    return {r["geo_code"].zfill(2) if r["geo_level"] == "province" else r["geo_code"]: (r["period"], float(r["value"]))
-            for r in rows}
+    return {
+        r["geo_code"].zfill(2) if r["geo_level"] == "province" else r["geo_code"]: (r["period"], float(r["value"]))
+        for r in rows
+    }
 
 
 def _compare(**params) -> AppTest:
@@ -151,7 +152,9 @@ def test_thai_nguyen_reported_share_of_tasks_is_ranked_on_its_own_day():
 def test_2008_layout_without_synthetic_says_the_asked_indicator_has_no_reported_value():
     # no province reported an R&D density in the 63-province layout: the page says so and offers two ways on
     at = _compare(layout="2008", synthetic="0", ind=IND)
-    name = t("no_reported_values", "en", name="R\\&D staff per 10,000 inhabitants", layout=t("layout_2008", "en"))  # names escaped
+    name = t(
+        "no_reported_values", "en", name="R\\&D staff per 10,000 inhabitants", layout=t("layout_2008", "en")
+    )  # names escaped
     assert name in [w.value for w in at.warning]
     assert at.button(key="compare_show_demo")
     assert [p for p in at.get("page_link") if p.proto.page.endswith("import.py") or "import" in p.proto.page]
@@ -178,7 +181,9 @@ def test_doubtful_values_are_left_out_of_the_ranking_unless_switched_on():
     at = _compare(layout="2008", ind="pii_rank", period="2024")
     assert at.toggle(key="doubtful").value is False
     table = _table(at).set_index("geo_code")
-    assert table["value"].notna().sum() == 14 and pd.isna(table.loc["64", "value"]) and pd.isna(table.loc["12", "value"])
+    assert (
+        table["value"].notna().sum() == 14 and pd.isna(table.loc["64", "value"]) and pd.isna(table.loc["12", "value"])
+    )
     at.toggle(key="doubtful").set_value(True).run()
     table = _table(ok(at)).set_index("geo_code")
     assert table["value"].notna().sum() == 16

@@ -30,8 +30,11 @@ ROWS = [
 
 @pytest.fixture()
 def small_store(tmp_path, monkeypatch):
-    frame = observations.prepare_observations(pd.DataFrame(
-        ROWS, columns=["geo_level", "layout", "geo_code", "indicator_id", "period", "value", "status", "source_id"]))
+    frame = observations.prepare_observations(
+        pd.DataFrame(
+            ROWS, columns=["geo_level", "layout", "geo_code", "indicator_id", "period", "value", "status", "source_id"]
+        )
+    )
     monkeypatch.setattr(observations, "bundled_observations", lambda: frame)
     store.open_store(tmp_path / "small.duckdb").close()
     monkeypatch.setenv("VN57_STORE", str(tmp_path / "small.duckdb"))

@@ -14,7 +14,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from data import importers
-from tests.import_fixtures import fresh_store, use_fresh_app_store, row, tidy_text
+from tests.import_fixtures import row, tidy_text, use_fresh_app_store
 from ui import loaders
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,7 +44,9 @@ def _values(**params) -> dict[str, float]:
 def test_the_version_changes_with_an_import_and_an_undo(app_store):
     first = loaders.data_version()
     assert loaders.data_version() == first  # nothing written: same version
-    batch = importers.commit(importers.analyse("a.csv", tidy_text([HA_NOI]).encode(), store=app_store), app_store, user="t")
+    batch = importers.commit(
+        importers.analyse("a.csv", tidy_text([HA_NOI]).encode(), store=app_store), app_store, user="t"
+    )
     second = loaders.data_version()
     assert second != first
     app_store.undo_batch(batch["batch_id"], user="t")
@@ -60,7 +62,9 @@ def test_after_an_import_the_page_shows_the_new_value(app_store):
 
 def test_a_cleared_data_cache_never_brings_back_older_results(app_store):
     assert _values() == {"19": 10.3}  # cached under the bundled data's version
-    batch = importers.commit(importers.analyse("a.csv", tidy_text([HA_NOI]).encode(), store=app_store), app_store, user="t")
+    batch = importers.commit(
+        importers.analyse("a.csv", tidy_text([HA_NOI]).encode(), store=app_store), app_store, user="t"
+    )
     st.cache_data.clear()  # the per-version results survive this: they must not be the old ones
     assert _values() == {"01": 5.5, "19": 10.3}
     app_store.undo_batch(batch["batch_id"], user="t")

@@ -18,7 +18,6 @@ import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from tests.app_support import ok, open_page
-
 from ui.i18n import t
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,8 +31,11 @@ def _entry_pages() -> dict[str, str]:
     return {
         Path(node.args[0].value).stem: node.args[0].value
         for node in ast.walk(tree)
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "Page"
-        and node.args and isinstance(node.args[0], ast.Constant)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "Page"
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
     }
 
 
@@ -71,7 +73,8 @@ def _expected(indicator: str, layout: str, statuses: set[str]) -> set[tuple[str,
             r["target_date"],
         )
         for r in rows
-        if r["indicator_id"] == indicator and r["status"] in statuses
+        if r["indicator_id"] == indicator
+        and r["status"] in statuses
         and (r["geo_level"] == "nation" or r["layout"] == layout)
     }
 
@@ -126,8 +129,11 @@ def test_binh_dinh_target_in_the_2008_layout():
     at.multiselect(key="st").set_value(["target"])
     table = _table(ok(at.run()))
     # Bình Định's programme and Resolution 57's national target (12 per 10,000 by 2030)
-    assert _shown(table) == _expected(IND, "2008", {"target"}) == {
-        ("Binh Dinh", 12.0, "target", ""), ("Viet Nam", 12.0, "target", "2030-12-31")}
+    assert (
+        _shown(table)
+        == _expected(IND, "2008", {"target"})
+        == {("Binh Dinh", 12.0, "target", ""), ("Viet Nam", 12.0, "target", "2030-12-31")}
+    )
     # the programme's date; the source gives no target year
     assert table.loc[table["place"] == "Binh Dinh", "period"].tolist() == ["2025-03-04"]
     assert at.query_params["layout"] == "2008"
@@ -182,7 +188,10 @@ def test_deep_link_gives_the_same_table_as_the_widgets():
     pd.testing.assert_frame_equal(_table(linked), _table(clicked))
     assert _shown(_table(linked)) == {("Thai Nguyen", 10.3, "reported", ""), ("Viet Nam", 8.2, "reported", "")}
     assert {k: (list(v) if isinstance(v, list) else v) for k, v in clicked.query_params.items()} == {
-        "ind": IND, "p": THAI_NGUYEN_2025, "st": ["reported", "target"], "period": "2025-09~2025-12"
+        "ind": IND,
+        "p": THAI_NGUYEN_2025,
+        "st": ["reported", "target"],
+        "period": "2025-09~2025-12",
     }
 
 
@@ -271,8 +280,11 @@ def test_a_long_table_shows_a_bounded_number_of_rows_and_says_so():
 
     at = _explorer(synthetic="1", layout="2025")
     ok(at)
-    capped = [m for c in at.caption if (m := re.fullmatch(
-        r"Showing the first 2,000 of ([\d,]+) rows; the downloads hold all of them\.", c.value))]
+    capped = [
+        m
+        for c in at.caption
+        if (m := re.fullmatch(r"Showing the first 2,000 of ([\d,]+) rows; the downloads hold all of them\.", c.value))
+    ]
     assert len(capped) == 1
     total = int(capped[0].group(1).replace(",", ""))
     assert total > 2_000

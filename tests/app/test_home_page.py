@@ -106,7 +106,9 @@ def home_vi() -> AppTest:
 
 # --- English ---------------------------------------------------------------------------------------------------
 def test_home_english_title(home_en):
-    assert home_en.title[0].value == "Science, technology, innovation and digital transformation in Viet Nam's provinces"
+    assert (
+        home_en.title[0].value == "Science, technology, innovation and digital transformation in Viet Nam's provinces"
+    )
     assert home_en.radio(key="lang").value == "en"
 
 
@@ -150,8 +152,14 @@ def test_how_much_is_real(home_en):
     rows = [r for r in _real_rows() if r["status"] == "reported" and not r.get("doubtful")]
     indicators = {r["indicator_id"] for r in rows}
     sources = {r["source_id"] for r in rows}
-    summary = t("home_real_summary", "en", n=f"{len(rows):,}", indicators=len(indicators), sources=len(sources),
-                newest="2026-01-31")  # Quảng Ninh's figures of 2026-01 (VietNamNet, 2026-01-05)
+    summary = t(
+        "home_real_summary",
+        "en",
+        n=f"{len(rows):,}",
+        indicators=len(indicators),
+        sources=len(sources),
+        newest="2026-01-31",
+    )  # Quảng Ninh's figures of 2026-01 (VietNamNet, 2026-01-05)
     assert summary in _texts(home_en)
     table = home_en.dataframe[1].value
     assert table["n_values"].sum() == len(rows)
@@ -177,7 +185,9 @@ def test_milestones_table(home_en):
     table = home_en.dataframe[-1].value
     assert len(table) == len(expected) == 6
     rows = set(zip(table["date"], table["place"], table["kind"]))
-    meetings = [(r["date"], names[(r["layout"], r["geo_code"].zfill(2))]["name_en"]) for r in expected if r["kind"] == "meeting"]
+    meetings = [
+        (r["date"], names[(r["layout"], r["geo_code"].zfill(2))]["name_en"]) for r in expected if r["kind"] == "meeting"
+    ]
     assert ("2025-03-04", "Binh Dinh") in meetings and ("2025-04-25", "Ha Giang") in meetings
     for date, place in meetings:
         assert (date, place, t("milestone_kind_meeting", "en")) in rows
@@ -212,7 +222,9 @@ def test_language_radio_switches_to_vietnamese():
 # --- hiding synthetic values ------------------------------------------------------------------------------
 def _assert_no_synthetic(at: AppTest) -> None:
     _, without = expected_observation_counts()
-    assert without == len([r for r in _real_rows() if not r.get("doubtful")])  # every non-synthetic row is a real file's
+    assert without == len(
+        [r for r in _real_rows() if not r.get("doubtful")]
+    )  # every non-synthetic row is a real file's
     assert _metric(at, "holds_observations", "en") == f"{without:,}"
     assert not _synthetic_banners(at, "en")
     statuses = at.dataframe[0].value.iloc[:, 0].tolist()
@@ -261,7 +273,7 @@ def test_presentation_mode_from_the_url_hides_the_navigation_and_sidebar():
     assert not at.exception
     assert at.toggle(key="present").value is True
     styles = " ".join(str(getattr(el, "proto", "")) for el in at.get("html"))
-    assert 'stSidebar' in styles and "display: none" in styles
+    assert "stSidebar" in styles and "display: none" in styles
     at.toggle(key="present").set_value(False).run()
     assert "present" not in at.query_params
     assert not [el for el in at.get("html") if "stSidebar" in str(getattr(el, "proto", ""))]

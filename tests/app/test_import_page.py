@@ -160,7 +160,9 @@ def test_upload_confirm_import_then_undo(app_store):
     assert _texts(at.success)[0] == t("import_done", "en", batch=2, added="2", skipped="0")
     assert len(app_store.observations()) == before + 2
     batches = _frame(at, "batches")
-    assert batches.loc[batches["batch_id"] == 2, ["file_name", "rows_added", "kind"]].values.tolist() == [["hn.csv", 2, "import"]]
+    assert batches.loc[batches["batch_id"] == 2, ["file_name", "rows_added", "kind"]].values.tolist() == [
+        ["hn.csv", 2, "import"]
+    ]
     assert at.file_uploader[0].value is None  # a fresh uploader after the import
 
     at.selectbox(key="undo_batch").set_value(2)
@@ -184,11 +186,15 @@ def test_cancel_leaves_the_store_alone(app_store):
 
 def test_problems_are_listed_downloadable_and_valid_rows_only_on_request(app_store):
     at = _app()
-    raw = tidy_text([row(), row(geo_code="02"), row(geo_code="79", value="abc"), row(geo_code="04"), row(geo_code="08")]).encode()
+    raw = tidy_text(
+        [row(), row(geo_code="02"), row(geo_code="79", value="abc"), row(geo_code="04"), row(geo_code="08")]
+    ).encode()
     at = _upload(at, "mixed.csv", raw)
-    assert _texts(at.error) == ["**2 problem\\(s\\)\\: the file is refused\\.**\n\n"
-                                "- mixed\\.csv, row 3, column 'geo\\_code'\\: no province '02' in the 2025 layout\n"
-                                "- mixed\\.csv, row 4, column 'value'\\: 'abc' is not a number"]
+    assert _texts(at.error) == [
+        "**2 problem\\(s\\)\\: the file is refused\\.**\n\n"
+        "- mixed\\.csv, row 3, column 'geo\\_code'\\: no province '02' in the 2025 layout\n"
+        "- mixed\\.csv, row 4, column 'value'\\: 'abc' is not a number"
+    ]
     problems = _frame(at, "problems")
     assert problems.values.tolist() == [
         ["mixed.csv", "3", "geo_code", "no province '02' in the 2025 layout"],
@@ -204,8 +210,10 @@ def test_problems_are_listed_downloadable_and_valid_rows_only_on_request(app_sto
 
 def test_a_refused_file_shows_why_and_offers_no_import(app_store):
     at = _upload(_app(), "photo.xlsx", b"\x89PNG\r\n\x1a\n" + bytes(64))
-    assert _texts(at.error) == ["**The file cannot be imported\\:**\n\n- photo\\.xlsx\\: this is not a table \\(CSV or XLSX\\)"
-                                "\\: it looks like a PNG image\\."]
+    assert _texts(at.error) == [
+        "**The file cannot be imported\\:**\n\n- photo\\.xlsx\\: this is not a table \\(CSV or XLSX\\)"
+        "\\: it looks like a PNG image\\."
+    ]
     assert _frame(at, "problems")["message"].tolist() == [
         "this is not a table (CSV or XLSX): it looks like a PNG image."
     ]
@@ -220,7 +228,9 @@ def test_uploaded_text_is_escaped_when_shown_as_markdown(app_store):
     at.selectbox(key="undo_batch").set_value(2)
     at = _click(at, "undo_start")
     warning = [w for w in _texts(at.warning) if "Undo batch 2" in w][0]
-    assert "\\!\\[x\\]\\(https\u2060\\:evil" in warning and "](https" not in warning and "<b>" not in warning  # no autolink
+    assert (
+        "\\!\\[x\\]\\(https\u2060\\:evil" in warning and "](https" not in warning and "<b>" not in warning
+    )  # no autolink
 
 
 # --- the template round trip, seen in the data explorer ----------------------------------------------------------

@@ -30,7 +30,9 @@ def test_a_vietnamese_page_names_the_first_problems_in_vietnamese_and_how_many_m
     assert box.startswith("**7 lỗi\\: tệp bị từ chối\\.**")
     assert "- bao\\-cao\\.csv, dòng 2, cột 'value'\\: 'x' không phải là số" in box
     assert box.count("không phải là số") == 5  # the first five are named...
-    assert box.endswith("…và còn 2 lỗi khác\\: danh sách đầy đủ ở bên dưới và có thể tải về\\.")  # ...then how many more
+    assert box.endswith(
+        "…và còn 2 lỗi khác\\: danh sách đầy đủ ở bên dưới và có thể tải về\\."
+    )  # ...then how many more
     problems = _frame(at, "problems")
     assert len(problems) == 7 and set(problems["message"]) == {"'x' không phải là số"}
     assert at.checkbox(key="import_valid_only") is not None  # 7 of 15 fail: valid rows only may be asked for
@@ -61,7 +63,10 @@ def test_a_template_with_an_own_indicator_and_source_shows_on_the_map(app_store)
     at.file_uploader[0].set_value(("laocai.xlsx", filled_template(), "application/octet-stream"))
     at = _ok(at.run())
     detected = dict(zip(*_frame(at, "detected").T.values))
-    assert detected[t("detected_definitions", "en")] == "1 new indicator(s), 1 new source(s): kiosk_share, laocai_report_2026_q1"
+    assert (
+        detected[t("detected_definitions", "en")]
+        == "1 new indicator(s), 1 new source(s): kiosk_share, laocai_report_2026_q1"
+    )
     at = _click(_click(at, "import_start"), "import_confirm")
     assert _texts(at.success)[0] == t("import_done", "en", batch=2, added="2", skipped="0")
     assert "kiosk_share" in set(app_store.indicators()[schema.INDICATOR])

@@ -26,8 +26,11 @@ def _pages() -> list[str]:
     return [
         node.args[0].value
         for node in ast.walk(tree)
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "Page"
-        and node.args and isinstance(node.args[0], ast.Constant)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "Page"
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
     ]
 
 
@@ -82,7 +85,13 @@ def english_formats(text: str) -> list[str]:
 def test_the_format_scan_tells_vietnamese_from_english():
     assert english_formats("8,2 trên 10.000 dân · Quý 3/2026 · 03/11/2025 · 1.861.000") == []
     assert english_formats("8.2 per 10,000 · -0.388 · +5.08 · kỳ 2025-10 · 2025-11-03 · 2026-Q3") == [
-        "8.2", "-0.388", "5.08", "2025-10", "2025-11-03", "2026-Q3"]
+        "8.2",
+        "-0.388",
+        "5.08",
+        "2025-10",
+        "2025-11-03",
+        "2026-Q3",
+    ]
     assert english_formats("[VnEconomy](https://vneconomy.vn/2025-10-03/a-1.5.htm)") == []
 
 

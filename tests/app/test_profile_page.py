@@ -16,7 +16,6 @@ import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from tests.app_support import ok, open_page
-
 from ui.i18n import t
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -69,7 +68,9 @@ def test_gia_lai_shows_its_predecessors_targets_apart():
     places = dict(zip(targets["indicator_id"], targets["place"]))
     predecessor = t("target_of_predecessor", "en", place="Binh Dinh")
     assert places == {
-        "hq_workers_trained": predecessor, "rd_staff_per_10k": predecessor, "officials_digital_share": predecessor,
+        "hq_workers_trained": predecessor,
+        "rd_staff_per_10k": predecessor,
+        "officials_digital_share": predecessor,
         "budget_share_stidx": "Gia Lai",
     }
     texts = dict(zip(targets["indicator_id"], targets["target_text"]))
@@ -86,7 +87,8 @@ def test_gia_lai_shows_its_predecessors_targets_apart():
 
     layers = [layer for c in at.get("vega_lite_chart") for layer in json.loads(c.proto.spec).get("layer", [])]
     assert [layer["data"]["values"] for layer in layers if layer.get("name") == "watermark"] == [
-        [{"watermark": "DEMONSTRATION DATA, NOT REAL"}]] * 2
+        [{"watermark": "DEMONSTRATION DATA, NOT REAL"}]
+    ] * 2
 
 
 def test_whole_country_in_the_sidebar_gives_the_national_profile():
@@ -97,7 +99,11 @@ def test_whole_country_in_the_sidebar_gives_the_national_profile():
     assert at.title[0].value == t("profile_title", "en", place=t("profile_whole_country", "en"))
     table = [d.value for d in at.dataframe if "reporting_text" in d.value.columns][0]
     row = table[table["indicator_id"] == "rd_staff_per_10k"].iloc[0]
-    assert (row["value_text"], row["period"], row["reporting_text"]) == ("8.2 per 10,000", "2025-11-03", "1 of 34 provinces")
+    assert (row["value_text"], row["period"], row["reporting_text"]) == (
+        "8.2 per 10,000",
+        "2025-11-03",
+        "1 of 34 provinces",
+    )
     vi = _profile(lang="vi", synthetic="0")
     assert vi.title[0].value == "Hồ sơ: Toàn quốc"
 

@@ -118,11 +118,15 @@ def connection_killed_during_import(pg_cluster, pg_app, monkeypatch):
     return killed
 
 
-def test_a_connection_killed_mid_import_leaves_the_store_as_it_was_and_the_page_says_so(pg_app, connection_killed_during_import):
+def test_a_connection_killed_mid_import_leaves_the_store_as_it_was_and_the_page_says_so(
+    pg_app, connection_killed_during_import
+):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
     at.query_params["lang"] = "en"
     at = at.switch_page("pages/import.py").run()
-    at.file_uploader[0].set_value(("hn.csv", tidy_text([row(), row(geo_code="79", value="41000")]).encode(), "text/csv"))
+    at.file_uploader[0].set_value(
+        ("hn.csv", tidy_text([row(), row(geo_code="79", value="41000")]).encode(), "text/csv")
+    )
     at = at.run()
     before = snapshot(loaders.store())
     at.button(key="import_start").click()

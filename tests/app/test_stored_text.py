@@ -26,7 +26,9 @@ ROOT = __import__("pathlib").Path(__file__).resolve().parents[2]
 HOSTILE = ('<img src="https://evil.example/pixel.png"> ![x](https://evil.example/img.png) '
            "[link](https://evil.example/go) **bold**")  # fmt: skip
 #: A sign that Markdown or HTML would act on, not preceded by the escaping backslash.
-RENDERED = re.compile(r"(?<!\\)<img|(?<!\\)!\[|\]\(https?://evil|(?<!\\)\*\*bold|https?\\?://evil")  # the last: an autolink
+RENDERED = re.compile(
+    r"(?<!\\)<img|(?<!\\)!\[|\]\(https?://evil|(?<!\\)\*\*bold|https?\\?://evil"
+)  # the last: an autolink
 #: Elements whose content is data, shown as text by the browser (tables, charts, map layers).
 DATA_ELEMENTS = {"arrow_data_frame", "vega_lite_chart", "arrow_vega_lite_chart", "deck_gl_json_chart", "dataframe",
                  "table", "json", "code"}  # fmt: skip

@@ -22,7 +22,6 @@ import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from tests.app_support import ok, open_page
-
 from ui.i18n import t
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -41,40 +40,74 @@ def _table(at: AppTest) -> pd.DataFrame:
 
 def _bundled_targets(name: str = "reported.csv") -> set[tuple[str, str, str, float, str]]:
     with open(ROOT / "data" / "sample" / name, encoding="utf-8-sig", newline="") as handle:
-        return {(r["layout"], r["geo_code"].zfill(2) if r["geo_level"] == "province" else r["geo_code"],
-                 r["indicator_id"], float(r["value"]), r["target_date"])
-                for r in csv.DictReader(handle) if r["status"] == "target"}
+        return {
+            (
+                r["layout"],
+                r["geo_code"].zfill(2) if r["geo_level"] == "province" else r["geo_code"],
+                r["indicator_id"],
+                float(r["value"]),
+                r["target_date"],
+            )
+            for r in csv.DictReader(handle)
+            if r["status"] == "target"
+        }
 
 
 # Resolution 57's numeric national targets (r57_national_targets.csv of the transcription; issue 11), typed here:
 # (indicator, target as the page writes it, deadline). Ranges are stored as their lower bound, "top N" as rank <= N;
 # the qualitative ones (S&T level, a technology hub) and the count of the Government's 35 indicators are not targets.
 R57_TARGETS = [
-    ("rd_spending_gdp", "≈ 2 % by 2030-12-31"), ("rd_social_funding_share", "> 60 % by 2030-12-31"),
-    ("budget_share_stidx", "≥ 3 % by 2030-12-31"), ("rd_staff_per_10k", "≈ 12 per 10,000 by 2030-12-31"),
-    ("st_orgs_ranked", "≥ 40 organisations by 2030-12-31"), ("publications_growth", "≈ 10 % a year by 2030-12-31"),
-    ("patent_growth", "≥ 16 % a year by 2030-12-31"), ("patent_commercial_share", "≥ 8 % by 2030-12-31"),
-    ("digital_economy_share_gso", "≥ 30 % by 2030-12-31"), ("online_public_service_usage", "> 80 % by 2030-12-31"),
-    ("cashless_share", "≈ 80 % by 2030-12-31"), ("innovative_enterprises_share", "> 40 % by 2030-12-31"),
-    ("tfp_contribution", "> 55 % by 2030-12-31"), ("hightech_exports_share", "≥ 50 % by 2030-12-31"),
-    ("digital_competitiveness_rank_asean", "≤ 3 rank by 2030-12-31"), ("digital_competitiveness_rank", "≤ 50 rank by 2030-12-31"),
-    ("egdi_rank_asean", "≤ 3 rank by 2030-12-31"), ("egdi_rank", "≤ 50 rank by 2030-12-31"),
-    ("ai_rd_rank_asean", "≤ 3 rank by 2030-12-31"), ("digital_tech_enterprises_advanced", "≥ 5 enterprises by 2030-12-31"),
-    ("hdi", "> 0.7 index by 2030-12-31"), ("digital_economy_share_gso", "≥ 50 % by 2045-12-31"),
+    ("rd_spending_gdp", "≈ 2 % by 2030-12-31"),
+    ("rd_social_funding_share", "> 60 % by 2030-12-31"),
+    ("budget_share_stidx", "≥ 3 % by 2030-12-31"),
+    ("rd_staff_per_10k", "≈ 12 per 10,000 by 2030-12-31"),
+    ("st_orgs_ranked", "≥ 40 organisations by 2030-12-31"),
+    ("publications_growth", "≈ 10 % a year by 2030-12-31"),
+    ("patent_growth", "≥ 16 % a year by 2030-12-31"),
+    ("patent_commercial_share", "≥ 8 % by 2030-12-31"),
+    ("digital_economy_share_gso", "≥ 30 % by 2030-12-31"),
+    ("online_public_service_usage", "> 80 % by 2030-12-31"),
+    ("cashless_share", "≈ 80 % by 2030-12-31"),
+    ("innovative_enterprises_share", "> 40 % by 2030-12-31"),
+    ("tfp_contribution", "> 55 % by 2030-12-31"),
+    ("hightech_exports_share", "≥ 50 % by 2030-12-31"),
+    ("digital_competitiveness_rank_asean", "≤ 3 rank by 2030-12-31"),
+    ("digital_competitiveness_rank", "≤ 50 rank by 2030-12-31"),
+    ("egdi_rank_asean", "≤ 3 rank by 2030-12-31"),
+    ("egdi_rank", "≤ 50 rank by 2030-12-31"),
+    ("ai_rd_rank_asean", "≤ 3 rank by 2030-12-31"),
+    ("digital_tech_enterprises_advanced", "≥ 5 enterprises by 2030-12-31"),
+    ("hdi", "> 0.7 index by 2030-12-31"),
+    ("digital_economy_share_gso", "≥ 50 % by 2045-12-31"),
     ("gii_rank", "≤ 30 rank by 2045-12-31"),
     # the 2025 directives that measure the same goals
-    ("budget_share_stidx", "≥ 3 % by 2025-12-31"), ("online_dossiers_share", "≈ 80 % by 2025-12-31"),
+    ("budget_share_stidx", "≥ 3 % by 2025-12-31"),
+    ("online_dossiers_share", "≈ 80 % by 2025-12-31"),
     ("business_procedures_online_share", "100 % by 2025-12-31"),
 ]
-LIGHTS = {"● on track", "▲ at risk", "▼ limited progress", "○ not enough data", "◌ no deadline given", "✓ achieved",
-          "✗ missed", "✖ missed", "✔ met by the deadline", "▲ needs acceleration", "● achieved", "✖ moving away"}
+LIGHTS = {
+    "● on track",
+    "▲ at risk",
+    "▼ limited progress",
+    "○ not enough data",
+    "◌ no deadline given",
+    "✓ achieved",
+    "✗ missed",
+    "✖ missed",
+    "✔ met by the deadline",
+    "▲ needs acceleration",
+    "● achieved",
+    "✖ moving away",
+}
 
 
 def test_every_target_with_its_status():
     assert _bundled_targets() == {
-        ("2008", "52", "hq_workers_trained", 7500.0, ""), ("2008", "52", "rd_staff_per_10k", 12.0, ""),
+        ("2008", "52", "hq_workers_trained", 7500.0, ""),
+        ("2008", "52", "rd_staff_per_10k", 12.0, ""),
         ("2008", "52", "officials_digital_share", 100.0, "2025-12-31"),
-        ("2025", "52", "budget_share_stidx", 3.0, "2026-12-31"), ("", "VN", "g5_population_coverage", 90.0, "2025-12-31"),
+        ("2025", "52", "budget_share_stidx", 3.0, "2026-12-31"),
+        ("", "VN", "g5_population_coverage", 90.0, "2025-12-31"),
     }
     at = _targets(synthetic="1")
     assert at.title[0].value == t("targets_title", "en")
@@ -91,9 +124,13 @@ def test_every_target_with_its_status():
     assert table["forecast_status"].tolist()[0] == "missed"
     assert table["forecast_status"].tolist()[-1] == "no_deadline"
     nation = table[(table["indicator_id"] == "g5_population_coverage") & (table["place"] == "Viet Nam")].iloc[0]
-    assert abs(nation["progress_ratio"] - ((39.52 / 26) ** (365.25 / 123) - 1) / ((90 / 26) ** (365.25 / 184) - 1)) < 1e-9
-    assert nation["explanation"] == ("Deadline 2025-12-31 has passed: 39.52% on 2025-10-31, the last value on or "
-                                     "before it; target 90% not met — missed.")
+    assert (
+        abs(nation["progress_ratio"] - ((39.52 / 26) ** (365.25 / 123) - 1) / ((90 / 26) ** (365.25 / 184) - 1)) < 1e-9
+    )
+    assert nation["explanation"] == (
+        "Deadline 2025-12-31 has passed: 39.52% on 2025-10-31, the last value on or "
+        "before it; target 90% not met — missed."
+    )
     assert nation["projected"] == "at the deadline: 39.52 % (2025-10-31)"  # what was seen, not a projection
     bd_density = (table["indicator_id"] == "rd_staff_per_10k") & (table["place"] != "Viet Nam")
     assert table.loc[bd_density, "statuses_used"].item() == "synthetic"
@@ -143,7 +180,9 @@ def test_filters_by_pillar_status_and_place_live_in_the_url():
 def test_forecast_of_a_chosen_target_by_link():
     at = _targets(target="VN:g5_population_coverage:2025-10:2025-12-31")
     assert at.selectbox(key="target").value == "VN:g5_population_coverage:2025-10:2025-12-31"
-    assert any("0.348 a day was needed" in c.value.replace("\\", "") for c in at.caption)  # (90 - 26) / 184 days, as text
+    assert any(
+        "0.348 a day was needed" in c.value.replace("\\", "") for c in at.caption
+    )  # (90 - 26) / 184 days, as text
 
 
 def test_vietnamese():

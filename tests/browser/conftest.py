@@ -55,9 +55,7 @@ _BUSY_STATES = ("initial", "running", "rerunRequested", "stopRequested")
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers", "browser: end-to-end tests in headless Chromium against a live Streamlit server"
-    )
+    config.addinivalue_line("markers", "browser: end-to-end tests in headless Chromium against a live Streamlit server")
 
 
 def _in_ci() -> bool:
@@ -123,11 +121,19 @@ def streamlit_server(tmp_path_factory: pytest.TempPathFactory):
         STREAMLIT_SERVER_HEADLESS="true",
     )
     cmd = [
-        sys.executable, "-m", "streamlit", "run", str(app),
-        "--server.port", str(port),
-        "--server.address", "127.0.0.1",
-        "--server.headless", "true",
-        "--browser.gatherUsageStats", "false",
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app),
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
     ]
     log = open(log_path, "wb")
     proc = subprocess.Popen(

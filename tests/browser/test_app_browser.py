@@ -72,7 +72,7 @@ def test_explorer_dataframe_and_csv_download(page, helpers, external_requests, t
     csv_path = _download(page, tmp_path, "download_csv")
     raw = csv_path.read_bytes()
     assert raw.startswith(BOM), f"CSV does not start with the UTF-8 BOM: {raw[:16]!r}"
-    header = raw[len(BOM):].decode("utf-8").splitlines()[0]
+    header = raw[len(BOM) :].decode("utf-8").splitlines()[0]
     assert "indicator_id" in header, f"CSV header lacks indicator_id: {header!r}"
 
     helpers.wait_for_idle(page)
@@ -143,7 +143,9 @@ def test_import_a_file_then_see_it_in_the_explorer(page, helpers, external_reque
     )
     _open(page, helpers, "/import?lang=en")
     page.get_by_text("No authentication is configured, so editing is open", exact=False).first.wait_for(state="visible")
-    page.locator('[class*="st-key-import_file_"] [data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(upload))
+    page.locator('[class*="st-key-import_file_"] [data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+        str(upload)
+    )
     helpers.wait_for_idle(page)
     helpers.assert_no_exception(page)
     page.get_by_text("No problem found: 2 rows can be imported.", exact=True).first.wait_for(state="visible")
@@ -155,7 +157,7 @@ def test_import_a_file_then_see_it_in_the_explorer(page, helpers, external_reque
     _open(page, helpers, "/explorer?lang=en&ind=g5_road_coverage&st=reported&p=01")
     page.get_by_text("2 rows", exact=False).first.wait_for(state="visible")
     csv_path = _download(page, tmp_path, "download_csv")
-    rows = csv_path.read_bytes()[len(BOM):].decode("utf-8").splitlines()
+    rows = csv_path.read_bytes()[len(BOM) :].decode("utf-8").splitlines()
     header = rows[0].split(",")
     values = {(r.split(",")[header.index("geo_code")], r.split(",")[header.index("value")]) for r in rows[1:]}
     assert values == {("01", "77.7"), ("VN", "65.4")}
@@ -182,7 +184,9 @@ def test_import_a_task_list_then_see_its_late_tasks(page, helpers, external_requ
     upload = tmp_path / "danh-muc-nhiem-vu.csv"
     upload.write_bytes(hand_csv())
     _open(page, helpers, "/import?lang=en")
-    page.locator('[class*="st-key-import_file_"] [data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(upload))
+    page.locator('[class*="st-key-import_file_"] [data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+        str(upload)
+    )
     helpers.wait_for_idle(page)
     helpers.assert_no_exception(page)
     page.get_by_text("No problem found: 13 rows can be imported.", exact=True).first.wait_for(state="visible")
@@ -194,10 +198,13 @@ def test_import_a_task_list_then_see_its_late_tasks(page, helpers, external_requ
     page.get_by_text("Late tasks (3)", exact=True).first.wait_for(state="visible")
     _open(page, helpers, "/tasks?lang=en&province=19&synthetic=0&tstatus=late")
     page.get_by_text("Tasks (3)", exact=True).first.wait_for(state="visible")
-    text = _download(page, tmp_path, "tasks_csv").read_bytes()[len(BOM):].decode("utf-8")
+    text = _download(page, tmp_path, "tasks_csv").read_bytes()[len(BOM) :].decode("utf-8")
     titles = {row["task_title"] for row in csv.DictReader(io.StringIO(text))}
-    assert titles == {"Đề án đào tạo nhân lực bán dẫn", "Đào tạo kỹ năng số cho cán bộ, công chức",
-                      "Thành lập Quỹ đổi mới sáng tạo của tỉnh"}
+    assert titles == {
+        "Đề án đào tạo nhân lực bán dẫn",
+        "Đào tạo kỹ năng số cho cán bộ, công chức",
+        "Thành lập Quỹ đổi mới sáng tạo của tỉnh",
+    }
 
     _open(page, helpers, "/import?lang=en")
     _click(page, helpers, "undo_start")
@@ -229,8 +236,11 @@ def test_map_draws_the_deck_and_its_legend(page, helpers, external_requests):
 def test_map_with_province_names_and_differences_loads_nothing_from_outside(page, helpers, external_requests):
     """Province names (deck.gl TextLayer, Vietnamese letters) on the 63-province map, diverging colours."""
     before = len(external_requests)
-    _open_map(page, helpers, "&layout=2008&labels=1&colour=difference&palette=high_contrast&ind=g5_population_coverage"
-              "&synthetic=1")
+    _open_map(
+        page,
+        helpers,
+        "&layout=2008&labels=1&colour=difference&palette=high_contrast&ind=g5_population_coverage&synthetic=1",
+    )
     page.get_by_text("Difference from the national average", exact=False).first.wait_for(state="visible")
     page.wait_for_timeout(1500)
     helpers.assert_no_exception(page)
@@ -270,7 +280,11 @@ def test_map_png_download_opens(page, helpers, external_requests, tmp_path):
     ("path", "title", "charts"),
     [
         # with the demonstration values switched on, so every chart has something to draw
-        ("/compare?lang=en&synthetic=1&ind=rd_staff_per_10k&period=2026-Q3", "Compare provinces", 3),  # bars, scatter, trends
+        (
+            "/compare?lang=en&synthetic=1&ind=rd_staff_per_10k&period=2026-Q3",
+            "Compare provinces",
+            3,
+        ),  # bars, scatter, trends
         ("/profile?lang=en&province=52&synthetic=1", "Profile: Gia Lai", 2),  # against the nation, a target's forecast
         ("/targets?lang=en&synthetic=1", "Targets and progress", 2),  # paces (R), a target's forecast
     ],
@@ -292,8 +306,7 @@ def test_benchmark_pages_draw_their_charts(page, helpers, external_requests, pat
     assert external_requests[before:] == [], f"{path} requested outside hosts: {external_requests[before:]}"
 
 
-ALL_PAGES = ["/", "/map", "/compare", "/profile", "/targets", "/present", "/explorer", "/import", "/coverage",
-             "/tasks"]
+ALL_PAGES = ["/", "/map", "/compare", "/profile", "/targets", "/present", "/explorer", "/import", "/coverage", "/tasks"]
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
@@ -307,24 +320,38 @@ def test_every_page_in_both_languages_renders_and_stays_local(page, helpers, ext
     assert external_requests[before:] == [], f"pages requested outside hosts: {external_requests[before:]}"
 
 
-def test_presentation_link_opens_the_same_slide_fullscreen(browser, streamlit_server, helpers, external_requests, tmp_path):
+def test_presentation_link_opens_the_same_slide_fullscreen(
+    browser, streamlit_server, helpers, external_requests, tmp_path
+):
     """A shared presentation link in a new browser shows the same indicator, period and province,
     with no sidebar, on a 1920x1080 screen; a screenshot is taken for the record."""
     before = len(external_requests)
     context = browser.new_context(base_url=streamlit_server, viewport={"width": 1920, "height": 1080})
-    context.route("**/*", lambda route, request: route.continue_() if "127.0.0.1" in request.url or "localhost" in request.url
-                  else (external_requests.append(f"{request.method} {request.url}"), route.abort()))
+    context.route(
+        "**/*",
+        lambda route, request: (
+            route.continue_()
+            if "127.0.0.1" in request.url or "localhost" in request.url
+            else (external_requests.append(f"{request.method} {request.url}"), route.abort())
+        ),
+    )
     shown = context.new_page()
     try:
-        shown.goto("/present?present=1&lang=vi&slide=rd_staff_per_10k&province=19&synthetic=0", wait_until="domcontentloaded")
+        shown.goto(
+            "/present?present=1&lang=vi&slide=rd_staff_per_10k&province=19&synthetic=0", wait_until="domcontentloaded"
+        )
         helpers.wait_for_idle(shown)
         helpers.assert_no_exception(shown)
-        shown.get_by_text("Nhân lực nghiên cứu và phát triển trên 10.000 dân", exact=True).first.wait_for(state="visible")
+        shown.get_by_text("Nhân lực nghiên cứu và phát triển trên 10.000 dân", exact=True).first.wait_for(
+            state="visible"
+        )
         shown.get_by_text("Kỳ 03/11/2025", exact=False).first.wait_for(state="visible")
         shown.get_by_text("Thái Nguyên", exact=True).first.wait_for(state="visible")
         shown.get_by_text("10,3", exact=True).first.wait_for(state="visible")
-        shown.locator('.st-key-present_map_frame svg g.mark-shape').first.wait_for(state="attached")
-        assert not shown.locator('[data-testid="stSidebar"]').first.is_visible(), "the sidebar shows in presentation mode"
+        shown.locator(".st-key-present_map_frame svg g.mark-shape").first.wait_for(state="attached")
+        assert not shown.locator('[data-testid="stSidebar"]').first.is_visible(), (
+            "the sidebar shows in presentation mode"
+        )
         shown.wait_for_timeout(1500)
         shot = tmp_path / "presentation.png"
         shown.screenshot(path=str(shot))
@@ -341,17 +368,27 @@ def test_presentation_link_opens_the_same_slide_fullscreen(browser, streamlit_se
 SYNTHETIC_MARKS = ("Synthetic demonstration values are shown", "synthetic (demo)", "White outline: synthetic")
 
 
-def test_a_fresh_browser_sees_no_synthetic_value_on_home_map_and_presentation(browser, streamlit_server, helpers,
-                                                                             external_requests):
+def test_a_fresh_browser_sees_no_synthetic_value_on_home_map_and_presentation(
+    browser, streamlit_server, helpers, external_requests
+):
     """A new browser (no cookies, no state) opens Home, Map and Presentation: real values only, nothing marked synthetic."""
     before = len(external_requests)
     context = browser.new_context(base_url=streamlit_server)
-    context.route("**/*", lambda route, request: route.continue_() if "127.0.0.1" in request.url or "localhost" in request.url
-                  else (external_requests.append(f"{request.method} {request.url}"), route.abort()))
+    context.route(
+        "**/*",
+        lambda route, request: (
+            route.continue_()
+            if "127.0.0.1" in request.url or "localhost" in request.url
+            else (external_requests.append(f"{request.method} {request.url}"), route.abort())
+        ),
+    )
     fresh = context.new_page()
     try:
-        for path, real in (("/?lang=en", "How much is real"), ("/map?lang=en", "index points"),
-                           ("/present?lang=en", "Provincial Innovation Index (PII)")):
+        for path, real in (
+            ("/?lang=en", "How much is real"),
+            ("/map?lang=en", "index points"),
+            ("/present?lang=en", "Provincial Innovation Index (PII)"),
+        ):
             fresh.goto(path, wait_until="domcontentloaded")
             helpers.wait_for_idle(fresh)
             helpers.assert_no_exception(fresh)
@@ -388,7 +425,7 @@ def test_the_coverage_view_opens_and_its_grid_downloads(page, helpers, external_
     page.locator('[data-testid="stDataFrame"]').first.wait_for(state="visible")
     page.get_by_text("R = reported", exact=False).first.wait_for(state="visible")
     grid = _download(page, tmp_path, "coverage_download")
-    lines = grid.read_bytes()[len(BOM):].decode("utf-8").splitlines()
+    lines = grid.read_bytes()[len(BOM) :].decode("utf-8").splitlines()
     assert lines[0].startswith("# R = reported") and len(lines) == 1 + 1 + 63 + 1  # legend, header, provinces, counts
     helpers.assert_no_exception(page)
     assert external_requests[before:] == [], f"Coverage requested outside hosts: {external_requests[before:]}"

@@ -39,7 +39,9 @@ SCRIPT = ROOT / "deploy" / "cluster.sh"
 IND = "rd_staff_per_10k"
 QUERY = f"lang=en&ind={IND}&synthetic=0"
 #: Every page of app.py's navigation: Home at "/", the others at their url_path.
-PAGES = ["/"] + [f"/{path}" for path in re.findall(r'url_path="([\w-]+)"', (ROOT / "app.py").read_text(encoding="utf-8"))]
+PAGES = ["/"] + [
+    f"/{path}" for path in re.findall(r'url_path="([\w-]+)"', (ROOT / "app.py").read_text(encoding="utf-8"))
+]
 SESSIONS = 6
 
 
@@ -52,7 +54,9 @@ def cluster():
     first = consecutive_free_ports(2)
     env = {**os.environ, "VN57_APP_PORT": str(first), "VN57_HTTP_PORT": str(free_port()), "VN57_PG_PORT": str(free_port()),
            "VN57_LISTEN": "127.0.0.1", "PYTHON": sys.executable, "VN57_CLUSTER_DIR": str(folder)}  # fmt: skip
-    up = subprocess.run(["bash", str(SCRIPT), "up", "--replicas", "2"], env=env, capture_output=True, text=True, timeout=300)
+    up = subprocess.run(
+        ["bash", str(SCRIPT), "up", "--replicas", "2"], env=env, capture_output=True, text=True, timeout=300
+    )
     info = {"dir": folder, "env": env, "apps": [f"http://127.0.0.1:{first}", f"http://127.0.0.1:{first + 1}"],
             "nginx": f"http://127.0.0.1:{env['VN57_HTTP_PORT']}", "ports": (first, first + 1)}  # fmt: skip
     try:
@@ -158,7 +162,9 @@ def test_an_import_through_one_process_shows_through_nginx_on_both(cluster, brow
         page.set_default_timeout(60_000)
         page.goto("/import?lang=en", wait_until="domcontentloaded")
         helpers.wait_for_idle(page, timeout_ms=120_000)
-        page.locator('[class*="st-key-import_file_"] [data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(upload))
+        page.locator('[class*="st-key-import_file_"] [data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+            str(upload)
+        )
         helpers.wait_for_idle(page)
         for key in ("import_start", "import_confirm"):
             page.locator(f".st-key-{key} button").first.click()
@@ -216,7 +222,9 @@ def test_a_killed_process_sessions_reconnect_to_the_other_and_see_the_same_data(
 def test_down_stops_exactly_what_up_started(cluster):
     pids = _started_pids(cluster["dir"])
     assert set(pids) == {"postgres", "app-1", "app-2", "nginx"}
-    done = subprocess.run(["bash", str(SCRIPT), "down"], env=cluster["env"], capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        ["bash", str(SCRIPT), "down"], env=cluster["env"], capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     deadline = time.monotonic() + 30
     while any(_alive(pid) for pid in pids.values()) and time.monotonic() < deadline:

@@ -46,7 +46,9 @@ def _import(page, helpers, path, lang: str = "en") -> None:
     _upload(page, helpers, path)
     _click(page, helpers, "import_start")
     _click(page, helpers, "import_confirm")
-    page.get_by_text("Imported as batch" if lang == "en" else "Đã nhập thành lô", exact=False).first.wait_for(state="visible")
+    page.get_by_text("Imported as batch" if lang == "en" else "Đã nhập thành lô", exact=False).first.wait_for(
+        state="visible"
+    )
 
 
 def _undo_newest(page, helpers, times: int = 1) -> None:

@@ -179,6 +179,7 @@ def test_play_steps_through_the_periods_in_the_browser_and_stops_at_the_last(pag
     slider = page.locator('[class*="_frame"] input[type=range]').first
     slider.wait_for(state="attached")
     last = int(slider.get_attribute("max"))
+
     def shown():
         return page.eval_on_selector_all("g.period_label_marks text", "ts => ts.map(t => t.textContent)")
 

@@ -6,10 +6,23 @@ import pytest
 from data import catalogue, observations
 
 REQUIRED = [
-    "r57_tasks_total", "r57_tasks_done", "r57_tasks_in_progress", "r57_tasks_late", "r57_tasks_done_share",
-    "rd_staff", "rd_staff_per_10k", "g5_population_coverage", "fibre_households", "st_projects_provincial",
-    "st_projects_national", "st_teams", "hq_workers_trained", "budget_share_stidx", "communes_it_infra",
-    "officials_digital_share", "population",
+    "r57_tasks_total",
+    "r57_tasks_done",
+    "r57_tasks_in_progress",
+    "r57_tasks_late",
+    "r57_tasks_done_share",
+    "rd_staff",
+    "rd_staff_per_10k",
+    "g5_population_coverage",
+    "fibre_households",
+    "st_projects_provincial",
+    "st_projects_national",
+    "st_teams",
+    "hq_workers_trained",
+    "budget_share_stidx",
+    "communes_it_infra",
+    "officials_digital_share",
+    "population",
 ]
 
 
@@ -48,9 +61,15 @@ def test_rules_and_directions(cat, indicator, rule, direction):
 
 
 def test_ratios_name_their_inputs(cat):
-    assert tuple(cat.loc["rd_staff_per_10k", ["numerator", "denominator", "scale"]]) == ("rd_staff", "population", 10000.0)
+    assert tuple(cat.loc["rd_staff_per_10k", ["numerator", "denominator", "scale"]]) == (
+        "rd_staff",
+        "population",
+        10000.0,
+    )
     assert tuple(cat.loc["r57_tasks_done_share", ["numerator", "denominator", "scale"]]) == (
-        "r57_tasks_done", "r57_tasks_total", 100.0,
+        "r57_tasks_done",
+        "r57_tasks_total",
+        100.0,
     )
 
 
@@ -63,8 +82,13 @@ def test_shares_are_bounded_0_to_100(cat):
 def test_pillars_are_the_five_objectives_then_cross_cutting_and_context():
     pillars = catalogue.pillars()
     assert list(pillars["pillar"]) == [
-        "research", "digital_economy", "infrastructure", "human_resources", "digital_government",
-        "implementation", "context",
+        "research",
+        "digital_economy",
+        "infrastructure",
+        "human_resources",
+        "digital_government",
+        "implementation",
+        "context",
     ]
 
 
@@ -76,7 +100,9 @@ def test_bad_catalogue_is_refused_with_the_field_named(tmp_path):
         'unit_vi="u"\nshort_unit_vi="u"\ndirection="up"\naggregation="sum"\ndescription="d"\n',
         encoding="utf-8",
     )
-    with pytest.raises(ValueError, match=r"The 'a.direction' parameter must be one of \{'higher', 'lower'\}. Got 'up' instead."):
+    with pytest.raises(
+        ValueError, match=r"The 'a.direction' parameter must be one of \{'higher', 'lower'\}. Got 'up' instead."
+    ):
         catalogue.indicators(bad)
 
 

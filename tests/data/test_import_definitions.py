@@ -75,13 +75,21 @@ def test_a_template_with_a_new_indicator_and_source_round_trips_and_is_undone_wi
 
     ind = db.indicators().set_index(schema.INDICATOR).loc["kiosk_share"]
     assert (ind["name_vi"], ind["unit"], ind["pillar"], ind["aggregation"], ind["max"], ind["decimals"]) == (
-        "Tỷ lệ xã có ki-ốt dịch vụ công số", "percent of communes", "digital_government", "none", 100.0, 1)
+        "Tỷ lệ xã có ki-ốt dịch vụ công số",
+        "percent of communes",
+        "digital_government",
+        "none",
+        100.0,
+        1,
+    )
     src = db.sources().set_index(schema.SOURCE_ID).loc["laocai_report_2026_q1"]
     assert src["citation"] == ("UBND tỉnh Lào Cai, “Báo cáo chuyển đổi số quý I/2026”, 2026-04-05. "
                                "https://laocai.gov.vn/bao-cao-q1-2026")  # fmt: skip
     rows = db.observations(indicators=["kiosk_share"])
     assert sorted(zip(rows["geo_code"], rows["value"], rows["unit"])) == [
-        ("01", 88.0, "percent of communes"), ("15", 42.5, "percent of communes")]
+        ("01", 88.0, "percent of communes"),
+        ("15", 42.5, "percent of communes"),
+    ]
     assert len(db.indicators()) == len(db._payload("indicators")) + 1  # bundled ones all kept
 
     db.undo_batch(int(batch["batch_id"]), user="tester")
@@ -94,7 +102,8 @@ def test_values_of_an_own_indicator_are_checked_against_its_own_range(db):
     data = [{**DATA[0], "value": 142.5}]
     report = importers.analyse("laocai.xlsx", filled_template(data=data), store=db)
     assert problems(report) == [
-        "laocai.xlsx, row 2, column 'value': 142.5 is outside the valid range of 'kiosk_share' (0 to 100)"]
+        "laocai.xlsx, row 2, column 'value': 142.5 is outside the valid range of 'kiosk_share' (0 to 100)"
+    ]
 
 
 def test_a_clash_with_a_bundled_indicator_is_refused_naming_both_definitions(db):
@@ -118,7 +127,9 @@ def test_a_clash_with_a_bundled_source_is_refused_naming_both(db):
     report = importers.analyse("clash.xlsx", filled_template(sources=[clash]), store=db)
     assert len(report.fatal) == 1
     message = str(report.fatal[0])
-    assert message.startswith("clash.xlsx, sheet 'sources', row 2, column 'source_id': source 'derived_here' is a bundled source")
+    assert message.startswith(
+        "clash.xlsx, sheet 'sources', row 2, column 'source_id': source 'derived_here' is a bundled source"
+    )
     assert "this file defines it again as “Báo cáo chuyển đổi số quý I/2026”, UBND tỉnh Lào Cai" in message
 
 
@@ -209,7 +220,9 @@ def test_a_store_made_before_the_definitions_step_keeps_its_imports(tmp_path):
 
     reopened = store.open_store(path)
     assert reopened.meta("schema_version") == store.SCHEMA_VERSION == "6"
-    kept = reopened.observations(indicators=["rd_staff"], geo_codes=["01"], statuses=["reported"], date_from="2026-01-01")
+    kept = reopened.observations(
+        indicators=["rd_staff"], geo_codes=["01"], statuses=["reported"], date_from="2026-01-01"
+    )
     assert kept[["period", "value"]].values.tolist() == [["2026-Q1", 30000.0]]
     assert reopened.imported_indicators().empty
     importers.commit(importers.analyse("laocai.xlsx", filled_template(), store=reopened), reopened, user="ana")

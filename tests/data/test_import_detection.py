@@ -53,8 +53,14 @@ def test_a_tidy_file_with_vietnamese_synonym_headers_is_read_as_tidy_with_every_
     assert report.detected["place_column"] == "Tỉnh/Thành phố"
     found = {(p.row, p.column) for p in report.problems}
     # row 6: without a readable period, Cần Thơ (a province of both layouts) cannot be placed either
-    assert found == {(3, "Tỉnh/Thành phố"), (4, "Giá trị"), (5, "Mã chỉ tiêu"), (6, "Năm"), (6, "Tỉnh/Thành phố"),
-                     (7, "Nguồn")}
+    assert found == {
+        (3, "Tỉnh/Thành phố"),
+        (4, "Giá trị"),
+        (5, "Mã chỉ tiêu"),
+        (6, "Năm"),
+        (6, "Tỉnh/Thành phố"),
+        (7, "Nguồn"),
+    }
     assert sorted(report.valid["geo_code"]) == ["01", "31", "48"]
     assert all(v == 2026 or v for v in report.valid["value"])
 
@@ -68,7 +74,9 @@ def test_header_synonyms_in_both_languages(db, header):
     raw = synonym_file([["Hà Nội", "rd_staff", "2026-Q1", "30000", "reported", "derived_here"]], header, ",")
     report = importers.analyse("s.csv", raw, store=db)
     assert problems(report) == [] and report.importer == "tidy"
-    assert report.valid[["geo_code", "indicator_id", "period", "value"]].values.tolist() == [["01", "rd_staff", "2026-Q1", 30000.0]]
+    assert report.valid[["geo_code", "indicator_id", "period", "value"]].values.tolist() == [
+        ["01", "rd_staff", "2026-Q1", 30000.0]
+    ]
 
 
 # --- the misread of the issue: a tidy file read as a yearbook -------------------------------------------------
@@ -104,7 +112,9 @@ def test_data_rows_of_a_table_with_an_unknown_header_are_not_read_as_a_yearbook(
 # --- confidence, and the user's choice when it is close or weak -----------------------------------------------
 def test_a_weak_reading_asks_the_user_with_each_candidates_first_rows(db):
     # two of the three signature columns: tidy at 0.45, nothing else
-    text = tidy_text([row()], header=["geo_level", "layout", "geo_code", "indicator_id", "value", "status", "source_id"])
+    text = tidy_text(
+        [row()], header=["geo_level", "layout", "geo_code", "indicator_id", "value", "status", "source_id"]
+    )
     report = importers.analyse("weak.csv", text.encode(), store=db)
     assert report.confidence == {"tidy": 0.45}
     assert problems(report) == [
@@ -171,7 +181,10 @@ def test_a_workbook_named_csv_is_read_as_xlsx_with_a_note(db):
     raw = xlsx_bytes({"data": [list(row()), list(row().values())]})
     report = importers.analyse("report.csv", raw, store=db)
     assert problems(report) == [] and len(report.valid) == 1
-    assert report.detected["format_note"] == "the name ends in .csv but the content is an XLSX workbook: read by its content"
+    assert (
+        report.detected["format_note"]
+        == "the name ends in .csv but the content is an XLSX workbook: read by its content"
+    )
 
 
 def minimal_xlsx(rows: list[list[str]]) -> bytes:
@@ -227,7 +240,11 @@ def stray_workbook(rows: int = 3000) -> bytes:
     sheet.title = "data"
     sheet.append(list(row()))
     for i in range(rows):
-        sheet.append([*row(period=f"2026-{1 + i % 12:02d}-{1 + i // 12 % 28:02d}", value=str(i)).values()][:5] + [i] + ["reported", "derived_here"])
+        sheet.append(
+            [*row(period=f"2026-{1 + i % 12:02d}-{1 + i // 12 % 28:02d}", value=str(i)).values()][:5]
+            + [i]
+            + ["reported", "derived_here"]
+        )
     sheet["XFD1"] = "stray"
     buffer = io.BytesIO()
     book.save(buffer)

@@ -78,7 +78,9 @@ def test_row_problems_in_both_languages(db):
         "tinh.csv, dòng 4, cột 'source_id': không có nguồn 'nowhere'",
         "tinh.csv, dòng 4, cột 'value': 'abc' không phải là số",
     ]
-    assert report.problems[0].full("en").startswith("tinh.csv, row 2, column 'Tỉnh/Thành phố': Unknown province or region")
+    assert (
+        report.problems[0].full("en").startswith("tinh.csv, row 2, column 'Tỉnh/Thành phố': Unknown province or region")
+    )
 
 
 def test_a_conflict_and_a_stored_value_in_vietnamese(db):
@@ -91,12 +93,18 @@ def test_a_conflict_and_a_stored_value_in_vietnamese(db):
 
 
 def test_the_uncertain_layout_and_the_mostly_invalid_refusal_in_vietnamese(db):
-    weak = tidy_text([row()], header=["geo_level", "layout", "geo_code", "indicator_id", "value", "status", "source_id"])
+    weak = tidy_text(
+        [row()], header=["geo_level", "layout", "geo_code", "indicator_id", "value", "status", "source_id"]
+    )
     report = importers.analyse("weak.csv", weak.encode(), store=db)
     assert report.fatal[0].text("vi").startswith("chưa chắc chắn về dạng bảng (độ tin cậy ")
     bad = importers.analyse("bad.csv", tidy_text([row(value="x"), row(value="y", geo_code="79"), row(geo_code="04")]).encode(),
                             store=db)  # fmt: skip
-    assert bad.mostly_invalid_problem().text("vi").startswith("không cho phép chỉ nhập các dòng hợp lệ: 2 trên 3 dòng có lỗi")
+    assert (
+        bad.mostly_invalid_problem()
+        .text("vi")
+        .startswith("không cho phép chỉ nhập các dòng hợp lệ: 2 trên 3 dòng có lỗi")
+    )
 
 
 def test_notes_of_the_report_in_both_languages(db):
@@ -117,7 +125,9 @@ def test_undo_refusals_in_both_languages(db):
     ('IO Error: Could not set lock on file "x.duckdb": Conflicting lock is held', "Another program holds the store open",
      "Một chương trình khác đang mở kho dữ liệu"),
 ])  # fmt: skip
-def test_a_database_error_on_write_is_a_clear_message_and_the_store_is_unchanged(db, monkeypatch, error, hint_en, hint_vi):
+def test_a_database_error_on_write_is_a_clear_message_and_the_store_is_unchanged(
+    db, monkeypatch, error, hint_en, hint_vi
+):
     report = importers.analyse("hn.csv", tidy_text([row(), row(geo_code="79")]).encode(), store=db)
     before = snapshot(db)
 
@@ -127,8 +137,12 @@ def test_a_database_error_on_write_is_a_clear_message_and_the_store_is_unchanged
     monkeypatch.setattr(store, "_audit", broken)  # fails after the rows went in, inside the transaction
     with pytest.raises(store.StoreWriteError) as failed:
         importers.commit(report, db, user="tester")
-    assert failed.value.text("en").startswith(f"the store could not be written ({error}); nothing was changed. {hint_en}")
-    assert failed.value.text("vi").startswith(f"không ghi được vào kho dữ liệu ({error}); không có gì thay đổi. {hint_vi}")
+    assert failed.value.text("en").startswith(
+        f"the store could not be written ({error}); nothing was changed. {hint_en}"
+    )
+    assert failed.value.text("vi").startswith(
+        f"không ghi được vào kho dữ liệu ({error}); không có gì thay đổi. {hint_vi}"
+    )
     assert_same(before, snapshot(db))
 
 
@@ -142,4 +156,7 @@ def test_a_message_is_its_english_text_and_survives_pickling():
 
 def test_reading_options_messages_in_vietnamese(db):
     report = importers.analyse("x.csv", tidy_text([row()]).encode(), Options(importer="nope"), store=db)
-    assert report.fatal[0].text("vi") == "không có dạng bảng 'nope'; các dạng bảng là " + ", ".join(importers.LAYOUTS) + "."
+    assert (
+        report.fatal[0].text("vi")
+        == "không có dạng bảng 'nope'; các dạng bảng là " + ", ".join(importers.LAYOUTS) + "."
+    )

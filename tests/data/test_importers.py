@@ -90,7 +90,10 @@ def test_comma_separated_codes_with_decimal_points_and_quotes(db):
     text = tidy_text([row(indicator_id="rd_staff_per_10k", value="10.3"), row(geo_code="79", value="1,861.5")])
     text = text.replace("1,861.5", '"1,861.5"')
     report = analyse("codes.csv", text.encode(), db)
-    assert (report.detected["separator"], report.detected["decimal"]) == ("comma", "point (2 of 2 values show a decimal point)")
+    assert (report.detected["separator"], report.detected["decimal"]) == (
+        "comma",
+        "point (2 of 2 values show a decimal point)",
+    )
     assert problems(report) == []
     assert sorted(report.valid["value"]) == [10.3, 1861.5]
 
@@ -124,7 +127,9 @@ def test_tidy_xlsx_with_numbers_dates_and_names(db):
     assert report.detected["sheet"] == "Sheet1"
     assert report.detected["ignored_columns"] == "comment"
     assert problems(report) == []
-    got = sorted(zip(report.valid["geo_level"], report.valid["geo_code"], report.valid["period"], report.valid["value"]))
+    got = sorted(
+        zip(report.valid["geo_level"], report.valid["geo_code"], report.valid["period"], report.valid["value"])
+    )
     assert got == [("nation", "VN", "2026", 250000.0), ("province", "79", "2026-Q1", 41000.0),
                    ("region", "RRD", "2026-01", 12.75)]  # fmt: skip
 
@@ -180,7 +185,9 @@ def test_yearbook_two_header_rows_in_xlsx_with_chosen_indicator_and_source(db):
         ["Thái Nguyên", "..", 40, 45.5, 50],
         ["Ghi chú: Quý II/2026 ước tính."],
     ]})  # fmt: skip
-    report = analyse("bieu12.xlsx", raw, db, indicator="g5_population_coverage", source_id="derived_here", status="target")
+    report = analyse(
+        "bieu12.xlsx", raw, db, indicator="g5_population_coverage", source_id="derived_here", status="target"
+    )
     assert report.detected["header_rows"] == "rows 2–3"
     assert report.detected["indicator"] == "g5_population_coverage (chosen)"
     assert report.detected["status"] == "target (chosen)"
@@ -244,7 +251,7 @@ def _entities() -> bytes:
     good = zipfile.ZipFile(io.BytesIO(xlsx_bytes({"data": [["a", 1]]})))
     members = {i.filename: good.read(i.filename) for i in good.infolist()}
     sheet = members["xl/worksheets/sheet1.xml"].decode()
-    sheet = sheet[sheet.index("<worksheet"):].replace("<v>1</v>", "<v>&b;</v>")
+    sheet = sheet[sheet.index("<worksheet") :].replace("<v>1</v>", "<v>&b;</v>")
     members["xl/worksheets/sheet1.xml"] = ('<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "aaaaaaaaaa">'
                                            '<!ENTITY b "&a;&a;&a;&a;&a;&a;">]>' + sheet).encode()  # fmt: skip
     return _zip(members)
@@ -310,7 +317,9 @@ def test_bad_files_are_refused_with_a_clear_message_and_the_store_unchanged(db, 
 
 def test_formulas_are_refused_naming_each_cell(db):
     values = list(GOOD.values())
-    raw = xlsx_bytes({"data": [list(GOOD), values[:5] + ["=29000+1000"] + values[6:], values[:5] + ["=SUM(F2:F2)"] + values[6:]]})
+    raw = xlsx_bytes(
+        {"data": [list(GOOD), values[:5] + ["=29000+1000"] + values[6:], values[:5] + ["=SUM(F2:F2)"] + values[6:]]}
+    )
     before = snapshot(db)
     report = analyse("formulas.xlsx", raw, db)
     assert problems(report) == [
@@ -369,7 +378,8 @@ def test_every_row_problem_is_listed_with_file_row_and_column(db):
     assert (batch["rows_added"], batch["rows_skipped"]) == (8, 7)
     assert stored(db, indicators=["rd_staff"], statuses=["reported"], date_from="2026-01-01") == sorted(
         [("province", "2025", "92", f"2026-{m:02d}", 4000.0 + m) for m in range(1, 8)]
-        + [("province", "2025", "92", "2026-Q2", 4000.0)])
+        + [("province", "2025", "92", "2026-Q2", 4000.0)]
+    )
 
 
 def test_conflicts_with_stored_values_and_values_stored_already(db):
@@ -430,8 +440,14 @@ def test_undo_hides_the_rows_keeps_the_record_and_is_one_transaction(db):
     assert record["undone_by"] == "binh" and record["undone_at"] is not pd.NaT and record["rows_added"] == 1
     assert db._query(f"SELECT COUNT(*) AS n FROM observations WHERE batch_id = {batch}")["n"].iloc[0] == 1  # kept
     audit = db.audit()
-    assert audit[["action", "batch_id", "user_name"]].values.tolist()[:2] == [["undo", batch, "binh"], ["import", batch, "ana"]]
-    assert audit["detail"].iloc[1] == "hn.csv (tidy): 1 rows to add; skipped 0 without a value, 0 with problems, 0 repeated, 0 stored already"
+    assert audit[["action", "batch_id", "user_name"]].values.tolist()[:2] == [
+        ["undo", batch, "binh"],
+        ["import", batch, "ana"],
+    ]
+    assert (
+        audit["detail"].iloc[1]
+        == "hn.csv (tidy): 1 rows to add; skipped 0 without a value, 0 with problems, 0 repeated, 0 stored already"
+    )
     with pytest.raises(ValueError, match=rf"^Batch {batch} was already undone on .* by binh\.$"):
         db.undo_batch(batch, user="binh")
     with pytest.raises(ValueError, match="^Batch 1 is the bundled data: only imports can be undone.$"):
@@ -474,7 +490,9 @@ def test_values_stored_meanwhile_stop_the_whole_import(db):
     report = analyse("late.csv", tidy_text([row(), row(geo_code="79")]).encode(), db)
     importers.commit(analyse("first.csv", tidy_text([row(value="1")]).encode(), db), db, user="other")
     before = snapshot(db)
-    with pytest.raises(store.StoredConflictError, match="^1 row\\(s\\) differ from values stored since the file was checked"):
+    with pytest.raises(
+        store.StoredConflictError, match="^1 row\\(s\\) differ from values stored since the file was checked"
+    ):
         importers.commit(report, db, user="ana")
     assert_same(before, snapshot(db))
 
@@ -487,7 +505,9 @@ def test_commit_needs_a_user(db):
 # --- settings and names ---------------------------------------------------------------------------------------
 def test_limits_come_from_the_environment_then_secrets_then_defaults():
     assert Limits.from_settings({}, {}) == Limits(20, 500_000, 200)
-    assert Limits.from_settings({"VN57_IMPORT_MAX_MB": "5"}, {"import_max_mb": 7, "import_max_rows": 9}) == Limits(5, 9, 200)
+    assert Limits.from_settings({"VN57_IMPORT_MAX_MB": "5"}, {"import_max_mb": 7, "import_max_rows": 9}) == Limits(
+        5, 9, 200
+    )
     with pytest.raises(ValueError, match="The setting VN57_IMPORT_MAX_ROWS .* must be a number. Got 'many'."):
         Limits.from_settings({"VN57_IMPORT_MAX_ROWS": "many"}, {})
     with pytest.raises(ValueError, match="must be positive"):

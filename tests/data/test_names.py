@@ -261,8 +261,7 @@ def test_unknown_name_lists_closest():
     with pytest.raises(UnknownNameError) as info:
         resolve_name("Ha Nam Ninh")
     assert str(info.value) == (
-        "Unknown province or region 'Ha Nam Ninh'. "
-        "Closest: Nam Định (2008), Hà Nam (2008), Quảng Ninh (2008)."
+        "Unknown province or region 'Ha Nam Ninh'. Closest: Nam Định (2008), Hà Nam (2008), Quảng Ninh (2008)."
     )
     assert info.value.candidates == ["Nam Định (2008)", "Hà Nam (2008)", "Quảng Ninh (2008)"]
 
@@ -270,9 +269,7 @@ def test_unknown_name_lists_closest():
 def test_unknown_name_in_layout_lists_that_layout():
     with pytest.raises(UnknownNameError) as info:
         resolve_name("Gia Lia", layout="2025")
-    assert str(info.value) == (
-        "Unknown province or region 'Gia Lia' in the 2025 layout. Closest: Gia Lai (2025)."
-    )
+    assert str(info.value) == ("Unknown province or region 'Gia Lia' in the 2025 layout. Closest: Gia Lai (2025).")
 
 
 def test_unknown_name_without_candidates():

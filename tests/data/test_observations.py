@@ -9,8 +9,14 @@ from data.observations import ValidationError, prepare_observations
 
 def good_row(**changes):
     row = {
-        "geo_level": "province", "layout": "2025", "geo_code": "19", "indicator_id": "rd_staff",
-        "period": "2025-11-03", "value": "1861", "status": "reported", "source_id": "thainguyen_2025_11_03",
+        "geo_level": "province",
+        "layout": "2025",
+        "geo_code": "19",
+        "indicator_id": "rd_staff",
+        "period": "2025-11-03",
+        "value": "1861",
+        "status": "reported",
+        "source_id": "thainguyen_2025_11_03",
     }
     row.update(changes)
     return row
@@ -43,23 +49,56 @@ def test_codes_lose_nothing_when_written_as_numbers():
     "changes, expected",
     [
         ({"geo_code": "02"}, "upload.csv, row 2, column 'geo_code': no province '02' in the 2025 layout"),
-        ({"layout": "2020"}, "upload.csv, row 2, column 'layout': '2020' is not a layout: use 2008 (63 provinces) or 2025 (34)"),
-        ({"geo_level": "district"}, "upload.csv, row 2, column 'geo_level': 'district' is not one of province, region, nation"),
+        (
+            {"layout": "2020"},
+            "upload.csv, row 2, column 'layout': '2020' is not a layout: use 2008 (63 provinces) or 2025 (34)",
+        ),
+        (
+            {"geo_level": "district"},
+            "upload.csv, row 2, column 'geo_level': 'district' is not one of province, region, nation",
+        ),
         ({"indicator_id": "rd_people"}, "upload.csv, row 2, column 'indicator_id': unknown indicator 'rd_people'"),
         ({"value": "1.861,0"}, "upload.csv, row 2, column 'value': '1.861,0' is not a number"),
         ({"value": ""}, "upload.csv, row 2, column 'value': '' is not a number"),
         ({"value": "inf"}, "upload.csv, row 2, column 'value': 'inf' is not a number"),
-        ({"period": "Q4/2025"}, "upload.csv, row 2, column 'period': Cannot read the period 'Q4/2025': expected YYYY, YYYY-H1, YYYY-Q1, YYYY-MM or YYYY-MM-DD."),
-        ({"status": "estimate"}, "upload.csv, row 2, column 'status': 'estimate' is not one of reported, target, derived, synthetic"),
+        (
+            {"period": "Q4/2025"},
+            "upload.csv, row 2, column 'period': Cannot read the period 'Q4/2025': expected YYYY, YYYY-H1, YYYY-Q1, YYYY-MM or YYYY-MM-DD.",
+        ),
+        (
+            {"status": "estimate"},
+            "upload.csv, row 2, column 'status': 'estimate' is not one of reported, target, derived, synthetic",
+        ),
         ({"source_id": "facebook"}, "upload.csv, row 2, column 'source_id': unknown source 'facebook'"),
-        ({"indicator_id": "g5_population_coverage", "value": "120"}, "upload.csv, row 2, column 'value': 120 is outside the valid range of 'g5_population_coverage' (0 to 100)"),
-        ({"value": "-5"}, "upload.csv, row 2, column 'value': -5 is outside the valid range of 'rd_staff' (0 to no limit)"),
-        ({"unit": "%"}, "upload.csv, row 2, column 'unit': unit '%' differs from the catalogue's 'persons' for 'rd_staff'"),
-        ({"target_date": "2030-12-31"}, "upload.csv, row 2, column 'target_date': only a row with status 'target' has a target date"),
-        ({"status": "target", "target_date": "end of 2030"}, "upload.csv, row 2, column 'target_date': cannot read the date 'end of 2030': use YYYY-MM-DD"),
-        ({"geo_level": "nation", "geo_code": "VNM"}, "upload.csv, row 2, column 'geo_code': the whole country has code 'VN'"),
+        (
+            {"indicator_id": "g5_population_coverage", "value": "120"},
+            "upload.csv, row 2, column 'value': 120 is outside the valid range of 'g5_population_coverage' (0 to 100)",
+        ),
+        (
+            {"value": "-5"},
+            "upload.csv, row 2, column 'value': -5 is outside the valid range of 'rd_staff' (0 to no limit)",
+        ),
+        (
+            {"unit": "%"},
+            "upload.csv, row 2, column 'unit': unit '%' differs from the catalogue's 'persons' for 'rd_staff'",
+        ),
+        (
+            {"target_date": "2030-12-31"},
+            "upload.csv, row 2, column 'target_date': only a row with status 'target' has a target date",
+        ),
+        (
+            {"status": "target", "target_date": "end of 2030"},
+            "upload.csv, row 2, column 'target_date': cannot read the date 'end of 2030': use YYYY-MM-DD",
+        ),
+        (
+            {"geo_level": "nation", "geo_code": "VNM"},
+            "upload.csv, row 2, column 'geo_code': the whole country has code 'VN'",
+        ),
         ({"geo_level": "region", "geo_code": "XX"}, "upload.csv, row 2, column 'geo_code': unknown region 'XX'"),
-        ({"value_qualifier": "roughly"}, "upload.csv, row 2, column 'value_qualifier': 'roughly' is not one of ('', 'about', 'more than', 'at least', 'less than', 'at most')"),
+        (
+            {"value_qualifier": "roughly"},
+            "upload.csv, row 2, column 'value_qualifier': 'roughly' is not one of ('', 'about', 'more than', 'at least', 'less than', 'at most')",
+        ),
     ],
 )
 def test_each_bad_cell_is_named(changes, expected):

@@ -265,11 +265,14 @@ def test_agrees_with_vietnamadminunits_converter():
     assert theirs == EXPECTED_CROSSWALK
 
 
-@pytest.mark.parametrize(("layout", "code", "expected"), [
-    ("2025", "52", [("2025", "52"), ("2008", "52"), ("2008", "64")]),  # Gia Lai = Bình Định + Gia Lai (2008)
-    ("2025", "19", [("2025", "19"), ("2008", "06"), ("2008", "19")]),  # Thái Nguyên = Bắc Kạn + Thái Nguyên
-    ("2008", "52", [("2008", "52")]),  # a 2008 province has no predecessors here
-])
+@pytest.mark.parametrize(
+    ("layout", "code", "expected"),
+    [
+        ("2025", "52", [("2025", "52"), ("2008", "52"), ("2008", "64")]),  # Gia Lai = Bình Định + Gia Lai (2008)
+        ("2025", "19", [("2025", "19"), ("2008", "06"), ("2008", "19")]),  # Thái Nguyên = Bắc Kạn + Thái Nguyên
+        ("2008", "52", [("2008", "52")]),  # a 2008 province has no predecessors here
+    ],
+)
 def test_with_predecessors(layout, code, expected):
     assert registry.with_predecessors(layout, code) == expected
 

@@ -31,12 +31,19 @@ def test_parse_period_refuses_bad_labels(label):
 def test_parse_period_message_names_the_forms():
     with pytest.raises(ValueError) as info:
         schema.parse_period("Q1 2025")
-    assert str(info.value) == "Cannot read the period 'Q1 2025': expected YYYY, YYYY-H1, YYYY-Q1, YYYY-MM or YYYY-MM-DD."
+    assert (
+        str(info.value) == "Cannot read the period 'Q1 2025': expected YYYY, YYYY-H1, YYYY-Q1, YYYY-MM or YYYY-MM-DD."
+    )
 
 
 @pytest.mark.parametrize(
     "day, layout",
-    [("2025-06-30", "2008"), ("2025-07-01", "2025"), (dt.date(2008, 8, 1), "2008"), (dt.datetime(2025, 7, 1, 9), "2025")],
+    [
+        ("2025-06-30", "2008"),
+        ("2025-07-01", "2025"),
+        (dt.date(2008, 8, 1), "2008"),
+        (dt.datetime(2025, 7, 1, 9), "2025"),
+    ],
 )
 def test_layout_for_date(day, layout):
     assert schema.layout_for_date(day) == layout

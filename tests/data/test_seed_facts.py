@@ -13,7 +13,9 @@ from data import catalogue, observations, store
 BINH_DINH = "https://doanhnghiepvn.vn/chuyen-doi-so/binh-dinh-dao-tao-nguon-nhan-luc-de-phat-trien-khoa-hoc-cong-nghe-chuyen-doi-so/20250304055115015"
 HA_GIANG = "https://baohagiang.vn/thoi-su-chinh-tri/202504/hop-ban-chi-dao-phat-trien-khoa-hoc-cong-nghe-doi-moi-sang-tao-va-chuyen-doi-so-f604aa9/"
 GIA_LAI = "https://gialai.gov.vn/tin-tuc/hoat-dong-cua-lanh-dao/phan-dau-dua-gia-lai-lot-vao-top-dau-cua-ca-nuoc-ve-phat-trien-khoa-hoc-cong-nghe-doi-moi-sang-tao-va-chuyen-doi-so.html"
-THAI_NGUYEN = "https://thainguyen.dcs.vn/trong-tinh/thuc-hien-dong-bo-cac-phai-phap-phat-trien-khoc-hoc-cong-nghe-1404.html"
+THAI_NGUYEN = (
+    "https://thainguyen.dcs.vn/trong-tinh/thuc-hien-dong-bo-cac-phai-phap-phat-trien-khoc-hoc-cong-nghe-1404.html"
+)
 MOOC = "https://www.vietnamplus.vn/dot-pha-chuyen-doi-so-theo-nghi-quyet-57-lam-that-la-yeu-nuoc-post1081524.vnp"
 
 # (geo_level, layout, code, indicator, period, value, qualifier, status, target_date, url)
@@ -48,43 +50,181 @@ FACTS = [
     ("nation", "", "VN", "mooc_modules_required", "2025-12", 10, "at least", "reported", "", MOOC),
 ]
 
-BAO_GIA_LAI = "https://baogialai.com.vn/gia-lai-xep-vi-tri-thu-2134-tinh-thanh-ve-doi-moi-sang-tao-nam-2025-post568102.html"
+BAO_GIA_LAI = (
+    "https://baogialai.com.vn/gia-lai-xep-vi-tri-thu-2134-tinh-thanh-ve-doi-moi-sang-tao-nam-2025-post568102.html"
+)
 PII_2025_URL = {
     "46": "https://vneconomy.vn/lan-dau-tien-hue-vao-top-5-dia-phuong-dan-dau-ve-chi-so-doi-moi-sang-tao.htm",
     "24": "https://www.vietnam.vn/en/xep-thu-6-toan-quoc-bac-ninh-tiep-tuc-khang-dinh-vi-the-dan-dau-ve-doi-moi-sang-tao",
 }
 
 # FACTS-EXTRA: national figures and PII 2025
-EXTRA = [
-    ("nation", "", "VN", "population", "2024", 101_300_000, "about", "reported", "", "https://kinhtevadubao.vn/sau-5-nam-ke-tu-nam-2019-den-nay-quy-mo-dan-so-viet-nam-tang-them-49-trieu-nguoi-30755.html"),
-    ("nation", "", "VN", "g5_population_coverage", "2025-Q2", 26, "", "reported", "", "https://vietbao.vn/toc-do-mang-di-dong-cua-viet-nam-dung-top-20-the-gioi-558857.html"),
-    ("nation", "", "VN", "g5_population_coverage", "2025-10", 39.52, "", "reported", "", "https://vneconomy.vn/du-kien-den-het-nam-nay-5g-se-phu-song-90-dan-so.htm"),
-    ("nation", "", "VN", "g5_stations", "2025-10", 16737, "", "reported", "", "https://vneconomy.vn/du-kien-den-het-nam-nay-5g-se-phu-song-90-dan-so.htm"),
-    ("nation", "", "VN", "g5_population_coverage", "2025-10", 90, "about", "target", "2025-12-31", "https://vneconomy.vn/du-kien-den-het-nam-nay-5g-se-phu-song-90-dan-so.htm"),
-    ("nation", "", "VN", "gov_programme_tasks_total", "2025-11-13", 944, "", "reported", "", "https://vneconomy.vn/du-kien-den-het-nam-nay-5g-se-phu-song-90-dan-so.htm"),
-    ("nation", "", "VN", "gov_programme_tasks_done", "2025-11-13", 370, "", "reported", "", "https://vneconomy.vn/du-kien-den-het-nam-nay-5g-se-phu-song-90-dan-so.htm"),
-    ("nation", "", "VN", "plan02_tasks_total", "2025-11", 70, "", "reported", "", "https://vneconomy.vn/du-kien-den-het-nam-nay-5g-se-phu-song-90-dan-so.htm"),
-    ("nation", "", "VN", "plan02_tasks_done", "2025-11", 50, "", "reported", "", "https://vneconomy.vn/du-kien-den-het-nam-nay-5g-se-phu-song-90-dan-so.htm"),
-] + [
-    # PII 2025: each row with the fuller source of the published table (issue 11), not the newspaper's home page
-    ("province", "2025", code, "pii_score", "2025", score, "", "reported", "", PII_2025_URL.get(code, BAO_GIA_LAI))
-    for code, score in [("01", 65.68), ("79", 59.33), ("22", 58.41), ("31", 58.09), ("46", 49.37), ("24", 48.76), ("52", 37.66)]
-] + [
-    ("province", "2025", code, "pii_rank", "2025", rank, "", "reported", "", PII_2025_URL.get(code, BAO_GIA_LAI))
-    for code, rank in [("01", 1), ("79", 2), ("22", 3), ("31", 4), ("46", 5), ("24", 6), ("52", 21)]
-]
+EXTRA = (
+    [
+        (
+            "nation",
+            "",
+            "VN",
+            "population",
+            "2024",
+            101_300_000,
+            "about",
+            "reported",
+            "",
+            "https://kinhtevadubao.vn/sau-5-nam-ke-tu-nam-2019-den-nay-quy-mo-dan-so-viet-nam-tang-them-49-trieu-nguoi-30755.html",
+        ),
+        (
+            "nation",
+            "",
+            "VN",
+            "g5_population_coverage",
+            "2025-Q2",
+            26,
+            "",
+            "reported",
+            "",
+            "https://vietbao.vn/toc-do-mang-di-dong-cua-viet-nam-dung-top-20-the-gioi-558857.html",
+        ),
+        (
+            "nation",
+            "",
+            "VN",
+            "g5_population_coverage",
+            "2025-10",
+            39.52,
+            "",
+            "reported",
+            "",
+            "https://vneconomy.vn/du-kien-den-het-nam-nay-5g-se-phu-song-90-dan-so.htm",
+        ),
+        (
+            "nation",
+            "",
+            "VN",
+            "g5_stations",
+            "2025-10",
+            16737,
+            "",
+            "reported",
+            "",
+            "https://vneconomy.vn/du-kien-den-het-nam-nay-5g-se-phu-song-90-dan-so.htm",
+        ),
+        (
+            "nation",
+            "",
+            "VN",
+            "g5_population_coverage",
+            "2025-10",
+            90,
+            "about",
+            "target",
+            "2025-12-31",
+            "https://vneconomy.vn/du-kien-den-het-nam-nay-5g-se-phu-song-90-dan-so.htm",
+        ),
+        (
+            "nation",
+            "",
+            "VN",
+            "gov_programme_tasks_total",
+            "2025-11-13",
+            944,
+            "",
+            "reported",
+            "",
+            "https://vneconomy.vn/du-kien-den-het-nam-nay-5g-se-phu-song-90-dan-so.htm",
+        ),
+        (
+            "nation",
+            "",
+            "VN",
+            "gov_programme_tasks_done",
+            "2025-11-13",
+            370,
+            "",
+            "reported",
+            "",
+            "https://vneconomy.vn/du-kien-den-het-nam-nay-5g-se-phu-song-90-dan-so.htm",
+        ),
+        (
+            "nation",
+            "",
+            "VN",
+            "plan02_tasks_total",
+            "2025-11",
+            70,
+            "",
+            "reported",
+            "",
+            "https://vneconomy.vn/du-kien-den-het-nam-nay-5g-se-phu-song-90-dan-so.htm",
+        ),
+        (
+            "nation",
+            "",
+            "VN",
+            "plan02_tasks_done",
+            "2025-11",
+            50,
+            "",
+            "reported",
+            "",
+            "https://vneconomy.vn/du-kien-den-het-nam-nay-5g-se-phu-song-90-dan-so.htm",
+        ),
+    ]
+    + [
+        # PII 2025: each row with the fuller source of the published table (issue 11), not the newspaper's home page
+        ("province", "2025", code, "pii_score", "2025", score, "", "reported", "", PII_2025_URL.get(code, BAO_GIA_LAI))
+        for code, score in [
+            ("01", 65.68),
+            ("79", 59.33),
+            ("22", 58.41),
+            ("31", 58.09),
+            ("46", 49.37),
+            ("24", 48.76),
+            ("52", 37.66),
+        ]
+    ]
+    + [
+        ("province", "2025", code, "pii_rank", "2025", rank, "", "reported", "", PII_2025_URL.get(code, BAO_GIA_LAI))
+        for code, rank in [("01", 1), ("79", 2), ("22", 3), ("31", 4), ("46", 5), ("24", 6), ("52", 21)]
+    ]
+)
 
 # FACTS-EXTRA: population and area of the 34 provinces (code, area km², population)
 PROVINCES_34 = [
-    ("08", 13795.50, 1865270), ("15", 13256.92, 1778785), ("19", 8375.21, 1799489), ("25", 9361.38, 4022638),
-    ("24", 4718.60, 3619433), ("33", 2514.81, 3567943), ("31", 3194.72, 4664124), ("37", 3942.62, 4412264),
-    ("44", 12700, 1870845), ("48", 11859.59, 3065628), ("51", 14832.55, 2161755), ("52", 21576.53, 3583693),
-    ("56", 8555.86, 2243554), ("68", 24233.07, 3872999), ("66", 18096.40, 3346853), ("79", 6772.59, 14002598),
-    ("75", 12737.18, 4491408), ("80", 8536.44, 3254170), ("92", 6360.83, 4199824), ("86", 6296.20, 4257581),
-    ("82", 5938.64, 4370046), ("96", 7942.39, 2606672), ("91", 9888.91, 4952238), ("01", 3359.82, 8718000),
-    ("46", 4947.1, 1236393), ("22", 6207.9, 1429841), ("04", 6700.4, 555809), ("20", 8310.2, 813978),
-    ("12", 9068.7, 494626), ("11", 9539.9, 653422), ("14", 14109.8, 1327430), ("38", 11114.7, 3760650),
-    ("40", 16493.7, 3470988), ("42", 5994.4, 1622901),
+    ("08", 13795.50, 1865270),
+    ("15", 13256.92, 1778785),
+    ("19", 8375.21, 1799489),
+    ("25", 9361.38, 4022638),
+    ("24", 4718.60, 3619433),
+    ("33", 2514.81, 3567943),
+    ("31", 3194.72, 4664124),
+    ("37", 3942.62, 4412264),
+    ("44", 12700, 1870845),
+    ("48", 11859.59, 3065628),
+    ("51", 14832.55, 2161755),
+    ("52", 21576.53, 3583693),
+    ("56", 8555.86, 2243554),
+    ("68", 24233.07, 3872999),
+    ("66", 18096.40, 3346853),
+    ("79", 6772.59, 14002598),
+    ("75", 12737.18, 4491408),
+    ("80", 8536.44, 3254170),
+    ("92", 6360.83, 4199824),
+    ("86", 6296.20, 4257581),
+    ("82", 5938.64, 4370046),
+    ("96", 7942.39, 2606672),
+    ("91", 9888.91, 4952238),
+    ("01", 3359.82, 8718000),
+    ("46", 4947.1, 1236393),
+    ("22", 6207.9, 1429841),
+    ("04", 6700.4, 555809),
+    ("20", 8310.2, 813978),
+    ("12", 9068.7, 494626),
+    ("11", 9539.9, 653422),
+    ("14", 14109.8, 1327430),
+    ("38", 11114.7, 3760650),
+    ("40", 16493.7, 3470988),
+    ("42", 5994.4, 1622901),
 ]
 UNCHANGED = {"01", "46", "22", "04", "20", "12", "11", "14", "38", "40", "42"}
 
@@ -101,8 +241,12 @@ def stored(tmp_path_factory):
 
 def _find(stored, level, layout, code, indicator, period, status):
     hit = stored[
-        (stored.geo_level == level) & (stored.layout == layout) & (stored.geo_code == code)
-        & (stored.indicator_id == indicator) & (stored.period == period) & (stored.status == status)
+        (stored.geo_level == level)
+        & (stored.layout == layout)
+        & (stored.geo_code == code)
+        & (stored.indicator_id == indicator)
+        & (stored.period == period)
+        & (stored.status == status)
     ]
     assert len(hit) == 1, f"expected one row for {code} {indicator} {period} {status}, found {len(hit)}"
     return hit.iloc[0]

@@ -41,10 +41,22 @@ def test_default_path_follows_the_environment(monkeypatch, tmp_path):
 
 
 def _one_import():
-    return observations.prepare_observations(pd.DataFrame([{
-        "geo_level": "province", "layout": "2025", "geo_code": "01", "indicator_id": "rd_staff",
-        "period": "2025-Q4", "value": "30000", "status": "reported", "source_id": "derived_here",
-    }]))
+    return observations.prepare_observations(
+        pd.DataFrame(
+            [
+                {
+                    "geo_level": "province",
+                    "layout": "2025",
+                    "geo_code": "01",
+                    "indicator_id": "rd_staff",
+                    "period": "2025-Q4",
+                    "value": "30000",
+                    "status": "reported",
+                    "source_id": "derived_here",
+                }
+            ]
+        )
+    )
 
 
 def test_an_import_batch_survives_a_new_bundled_version(store_target, monkeypatch):
@@ -75,18 +87,51 @@ def test_a_failing_write_leaves_the_store_as_it_was(db):
     "filters, expected",
     [
         # Thái Nguyên's reported R&D density and the national one: the nation passes the layout filter
-        (dict(indicators=["rd_staff_per_10k"], layouts=["2025"], statuses=["reported"]), [("nation", "VN", 8.2), ("province", "19", 10.3)]),
+        (
+            dict(indicators=["rd_staff_per_10k"], layouts=["2025"], statuses=["reported"]),
+            [("nation", "VN", 8.2), ("province", "19", 10.3)],
+        ),
         # Bình Định's target is a 2008-layout row; Resolution 57's national 12 per 10,000 passes the layout filter
-        (dict(indicators=["rd_staff_per_10k"], layouts=["2008"], statuses=["target"]), [("nation", "VN", 12.0), ("province", "52", 12.0)]),
+        (
+            dict(indicators=["rd_staff_per_10k"], layouts=["2008"], statuses=["target"]),
+            [("nation", "VN", 12.0), ("province", "52", 12.0)],
+        ),
         # province_codes restricts provinces only
         (dict(indicators=["rd_staff_per_10k"], province_codes=["01"], statuses=["reported"]), [("nation", "VN", 8.2)]),
         # the ministry's "over 90%" at the end of 2025 is doubtful: left out unless asked for
-        (dict(indicators=["g5_population_coverage"], geo_levels=["nation"], statuses=["reported"], date_from="2025-07-01"), [("nation", "VN", 39.52)]),
-        (dict(indicators=["g5_population_coverage"], geo_levels=["nation"], statuses=["reported", "doubtful"], date_from="2025-07-01"),
-         [("nation", "VN", 39.52), ("nation", "VN", 90.0)]),
-        (dict(indicators=["g5_population_coverage"], geo_levels=["nation"], date_from="2025-07-01"),  # no status filter: every row
-         [("nation", "VN", 39.52), ("nation", "VN", 90.0), ("nation", "VN", 90.0)]),
-        (dict(indicators=["g5_population_coverage"], geo_levels=["nation"], statuses=["reported"], date_to="2025-06-30"), [("nation", "VN", 26.0)]),
+        (
+            dict(
+                indicators=["g5_population_coverage"],
+                geo_levels=["nation"],
+                statuses=["reported"],
+                date_from="2025-07-01",
+            ),
+            [("nation", "VN", 39.52)],
+        ),
+        (
+            dict(
+                indicators=["g5_population_coverage"],
+                geo_levels=["nation"],
+                statuses=["reported", "doubtful"],
+                date_from="2025-07-01",
+            ),
+            [("nation", "VN", 39.52), ("nation", "VN", 90.0)],
+        ),
+        (
+            dict(
+                indicators=["g5_population_coverage"], geo_levels=["nation"], date_from="2025-07-01"
+            ),  # no status filter: every row
+            [("nation", "VN", 39.52), ("nation", "VN", 90.0), ("nation", "VN", 90.0)],
+        ),
+        (
+            dict(
+                indicators=["g5_population_coverage"],
+                geo_levels=["nation"],
+                statuses=["reported"],
+                date_to="2025-06-30",
+            ),
+            [("nation", "VN", 26.0)],
+        ),
         (dict(indicators=[]), []),
     ],
 )

@@ -110,15 +110,23 @@ def test_two_processes_importing_at_once_are_serialised(pg_cluster, tmp_path, sa
     try:
         imports = db.batches().query("kind == 'import'")
         if same_file:
-            assert out_b.startswith("REFUSED DuplicateImportError b.csv: this file was already imported as batch 2 on "), err_b
-            assert out_b.rstrip().endswith("by a.csv: all its values are stored already. Undo batch 2 first to import it again.")
+            assert out_b.startswith(
+                "REFUSED DuplicateImportError b.csv: this file was already imported as batch 2 on "
+            ), err_b
+            assert out_b.rstrip().endswith(
+                "by a.csv: all its values are stored already. Undo batch 2 first to import it again."
+            )
             assert imports["file_name"].tolist() == ["a.csv"]
         else:
             assert out_b.split()[0] == "BATCH" and int(out_b.split()[2]) == 1, err_b
             assert sorted(imports["file_name"]) == ["a.csv", "b.csv"]
-            hcm = db.observations(indicators=["rd_staff"], geo_codes=["31"], statuses=["reported"], date_from="2026-01-01")
+            hcm = db.observations(
+                indicators=["rd_staff"], geo_codes=["31"], statuses=["reported"], date_from="2026-01-01"
+            )
             assert hcm["value"].tolist() == [7000.0]
-        assert len(db.observations(indicators=["rd_staff"], statuses=["reported"], date_from="2026-01-01")) == (2 if same_file else 3)
+        assert len(db.observations(indicators=["rd_staff"], statuses=["reported"], date_from="2026-01-01")) == (
+            2 if same_file else 3
+        )
     finally:
         db.close()
 

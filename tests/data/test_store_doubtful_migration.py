@@ -14,16 +14,33 @@ def _old_store(path) -> None:
     assert store.schema_version(con) == 2
     columns = [r[0] for r in con.execute("DESCRIBE observations").fetchall()]
     assert schema.DOUBTFUL not in columns and schema.RANK_OF not in columns
-    con.execute("INSERT INTO batches (batch_id, created_at, kind, file_name, sha256, rows_added, user_name, undone_at, "
-                "rows_skipped, undone_by) VALUES (900, ?, 'import', 'hn.csv', 'abc', 1, 'ana', NULL, 0, NULL)",
-                [dt.datetime(2026, 11, 1)])
+    con.execute(
+        "INSERT INTO batches (batch_id, created_at, kind, file_name, sha256, rows_added, user_name, undone_at, "
+        "rows_skipped, undone_by) VALUES (900, ?, 'import', 'hn.csv', 'abc', 1, 'ana', NULL, 0, NULL)",
+        [dt.datetime(2026, 11, 1)],
+    )
     old = [c for c in schema.OBSERVATION_COLUMNS if c not in (schema.DOUBTFUL, schema.RANK_OF)]
-    values = {schema.GEO_LEVEL: "province", schema.LAYOUT: "2025", schema.GEO_CODE: "01", schema.INDICATOR: "rd_staff",
-              schema.PERIOD: "2026-Q1", schema.GRANULARITY: "quarter", schema.DATE: "2026-03-31", schema.VALUE: 30000.0,
-              schema.QUALIFIER: "", schema.UNIT: "persons", schema.STATUS: "reported", schema.TARGET_DATE: "",
-              schema.SOURCE_ID: "derived_here", schema.NOTE: "imported before issue 11", schema.DERIVED_FROM: ""}
-    con.execute(f"INSERT INTO observations ({', '.join(old)}, batch_id) VALUES ({', '.join('?' * len(old))}, 900)",
-                [values[c] for c in old])
+    values = {
+        schema.GEO_LEVEL: "province",
+        schema.LAYOUT: "2025",
+        schema.GEO_CODE: "01",
+        schema.INDICATOR: "rd_staff",
+        schema.PERIOD: "2026-Q1",
+        schema.GRANULARITY: "quarter",
+        schema.DATE: "2026-03-31",
+        schema.VALUE: 30000.0,
+        schema.QUALIFIER: "",
+        schema.UNIT: "persons",
+        schema.STATUS: "reported",
+        schema.TARGET_DATE: "",
+        schema.SOURCE_ID: "derived_here",
+        schema.NOTE: "imported before issue 11",
+        schema.DERIVED_FROM: "",
+    }
+    con.execute(
+        f"INSERT INTO observations ({', '.join(old)}, batch_id) VALUES ({', '.join('?' * len(old))}, 900)",
+        [values[c] for c in old],
+    )
     con.close()
 
 
@@ -35,7 +52,8 @@ def test_an_older_store_keeps_its_imported_rows_and_gains_the_columns(tmp_path):
     kept = db.observations(indicators=["rd_staff"], province_codes=["01"], statuses=["reported"])
     kept = kept[kept[schema.PERIOD] == "2026-Q1"]
     assert kept[[schema.VALUE, schema.NOTE, schema.DOUBTFUL, schema.RANK_OF, schema.BATCH_ID]].values.tolist() == [
-        [30000.0, "imported before issue 11", "", "", 900]]
+        [30000.0, "imported before issue 11", "", "", 900]
+    ]
     # and the bundled published figures arrived with their flags
     doubtful = db.observations(indicators=["pii_rank"], statuses=["reported", schema.SHOW_DOUBTFUL])
     assert set(doubtful[schema.DOUBTFUL]) == {"", "yes"}

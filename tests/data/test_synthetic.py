@@ -39,12 +39,22 @@ def test_every_province_of_both_layouts_has_series(synthetic):
 
 @pytest.mark.parametrize(
     "indicator, reported",
-    [("r57_tasks_done", 83), ("r57_tasks_total", 156), ("r57_tasks_in_progress", 72), ("r57_tasks_late", 1),
-     ("rd_staff", 1861), ("st_teams", 36), ("st_projects_provincial", 131), ("fibre_households", 100)],
+    [
+        ("r57_tasks_done", 83),
+        ("r57_tasks_total", 156),
+        ("r57_tasks_in_progress", 72),
+        ("r57_tasks_late", 1),
+        ("rd_staff", 1861),
+        ("st_teams", 36),
+        ("st_projects_provincial", 131),
+        ("fibre_households", 100),
+    ],
 )
 def test_thai_nguyen_series_pass_through_the_reported_point(synthetic, indicator, reported):
     # reported on 2025-11-03, between the quarter ends 2025-09-30 (Q3) and 2025-12-31 (Q4)
-    tn = synthetic[(synthetic["layout"] == "2025") & (synthetic["geo_code"] == "19") & (synthetic["indicator_id"] == indicator)]
+    tn = synthetic[
+        (synthetic["layout"] == "2025") & (synthetic["geo_code"] == "19") & (synthetic["indicator_id"] == indicator)
+    ]
     q3, q4 = (tn.set_index("period").loc[p, "value"] for p in ("2025-Q3", "2025-Q4"))
     assert min(q3, q4) - 0.5 <= reported <= max(q3, q4) + 0.5
 

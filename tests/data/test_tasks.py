@@ -322,19 +322,35 @@ def test_a_store_made_before_the_task_register_keeps_its_rows(tmp_path):
     con = duckdb.connect(str(path))
     store_module.migrate(con, store_module.MIGRATIONS[:step])
     assert "tasks" not in {r[0] for r in con.execute("SHOW TABLES").fetchall()}
-    con.execute("INSERT INTO batches (batch_id, created_at, kind, file_name, sha256, rows_added, user_name, undone_at, "
-                "rows_skipped, undone_by) VALUES (900, ?, 'import', 'hn.csv', 'abc', 1, 'ana', NULL, 0, NULL)",
-                [dt.datetime(2026, 11, 1)])
-    values = {schema.GEO_LEVEL: "province", schema.LAYOUT: "2025", schema.GEO_CODE: "01", schema.INDICATOR: "rd_staff",
-              schema.PERIOD: "2026-Q1", schema.GRANULARITY: "quarter", schema.DATE: "2026-03-31", schema.VALUE: 30000.0,
-              schema.STATUS: "reported", schema.SOURCE_ID: "derived_here", schema.NOTE: "imported before the tasks"}
+    con.execute(
+        "INSERT INTO batches (batch_id, created_at, kind, file_name, sha256, rows_added, user_name, undone_at, "
+        "rows_skipped, undone_by) VALUES (900, ?, 'import', 'hn.csv', 'abc', 1, 'ana', NULL, 0, NULL)",
+        [dt.datetime(2026, 11, 1)],
+    )
+    values = {
+        schema.GEO_LEVEL: "province",
+        schema.LAYOUT: "2025",
+        schema.GEO_CODE: "01",
+        schema.INDICATOR: "rd_staff",
+        schema.PERIOD: "2026-Q1",
+        schema.GRANULARITY: "quarter",
+        schema.DATE: "2026-03-31",
+        schema.VALUE: 30000.0,
+        schema.STATUS: "reported",
+        schema.SOURCE_ID: "derived_here",
+        schema.NOTE: "imported before the tasks",
+    }
     columns = [c for c in schema.OBSERVATION_COLUMNS]
-    con.execute(f"INSERT INTO observations ({', '.join(columns)}, batch_id) VALUES ({', '.join('?' * len(columns))}, 900)",
-                [values.get(c, "") for c in columns])
+    con.execute(
+        f"INSERT INTO observations ({', '.join(columns)}, batch_id) VALUES ({', '.join('?' * len(columns))}, 900)",
+        [values.get(c, "") for c in columns],
+    )
     con.close()
     reopened = open_store(path)
     assert reopened.meta("schema_version") == store_module.SCHEMA_VERSION
-    kept = reopened.observations(indicators=["rd_staff"], geo_codes=["01"], statuses=["reported"], date_from="2026-01-01")
+    kept = reopened.observations(
+        indicators=["rd_staff"], geo_codes=["01"], statuses=["reported"], date_from="2026-01-01"
+    )
     assert kept[schema.BATCH_ID].tolist() == [900] and kept[schema.VALUE].tolist() == [30000.0]
     assert tasks.read_tasks(reopened, statuses=["reported"]).empty  # the table exists, with no imported task
     report = importers.analyse("ds.csv", hand_csv(), Options(), store=reopened)

@@ -32,7 +32,9 @@ def test_compose_has_the_scripts_services_on_the_scripts_ports():
     services = compose["services"]
     apps = [f"app-{n}" for n in range(1, defaults["REPLICAS"] + 1)]
     assert set(services) == {"postgres", "nginx", *apps}
-    assert services["postgres"]["command"][services["postgres"]["command"].index("-p") + 1] == str(defaults["VN57_PG_PORT"])
+    assert services["postgres"]["command"][services["postgres"]["command"].index("-p") + 1] == str(
+        defaults["VN57_PG_PORT"]
+    )
     for n, name in enumerate(apps):
         port = defaults["VN57_APP_PORT"] + n
         app = services[name]
@@ -52,9 +54,13 @@ def test_nginx_conf_serves_the_scripts_ports_with_stickiness_websockets_and_uplo
     assert [int(p) for p in servers] == [defaults["VN57_APP_PORT"] + n for n in range(defaults["REPLICAS"])]
     assert re.search(rf"listen 127\.0\.0\.1:{defaults['VN57_HTTP_PORT']};\s+# @listen", conf)
     assert "hash $vn57_node consistent;" in conf and "add_header Set-Cookie $vn57_set_cookie always;" in conf
-    stream = conf[conf.index("location /_stcore/stream"):]
-    for line in ("proxy_set_header Upgrade $http_upgrade;", "proxy_set_header Connection $connection_upgrade;",
-                 "proxy_set_header Host $http_host;", "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;"):
+    stream = conf[conf.index("location /_stcore/stream") :]
+    for line in (
+        "proxy_set_header Upgrade $http_upgrade;",
+        "proxy_set_header Connection $connection_upgrade;",
+        "proxy_set_header Host $http_host;",
+        "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
+    ):
         assert line in stream[: stream.index("}")], line
     assert "proxy_http_version 1.1;" in conf and "location = /_stcore/health" in conf
     body_mb = int(re.search(r"client_max_body_size (\d+)m;", conf).group(1))

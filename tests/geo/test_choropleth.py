@@ -70,7 +70,9 @@ def test_all_missing_and_all_equal():
     assert same.breaks == (4.0, 4.0) and same.classes.tolist() == [0, 0, -1]
 
 
-@pytest.mark.parametrize(("x", "step"), [(3.8, 5.0), (0.42, 0.5), (2.0, 2.0), (1234, 2000.0), (0.021, 0.025), (7, 10.0)])
+@pytest.mark.parametrize(
+    ("x", "step"), [(3.8, 5.0), (0.42, 0.5), (2.0, 2.0), (1234, 2000.0), (0.021, 0.025), (7, 10.0)]
+)
 def test_nice_step(x, step):
     assert c.nice_step(x) == pytest.approx(step)
 
@@ -174,8 +176,9 @@ def _props(collection) -> dict:
 
 def test_diverging_colours_are_centred_on_the_national_average():
     # national 8.2: Hà Nội on it, Thái Nguyên above (better), Cao Bằng below (worse)
-    table = _table([("01", 8.2, "reported", "", "own"), ("19", 10.3, "reported", "", "own"),
-                    ("04", 6.1, "reported", "", "own")])
+    table = _table(
+        [("01", 8.2, "reported", "", "own"), ("19", 10.3, "reported", "", "own"), ("04", 6.1, "reported", "", "own")]
+    )
     classes = c.classify_diverging(table["value"], centre=8.2)
     colours = c.palette("difference", "viridis", direction="higher")
     _, collection = _collection(table, classes, colours)
@@ -255,9 +258,7 @@ def test_legend_entries_with_counts_and_no_data():
     classes = c.classify([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, NAN])
     colours = c.palette("value")
     entries = c.legend_entries(classes, colours, "{:.1f}".format, no_data_label="No data")
-    assert [e.label for e in entries] == [
-        "1.0 – 2.8", "2.8 – 4.6", "4.6 – 6.4", "6.4 – 8.2", "8.2 – 10.0", "No data"
-    ]
+    assert [e.label for e in entries] == ["1.0 – 2.8", "2.8 – 4.6", "4.6 – 6.4", "6.4 – 8.2", "8.2 – 10.0", "No data"]
     assert [e.count for e in entries] == [2, 2, 2, 2, 2, 1]
     assert [e.colour for e in entries] == colours + [c.NO_DATA_HEX]
     assert entries[-1].kind == "no_data" and {e.kind for e in entries[:-1]} == {"class"}
@@ -269,14 +270,30 @@ def test_diverging_legend_labels_are_signed():
     assert labels == ["−5 – −3", "−3 – −1", "−1 – +1", "+1 – +3", "+3 – +5"]
 
 
-LABELS = {"value": "Value", "rank": "Rank", "national": "National average", "status": "Status",
-          "source": "Source", "no_data": "No data", "qualifier": {"about": "≈", "more than": ">"}}
+LABELS = {
+    "value": "Value",
+    "rank": "Rank",
+    "national": "National average",
+    "status": "Status",
+    "source": "Source",
+    "no_data": "No data",
+    "qualifier": {"about": "≈", "more than": ">"},
+}
 
 
 def test_tooltip_text():
-    row = {"name": "Thái Nguyên", "value": 10.3, "value_qualifier": "about", "unit": "per 10,000", "rank": 1,
-           "rank_of": 34, "national_value": 8.2, "status": "reported", "source": "Tỉnh ủy Thái Nguyên",
-           "note": "Computed from the 63-province layout."}
+    row = {
+        "name": "Thái Nguyên",
+        "value": 10.3,
+        "value_qualifier": "about",
+        "unit": "per 10,000",
+        "rank": 1,
+        "rank_of": 34,
+        "national_value": 8.2,
+        "status": "reported",
+        "source": "Tỉnh ủy Thái Nguyên",
+        "note": "Computed from the 63-province layout.",
+    }
     assert c.tooltip_text(row, LABELS, "{:g}".format).splitlines() == [
         "Thái Nguyên",
         "Value: ≈10.3 per 10,000",
@@ -290,8 +307,17 @@ def test_tooltip_text():
 
 def test_tooltip_without_data_or_national_value():
     assert c.tooltip_text({"name": "Bắc Kạn", "value": NAN}, LABELS, str) == "Bắc Kạn\nNo data"
-    row = {"name": "Hà Nội", "value": 5.0, "value_qualifier": "", "unit": "", "rank": pd.NA, "rank_of": 0,
-           "national_value": math.nan, "status": "synthetic (demo)", "source": ""}
+    row = {
+        "name": "Hà Nội",
+        "value": 5.0,
+        "value_qualifier": "",
+        "unit": "",
+        "rank": pd.NA,
+        "rank_of": 0,
+        "national_value": math.nan,
+        "status": "synthetic (demo)",
+        "source": "",
+    }
     assert c.tooltip_text(row, LABELS, "{:g}".format) == "Hà Nội\nValue: 5\nStatus: synthetic (demo)"
 
 

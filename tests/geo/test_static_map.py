@@ -23,17 +23,29 @@ def drawing():
     geojson = boundaries.geojson_dict("2025")
     values = {"01": (8.2, "synthetic"), "04": (6.1, "synthetic"), "19": (10.3, "reported")}
     codes = [f["properties"]["code"] for f in geojson["features"]]
-    table = pd.DataFrame({"geo_code": codes, "value": [values.get(c, (None, ""))[0] for c in codes],
-                          "status": [values.get(c, (None, ""))[1] for c in codes]}).astype({"value": float})
+    table = pd.DataFrame(
+        {
+            "geo_code": codes,
+            "value": [values.get(c, (None, ""))[0] for c in codes],
+            "status": [values.get(c, (None, ""))[1] for c in codes],
+        }
+    ).astype({"value": float})
     classes = choropleth.classify(table["value"], k=3)
     colours = choropleth.palette("value", n=classes.n)
-    collection = choropleth.feature_collection(geojson, table, classes, colours, names={"19": "Thái Nguyên"}, selected="19")
+    collection = choropleth.feature_collection(
+        geojson, table, classes, colours, names={"19": "Thái Nguyên"}, selected="19"
+    )
     legend = choropleth.legend_entries(classes, colours, "{:.1f}".format, no_data_label="No data")
     frame = static_map.styled_frame(boundaries.load_boundaries("2025", fine=True), collection)
     arch = boundaries.load_archipelagos()
     kwargs = dict(
-        title=TITLE, subtitle="2025-11-03 · 34 provinces · by value", legend_title="persons per 10,000 inhabitants",
-        legend=legend, notes=["White outline: synthetic (demo) values, not real data."], source=SOURCE, date_line=DATE,
+        title=TITLE,
+        subtitle="2025-11-03 · 34 provinces · by value",
+        legend_title="persons per 10,000 inhabitants",
+        legend=legend,
+        notes=["White outline: synthetic (demo) values, not real data."],
+        source=SOURCE,
+        date_line=DATE,
         attribution=boundaries.ATTRIBUTION,
         archipelagos=list(zip(arch["name_vi"], arch["label_lon"], arch["label_lat"], arch.geometry)),
     )
@@ -42,7 +54,15 @@ def drawing():
 
 def test_styled_frame_carries_the_web_maps_style(drawing):
     frame, _, _ = drawing
-    assert len(frame) == 34 and list(frame.columns) == ["code", "name", "fill", "line", "line_width", "dash", "geometry"]
+    assert len(frame) == 34 and list(frame.columns) == [
+        "code",
+        "name",
+        "fill",
+        "line",
+        "line_width",
+        "dash",
+        "geometry",
+    ]
     row = frame.set_index("code").loc["19"]
     assert row["name"] == "Thái Nguyên" and row["line"] == [0, 0, 0, 255] and row["line_width"] == 4.0
     empty = frame.set_index("code").loc["79"]
@@ -57,8 +77,8 @@ def test_png_is_1920_by_1080(drawing):
     assert image.format == "PNG" and image.size == (1920, 1080)
     # the map is in colour: the legend's and provinces' colours are there, not only grey
     colours = {c for _, c in image.convert("RGB").getcolors(maxcolors=1 << 20)}
-    assert (0xfd, 0xe7, 0x25) in colours  # the first viridis class
-    assert (0xe4, 0xec, 0xf2) in colours  # the sea
+    assert (0xFD, 0xE7, 0x25) in colours  # the first viridis class
+    assert (0xE4, 0xEC, 0xF2) in colours  # the sea
 
 
 def _svg_texts(data: bytes) -> list[str]:

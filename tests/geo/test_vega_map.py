@@ -123,15 +123,32 @@ def test_clicked_code_reads_the_pick_selection():
 
 
 def test_focus_fits_the_projection_to_one_province_with_its_rings_clockwise():
-    geojson = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"code": "19"},
-         "geometry": {"type": "Polygon", "coordinates": [[[105, 21], [106, 21], [106, 22], [105, 22], [105, 21]]]}}]}
+    geojson = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"code": "19"},
+                "geometry": {
+                    "type": "Polygon",
+                    "coordinates": [[[105, 21], [106, 21], [106, 22], [105, 22], [105, 21]]],
+                },
+            }
+        ],
+    }
     feature = vega_map.focus_feature(geojson, "19")
     assert not Polygon(feature["geometry"]["coordinates"][0]).exterior.is_ccw  # rewound for d3
     assert vega_map.focus_feature(geojson, "01") is None
     rows = [{"code": "19", "p": 0, "fill": "#fff", "line": "#000", "width": 1.0, "dash": False, "tip": ""}]
-    spec = vega_map.map_spec({"type": "Topology", "objects": {}, "arcs": []}, rows, periods=["x"], start=0,
-                             box=(102.0, 8.0, 117.0, 23.5), focus=feature, watermark="W")
+    spec = vega_map.map_spec(
+        {"type": "Topology", "objects": {}, "arcs": []},
+        rows,
+        periods=["x"],
+        start=0,
+        box=(102.0, 8.0, 117.0, 23.5),
+        focus=feature,
+        watermark="W",
+    )
     assert spec["projection"]["fit"] == feature
     assert spec["layer"][0]["mark"]["clip"] is True
     assert "clip" not in next(layer for layer in spec["layer"] if layer.get("name") == "watermark")["mark"]

@@ -11,9 +11,7 @@ import shapely.geometry
 
 from geo import boundaries, choropleth, web_map
 
-ARCHIPELAGOS = [
-    (r.name_vi, r.label_lon, r.label_lat, r.geometry) for r in boundaries.load_archipelagos().itertuples()
-]
+ARCHIPELAGOS = [(r.name_vi, r.label_lon, r.label_lat, r.geometry) for r in boundaries.load_archipelagos().itertuples()]
 
 
 def _collection(layout: str) -> dict:
@@ -77,8 +75,12 @@ def test_label_points_lie_inside_their_province():
 
 
 def test_clicked_code():
-    event = {"selection": {"indices": {"provinces": [7]},
-                           "objects": {"provinces": [{"type": "Feature", "properties": {"code": "19", "name": "x"}}]}}}
+    event = {
+        "selection": {
+            "indices": {"provinces": [7]},
+            "objects": {"provinces": [{"type": "Feature", "properties": {"code": "19", "name": "x"}}]},
+        }
+    }
     assert web_map.clicked_code(event) == "19"
     assert web_map.clicked_code({"selection": {"indices": {}, "objects": {}}}) is None
     assert web_map.clicked_code({"selection": {"objects": {"islands": [{"position": [1, 2]}]}}}) is None
@@ -89,7 +91,10 @@ def test_web_geojson_of_users_boundaries():
     fine = boundaries.load_boundaries("2025", fine=True).iloc[::-1]  # any order in, sorted out
     doc = web_map.web_geojson(fine, "2025")
     assert doc["type"] == "FeatureCollection" and len(doc["features"]) == 34
-    assert [f["properties"] for f in doc["features"][:2]] == [{"layout": "2025", "code": "01"}, {"layout": "2025", "code": "04"}]
+    assert [f["properties"] for f in doc["features"][:2]] == [
+        {"layout": "2025", "code": "01"},
+        {"layout": "2025", "code": "04"},
+    ]
     assert len(json.dumps(doc)) < len(json.dumps(json.loads(fine.to_json())))  # simplified
     points = shapely.get_coordinates(shapely.geometry.shape(doc["features"][0]["geometry"]))
     assert len(points) > 10 and (abs(points.round(4) - points) < 1e-9).all()  # snapped to 4 decimals

@@ -10,8 +10,13 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 MODULES = sorted([*(ROOT / "ui").glob("*.py"), *(ROOT / "pages").glob("*.py"), ROOT / "app.py"])
 #: cache_resource of objects that are not data, beside their one user (named in ui/loaders.py's docstring)
-RESOURCE_EXCEPTIONS = {("ui/charts.py", "chart_spec"), ("ui/auth.py", "throttle"), ("ui/warmup.py", "start"),
-                       ("ui/fitted_map.py", "_user_topology"), ("ui/fitted_map.py", "_bundled_labels")}
+RESOURCE_EXCEPTIONS = {
+    ("ui/charts.py", "chart_spec"),
+    ("ui/auth.py", "throttle"),
+    ("ui/warmup.py", "start"),
+    ("ui/fitted_map.py", "_user_topology"),
+    ("ui/fitted_map.py", "_bundled_labels"),
+}
 
 
 def _cached_functions(path: Path) -> list[tuple[str, str]]:
@@ -29,8 +34,10 @@ def _cached_functions(path: Path) -> list[tuple[str, str]]:
 
 def test_the_scan_sees_cached_functions(tmp_path):
     module = tmp_path / "m.py"
-    module.write_text("@st.cache_data(show_spinner=False)\ndef a(): ...\n@loaders.per_data_version(max_entries=2)\n"
-                      "def b(): ...\n@st.cache_resource\ndef c(): ...\ndef d(): ...\n")
+    module.write_text(
+        "@st.cache_data(show_spinner=False)\ndef a(): ...\n@loaders.per_data_version(max_entries=2)\n"
+        "def b(): ...\n@st.cache_resource\ndef c(): ...\ndef d(): ...\n"
+    )
     assert _cached_functions(module) == [("a", "cache_data"), ("b", "per_data_version"), ("c", "cache_resource")]
 
 
@@ -38,6 +45,9 @@ def test_the_scan_sees_cached_functions(tmp_path):
 def test_cached_loaders_live_in_loaders_or_a_page_view_module(path):
     where = path.relative_to(ROOT).as_posix()
     allowed = where == "ui/loaders.py" or (where.startswith("ui/") and where.endswith("_view.py"))
-    misplaced = [(name, kind) for name, kind in _cached_functions(path)
-                 if not allowed and (where, name) not in RESOURCE_EXCEPTIONS]
+    misplaced = [
+        (name, kind)
+        for name, kind in _cached_functions(path)
+        if not allowed and (where, name) not in RESOURCE_EXCEPTIONS
+    ]
     assert not misplaced, f"{where} caches {misplaced}: move them to ui/loaders.py or the page's ui/<page>_view.py"

@@ -34,35 +34,97 @@ def _datasets(spec: dict) -> list[dict]:
 
 BUILDERS = {
     "ranking": lambda: charts.ranking(
-        _frame(place=["A", "B"], value=[2.0, 1.0], status_label=["reported", "synthetic (demo)"],
-               is_synthetic=[False, True], rank=[1, 2]),
-        title="t", value_title="v (u)", status_title="s", labels=LABELS, national=1.5, national_label="VN 1.5",
-        rank_title="r"),
+        _frame(
+            place=["A", "B"],
+            value=[2.0, 1.0],
+            status_label=["reported", "synthetic (demo)"],
+            is_synthetic=[False, True],
+            rank=[1, 2],
+        ),
+        title="t",
+        value_title="v (u)",
+        status_title="s",
+        labels=LABELS,
+        national=1.5,
+        national_label="VN 1.5",
+        rank_title="r",
+    ),
     "scatter": lambda: charts.scatter(
-        _frame(place=["A", "B"], x=[1.0, 2.0], y=[3.0, 4.0], status_label=["reported", "synthetic (demo)"],
-               is_synthetic=[False, True]),
-        title="t", x_title="x (u)", y_title="y (u)", status_title="s", labels=LABELS, national=(1.5, 3.5),
-        national_label="VN"),
+        _frame(
+            place=["A", "B"],
+            x=[1.0, 2.0],
+            y=[3.0, 4.0],
+            status_label=["reported", "synthetic (demo)"],
+            is_synthetic=[False, True],
+        ),
+        title="t",
+        x_title="x (u)",
+        y_title="y (u)",
+        status_title="s",
+        labels=LABELS,
+        national=(1.5, 3.5),
+        national_label="VN",
+    ),
     "trends": lambda: charts.trends(
-        _frame(place=["A", "A", "VN"], date=["2025-03-31", "2025-06-30", "2025-06-30"], value=[1.0, 2.0, 1.5],
-               status_label=["synthetic (demo)", "reported", "reported"], is_synthetic=[True, False, False],
-               is_nation=[False, False, True]),
-        title="t", y_title="y (u)", date_title="d", status_title="s", place_title="p", labels=LABELS),
+        _frame(
+            place=["A", "A", "VN"],
+            date=["2025-03-31", "2025-06-30", "2025-06-30"],
+            value=[1.0, 2.0, 1.5],
+            status_label=["synthetic (demo)", "reported", "reported"],
+            is_synthetic=[True, False, False],
+            is_nation=[False, False, True],
+        ),
+        title="t",
+        y_title="y (u)",
+        date_title="d",
+        status_title="s",
+        place_title="p",
+        labels=LABELS,
+    ),
     "against_nation": lambda: charts.against_nation(
-        _frame(label=["a", "b"], index=[120.0, 80.0], peer_index=[100.0, 90.0],
-               status_label=["reported", "synthetic (demo)"], is_synthetic=[False, True], place=["1 u", "2 u"]),
-        title="t", x_title="x", peer_title="p", status_title="s", labels=LABELS, value_title="v"),
+        _frame(
+            label=["a", "b"],
+            index=[120.0, 80.0],
+            peer_index=[100.0, 90.0],
+            status_label=["reported", "synthetic (demo)"],
+            is_synthetic=[False, True],
+            place=["1 u", "2 u"],
+        ),
+        title="t",
+        x_title="x",
+        peer_title="p",
+        status_title="s",
+        labels=LABELS,
+        value_title="v",
+    ),
     "forecast": lambda: charts.forecast(
-        _frame(date=["2024-12-22", "2025-11-03"], value=[0.0, 83.0], status_label=["start (zero)", "reported"],
-               is_synthetic=[False, False]),
+        _frame(
+            date=["2024-12-22", "2025-11-03"],
+            value=[0.0, 83.0],
+            status_label=["start (zero)", "reported"],
+            is_synthetic=[False, False],
+        ),
         _frame(date=["2025-11-03", "2025-12-31"], fit=[83.0, 98.2], low=[83.0, 83.0], high=[83.0, 113.5]),
-        target=156.0, deadline="2025-12-31", title="t", y_title="tasks", date_title="d", status_title="s",
-        band_title="80%", target_title="156 by 2025-12-31", trend_title="trend",
-        labels={"baseline": "start (zero)", **LABELS}),
+        target=156.0,
+        deadline="2025-12-31",
+        title="t",
+        y_title="tasks",
+        date_title="d",
+        status_title="s",
+        band_title="80%",
+        target_title="156 by 2025-12-31",
+        trend_title="trend",
+        labels={"baseline": "start (zero)", **LABELS},
+    ),
     "progress": lambda: charts.progress(
         _frame(label=["VN · 5G"], x=[0.229], status_label=["limited progress"], is_synthetic=[False]),
-        title="t", x_title="R", status_title="s", domain=["limited progress"], colours=[charts.VERMILLION],
-        thresholds=[0.0, 0.6, 0.95]),
+        title="t",
+        x_title="R",
+        status_title="s",
+        domain=["limited progress"],
+        colours=[charts.VERMILLION],
+        thresholds=[0.0, 0.6, 0.95],
+    ),
 }
 
 
@@ -99,8 +161,14 @@ def test_every_chart_gets_a_text_alternative_from_its_title():
 def test_a_chart_with_synthetic_values_gets_the_watermark_layer_on_top():
     from ui import charts as c
 
-    single = {"data": {"values": [{"x": 1}]}, "mark": "point", "encoding": {"x": {"field": "x"}},
-              "params": [{"name": "p", "select": "point"}], "title": "T", "width": "container"}
+    single = {
+        "data": {"values": [{"x": 1}]},
+        "mark": "point",
+        "encoding": {"x": {"field": "x"}},
+        "params": [{"name": "p", "select": "point"}],
+        "title": "T",
+        "width": "container",
+    }
     marked = c.with_watermark(single, "DEMONSTRATION DATA, NOT REAL")
     assert marked["title"] == "T" and marked["width"] == "container"
     unit, mark = marked["layer"]
@@ -126,8 +194,25 @@ def test_every_chart_with_the_language_locale_is_valid_vega_lite(name, lang):
 def test_date_axes_and_tooltips_follow_the_given_formats():
     from ui import charts
 
-    frame = _frame(place=["A"], date=["2025-10-31"], value=[1.5], status_label=["reported"], is_synthetic=[False],
-                   is_nation=[False])
-    spec = json.dumps(charts.trends(frame, title="t", y_title="y", date_title="d", status_title="s", place_title="p",
-                                    labels=LABELS, month_format="%m/%Y", day_format="%d/%m/%Y"))
+    frame = _frame(
+        place=["A"],
+        date=["2025-10-31"],
+        value=[1.5],
+        status_label=["reported"],
+        is_synthetic=[False],
+        is_nation=[False],
+    )
+    spec = json.dumps(
+        charts.trends(
+            frame,
+            title="t",
+            y_title="y",
+            date_title="d",
+            status_title="s",
+            place_title="p",
+            labels=LABELS,
+            month_format="%m/%Y",
+            day_format="%d/%m/%Y",
+        )
+    )
     assert '"format": "%m/%Y"' in spec and '"format": "%d/%m/%Y"' in spec and "%Y-%m" not in spec

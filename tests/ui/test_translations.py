@@ -69,7 +69,11 @@ def _bind(target: ast.AST, value: object, name: str) -> list:
     """Values that ``name`` takes when ``value`` is unpacked into the for-loop ``target``."""
     if isinstance(target, ast.Name):
         return [value] if target.id == name else []
-    if isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, (tuple, list)) and len(value) == len(target.elts):
+    if (
+        isinstance(target, (ast.Tuple, ast.List))
+        and isinstance(value, (tuple, list))
+        and len(value) == len(target.elts)
+    ):
         return [v for t, item in zip(target.elts, value) for v in _bind(t, item, name)]
     return []
 
@@ -83,8 +87,17 @@ def _keys_of_name(tree: ast.Module, name: str) -> list[str] | None:
         it, target = loop.iter, loop.target
         if isinstance(it, ast.Name) and it.id in literals:
             pairs = [(target, literals[it.id])]
-        elif isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "zip" and isinstance(target, ast.Tuple):
-            pairs = [(t, literals[a.id]) for t, a in zip(target.elts, it.args) if isinstance(a, ast.Name) and a.id in literals]
+        elif (
+            isinstance(it, ast.Call)
+            and isinstance(it.func, ast.Name)
+            and it.func.id == "zip"
+            and isinstance(target, ast.Tuple)
+        ):
+            pairs = [
+                (t, literals[a.id])
+                for t, a in zip(target.elts, it.args)
+                if isinstance(a, ast.Name) and a.id in literals
+            ]
         else:
             continue
         keys = [v for tgt, items in pairs for item in items for v in _bind(tgt, item, name)]
@@ -110,13 +123,18 @@ def _used_keys() -> tuple[dict[str, set[str]], list[str]]:
             elif isinstance(arg, ast.JoinedStr) and isinstance(arg.values[0], ast.Constant) and len(arg.values) == 2:
                 prefix = arg.values[0].value
                 if prefix not in FSTRING_VALUES:
-                    unresolved.append(f"{where}: f-string key with prefix {prefix!r} (add its values to FSTRING_VALUES)")
+                    unresolved.append(
+                        f"{where}: f-string key with prefix {prefix!r} (add its values to FSTRING_VALUES)"
+                    )
                 else:
                     keys.update(prefix + v for v in FSTRING_VALUES[prefix])
             elif isinstance(arg, ast.Name) and (resolved := _keys_of_name(tree, arg.id)) is not None:
                 keys.update(resolved)
-            elif (isinstance(arg, ast.Subscript) and isinstance(arg.slice, ast.Constant)
-                  and arg.slice.value == headlines.LABEL_KEY):  # t(figure["label_key"]): the headlines' labels
+            elif (
+                isinstance(arg, ast.Subscript)
+                and isinstance(arg.slice, ast.Constant)
+                and arg.slice.value == headlines.LABEL_KEY
+            ):  # t(figure["label_key"]): the headlines' labels
                 keys.update(label for label, _, _ in headlines.HEADLINES)
             elif isinstance(arg, ast.Name) and arg.id == "key" and path.name == "i18n.py":
                 continue  # the definition of t() passing its own parameter on

@@ -30,7 +30,9 @@ def selectbox_script(widget_name: str):
 
     from ui import state
 
-    value = state.url_selectbox(getattr(st, widget_name), "s", "Pick", ["alpha", "bravo", "charlie", "delta"], default="bravo")
+    value = state.url_selectbox(
+        getattr(st, widget_name), "s", "Pick", ["alpha", "bravo", "charlie", "delta"], default="bravo"
+    )
     st.text(repr(value))
 
 
