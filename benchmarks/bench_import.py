@@ -14,7 +14,7 @@ What is measured, each run in a fresh Python process (imports done before timing
 
 Time: median over ``--repeats`` processes. Memory, in separate processes (tracing slows the code):
 the tracemalloc peak (Python and NumPy allocations) and the rise of the process's peak resident set
-size over its size before the step (``resource.getrusage``: also counts Arrow and DuckDB memory).
+size over its size before the step (``VmHWM`` in ``/proc/self/status``: also counts Arrow and DuckDB memory).
 Goal: import total under 5 s on the 2-core CI machine. Results go to benchmarks/results/ (ignored by git).
 
 XLSX (issue 10): the same 200,000 rows as a workbook, imported (pre-scan, python-calamine, validation,
@@ -133,7 +133,7 @@ def make_stray(path: Path, clean_path: Path, rows: int = 3000) -> None:
 
 
 WORKER = r"""
-import json, os, resource, sys, time, tracemalloc
+import json, os, sys, time, tracemalloc
 sys.path.insert(0, os.environ["REPO_ROOT"])
 target, mode, csv_path, store_path = sys.argv[1:5]
 import pandas as pd
@@ -143,6 +143,12 @@ from data.store import open_store
 def rss_kb():
     with open("/proc/self/statm") as f:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
+
+def peak_kb():
+    # VmHWM: this process's own peak since exec (getrusage's ru_maxrss keeps the peak of the forking
+    # parent across exec, so a child started by a big parent would report the parent's size)
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmHWM:"))
 
 raw = open(csv_path, "rb").read()
 db = open_store(store_path) if target in ("import", "xlsx_import") else None
@@ -179,7 +185,7 @@ result["cpu_s"] = time.process_time() - c0
 if mode == "memory":
     result["tracemalloc_peak_mb"] = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
-result["rss_rise_mb"] = max(0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) / 1024
+result["rss_rise_mb"] = max(0, peak_kb() - base) / 1024
 print("BENCH_RESULT " + json.dumps(result))
 """
 
