@@ -301,7 +301,7 @@ def _same_territory(new: pd.DataFrame, cat: pd.DataFrame) -> pd.DataFrame:
     out[schema.DERIVED_FROM] = (
         "value of the same province in the 2025 layout (" + out[schema.GEO_CODE] + "), territory unchanged"
     )
-    out[schema.QUALIFIER] = out[schema.QUALIFIER].fillna("")
+    out[schema.QUALIFIER] = out[schema.QUALIFIER].astype(object).fillna("")  # an all-empty column reads as float64
     return out.assign(**{_ORDER: _CONVERTED})
 
 

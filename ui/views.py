@@ -346,7 +346,7 @@ def forecast_chart(row: dict, sel) -> None:
     )
     st.caption(widgets.plain(row["explanation"]))
     with st.expander(t("targets_method"), icon=":material/functions:"):
-        st.caption(forecasting.method_text(row, sel.lang))
+        st.caption(widgets.plain(forecasting.method_text(row, sel.lang)))  # it may quote stored names and notes
     widgets.source_line(found["sources"] + [row[schema.SOURCE_ID]], loaders.sources())
 
 

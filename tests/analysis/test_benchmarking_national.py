@@ -279,6 +279,15 @@ def test_an_unmerged_province_keeps_its_value_in_the_2008_layout():
     assert bm.values_for_layout(obs, "pii_rank", "2008").empty
 
 
+@pytest.mark.filterwarnings("error")
+def test_an_unmerged_province_keeps_its_value_when_no_row_has_a_qualifier():
+    # a qualifier column with nothing in it reads as float64 (all NaN); the value still crosses, qualifier ""
+    obs = make_obs([("province", "2025", "01", "population", "2025", 8_718_000, "reported")])
+    obs[schema.QUALIFIER] = float("nan")
+    values = bm.values_for_layout(obs, "population", "2008")
+    assert values[[schema.GEO_CODE, schema.VALUE, schema.QUALIFIER]].values.tolist() == [["01", 8_718_000.0, ""]]
+
+
 def test_per_10k_is_derived_from_count_and_population_when_not_reported():
     # Thái Nguyên: 10,000 × 1,861 / 1,799,489 = 10.342 (reported as 10.3)
     obs = make_obs(

@@ -16,6 +16,7 @@ import pytest
 from google.protobuf.json_format import MessageToDict
 from streamlit.testing.v1 import AppTest
 
+import i18n
 from data import importers, schema
 from tests.app.test_languages import _pages
 from tests.data.test_import_definitions import NEW_INDICATOR, NEW_SOURCE, filled_template
@@ -128,6 +129,24 @@ def test_stored_html_and_markdown_are_shown_as_text(hostile_store, page, lang):
         assert widgets.plain(HOSTILE) in helps
     if page == "pages/present.py":  # the own indicator's name is the slide's title, escaped
         assert at.title[0].value == widgets.plain(("Ki-ốt " if lang == "vi" else "Kiosks ") + HOSTILE)
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_the_targets_method_expander_shows_its_text_as_text(hostile_store, lang, monkeypatch):
+    """The forecast's method text may quote stored names and notes: whatever it holds is shown as typed."""
+    from analysis import forecasting
+
+    real = forecasting.method_text
+    monkeypatch.setattr(forecasting, "method_text", lambda row, lang: f"{real(row, lang)} {HOSTILE}")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.query_params["lang"] = lang
+    at.switch_page("pages/targets.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    method = [e for e in at.expander if e.label == i18n.t("targets_method", lang)]
+    assert len(method) == 1
+    captions = [c.value for c in method[0].caption]
+    assert len(captions) == 1 and captions[0].endswith(widgets.plain(HOSTILE))
+    assert [(kind, text[:160]) for kind, _, text in rendered_texts(at) if RENDERED.search(text)] == []
 
 
 def test_the_hostile_definitions_were_stored(hostile_store):
