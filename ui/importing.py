@@ -131,10 +131,16 @@ def reading_options(lang: str) -> Options:
                                           format_func=lambda v: t(f"status_{v}", lang) if v else auto)  # fmt: skip
         chosen["source_id"] = right.selectbox(t("import_option_source"), ["", *loaders.sources()[schema.SOURCE_ID]],
                                               key="import_opt_source", format_func=lambda v: v or auto)  # fmt: skip
-        st.file_uploader(t("import_side_files"), type=["csv", "tsv", "txt", "xlsx"], accept_multiple_files=True,
-                         key=f"{SIDE_KEY}_{st.session_state.get(UPLOADS_KEY, 0)}")  # fmt: skip
+    side_files_uploader()
     chosen.update(task_options(lang))
     return Options(**{k: (v or None) for k, v in chosen.items()}, lang=lang)
+
+
+def side_files_uploader() -> None:
+    """Own indicators and sources of a tidy file, uploaded as side files, in their own expander (read by :func:`_side_files`)."""
+    with st.expander(t("import_side_title"), icon=":material/library_add:"):
+        st.file_uploader(t("import_side_files"), type=["csv", "tsv", "txt", "xlsx"], accept_multiple_files=True,
+                         key=f"{SIDE_KEY}_{st.session_state.get(UPLOADS_KEY, 0)}")  # fmt: skip
 
 
 def task_options(lang: str) -> dict[str, str]:

@@ -88,6 +88,11 @@ def test_loopback_only_without_auth_allows_editing_and_says_so(app_store):
     assert t("auth_loopback", "en", address="127.0.0.1") in _texts(at.warning)
     assert any(c.startswith("Editing as local") for c in _texts(at.caption))
     assert len(at.file_uploader) == 2  # the file, and its own indicators and sources
+    # reading options, side files and task-list options each in their own expander, the side files' alone in its
+    expanders = {e.label: e for e in at.expander}
+    assert {t(k, "en") for k in ("import_options", "import_side_title", "import_task_options")} <= set(expanders)
+    assert len(expanders[t("import_side_title", "en")].get("file_uploader")) == 1
+    assert len(expanders[t("import_options", "en")].get("file_uploader")) == 0
     assert t("import_limits", "en", mb="20", rows="500,000") in _texts(at.caption)
 
 
@@ -124,6 +129,11 @@ def test_password_mode_with_slow_down_after_failures(app_store, monkeypatch):
     assert not at.error
     assert t("auth_editor", "en", who="Ana (password)") in _texts(at.caption)
     assert len(at.file_uploader) == 2  # the file, and its own indicators and sources
+    # reading options, side files and task-list options each in their own expander, the side files' alone in its
+    expanders = {e.label: e for e in at.expander}
+    assert {t(k, "en") for k in ("import_options", "import_side_title", "import_task_options")} <= set(expanders)
+    assert len(expanders[t("import_side_title", "en")].get("file_uploader")) == 1
+    assert len(expanders[t("import_options", "en")].get("file_uploader")) == 0
     assert throttle.failures("session:" + at.session_state[auth_ui.SESSION_KEY]) == 0
     at = _click(at, "auth_stop")
     assert len(at.file_uploader) == 0 and t("auth_viewer", "en") in _texts(at.info)
