@@ -35,11 +35,12 @@ left, right = st.columns([3, 2])
 with left:
     if choice.zoom:
         map_view.draw_map(view, sel)
-        legend = view.legend
-    else:
-        legend = map_view.draw_fitted(view, sel, loaders.benchmark_periods(choice.indicator, sel.layout, sel.statuses))
+        legend, shown = view.legend, view.table[schema.STATUS]
+    else:  # with the time-lapse on, every period its slider reaches counts for the banner
+        periods = loaders.benchmark_periods(choice.indicator, sel.layout, sel.statuses)
+        legend, shown = map_view.draw_fitted(view, sel, periods)
 with right:
-    widgets.synthetic_banner(view.table[schema.STATUS])
+    widgets.synthetic_banner(shown)
     map_view.draw_legend(view, legend)
 
 # 5. what is missing, where the numbers come from, the boundaries' licence

@@ -370,10 +370,12 @@ def draw_heading(view: MapView) -> None:
     )
 
 
-def draw_fitted(view: MapView, sel: sidebar.Selection, periods: list[str]) -> list:
+def draw_fitted(view: MapView, sel: sidebar.Selection, periods: list[str]) -> tuple[list, list]:
     """The fitted map (the page's default): click a province to choose it; a time-lapse when asked.
 
-    Returns the legend to draw (the time-lapse's shared classes replace the period's own).
+    Returns the legend to draw (the time-lapse's shared classes replace the period's own) and the
+    statuses the map can show: the chosen period's, plus synthetic when any period the time-lapse's
+    slider reaches shows a synthetic value (the page's banner counts them, as the map's watermark does).
     """
     from ui import fitted_map
 
@@ -395,7 +397,8 @@ def draw_fitted(view: MapView, sel: sidebar.Selection, periods: list[str]) -> li
     if code:
         st.session_state[_CLICKS] = clicks + 1
         sidebar.select_province(code)
-    return timeline.legend if timeline else view.legend
+    shown = list(view.table[schema.STATUS]) + ([schema.STATUS_SYNTHETIC] if timeline and timeline.synthetic else [])
+    return (timeline.legend if timeline else view.legend), shown
 
 
 def legend_spec(legend: list, step: int = 40, font: int = 20) -> dict:

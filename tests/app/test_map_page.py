@@ -408,3 +408,19 @@ def test_the_fitted_map_zooms_to_the_chosen_province():
     assert fit["properties"] == {"code": "19"} and fit["geometry"]["type"] in ("Polygon", "MultiPolygon")
     assert _layer(spec, "provinces")["mark"]["clip"] is True
     assert "fit" not in _fitted(open_page(PAGE, focus="1"))["projection"]  # no province chosen: the whole country
+
+
+def test_time_lapse_banner_counts_every_period_the_slider_reaches():
+    """2025-11-03 holds only Thái Nguyên's reported 10.3 (no synthetic value); the quarters around it are
+    synthetic. With the time-lapse on, the slider reaches them: the banner says so, as the watermark does."""
+    banner = t("synthetic_banner", "en")
+    at = open_page(PAGE, lapse="1", synthetic="1", ind="rd_staff_per_10k", period="2025-11-03")
+    spec = _fitted(at)
+    chosen = spec["params"][0]["value"]
+    assert [v["label"] for v in _layer(spec, "period_label")["data"]["values"]][chosen] == "2025-11-03"
+    assert _layer(spec, "watermark") is not None
+    assert [i.body for i in at.info].count(banner) == 1
+    # the same period without the time-lapse: only real values on the map, no banner, no watermark
+    at = open_page(PAGE, synthetic="1", ind="rd_staff_per_10k", period="2025-11-03")
+    assert _layer(_fitted(at), "watermark") is None
+    assert banner not in [i.body for i in at.info]
