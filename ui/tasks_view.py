@@ -1,7 +1,10 @@
 """The Tasks page's parts: the register of the sidebar's choice, filters, counts, tables, burn-up and downloads.
 
-Numbers come from :mod:`analysis.tasks` over the stored registers (:func:`ui.loaders.task_list`);
-what does not depend on the filters is computed once per data version (:func:`ui.loaders.per_data_version`).
+Numbers come from :mod:`analysis.tasks` over the stored registers (:func:`ui.loaders.task_list`).
+Everything drawn is computed once per data version (:func:`ui.loaders.per_data_version`, shared, not
+copied): what does not depend on the filters per scope (:func:`scope`, :func:`overview`), the rest per
+scope and filters (:func:`filtered_view`), so a rerun only draws. Tables show at most
+:data:`MAX_ROWS_SHOWN` rows; the downloads hold every filtered task and are built only when asked.
 Task titles and departments are text from uploaded files: they are shown in tables only, never as Markdown.
 """
 
@@ -30,6 +33,7 @@ STATUS_COLOURS = {
     analysis.CANCELLED: charts.SKY,
 }
 RESOLUTION_DAY = "2024-12-22"
+MAX_ROWS_SHOWN = 500  # rows of a task table on screen; the downloads hold every filtered task
 NATION_TOTAL, NATION_DONE = "gov_programme_tasks_total", "gov_programme_tasks_done"
 
 
@@ -62,9 +66,12 @@ def data_statuses(sel) -> tuple[str, ...]:
     return tuple(s for s in sel.statuses if s in (schema.STATUS_REPORTED, schema.STATUS_SYNTHETIC))
 
 
-@loaders.per_data_version(max_entries=32)
+@loaders.per_data_version(max_entries=32, shared=True)
 def scope(layout: str, province: str | None, statuses: tuple[str, ...], lang: str) -> pd.DataFrame:
-    """Every snapshot of the registers of a province (its own and its predecessors', apart) or of all, labelled."""
+    """Every snapshot of the registers of a province (its own and its predecessors', apart) or of all, labelled.
+
+    Shared, not copied: callers must not change the frame returned.
+    """
     frame = loaders.task_list.fresh(statuses)
     if province:
         places = registry.with_predecessors(layout, province)
@@ -87,24 +94,52 @@ def scope(layout: str, province: str | None, statuses: tuple[str, ...], lang: st
     return frame.reset_index(drop=True)
 
 
-def filters(latest: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, int]:
-    """Pillar, department and status filters (in the URL) and the "due within" setting; the filtered latest tasks."""
+@loaders.per_data_version(max_entries=32, shared=True)
+def overview(layout: str, province: str | None, statuses: tuple[str, ...], lang: str) -> dict:
+    """What the page shows whatever the filters: the latest snapshots, filter options, programmes, side tables.
+
+    Keys: ``latest`` (the latest snapshot of each programme), ``place``, ``data_statuses``, ``as_of``
+    (dates in words), ``pillars`` (code -> name), ``departments``, ``programmes`` (key -> label, sorted
+    by label), ``reported_derived`` and ``ranking`` (tables as shown, or None), ``national`` (caption
+    and source ids, or None). Shared, not copied: callers must not change it.
+    """
+    frame = scope.fresh(layout, province, statuses, lang)
+    if frame.empty:
+        return {"latest": frame}
+    latest = analysis.latest(frame)
+    labels = dict(zip(frame[KEY], frame[PROGRAMME_LABEL]))
+    return {
+        "latest": latest,
+        "place": frame[PLACE].iloc[0] if province else "",
+        "data_statuses": tuple(frame[schema.STATUS].unique()),
+        "as_of": ", ".join(format_date(d, lang) for d in sorted(set(latest[schema.AS_OF]))),
+        "pillars": {p: n for p, n in sorted(zip(latest[schema.PILLAR], latest[PILLAR_NAME])) if p},
+        "departments": sorted(d for d in set(latest[schema.LEAD_DEPARTMENT]) if d),
+        "programmes": dict(sorted(labels.items(), key=lambda item: item[1])),
+        "reported_derived": _reported_and_derived_table(frame, lang),
+        "ranking": None if province else _ranking_table(latest, lang),
+        "national": None if province else _national(lang),
+    }
+
+
+def filters(view: dict, lang: str) -> tuple[dict, int]:
+    """Pillar, department and status filters (in the URL) and the "due within" setting.
+
+    Returns the choices (column -> chosen values, as tuples: the key of :func:`filtered_view`) and the days.
+    """
     cols = st.columns([2, 2, 2, 1])
-    pillar_names = dict(zip(latest[schema.PILLAR], latest[PILLAR_NAME]))
+    pillar_names = view["pillars"]
     with cols[0]:
         pillars = state.url_multiselect(
             "tpillar",
             t("tasks_filter_pillar"),
-            sorted(p for p in pillar_names if p),
+            list(pillar_names),
             format_func=pillar_names.get,
             placeholder=t("tasks_all"),
         )
     with cols[1]:
         departments = state.url_multiselect(
-            "tdept",
-            t("tasks_filter_department"),
-            sorted(d for d in set(latest[schema.LEAD_DEPARTMENT]) if d),
-            placeholder=t("tasks_all"),
+            "tdept", t("tasks_filter_department"), view["departments"], placeholder=t("tasks_all")
         )
     with cols[2]:
         statuses = state.url_multiselect(
@@ -118,15 +153,57 @@ def filters(latest: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, int]:
         days = st.number_input(
             t("tasks_days"), min_value=1, max_value=366, value=analysis.DAYS_DUE, step=1, key=DAYS_KEY
         )
+    choices = {
+        schema.PILLAR: tuple(pillars),
+        schema.LEAD_DEPARTMENT: tuple(departments),
+        schema.TASK_STATUS: tuple(statuses),
+    }
+    return choices, int(days)
+
+
+@loaders.per_data_version(max_entries=64, shared=True)
+def filtered_view(
+    layout: str,
+    province: str | None,
+    statuses: tuple[str, ...],
+    lang: str,
+    pillars: tuple[str, ...],
+    departments: tuple[str, ...],
+    task_statuses: tuple[str, ...],
+    days: int,
+) -> dict:
+    """Everything the page draws from the filtered latest tasks, as shown (headers and words in ``lang``).
+
+    Keys: ``totals`` (:func:`analysis.tasks.totals`), ``by_status`` (chart frame), ``departments``
+    (table), ``late`` and ``due`` (rows shown, count), ``rows`` (the list shown), ``n`` (tasks
+    filtered) and ``raw`` (every filtered task, for the downloads). Shared, not copied: callers must
+    not change it.
+    """
+    latest = overview.fresh(layout, province, statuses, lang)["latest"]
     shown = views.filtered(
-        latest, {schema.PILLAR: pillars, schema.LEAD_DEPARTMENT: departments, schema.TASK_STATUS: statuses}
+        latest,
+        {
+            schema.PILLAR: list(pillars),
+            schema.LEAD_DEPARTMENT: list(departments),
+            schema.TASK_STATUS: list(task_statuses),
+        },
     )
-    return shown, int(days)
+    late, due = analysis.late_tasks(shown), analysis.due_within(shown, days)
+    return {
+        "totals": analysis.totals(shown),
+        "by_status": _status_frame(shown, lang),
+        "departments": _department_frame(shown, lang),
+        "late": (task_rows(late.head(MAX_ROWS_SHOWN), lang).iloc[:, :6], len(late)),
+        "due": (task_rows(due.head(MAX_ROWS_SHOWN), lang).iloc[:, :6], len(due)),
+        "rows": task_rows(shown.head(MAX_ROWS_SHOWN), lang),
+        "n": len(shown),
+        "raw": shown.drop(columns=[KEY, PROGRAMME_LABEL, PILLAR_NAME], errors="ignore"),
+    }
 
 
-def metrics(shown: pd.DataFrame, lang: str) -> None:
+def metrics(view: dict, lang: str) -> None:
     """Total, done, in progress, late and done share of the tasks shown (latest snapshot of each programme)."""
-    got = analysis.totals(shown)
+    got = view["totals"]
     cols = st.columns(5)
     for col, (key, count) in zip(cols, METRICS):
         col.metric(t(key), format_number(int(got[count]), 0, lang))
@@ -134,18 +211,21 @@ def metrics(shown: pd.DataFrame, lang: str) -> None:
     cols[4].metric(t("tasks_metric_share"), "–" if pd.isna(share) else f"{format_number(float(share), 1, lang)} %")
 
 
-def status_chart(shown: pd.DataFrame, lang: str) -> None:
+def _status_frame(shown: pd.DataFrame, lang: str) -> pd.DataFrame:
     counts = shown[schema.TASK_STATUS].value_counts()
-    frame = pd.DataFrame(
+    return pd.DataFrame(
         {
             charts.LABEL: [status_word(s, lang) for s in schema.TASK_STATUSES],
             schema.VALUE: [int(counts.get(s, 0)) for s in schema.TASK_STATUSES],
         }
     )
+
+
+def status_chart(view: dict, lang: str) -> None:
     colours = {status_word(s, lang): c for s, c in STATUS_COLOURS.items()}
     charts.show(
         charts.task_statuses,
-        frame,
+        view["by_status"],
         title=t("tasks_by_status"),
         count_title=t("tasks_count"),
         status_title=t("tasks_filter_status"),
@@ -154,57 +234,70 @@ def status_chart(shown: pd.DataFrame, lang: str) -> None:
     )
 
 
-def department_table(shown: pd.DataFrame, lang: str) -> None:
+def _department_frame(shown: pd.DataFrame, lang: str) -> pd.DataFrame:
     table = analysis.by_department(shown)
+    headers = {column: t(key, lang) for column, key in DEPARTMENT_COLUMNS}
+    return table[list(headers)].rename(columns=headers).round({t("tasks_col_share", lang): 1})
+
+
+def department_table(view: dict) -> None:
     st.markdown(f"**{t('tasks_by_department')}**")
-    headers = {}
-    for column, key in DEPARTMENT_COLUMNS:
-        headers[column] = t(key)
-    shown_table = table[list(headers)].rename(columns=headers).round({t("tasks_col_share"): 1})
-    st.dataframe(shown_table, hide_index=True, key="tasks_departments", width="stretch")
+    st.dataframe(view["departments"], hide_index=True, key="tasks_departments", width="stretch")
 
 
 def task_rows(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Readable columns of a task list (place, programme, task, department, deadline, status...)."""
     out = pd.DataFrame(
         {
-            t("tasks_col_place"): frame[PLACE],
-            t("tasks_col_programme"): frame[schema.PROGRAMME],
-            t("tasks_col_task"): frame[schema.TASK_TITLE],
-            t("tasks_col_department"): frame[schema.LEAD_DEPARTMENT],
-            t("tasks_col_deadline"): each_unique(frame[schema.DEADLINE], lambda d: format_date(d, lang)),
-            t("tasks_col_status"): each_unique(frame[schema.TASK_STATUS], lambda s: status_word(s, lang)),
-            t("tasks_col_status_in_file"): each_unique(
+            t("tasks_col_place", lang): frame[PLACE],
+            t("tasks_col_programme", lang): frame[schema.PROGRAMME],
+            t("tasks_col_task", lang): frame[schema.TASK_TITLE],
+            t("tasks_col_department", lang): frame[schema.LEAD_DEPARTMENT],
+            t("tasks_col_deadline", lang): each_unique(frame[schema.DEADLINE], lambda d: format_date(d, lang)),
+            t("tasks_col_status", lang): each_unique(frame[schema.TASK_STATUS], lambda s: status_word(s, lang)),
+            t("tasks_col_status_in_file", lang): each_unique(
                 frame[schema.STATUS_IN_FILE], lambda s: status_word(s, lang) if s else ""
             ),
-            t("tasks_col_pillar"): frame[PILLAR_NAME],
-            t("tasks_col_as_of"): each_unique(frame[schema.AS_OF], lambda d: format_date(d, lang)),
-            t("tasks_col_data_status"): each_unique(frame[schema.STATUS], lambda s: widgets.status_label(s, lang)),
+            t("tasks_col_pillar", lang): frame[PILLAR_NAME],
+            t("tasks_col_as_of", lang): each_unique(frame[schema.AS_OF], lambda d: format_date(d, lang)),
+            t("tasks_col_data_status", lang): each_unique(
+                frame[schema.STATUS], lambda s: widgets.status_label(s, lang)
+            ),
         }
     )
     return out
 
 
-def late_and_due(shown: pd.DataFrame, days: int, lang: str) -> None:
-    late, due = analysis.late_tasks(shown), analysis.due_within(shown, days)
+def _capped_table(rows: pd.DataFrame, total: int, key: str, lang: str) -> None:
+    """A task table of at most :data:`MAX_ROWS_SHOWN` rows, saying so when there are more."""
+    if total > len(rows):
+        st.caption(t("rows_capped", shown=format_number(len(rows), 0, lang), total=format_number(total, 0, lang)))
+    st.dataframe(rows, hide_index=True, key=key, width="stretch")
+
+
+def late_and_due(view: dict, days: int, lang: str) -> None:
+    (late, n_late), (due, n_due) = view["late"], view["due"]
     left, right = st.columns(2)
     with left:
-        st.subheader(t("tasks_late", n=format_number(len(late), 0, lang)))
-        if late.empty:
+        st.subheader(t("tasks_late", n=format_number(n_late, 0, lang)))
+        if not n_late:
             st.caption(t("tasks_late_none"))
         else:
-            st.dataframe(task_rows(late, lang).iloc[:, :6], hide_index=True, key="tasks_late_table", width="stretch")
+            _capped_table(late, n_late, "tasks_late_table", lang)
     with right:
-        st.subheader(t("tasks_due", days=days, n=format_number(len(due), 0, lang)))
-        if due.empty:
+        st.subheader(t("tasks_due", days=days, n=format_number(n_due, 0, lang)))
+        if not n_due:
             st.caption(t("tasks_due_none"))
         else:
-            st.dataframe(task_rows(due, lang).iloc[:, :6], hide_index=True, key="tasks_due_table", width="stretch")
+            _capped_table(due, n_due, "tasks_due_table", lang)
 
 
-@loaders.per_data_version(max_entries=64)
+@loaders.per_data_version(max_entries=64, shared=True)
 def programme_view(layout: str, province: str | None, statuses: tuple[str, ...], lang: str, key: str) -> dict:
-    """Burn-up series, pace needed and finish forecast of a programme (:func:`analysis.tasks.finish_forecast`)."""
+    """Burn-up series, pace needed and finish forecast of a programme (:func:`analysis.tasks.finish_forecast`).
+
+    Shared, not copied: callers must not change it.
+    """
     frame = scope.fresh(layout, province, statuses, lang)
     tasks_of = frame[frame[KEY] == key]
     lay, code, _ = key.split("|", 2)
@@ -257,19 +350,17 @@ def programme_view(layout: str, province: str | None, statuses: tuple[str, ...],
     return {"done": done, "needed": needed, "trend": trend, "text": text, "row": row, "deadline": deadline}
 
 
-def burn_up(frame: pd.DataFrame, sel) -> None:
+def burn_up(view: dict, sel) -> None:
     """A programme choice (when there are several), its burn-up chart and the forecast of its finish."""
     st.subheader(t("tasks_burn_up"))
-    labels = dict(zip(frame[KEY], frame[PROGRAMME_LABEL]))
-    key = st.selectbox(
-        t("tasks_programme"), sorted(labels, key=labels.get), format_func=labels.get, key="tasks_programme"
-    )
-    view = programme_view(sel.layout, sel.province, data_statuses(sel), sel.lang, key)
+    labels = view["programmes"]
+    key = st.selectbox(t("tasks_programme"), list(labels), format_func=labels.get, key="tasks_programme")
+    chosen = programme_view(sel.layout, sel.province, data_statuses(sel), sel.lang, key)
     charts.show(
         charts.burn_up,
-        view["done"],
-        view["needed"],
-        view["trend"],
+        chosen["done"],
+        chosen["needed"],
+        chosen["trend"],
         title=labels[key],
         y_title=t("tasks_count"),
         date_title=t("tasks_date"),
@@ -278,85 +369,101 @@ def burn_up(frame: pd.DataFrame, sel) -> None:
     )
     from ui.importing import md  # here: ui.importing loads the importers (openpyxl)
 
-    st.markdown(f"**{md(view['text'])}**")  # escaped: the programme's name comes from a file
+    st.markdown(f"**{md(chosen['text'])}**")  # escaped: the programme's name comes from a file
     st.caption(t("tasks_forecast_rule"))
 
 
-def reported_and_derived(frame: pd.DataFrame, sel) -> None:
-    """Counts reported in the press beside those computed from the register, for the same province and date."""
-    obs = loaders.observations(
+def _reported_and_derived_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame | None:
+    """Counts reported in the press beside those computed from the register (same province and date), as shown."""
+    obs = loaders.observations.fresh(
         indicators=tuple(analysis.INDICATORS.values()), geo_levels=("province",), statuses=(schema.STATUS_REPORTED,)
     )
-    derived = loaders.task_observations()
+    derived = loaders.task_observations.fresh()
     places = set(zip(frame[schema.LAYOUT], frame[schema.GEO_CODE]))
     table = analysis.reported_and_derived(obs, derived)
     table = table[[p in places for p in zip(table[schema.LAYOUT], table[schema.GEO_CODE])]]
     if table.empty:
+        return None
+    names = views.names(lang)
+    return pd.DataFrame(
+        {
+            t("tasks_col_place", lang): [
+                registry.province_name(lay, code, lang)
+                for lay, code in zip(table[schema.LAYOUT], table[schema.GEO_CODE])
+            ],
+            t("tasks_col_as_of", lang): [format_date(d, lang) for d in table[schema.DATE]],
+            t("tasks_col_indicator", lang): table[schema.INDICATOR].map(names),
+            t("tasks_col_reported", lang): table[analysis.REPORTED],
+            t("tasks_col_derived", lang): table[analysis.DERIVED].round(1),
+            t("tasks_col_difference", lang): table[analysis.DIFFERENCE].round(1),
+        }
+    )
+
+
+def reported_and_derived(view: dict) -> None:
+    """Counts reported in the press beside those computed from the register, for the same province and date."""
+    if view["reported_derived"] is None:
         return
     st.subheader(t("tasks_reported_derived"))
     st.caption(t("tasks_reported_derived_help"))
-    names = views.names(sel.lang)
-    shown = pd.DataFrame(
-        {
-            t("tasks_col_place"): [
-                registry.province_name(lay, code, sel.lang)
-                for lay, code in zip(table[schema.LAYOUT], table[schema.GEO_CODE])
-            ],
-            t("tasks_col_as_of"): [format_date(d, sel.lang) for d in table[schema.DATE]],
-            t("tasks_col_indicator"): table[schema.INDICATOR].map(names),
-            t("tasks_col_reported"): table[analysis.REPORTED],
-            t("tasks_col_derived"): table[analysis.DERIVED].round(1),
-            t("tasks_col_difference"): table[analysis.DIFFERENCE].round(1),
-        }
-    )
-    st.dataframe(shown, hide_index=True, key="tasks_reported_derived", width="stretch")
+    st.dataframe(view["reported_derived"], hide_index=True, key="tasks_reported_derived", width="stretch")
 
 
-def ranking(frame: pd.DataFrame, sel) -> None:
-    """Provinces by done share (their latest date), and the Government's figure, labelled as not comparable."""
-    latest = analysis.latest(frame)
+def _ranking_table(latest: pd.DataFrame, lang: str) -> pd.DataFrame:
     table = analysis.ranking(analysis.counts(latest))
-    st.subheader(t("tasks_ranking"))
-    shown = pd.DataFrame(
+    return pd.DataFrame(
         {
-            t("tasks_col_rank"): range(1, len(table) + 1),
-            t("tasks_col_place"): [
-                registry.province_name(lay, code, sel.lang)
+            t("tasks_col_rank", lang): range(1, len(table) + 1),
+            t("tasks_col_place", lang): [
+                registry.province_name(lay, code, lang)
                 for lay, code in zip(table[schema.LAYOUT], table[schema.GEO_CODE])
             ],
-            t("tasks_col_as_of"): [format_date(d, sel.lang) for d in table[schema.AS_OF]],
-            t("tasks_col_done"): table[analysis.DONE],
-            t("tasks_col_total"): table[analysis.TOTAL],
-            t("tasks_col_share"): table[analysis.DONE_SHARE].astype(float).round(1),
-            t("tasks_col_data_status"): [widgets.status_label(s, sel.lang) for s in table[schema.STATUS]],
+            t("tasks_col_as_of", lang): [format_date(d, lang) for d in table[schema.AS_OF]],
+            t("tasks_col_done", lang): table[analysis.DONE],
+            t("tasks_col_total", lang): table[analysis.TOTAL],
+            t("tasks_col_share", lang): table[analysis.DONE_SHARE].astype(float).round(1),
+            t("tasks_col_data_status", lang): [widgets.status_label(s, lang) for s in table[schema.STATUS]],
         }
     )
-    st.dataframe(shown, hide_index=True, key="tasks_ranking", width="stretch")
-    nation = loaders.observations(
+
+
+def _national(lang: str) -> tuple[str, tuple[str, ...]] | None:
+    """The Government's latest reported done and total tasks (ministries and localities together), and their sources."""
+    nation = loaders.observations.fresh(
         indicators=(NATION_TOTAL, NATION_DONE), geo_levels=("nation",), statuses=(schema.STATUS_REPORTED,)
     )
-    if {NATION_TOTAL, NATION_DONE} <= set(nation[schema.INDICATOR]):
-        last = nation[nation[schema.DATE] == nation[schema.DATE].max()].set_index(schema.INDICATOR)[schema.VALUE]
-        if {NATION_TOTAL, NATION_DONE} <= set(last.index):
-            done, total = float(last[NATION_DONE]), float(last[NATION_TOTAL])
-            st.caption(
-                t(
-                    "tasks_national",
-                    done=format_number(done, 0),
-                    total=format_number(total, 0),
-                    share=f"{format_number(100 * done / total, 1)} %",
-                    date=format_date(nation[schema.DATE].max()),
-                )
-            )
-            widgets.source_line(set(nation[schema.SOURCE_ID]), loaders.sources())
+    if not {NATION_TOTAL, NATION_DONE} <= set(nation[schema.INDICATOR]):
+        return None
+    last = nation[nation[schema.DATE] == nation[schema.DATE].max()].set_index(schema.INDICATOR)[schema.VALUE]
+    if not {NATION_TOTAL, NATION_DONE} <= set(last.index):
+        return None
+    done, total = float(last[NATION_DONE]), float(last[NATION_TOTAL])
+    text = t(
+        "tasks_national",
+        lang,
+        done=format_number(done, 0, lang),
+        total=format_number(total, 0, lang),
+        share=f"{format_number(100 * done / total, 1, lang)} %",
+        date=format_date(nation[schema.DATE].max(), lang),
+    )
+    return text, tuple(sorted(set(nation[schema.SOURCE_ID])))
 
 
-def task_list(shown: pd.DataFrame, sel) -> None:
-    """The filtered tasks, and the same as CSV and XLSX (with the data status of every row)."""
-    st.subheader(t("tasks_list", n=format_number(len(shown), 0, sel.lang)))
-    rows = task_rows(shown, sel.lang)
-    st.dataframe(rows, hide_index=True, key="tasks_table", width="stretch")
-    raw = shown.drop(columns=[KEY, PROGRAMME_LABEL, PILLAR_NAME], errors="ignore")
+def ranking(view: dict) -> None:
+    """Provinces by done share (their latest date), and the Government's figure, labelled as not comparable."""
+    st.subheader(t("tasks_ranking"))
+    st.dataframe(view["ranking"], hide_index=True, key="tasks_ranking", width="stretch")
+    if view["national"]:
+        text, sources = view["national"]
+        st.caption(text)
+        widgets.source_line(sources, loaders.sources.fresh())
+
+
+def task_list(view: dict, sel) -> None:
+    """The filtered tasks (at most :data:`MAX_ROWS_SHOWN` on screen), and all of them as CSV and XLSX, built on click."""
+    st.subheader(t("tasks_list", n=format_number(view["n"], 0, sel.lang)))
+    _capped_table(view["rows"], view["n"], "tasks_table", sel.lang)
+    raw = view["raw"]
     cols = st.columns(2)
     cols[0].download_button(
         t("tasks_download_csv"),
@@ -377,8 +484,8 @@ def task_list(shown: pd.DataFrame, sel) -> None:
             export.to_xlsx_bytes,
             raw,
             filters=filters,
-            sources=loaders.sources(),
-            indicators=loaders.indicators(),
+            sources=loaders.sources.fresh(),
+            indicators=loaders.indicators.fresh(),
             title=t("tasks_xlsx_title"),
         ),
         file_name="vn57-tasks.xlsx",
