@@ -5,7 +5,6 @@ import functools
 
 import streamlit as st
 
-from analysis import coverage
 from data import schema
 from ui import coverage_view as cv
 from ui import loaders, sidebar, state, widgets
@@ -24,17 +23,15 @@ if not years:
     st.stop()
 first, last = state.url_range("cov_years", t("coverage_years"), years) if len(years) > 1 else (years[0], years[0])
 
-# 3. the grid (cached per data version), its counts and the provinces that never reported
-grid = loaders.coverage_grid(sel.layout, sel.statuses, f"{first}-01-01", f"{last}-12-31")
+# 3. the grid, its colours, its counts and the provinces that never reported (computed once per data version)
+view = cv.grid_view(sel.layout, sel.statuses, f"{first}-01-01", f"{last}-12-31", sel.lang)
 names = cv.names(sel)
-per_indicator, per_province = coverage.coverage_counts(grid)
-never = coverage.never_reported(grid)
-wide = cv.wide(grid, names, per_indicator, per_province, sel.lang)
+wide = view["wide"]
 
 # 4. draw: legend, grid (click a cell to open its values), counts, never-reported provinces, download
 st.caption(cv.legend_text())
 event = st.dataframe(
-    cv.styled(wide),
+    view["styler"],
     key="coverage_grid",
     on_select="rerun",
     selection_mode="single-cell",
@@ -44,13 +41,13 @@ event = st.dataframe(
 st.caption(
     t(
         "coverage_counts",
-        reported=format_number(int((grid[coverage.CELL] == schema.STATUS_REPORTED).sum()), 0, sel.lang),
-        cells=format_number(len(grid), 0, sel.lang),
+        reported=format_number(view["reported"], 0, sel.lang),
+        cells=format_number(view["cells"], 0, sel.lang),
     )
 )
-if never:
-    st.markdown(t("coverage_never", n=len(never)))
-    st.text(", ".join(names.place(code) for code in never))
+if view["never"]:
+    st.markdown(t("coverage_never", n=len(view["never"])))
+    st.text(", ".join(view["never"]))
 else:
     st.caption(t("coverage_never_none"))
 
@@ -67,7 +64,7 @@ st.download_button(
 
 # 5. the values of one cell: the clicked one, or the one chosen here
 st.subheader(t("coverage_cell_title"))
-code, indicator = cv.cell_choice(event, wide, grid, names, sel)
+code, indicator = cv.cell_choice(event, view, names)
 if code and indicator:
     values = loaders.labelled_observations(
         sel.lang,

@@ -1,4 +1,9 @@
-"""The coverage view's helpers (pages/coverage.py only draws): names, the wide grid, its colours, a clicked cell."""
+"""The coverage view's helpers (pages/coverage.py only draws): names, the wide grid, its colours, a clicked cell.
+
+The grid as shown, its counts and its colours are computed once per data version, range and language
+(:func:`grid_view`, shared, not copied), so a rerun only draws them. The colours are pandas' own
+(``Styler.map``), computed once and then handed to ``st.dataframe`` as they are (:func:`_frozen`).
+"""
 
 from __future__ import annotations
 
@@ -42,7 +47,8 @@ def wide(
     """Provinces (rows) by indicators (columns), a letter per cell; a last column and a last row of counts.
 
     The index holds the province names (the last row: provinces reporting each indicator); the columns
-    the indicator names, then "indicators reported".
+    the indicator names, then "indicators reported". (No ``attrs``: pandas deep-copies them on every
+    column read, which costs more than the grid; the codes come with :func:`grid_view`.)
     """
     codes = list(dict.fromkeys(grid[schema.GEO_CODE]))
     inds = list(dict.fromkeys(grid[schema.INDICATOR]))
@@ -56,8 +62,33 @@ def wide(
     table.loc["__total__"] = totals
     table.index = [names.place(c) for c in codes] + [t("coverage_row_total", lang)]
     table.columns = [names.indicator(i) for i in inds] + [t("coverage_col_count", lang)]
-    table.attrs["codes"], table.attrs["indicators"] = codes, inds
     return table
+
+
+@loaders.per_data_version(max_entries=16, shared=True)
+def grid_view(layout: str, statuses: tuple[str, ...], date_from: str, date_to: str, lang: str) -> dict:
+    """The grid of a layout and range as the page shows it, computed once per data version.
+
+    Keys: ``grid`` (:func:`analysis.coverage.coverage_grid`), ``wide`` (:func:`wide`), ``codes`` and
+    ``indicators`` (its rows and columns), ``styler`` (:func:`styled`, computed), ``reported`` and
+    ``cells`` (counts), ``never`` (names of the provinces that never reported). Shared, not copied:
+    callers must not change it.
+    """
+    grid = loaders.coverage_grid.fresh(layout, statuses, date_from, date_to)
+    found = loaders.lookups()
+    place_names = Names(found["provinces"][(layout, lang)], found["names"][lang])
+    per_indicator, per_province = coverage.coverage_counts(grid)
+    table = wide(grid, place_names, per_indicator, per_province, lang)
+    return {
+        "grid": grid,
+        "wide": table,
+        "codes": list(dict.fromkeys(grid[schema.GEO_CODE])),
+        "indicators": list(dict.fromkeys(grid[schema.INDICATOR])),
+        "styler": _frozen(styled(table)),
+        "reported": int((grid[coverage.CELL] == schema.STATUS_REPORTED).sum()),
+        "cells": len(grid),
+        "never": [place_names.place(code) for code in coverage.never_reported(grid)],
+    }
 
 
 def _colour(letter: str) -> str:
@@ -68,6 +99,22 @@ def _colour(letter: str) -> str:
 def styled(table: pd.DataFrame):
     """The grid with a colour per status (the letter stays, for black-and-white prints)."""
     return table.style.map(_colour)
+
+
+def _frozen(styler):
+    """``styler`` with its styles computed now, once, and given as they are to every later ``st.dataframe``.
+
+    ``st.dataframe`` computes a Styler on every call (``_compute`` and ``_translate``, cell by cell:
+    a quarter of a second for a grid of 35 x 108). Here both run once and their results are kept:
+    the styles as pandas made them, without the rendered body (its display values are the letters
+    themselves, which ``st.dataframe`` then takes from the data). ``tests/app/test_coverage_page.py``
+    checks the result is what ``st.dataframe`` sends for the plain Styler.
+    """
+    styler._compute()
+    translated = {**styler._translate(False, False), "body": []}
+    styler._compute = lambda: styler
+    styler._translate = lambda *args, **kwargs: translated
+    return styler
 
 
 def legend_text() -> str:
@@ -81,24 +128,24 @@ def to_csv_bytes(table: pd.DataFrame) -> bytes:
     return ("# " + legend_text() + "\n" + body).encode("utf-8-sig")
 
 
-def _clicked(event, table: pd.DataFrame) -> tuple[str, str] | None:
+def _clicked(event, view: dict) -> tuple[str, str] | None:
     cells = list(getattr(getattr(event, "selection", None), "cells", None) or [])
     if not cells:
         return None
     row, column = cells[0][0], cells[0][1]
-    codes, inds = table.attrs["codes"], table.attrs["indicators"]
-    names = list(table.columns)
+    codes, inds = view["codes"], view["indicators"]
+    names = list(view["wide"].columns)
     if not (0 <= int(row) < len(codes)) or column not in names or names.index(column) >= len(inds):
         return None
     return codes[int(row)], inds[names.index(column)]
 
 
-def cell_choice(event, table: pd.DataFrame, grid: pd.DataFrame, names: Names, sel) -> tuple[str | None, str | None]:
+def cell_choice(event, view: dict, names: Names) -> tuple[str | None, str | None]:
     """The province and indicator whose values to open: the clicked cell, else the two boxes below the grid."""
-    codes, inds = table.attrs["codes"], table.attrs["indicators"]
+    codes, inds = view["codes"], view["indicators"]
     if not inds:
         return None, None
-    clicked = _clicked(event, table)
+    clicked = _clicked(event, view)
     if clicked:  # before the boxes are drawn in this run, so they may be set
         st.session_state[PLACE_KEY], st.session_state[INDICATOR_KEY] = clicked
     cols = st.columns(2)

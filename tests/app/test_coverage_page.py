@@ -91,3 +91,25 @@ def test_the_bundled_data_in_vietnamese():
     grid = _grid(at)
     assert grid.loc[t("coverage_row_total", "vi"), "Thứ hạng chỉ số chuyển đổi số cấp tỉnh"] == "63"  # DTI 2022
     assert t("coverage_never_none", "vi") in [c.value for c in at.caption]
+
+
+def test_the_frozen_grid_styles_are_what_streamlit_sends_for_the_plain_styler():
+    """The colours computed once (cv._frozen) reach st.dataframe exactly as the plain Styler's, display values too."""
+    from streamlit.elements.lib.pandas_styler_utils import marshall_styler
+    from streamlit.proto.ArrowData_pb2 import ArrowData
+
+    from ui import coverage_view as cv
+
+    table = pd.DataFrame(
+        {"PII": ["R", "T", "", "3"], "R&D staff": ["S", "D", "R", "1"], "count": ["2", "0", "1", ""]},
+        index=["Hanoi", "Gia Lai", "Hue", "total"],
+    )
+    sent = []
+    for styler in (cv.styled(table), cv._frozen(cv.styled(table))):
+        styler.set_uuid("grid")
+        for _ in range(2):  # the frozen one, again and again
+            proto = ArrowData()
+            marshall_styler(proto, styler, "unused")
+            sent.append((proto.styler.styles, proto.styler.display_values))
+    assert "#T_grid_row0_col0" in sent[0][0] and "background-color: #0072B2" in sent[0][0]
+    assert sent[1] == sent[0] and sent[2] == sent[0] and sent[3] == sent[0]
