@@ -4,6 +4,8 @@ Usage (from the project folder)::
 
     python -m cli check FILE [--json] [--definitions FILE ...]
     python -m cli import FILE [--indicator ID] [--source ID] [--valid-rows-only] [--user NAME] [--definitions FILE ...]
+    python -m cli tasks FILE [--province CODE] [--programme TEXT] [--as-of YYYY-MM-DD] [--valid-rows-only]
+                        [--user NAME] [--rename OLD=NEW ...]
     python -m cli batches
     python -m cli undo BATCH_ID [--user NAME]
     python -m cli export [--indicator ID ...] [--layout 2008|2025] [--status S ...] [--from P] [--to P]
@@ -141,6 +143,11 @@ def _analyse(args: argparse.Namespace, store: Store, files):
                              side_files=side)  # fmt: skip
 
 
+def _to_add(report) -> int:
+    """Rows an import would add: observations, or the tasks of a task list."""
+    return len(report.valid if report.tasks is None else report.tasks)
+
+
 def report_json(report, lang: str) -> dict:
     """The report as plain data: detected facts, counts, every problem with row and column."""
     return {
@@ -149,7 +156,7 @@ def report_json(report, lang: str) -> dict:
         "layout": report.importer,
         "confidence": report.confidence,
         "detected": dict(report.detected_items()),
-        "rows": {"read": report.rows_read, "valid": len(report.valid), "invalid": report.rows_invalid,
+        "rows": {"read": report.rows_read, "valid": _to_add(report), "invalid": report.rows_invalid,
                  "missing": report.rows_missing, "stored_already": report.rows_stored, "repeated": report.rows_repeated},
         "refused": report.refused,
         "problems": [{"file": p.file, "sheet": p.sheet, "row": p.row, "column": p.column, "message": p.text(lang)}
@@ -174,13 +181,13 @@ def check(args: argparse.Namespace, out: TextIO) -> int:
         return EXIT_REFUSED if report.refused else EXIT_OK
     for key, value in report.detected_items():
         print(f"{key}: {value.text(args.lang) if hasattr(value, 'text') else value}", file=out)
-    print(t("cli_counts", args.lang, read=report.rows_read, valid=len(report.valid), invalid=report.rows_invalid,
+    print(t("cli_counts", args.lang, read=report.rows_read, valid=_to_add(report), invalid=report.rows_invalid,
             missing=report.rows_missing, stored=report.rows_stored), file=out)  # fmt: skip
     if report.refused:
         print(t("cli_refused", args.lang, n=len(report.fatal) + len(report.problems)), file=out)
         _print_problems(report, args.lang, out)
         return EXIT_REFUSED
-    print(t("cli_check_ok", args.lang, n=len(report.valid)), file=out)
+    print(t("cli_check_ok", args.lang, n=_to_add(report)), file=out)
     return EXIT_OK
 
 
@@ -208,7 +215,7 @@ def import_(args: argparse.Namespace, out: TextIO) -> int:
     try:
         report = _analyse(args, store, files)
         if not report.can_import(args.valid_rows_only):
-            if report.valid.empty and not report.refused:
+            if not _to_add(report) and not report.refused:
                 print(t("cli_nothing", args.lang), file=out)
                 return EXIT_OK
             if args.valid_rows_only and report.mostly_invalid and not report.fatal:
@@ -329,6 +336,85 @@ def export_(args: argparse.Namespace, out: TextIO) -> int:
     print(t("cli_exported", args.lang, rows=len(table), file=args.out), file=out)
     if (table[schema.STATUS] == schema.STATUS_SYNTHETIC).any():
         print(t("cli_synthetic", args.lang), file=out)
+    return EXIT_OK
+
+
+# --- tasks: a task list as one batch of the task register ----------------------------------------------------------
+def _tasks_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--province", metavar="CODE",
+                   help="the province when the title rows do not name it: a name, or a code of the layout in force "
+                        "on the reporting date (--layout to choose)")  # fmt: skip
+    p.add_argument("--layout", choices=schema.LAYOUTS, help="the layout of a --province code (default: of --as-of)")
+    p.add_argument("--programme", metavar="TEXT", help="the programme (plan) when the title rows do not name it")
+    p.add_argument(
+        "--as-of", dest="as_of", metavar="YYYY-MM-DD", help="the reporting date when the title rows do not say"
+    )
+    p.add_argument("--sheet", help="the sheet of a workbook")
+    p.add_argument("--valid-rows-only", action="store_true", help="import the valid tasks of a file with problems")
+    p.add_argument("--user", metavar="NAME", help="who imports (recorded with the batch; default: the login name)")
+
+
+def _as_of(text: str | None) -> str | None:
+    """``--as-of`` as an ISO date (dd/mm/yyyy accepted too); a usage error when it names no day."""
+    if not text:
+        return None
+    from data.tasks import deadline_of
+
+    day = deadline_of(text)
+    if not day or not _is_day(text, day):
+        raise UsageError(f"--as-of {text!r}: not a date (YYYY-MM-DD)")
+    return day
+
+
+def _is_day(text: str, day: str) -> bool:
+    """Whether ``text`` names one day (not a month, quarter or year ending on ``day``)."""
+    digits = "".join(ch for ch in text if ch.isdigit())
+    return len(digits) == 8 and day.replace("-", "") in (digits, digits[4:] + digits[2:4] + digits[:2])
+
+
+def _province(code: str | None, layout: str | None, as_of: str | None) -> str | None:
+    """``--province`` as a name the importer reads: a code becomes its province's name in the layout meant."""
+    if not code or not code.strip().isdigit():
+        return code
+    layout = layout or (schema.layout_for_date(as_of) if as_of else schema.LAYOUT_2025)
+    table = registry.provinces(layout)
+    found = table[table[schema.CODE] == code.strip().zfill(2)]
+    if found.empty:
+        raise UsageError(f"--province {code!r}: no such province code in layout {layout}")
+    return str(found[schema.NAME_VI].iloc[0])
+
+
+@command("tasks", "check a task list and store it as one batch of the task register", _tasks_arguments)
+def tasks_(args: argparse.Namespace, out: TextIO) -> int:
+    name, raw = _read_file(args.file)
+    as_of = _as_of(args.as_of)
+    options = Options(importer="tasks", sheet=args.sheet, province=_province(args.province, args.layout, as_of),
+                      programme=args.programme, as_of=as_of, lang=args.lang)  # fmt: skip
+    store = _store(args)
+    try:
+        report = importers.analyse(name, raw, options, store=store, limits=importers.Limits.from_settings())
+        for key, value in report.detected_items():
+            print(f"{key}: {value.text(args.lang) if hasattr(value, 'text') else value}", file=out)
+        if not report.can_import(args.valid_rows_only):
+            if report.tasks is not None and report.tasks.empty and not report.refused:
+                print(t("cli_nothing", args.lang), file=out)
+                return EXIT_OK
+            if args.valid_rows_only and report.mostly_invalid and not report.fatal:
+                print(report.mostly_invalid_problem().full(args.lang), file=out)
+            else:
+                print(t("cli_refused", args.lang, n=len(report.fatal) + len(report.problems)), file=out)
+            _print_problems(report, args.lang, out)
+            return EXIT_REFUSED
+        try:
+            batch = importers.commit(report, store, user=_user(args), valid_only=args.valid_rows_only)
+        except (ValueError, StoreWriteError) as exc:
+            print(t("cli_not_imported", args.lang, error=_error_text(exc, args.lang)), file=out)
+            return EXIT_REFUSED
+    finally:
+        store.close()
+    print(t("cli_tasks_imported", args.lang, batch=int(batch[schema.BATCH_ID]), added=int(batch["rows_added"]),
+            skipped=int(batch["rows_skipped"])), file=out)  # fmt: skip
     return EXIT_OK
 
 

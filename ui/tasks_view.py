@@ -367,9 +367,8 @@ def burn_up(view: dict, sel) -> None:
         series_title=t("tasks_programme"),
         key="tasks_burn_up_chart",
     )
-    from ui.importing import md  # here: ui.importing loads the importers (openpyxl)
-
-    st.markdown(f"**{md(chosen['text'])}**")  # escaped: the programme's name comes from a file
+    text = widgets.plain(" ".join(chosen["text"].split()))  # escaped: the programme's name comes from a file
+    st.markdown(f"**{text}**")
     st.caption(t("tasks_forecast_rule"))
 
 
