@@ -13,6 +13,8 @@ What it does, all on this machine (loopback only; at most 50 sessions and 300 s 
    Each session opens the Compare page (``/compare``), then again and again: thinks 1 to 3 seconds
    (seeded random), picks another indicator (seeded random) and waits for the rerun to finish.
    Sessions start spread over the first 2 seconds.
+   Then, unless ``--capacity-seconds 0``, the same two phases without thinking (each session sends
+   its next change as soon as its rerun finished): the capacity of one process and of two.
 4. Prints per phase: reruns, reruns per second, p50/p95/max rerun latency (request to
    ``script_finished``), errors (exceptions in the page, failed or lost runs), the app processes'
    resident memory (largest sum seen, sampled each second), and the clients' own CPU time (this
@@ -22,7 +24,8 @@ What it does, all on this machine (loopback only; at most 50 sessions and 300 s 
 5. ``deploy/cluster.sh down``: nothing is left running.
 
 Sessions think between reruns, so reruns per second are bounded by K / (think + latency): the ratio
-only exceeds 1 when one process cannot keep up. Figures are noisy on a shared machine: compare the
+only exceeds 1 when one process cannot keep up. The capacity phases (no thinking) measure what two
+processes can serve against one whatever the demand. Figures are noisy on a shared machine: compare the
 two phases of one run, not runs of different days.
 """
 
@@ -53,6 +56,7 @@ from benchmarks.st_protocol import RunFailed, Session, cookie_of  # noqa: E402
 PAGE, QUERY, WIDGET = "compare", "lang=en&synthetic=0", "ind"
 MAX_SESSIONS, MAX_SECONDS = 50, 300
 GOAL_P95_S, GOAL_RATIO = 1.0, 1.6
+CAPACITY_ONE, CAPACITY_TWO = "1 process, no think", "2 processes, no think"
 
 
 def free_port() -> int:
@@ -105,7 +109,9 @@ def loopback_only(url: str) -> str:
     return url
 
 
-async def _session(base: str, number: int, seed: int, stop_at: float, out: dict, with_cookie: bool) -> None:
+async def _session(
+    base: str, number: int, seed: int, stop_at: float, out: dict, with_cookie: bool, think: bool = True
+) -> None:
     rng = random.Random(seed * 1000 + number)
     cookie = await asyncio.to_thread(cookie_of, base) if with_cookie else None
     session = Session(base, PAGE, QUERY, cookie=cookie)
@@ -114,7 +120,8 @@ async def _session(base: str, number: int, seed: int, stop_at: float, out: dict,
         first = await session.run()
         out["first_loads"].append(first.seconds)
         while True:
-            await asyncio.sleep(rng.uniform(1.0, 3.0))
+            pause = rng.uniform(1.0, 3.0)  # drawn even without thinking: the same choices follow
+            await asyncio.sleep(pause if think else 0)
             if time.monotonic() >= stop_at:
                 break
             options = list(session.widgets[WIDGET].options)
@@ -135,14 +142,16 @@ async def _sample_rss(pids: list[int], stop_at: float, out: dict) -> None:
         await asyncio.sleep(1.0)
 
 
-async def phase(base: str, sessions: int, seconds: float, seed: int, pids: list[int], with_cookie: bool) -> dict:
+async def phase(
+    base: str, sessions: int, seconds: float, seed: int, pids: list[int], with_cookie: bool, think: bool = True
+) -> dict:
     out = {"latencies": [], "first_loads": [], "errors": [], "rss_mb": 0.0}
     cpu_before, started = cpu_seconds(), time.monotonic()
     stop_at = started + seconds
 
     async def delayed(i: int):
         await asyncio.sleep(2.0 * i / sessions)
-        await _session(base, i, seed, stop_at, out, with_cookie)
+        await _session(base, i, seed, stop_at, out, with_cookie, think)
 
     await asyncio.gather(_sample_rss(pids, stop_at, out), *(delayed(i) for i in range(sessions)))
     elapsed = time.monotonic() - started
@@ -185,6 +194,8 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60.0, help="length of each measured phase")
     parser.add_argument("--seed", type=int, default=57)
+    parser.add_argument("--capacity-seconds", type=float, default=30.0,
+                        help="length of each capacity phase (no thinking); 0 to skip them")  # fmt: skip
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
     if not 1 <= args.sessions <= MAX_SESSIONS or not 5 <= args.seconds <= MAX_SECONDS:
@@ -207,6 +218,10 @@ def main() -> None:
             await asyncio.gather(warm_up(direct), warm_up(second))
             results["1 process"] = await phase(direct, args.sessions, args.seconds, args.seed, pids[:1], False)
             results["2 processes + nginx"] = await phase(balanced, args.sessions, args.seconds, args.seed, pids, True)
+            if args.capacity_seconds:
+                seconds = args.capacity_seconds
+                results[CAPACITY_ONE] = await phase(direct, args.sessions, seconds, args.seed, pids[:1], False, False)
+                results[CAPACITY_TWO] = await phase(balanced, args.sessions, seconds, args.seed, pids, True, False)
 
         asyncio.run(run_all())
     finally:
@@ -231,12 +246,20 @@ def main() -> None:
     p95_ok, ratio_ok = two["p95_s"] <= GOAL_P95_S, ratio >= GOAL_RATIO
     print(f"goal p95 <= {GOAL_P95_S:g} s with 2 processes: {two['p95_s']:.2f} s -> {'met' if p95_ok else 'NOT met'}")
     print(f"goal reruns/s 2 vs 1 >= {GOAL_RATIO:g}: {ratio:.2f}x -> {'met' if ratio_ok else 'NOT met'}")
+    capacity = None
+    if CAPACITY_ONE in results:
+        capacity = results[CAPACITY_TWO]["reruns_per_s"] / results[CAPACITY_ONE]["reruns_per_s"]
+        print(f"capacity (no thinking) 2 vs 1: {capacity:.2f}x -> {'met' if capacity >= GOAL_RATIO else 'NOT met'}")
+        bound = args.sessions / (2.0 + one["p50_s"])
+        print(f"  with thinking, {args.sessions} sessions ask for at most about {bound:.1f} reruns/s "
+              f"(a 2 s mean pause plus the rerun): when one process keeps up, two cannot serve much more")  # fmt: skip
     print(
         f"rerun: python benchmarks/bench_load.py --sessions {args.sessions} --seconds {args.seconds:g} --seed {args.seed}"
     )
     if args.json:
-        args.json.write_text(json.dumps({"sessions": args.sessions, "seconds": args.seconds, "seed": args.seed,
-                                         "phases": results, "ratio": ratio}, indent=2, default=str))  # fmt: skip
+        figures = {"sessions": args.sessions, "seconds": args.seconds, "seed": args.seed, "phases": results,
+                   "ratio": ratio, "capacity_ratio": capacity}  # fmt: skip
+        args.json.write_text(json.dumps(figures, indent=2, default=str))
 
 
 if __name__ == "__main__":

@@ -25,27 +25,34 @@ PAGE_HEIGHT = "min(calc(100vh - 230px), 118vw)"
 _PLAY_JS = """
 <script>
 (() => {
+  // One listener on the page's document (capture phase, before Streamlit's own handler), found by
+  // the button's key at click time: it keeps working when Streamlit redraws the button or the map.
   const root = window.parent?.document ?? document;
-  const pick = (selector) => root.querySelector(selector) ?? document.querySelector(selector);
-  const button = pick('.st-key-%(key)s_play button');
-  const find = () => pick('.st-key-%(key)s_frame input[type=range]');
-  if (!button || button.dataset.playBound) return;
-  button.dataset.playBound = '1';
+  const bound = (root.documentElement.dataset.vn57Play ?? '').split(' ');
+  if (bound.includes('%(key)s')) return;
+  root.documentElement.dataset.vn57Play = [...bound, '%(key)s'].join(' ').trim();
+  const find = () => root.querySelector('.st-key-%(key)s_frame input[type=range]');
   let timer = null;
-  button.addEventListener('click', (event) => {
+  const stop = () => { clearInterval(timer); timer = null; };
+  root.addEventListener('click', (event) => {
+    const target = typeof event.target?.closest === "function" ? event.target : null;
+    if (!target?.closest('.st-key-%(key)s_play button')) return;
     event.stopImmediatePropagation();
+    event.preventDefault();
+    if (timer) { stop(); return; }
     const input = find();
     if (!input) return;
-    if (timer) { clearInterval(timer); timer = null; return; }
     if (Number(input.value) >= Number(input.max)) {
       input.value = input.min;
       input.dispatchEvent(new Event('input', {bubbles: true}));
     }
     timer = setInterval(() => {
-      const next = Number(input.value) + 1;
-      if (next > Number(input.max)) { clearInterval(timer); timer = null; return; }
-      input.value = String(next);
-      input.dispatchEvent(new Event('input', {bubbles: true}));
+      const slider = find();
+      if (!slider) { stop(); return; }
+      const next = Number(slider.value) + 1;
+      if (next > Number(slider.max)) { stop(); return; }
+      slider.value = String(next);
+      slider.dispatchEvent(new Event('input', {bubbles: true}));
     }, %(ms)d);
   }, true);
 })();

@@ -188,6 +188,8 @@ def test_play_steps_through_the_periods_in_the_browser_and_stops_at_the_last(pag
         "e => { e.value = '0'; e.dispatchEvent(new Event('input', {bubbles: true})); }",
     )
     first = shown()
+    # the play script binds itself once drawn (a click before that would be Streamlit's own rerun)
+    page.wait_for_function("() => (document.documentElement.dataset.vn57Play ?? '').includes('fitted_')")
     page.get_by_role("button", name="Play").click()
     seen = [first[0]]
     for _ in range(int(last * 1.1 / 0.25) + 12):

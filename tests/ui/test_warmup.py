@@ -18,3 +18,20 @@ def test_the_pages_loader_modules_do_not_import_scikit_learn_or_openpyxl():
 def test_import_heavy_imports_what_it_can_and_skips_what_is_missing():
     assert warmup.import_heavy(("json", "no_such_module_here")) == ["json"]
     assert "openpyxl" in warmup.HEAVY_MODULES and "sklearn.linear_model" not in warmup.HEAVY_MODULES
+
+
+def test_the_warm_up_freezes_what_is_loaded_so_collections_skip_it():
+    code = (
+        "import gc\nfrom ui import warmup\nassert gc.get_freeze_count() == 0\n"
+        "print(warmup.import_and_freeze(('json',)), gc.get_freeze_count() > 10000)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "['json'] True"
+
+
+def test_the_server_runs_no_full_collection_after_every_script_run():
+    import tomllib
+    from pathlib import Path
+
+    config = tomllib.loads((Path(__file__).resolve().parents[2] / ".streamlit" / "config.toml").read_text())
+    assert config["runner"]["postScriptGC"] is False
