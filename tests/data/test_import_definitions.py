@@ -11,7 +11,7 @@ import pytest
 
 from data import definitions, importers, schema, store
 from data.importers.template import COLUMNS
-from tests.import_fixtures import assert_same, fresh_store, snapshot
+from tests.import_fixtures import assert_same, snapshot
 
 NEW_INDICATOR = {
     "indicator_id": "kiosk_share", "name_vi": "Tỷ lệ xã có ki-ốt dịch vụ công số", "name_en": "Communes with a digital public-service kiosk",
@@ -56,8 +56,9 @@ def filled_template(data=DATA, indicators=(NEW_INDICATOR,), sources=(NEW_SOURCE,
 
 
 @pytest.fixture()
-def db(tmp_path):
-    handle = fresh_store(tmp_path)
+def db(store_target):
+    """A fresh store with the bundled data: DuckDB, then PostgreSQL (one suite for both back ends)."""
+    handle = store.open_store(store_target)
     yield handle
     handle.close()
 
