@@ -353,6 +353,19 @@ def _tasks_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--sheet", help="the sheet of a workbook")
     p.add_argument("--valid-rows-only", action="store_true", help="import the valid tasks of a file with problems")
     p.add_argument("--user", metavar="NAME", help="who imports (recorded with the batch; default: the login name)")
+    p.add_argument("--rename", metavar="OLD=NEW", action="append", default=[],
+                   help="a renamed task: its old code or title = its new one (repeat for several); its earlier "
+                        "snapshots continue under the new id")  # fmt: skip
+
+
+def _renames(pairs: list[str]) -> tuple[tuple[str, str], ...] | None:
+    """``--rename OLD=NEW`` options as pairs; a usage error when one is not such a pair."""
+    from data.tasks import parse_renames
+
+    try:
+        return parse_renames(pairs) or None
+    except ValueError as exc:
+        raise UsageError(f"--rename {str(exc)!r}: write OLD=NEW") from None
 
 
 def _as_of(text: str | None) -> str | None:
@@ -390,7 +403,7 @@ def tasks_(args: argparse.Namespace, out: TextIO) -> int:
     name, raw = _read_file(args.file)
     as_of = _as_of(args.as_of)
     options = Options(importer="tasks", sheet=args.sheet, province=_province(args.province, args.layout, as_of),
-                      programme=args.programme, as_of=as_of, lang=args.lang)  # fmt: skip
+                      programme=args.programme, as_of=as_of, lang=args.lang, renames=_renames(args.rename))  # fmt: skip
     store = _store(args)
     try:
         report = importers.analyse(name, raw, options, store=store, limits=importers.Limits.from_settings())

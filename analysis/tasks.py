@@ -109,6 +109,24 @@ def latest(tasks: pd.DataFrame) -> pd.DataFrame:
     return tasks[tasks[schema.AS_OF] == last].reset_index(drop=True)
 
 
+def status_history(tasks: pd.DataFrame) -> pd.DataFrame:
+    """Each task's counted status on each reporting date: one row per task of a programme, one column per date.
+
+    A task keeps one row across snapshots as long as its id does (a renamed task mapped to its new id
+    by :func:`data.tasks.read_tasks` keeps its history); "" where a snapshot does not list it.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"layout": "2025", "geo_code": "19", "programme": "P", "task_id": ["a", "a", "b"],
+    ...                   "as_of": ["2025-09-30", "2025-11-03", "2025-11-03"], "task_status": ["late", "done", "done"]})
+    >>> status_history(t).values.tolist()
+    [['late', 'done'], ['', 'done']]
+    """
+    keys = [schema.LAYOUT, schema.GEO_CODE, schema.PROGRAMME, schema.TASK_ID]
+    table = tasks.pivot_table(index=keys, columns=schema.AS_OF, values=schema.TASK_STATUS, aggfunc="first")
+    return table.fillna("").rename_axis(columns=None)
+
+
 def by_department(snapshot: pd.DataFrame) -> pd.DataFrame:
     """Counts per lead department, worst first: most late tasks, then lowest done share, then name.
 

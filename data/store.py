@@ -133,6 +133,7 @@ MIGRATIONS: list[tuple[int, str, object]] = [
     (4, "auth_failures: the password slow-down's counts, shared by every app process", _auth_failures),
     (5, "task register: tasks (one row per task and reporting date; data/tasks.py)", tasks.create_table),
     (6, "indicators and sources defined by imports", _imported_definitions),
+    (7, "task_renames: renamed tasks, stored with their batch (data/tasks.py)", tasks.create_renames_table),
 ]
 SCHEMA_VERSION = str(MIGRATIONS[-1][0])
 
@@ -454,13 +455,22 @@ class Store:
 
     # --- the task register (data/tasks.py) ---------------------------------------------------
     def add_task_batch(
-        self, frame: pd.DataFrame, *, file_name: str, sha256: str, user: str, rows_skipped: int = 0, detail: str = ""
+        self,
+        frame: pd.DataFrame,
+        *,
+        file_name: str,
+        sha256: str,
+        user: str,
+        rows_skipped: int = 0,
+        detail: str = "",
+        renames: pd.DataFrame | None = None,
     ) -> int:
         """Write checked tasks (:func:`data.tasks.check_tasks`) as one import batch, in one transaction; its id.
 
         The batch is undone like any import (:meth:`undo_batch` hides its tasks); ``rows_added``
         counts tasks. Raises ``ValueError`` when one of its snapshots (programme of a province on a
         reporting date) is stored already in a batch not undone, checked inside the transaction.
+        ``renames`` (:data:`data.tasks.RENAME_COLUMNS`) are stored with the batch, and undone with it.
         """
         rows = tasks.as_rows(frame)
         with self._transaction() as cur:
@@ -468,6 +478,8 @@ class Store:
                 raise ValueError(found)
             batch_id = _new_batch(cur, KIND_IMPORT, file_name, sha256, len(rows), user, rows_skipped)
             tasks.insert(cur, rows, batch_id)
+            if renames is not None and len(renames):
+                tasks.insert_renames(cur, renames, batch_id)
             _audit(cur, KIND_IMPORT, batch_id, user, detail or f"{len(rows)} tasks added")
         return batch_id
 

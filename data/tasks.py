@@ -13,7 +13,15 @@ tasks' status history. This module holds what the store needs for them:
 * :func:`check_tasks`, which validates raw rows (every problem with its file row and column, in
   the page's language), and :meth:`data.store.Store.add_task_batch`, which writes a snapshot as one import batch (one
   transaction, audited, undone like any import: :meth:`data.store.Store.undo_batch`);
-* :func:`read_tasks`: stored tasks of batches not undone.
+* :func:`read_tasks`: stored tasks of batches not undone, renamed tasks under their new id.
+
+A task's id is the table's own code, else its title folded (:func:`task_key`), so a renamed task is a
+new task unless the user maps it: a ``renamed from`` column (``renamed_from``, ``mã cũ``, ``tên cũ``)
+naming the task's old code or title, or pairs ``OLD=NEW`` given with the import (the Import page,
+``--rename`` on the command line). The mapping is stored with the batch (``task_renames``: one row per
+programme of a province, reporting date, old and new id; undone with the batch) and
+:func:`read_tasks` carries the old id's earlier snapshots over to the new id (:func:`apply_renames`),
+so the task's status history is one.
 
 Statuses exclude each other, as in the reports (Thái Nguyên on 2025-11-03: 83 done + 72 in progress
 + 1 late = 156): ``done``, ``in progress``, ``not started``, ``late``, ``cancelled``. A task that is
@@ -68,6 +76,12 @@ REGISTER_SOURCE = "task_register"
 DEMO_SOURCE = "synthetic_demo"
 DEMO_FILE = Path(__file__).resolve().parent / "sample" / "tasks_demo.csv"
 
+#: The raw column naming a task's former id (its old code, or its old title); not stored with the task.
+RENAMED_FROM = "renamed_from"
+OLD_ID, NEW_ID = "old_id", "new_id"
+#: Columns of the ``task_renames`` table (and of :attr:`CheckedTasks.renames`), besides ``batch_id``.
+RENAME_COLUMNS = (*SNAPSHOT_KEY, OLD_ID, NEW_ID)
+
 DDL = (
     "CREATE TABLE IF NOT EXISTS tasks ("
     + ", ".join(f"{c} VARCHAR" for c in TASK_COLUMNS)
@@ -78,6 +92,18 @@ DDL = (
 def create_table(connection) -> None:
     """The schema step of the task register: create the ``tasks`` table if it is missing (idempotent)."""
     connection.execute(DDL)
+
+
+RENAMES_DDL = (
+    "CREATE TABLE IF NOT EXISTS task_renames ("
+    + ", ".join(f"{c} VARCHAR" for c in RENAME_COLUMNS)
+    + f", {schema.BATCH_ID} INTEGER)"
+)
+
+
+def create_renames_table(connection) -> None:
+    """The schema step of renamed tasks: create the ``task_renames`` table if it is missing (idempotent)."""
+    connection.execute(RENAMES_DDL)
 
 
 # --- messages in both languages ------------------------------------------------------------------
@@ -251,6 +277,8 @@ class CheckedTasks:
     problems: list[Problem]
     bad: np.ndarray  # per raw row
     notes: dict[str, str]
+    #: Renamed tasks of the valid rows (:data:`RENAME_COLUMNS`), stored with the batch.
+    renames: pd.DataFrame = dataclasses.field(default_factory=lambda: pd.DataFrame(columns=list(RENAME_COLUMNS)))
 
 
 def _pillars() -> dict[str, str]:
@@ -273,6 +301,7 @@ def check_tasks(
     lang: str = "en",
     status: str = schema.STATUS_REPORTED,
     source_id: str = REGISTER_SOURCE,
+    renames: tuple[tuple[str, str], ...] | None = None,
 ) -> CheckedTasks:
     """Validate raw task rows (text cells) into the tasks of one or more snapshots.
 
@@ -294,6 +323,9 @@ def check_tasks(
         Language of the messages.
     status : str
         Data status of the rows (``reported``, or ``synthetic`` for demonstration lists).
+    renames : tuple of (old, new), optional
+        Renamed tasks given with the import (besides a :data:`RENAMED_FROM` column): each task's old
+        and new code or title (see :func:`rename_table`).
 
     Returns
     -------
@@ -304,7 +336,7 @@ def check_tasks(
     n = len(raw)
     text = {
         c: (raw[c].fillna("").astype(str).str.strip() if c in raw else pd.Series([""] * n, index=raw.index))
-        for c in ("province", schema.LAYOUT, *TASK_COLUMNS)
+        for c in ("province", schema.LAYOUT, *TASK_COLUMNS, RENAMED_FROM)
     }
     problems: list[Problem] = []
     bad = np.zeros(n, dtype=bool)
@@ -393,8 +425,89 @@ def check_tasks(
         shown = ", ".join(map(str, rows[:20])) + (", …" if len(rows) > 20 else "")
         dates = [_shown_date(d, lang) for d in sorted(set(out.loc[turned, schema.AS_OF]))]
         notes["late_by_deadline"] = say("late_by_deadline", lang, n=len(rows), date=", ".join(dates), rows=shown)
+    renamed = rename_table(out, text[RENAMED_FROM], own != "", renames or (), problem, file_name, lang)
+    for pos in np.flatnonzero(renamed["bad"]):
+        bad[pos] = True
     frame = out.loc[~bad, list(TASK_COLUMNS)].reset_index(drop=True)
-    return CheckedTasks(frame, sorted(problems, key=lambda p: (p.row or 0, p.column or "")), bad, notes)
+    table = renamed["table"]
+    kept = table[~bad[table["_pos"].to_numpy(dtype=int)]]
+    problems += renamed["file_problems"]
+    if len(kept):
+        notes["renamed"] = say("renamed", lang, n=len(kept.drop_duplicates([OLD_ID, NEW_ID])),
+                               pairs=", ".join(f"{o} → {n}" for o, n in kept[[OLD_ID, NEW_ID]].drop_duplicates()
+                                               .head(10).itertuples(index=False)))  # fmt: skip
+    renames_out = kept[list(RENAME_COLUMNS)].drop_duplicates().reset_index(drop=True)
+    return CheckedTasks(frame, sorted(problems, key=lambda p: (p.row or 0, p.column or "")), bad, notes, renames_out)
+
+
+def parse_renames(lines) -> tuple[tuple[str, str], ...]:
+    """``OLD=NEW`` pairs (lines of a text, or a list) as (old, new); empty lines skipped.
+
+    Raises ``ValueError`` naming the first line that is not such a pair.
+
+    Examples
+    --------
+    >>> parse_renames("NV-03 = NV-03a\\n\\nSố hóa hồ sơ=Số hóa hồ sơ thủ tục hành chính")
+    (('NV-03', 'NV-03a'), ('Số hóa hồ sơ', 'Số hóa hồ sơ thủ tục hành chính'))
+    """
+    found = []
+    for line in lines.splitlines() if isinstance(lines, str) else lines:
+        if not str(line).strip():
+            continue
+        old, sep, new = str(line).partition("=")
+        if not sep or not old.strip() or not new.strip():
+            raise ValueError(str(line).strip())
+        found.append((old.strip(), new.strip()))
+    return tuple(found)
+
+
+def rename_table(out, renamed_from, has_code, pairs, problem, file_name: str, lang: str) -> dict:
+    """The renamed tasks of checked rows: from the :data:`RENAMED_FROM` column and from the pairs given.
+
+    A row's old id is the code it names when the row has a code of its own, else the old title folded
+    (:func:`task_key`). A pair ``(old, new)`` applies to the rows whose id is ``new`` (a code, or a
+    title folded); its ``old`` is read the same way. Problems (through ``problem(pos, column, key)``):
+    a task renamed from a task still listed in the same snapshot. A pair whose new task is in no row
+    is a problem of the file.
+
+    Returns
+    -------
+    dict
+        ``table`` (:data:`RENAME_COLUMNS` and ``_pos``, the raw row), ``bad`` (raw rows with a
+        problem) and ``file_problems``.
+    """
+    n = len(out)
+    bad = np.zeros(n, dtype=bool)
+    old = pd.Series([""] * n, index=out.index, dtype=object)
+    source = pd.Series([RENAMED_FROM] * n, index=out.index, dtype=object)
+    written = renamed_from != ""
+    old[written] = np.where(has_code[written], renamed_from[written], each_unique(renamed_from[written], task_key))
+    ids = out[schema.TASK_ID]
+    file_problems = []
+    for before, after in pairs:
+        before, after = str(before).strip(), str(after).strip()
+        hit = ids == after
+        if not hit.any():
+            hit = ~has_code & (ids == task_key(after))
+        if not hit.any():
+            file_problems.append(Problem(file_name, None, schema.TASK_ID, say("rename_unknown", lang, new=after)))
+            continue
+        mapped = np.where(has_code[hit], before, task_key(before))
+        old[hit], source[hit] = mapped, "rename"
+    chosen = (old != "") & (old != ids)
+    key = (
+        out[schema.LAYOUT] + "\x1f" + out[schema.GEO_CODE] + "\x1f" + out[schema.PROGRAMME] + "\x1f" + out[schema.AS_OF]
+    )
+    listed = set(zip(key, ids))
+    for pos in np.flatnonzero(chosen.to_numpy()):
+        if (key.iloc[pos], old.iloc[pos]) in listed:
+            column = RENAMED_FROM if source.iloc[pos] == RENAMED_FROM else schema.TASK_ID
+            problem(pos, column, "rename_still_listed", old=old.iloc[pos])
+            bad[pos] = True
+    table = out.loc[chosen, list(SNAPSHOT_KEY)].assign(
+        **{OLD_ID: old[chosen], NEW_ID: ids[chosen], "_pos": np.flatnonzero(chosen.to_numpy())}
+    )
+    return {"table": table.reset_index(drop=True), "bad": bad, "file_problems": file_problems}
 
 
 # --- the store (called by data.store.Store.add_task_batch and the readers below; portable SQL) ------------------
@@ -439,6 +552,12 @@ def insert(cur, rows: pd.DataFrame, batch_id: int) -> None:
     cur.load("tasks", [*TASK_COLUMNS, schema.BATCH_ID], rows.assign(**{schema.BATCH_ID: int(batch_id)}))
 
 
+def insert_renames(cur, renames: pd.DataFrame, batch_id: int) -> None:
+    """Insert renamed tasks (:data:`RENAME_COLUMNS`) under ``batch_id``, inside the caller's transaction."""
+    rows = renames.reindex(columns=list(RENAME_COLUMNS)).fillna("").astype(str).reset_index(drop=True)
+    cur.load("task_renames", [*RENAME_COLUMNS, schema.BATCH_ID], rows.assign(**{schema.BATCH_ID: int(batch_id)}))
+
+
 def replace_bundled(cur, batch_id: int, frame: pd.DataFrame) -> None:
     """Put the bundled (demonstration) tasks under the bundled batch ``batch_id`` (inside its transaction)."""
     cur.execute(f"DELETE FROM tasks WHERE {schema.BATCH_ID} NOT IN (SELECT {schema.BATCH_ID} FROM batches)")
@@ -466,6 +585,53 @@ def read_tasks(store, *, statuses: list[str] | tuple[str, ...] | None = None) ->
         where.append(f"t.{schema.STATUS} IN ({', '.join('?' * len(statuses)) or 'NULL'})")
         params.extend(statuses)
     cols = ", ".join(f"t.{c}" for c in TASK_COLUMNS) + f", t.{schema.BATCH_ID}"
+    return apply_renames(_read(store, cols, where, params), read_renames(store))
+
+
+def read_renames(store) -> pd.DataFrame:
+    """Renamed tasks of batches not undone (:data:`RENAME_COLUMNS`), oldest reporting date first."""
+    cols = ", ".join(f"r.{c}" for c in RENAME_COLUMNS)
+    return store._query(
+        f"SELECT {cols} FROM task_renames r JOIN batches b ON b.{schema.BATCH_ID} = r.{schema.BATCH_ID} "
+        f"WHERE b.undone_at IS NULL ORDER BY r.{schema.AS_OF}, r.{schema.BATCH_ID}",
+        [],
+    )
+
+
+def apply_renames(frame: pd.DataFrame, renames: pd.DataFrame) -> pd.DataFrame:
+    """Tasks with each renamed task's earlier snapshots carried over to its new id (its status history is one).
+
+    A rename (old -> new) stated on a reporting date applies to the old id's rows of the same programme
+    of the same province dated before it; renames apply oldest first, so a task renamed twice ends
+    under its latest id.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"layout": "2025", "geo_code": "19", "programme": "P", "task_id": ["a", "b", "a"],
+    ...                   "as_of": ["2025-09-30", "2025-10-31", "2025-12-31"]})
+    >>> r = pd.DataFrame({"layout": ["2025"], "geo_code": ["19"], "programme": ["P"], "as_of": ["2025-10-31"],
+    ...                   "old_id": ["a"], "new_id": ["b"]})
+    >>> apply_renames(t, r)["task_id"].tolist()
+    ['b', 'b', 'a']
+    """
+    if renames.empty or frame.empty:
+        return frame
+    ids = frame[schema.TASK_ID].copy()
+    for rename in renames.itertuples(index=False):
+        hit = (
+            (ids == getattr(rename, OLD_ID))
+            & (frame[schema.AS_OF] < rename.as_of)
+            & (frame[schema.PROGRAMME] == rename.programme)
+            & (frame[schema.GEO_CODE] == rename.geo_code)
+            & (frame[schema.LAYOUT] == rename.layout)
+        )
+        ids[hit] = getattr(rename, NEW_ID)
+    if ids.equals(frame[schema.TASK_ID]):
+        return frame
+    return frame.assign(**{schema.TASK_ID: ids})
+
+
+def _read(store, cols: str, where: list[str], params: list) -> pd.DataFrame:
     return store._query(
         f"SELECT {cols} FROM tasks t JOIN batches b ON b.{schema.BATCH_ID} = t.{schema.BATCH_ID} "
         f"WHERE {' AND '.join(where)} ORDER BY t.{schema.LAYOUT}, t.{schema.GEO_CODE}, t.{schema.PROGRAMME}, "

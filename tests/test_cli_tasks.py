@@ -139,3 +139,20 @@ def test_check_batches_and_undo_handle_a_task_batch(db_path, tmp_path, table):
     assert _stored(db_path).empty
     assert run("tasks", table, *GIVEN, "--store", db_path)[0] == 0  # the same snapshot again, once undone
     assert len(_stored(db_path)) == 13
+
+
+def test_rename_continues_a_task_history_under_its_new_title(db_path, tmp_path, table):
+    """STT 2 renamed in the later list: without --rename two tasks, with it one (see tests/data/test_task_renames.py)."""
+    rows = [list(r) for r in ROWS]
+    old, new = rows[2][1], "Xây dựng và vận hành Trung tâm dữ liệu tỉnh"
+    rows[2][1] = new
+    later = tmp_path / "thang-11.csv"
+    later.write_bytes(hand_csv(title=[], rows=rows))
+    given = ("--province", "19", "--programme", "Kế hoạch 57")
+    assert run("tasks", table, *given, "--as-of", "2025-09-30", "--store", db_path)[0] == 0
+    code, out = run("tasks", later, *given, "--as-of", "2025-11-03", "--rename", f"{old}={new}", "--store", db_path)
+    assert code == 0, out
+    history = analysis.status_history(_stored(db_path))
+    assert len(history) == 13
+    assert history.xs(register.task_key(new), level=schema.TASK_ID).iloc[0].tolist() == ["in progress"] * 2
+    assert run("tasks", later, *given, "--as-of", "2025-12-31", "--rename", "no pair", "--store", db_path)[0] == 2

@@ -16,6 +16,7 @@ import streamlit as st
 from data import export, importers, schema
 from data.importers import Limits, Options, Report
 from data.store import KIND_IMPORT, StoreUnavailable, StoreWriteError
+from data.tasks import parse_renames
 from ui import auth as auth_ui
 from ui import loaders, widgets
 from ui.i18n import current_language, format_number, localized, t
@@ -39,6 +40,7 @@ DETECTED_LABELS = (
     ("confidence", "detected_confidence"), ("earlier_import", "detected_earlier_import"),
     ("task_province", "detected_task_province"), ("task_programme", "detected_task_programme"),
     ("task_as_of", "detected_task_as_of"), ("late_by_deadline", "detected_late_by_deadline"),
+    ("renamed", "detected_renamed"),
 )  # fmt: skip
 #: Problems named in the red box; the rest are in the table below it and in the download.
 SHOWN_PROBLEMS = 5
@@ -153,7 +155,14 @@ def task_options(lang: str) -> dict[str, str]:
                                   format_func=lambda v: v or t("import_auto", lang))  # fmt: skip
         programme = middle.text_input(t("import_option_task_programme"), key="import_opt_task_programme").strip()
         as_of = right.text_input(t("import_option_task_as_of"), key="import_opt_task_as_of").strip()
-    return {"province": province, "programme": programme, "as_of": as_of}
+        written = st.text_area(t("import_option_task_renames"), key="import_opt_task_renames", height=80)
+        renames = []
+        for line in written.splitlines():
+            try:
+                renames += parse_renames([line])
+            except ValueError as exc:
+                st.caption(t("import_option_task_renames_bad", line=str(exc)))
+    return {"province": province, "programme": programme, "as_of": as_of, "renames": tuple(renames)}
 
 
 def _side_files() -> list:

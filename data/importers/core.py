@@ -114,6 +114,8 @@ class Options:
     as_of: str | None = None
     #: Language of the messages of task lists ("en" or "vi").
     lang: str | None = None
+    #: Task lists: renamed tasks, (old code or title, new code or title) pairs (data/tasks.py: rename_table).
+    renames: tuple[tuple[str, str], ...] | None = None
 
 
 @dataclasses.dataclass

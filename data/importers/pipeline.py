@@ -85,6 +85,7 @@ class Report:
     rows_repeated: int = 0  # identical repeats within the file, merged
     preview: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
     tasks: pd.DataFrame | None = None  # a task list's valid tasks (data/tasks.py); None for observations
+    task_renames: pd.DataFrame | None = None  # a task list's renamed tasks (data/tasks.py: RENAME_COLUMNS)
     #: Confidence of each layout that recognised the file (0 to 1), best first.
     confidence: dict[str, float] = dataclasses.field(default_factory=dict)
     #: When the layout is uncertain: each candidate's first rows as it would read them.
@@ -468,10 +469,11 @@ def _task_report(report: Report, parsed, store: Store | None, options: Options, 
 
     lang = options.lang or "en"
     checked = tasks.check_tasks(parsed.frame, file_name=report.file_name, lines=parsed.lines, column=parsed.columns,
-                                lang=lang)  # fmt: skip
+                                lang=lang, renames=options.renames)  # fmt: skip
     report.detected.update(checked.notes)
     report.problems = checked.problems
     report.tasks = checked.frame
+    report.task_renames = checked.renames
     report.rows_read = len(parsed.frame)
     report.rows_invalid = int(checked.bad.sum())
     report.preview = checked.frame.head(50)
@@ -525,6 +527,7 @@ def commit(
             user=user,
             rows_skipped=skipped,
             detail=detail.replace("rows to add", "tasks to add"),
+            renames=report.task_renames,
         )
         return store.batch(batch_id)
     batch_id = store.add_batch(

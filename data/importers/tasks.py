@@ -102,6 +102,22 @@ HEADERS = {
     **dict.fromkeys(("as_of", "as of", "ngay so lieu", "so lieu den ngay", "ngay bao cao"), schema.AS_OF),
     schema.SOURCE_ID: schema.SOURCE_ID,
     schema.LAYOUT: schema.LAYOUT,
+    **dict.fromkeys(
+        (
+            "renamed from",
+            "renamed_from",
+            "old id",
+            "old code",
+            "old title",
+            "previous title",
+            "ma cu",
+            "ten cu",
+            "doi ten tu",
+            "ten nhiem vu cu",
+            "ma nhiem vu cu",
+        ),
+        tasks.RENAMED_FROM,
+    ),
 }
 HEADER_SEARCH_ROWS = 30
 _DATE = r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})|(\d{1,2}) thang (\d{1,2}) nam (\d{4})"

@@ -151,3 +151,30 @@ def test_a_task_list_without_title_rows_through_the_import_page_in_vietnamese(em
     at.button(key="undo_confirm").click()
     ok(at.run())
     assert register.read_tasks(empty_store, statuses=["reported"]).empty
+
+
+def test_a_renamed_task_mapped_on_the_import_page_keeps_one_history(empty_store):
+    """The Import page's "renamed tasks" box (OLD = NEW per line) maps STT 2's new title to its old one."""
+    from analysis import tasks as analysis
+    from data import tasks as register
+    from tests.task_fixtures import ROWS
+
+    first = importers.analyse("ds.csv", hand_csv(), Options(), store=empty_store)  # 30/09/2025, from the title rows
+    importers.commit(first, empty_store, user="test")
+    loaders.clear_after_write()
+    rows = [list(r) for r in ROWS]
+    old, new = rows[2][1], "Xây dựng và vận hành Trung tâm dữ liệu tỉnh"
+    rows[2][1] = new
+    at = open_page("pages/import.py", lang="en")
+    at.file_uploader[0].set_value(("thang-11.csv", hand_csv(rows=rows), "text/csv"))
+    at.text_input(key="import_opt_task_as_of").input("03/11/2025")
+    at.text_area(key="import_opt_task_renames").input(f"{old} = {new}\nnot a pair")
+    ok(at.run())
+    assert any("Not a pair OLD = NEW: 'not a pair'" in c.value for c in at.caption)
+    at.button(key="import_start").click()
+    ok(at.run())
+    at.button(key="import_confirm").click()
+    ok(at.run())
+    history = analysis.status_history(register.read_tasks(empty_store, statuses=["reported"]))
+    assert len(history) == 13
+    assert history.xs(register.task_key(new), level=schema.TASK_ID).iloc[0].tolist() == ["in progress"] * 2
