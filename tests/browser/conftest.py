@@ -1,9 +1,11 @@
 """Fixtures for the browser tests: a real Streamlit server and headless Chromium.
 
-* ``streamlit_server``: starts ``python -m streamlit run app.py`` from the repo
-  root on a free loopback port, with ``VN57_DATA_DIR`` pointed at a temp dir,
-  waits for ``/_stcore/health`` to answer ``ok`` and kills the whole process
-  group at the end of the session.
+Server, browser and idle wait are ``scripts/live_app.py`` (one implementation for the tests, the
+screenshots and the benchmarks); here they become pytest fixtures:
+
+* ``streamlit_server``: ``python -m streamlit run app.py`` on a free loopback port, with
+  ``VN57_DATA_DIR`` pointed at a temp dir, once ``/_stcore/health`` answers ``ok``; the whole process
+  group is ended at the end of the session.
 * ``browser``: Debian's Chromium (``/usr/bin/chromium``) driven by Playwright.
   Playwright's own browser download is never needed (and must not be run here).
 * ``page``: a fresh context + page whose every request to a host other than
@@ -20,38 +22,16 @@ a throwaway app used to check the harness itself; by default it is the repo's
 
 from __future__ import annotations
 
+import contextlib
 import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
-SERVER_START_TIMEOUT_S = 60.0
-IDLE_TIMEOUT_MS = 60_000
-QUIET_SPELL_MS = 500
+from scripts import live_app
 
-# Script states in which the app is still working (see Streamlit's ScriptRunState).
-_BUSY_STATES = ("initial", "running", "rerunRequested", "stopRequested")
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -71,36 +51,7 @@ def skip_or_fail(reason: str) -> None:
 
 def _app_script() -> Path:
     override = os.environ.get("VN57_BROWSER_APP")
-    return Path(override).resolve() if override else REPO_ROOT / "app.py"
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _health_ok(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as resp:  # noqa: S310 - loopback only
-            return resp.status == 200 and resp.read().decode().strip() == "ok"
-    except (urllib.error.URLError, ConnectionError, OSError):
-        return False
-
-
-def _kill_group(proc: subprocess.Popen) -> None:
-    if proc.poll() is not None:
-        return
-    for sig, wait_s in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
-        try:
-            os.killpg(proc.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            proc.wait(timeout=wait_s)
-            return
-        except subprocess.TimeoutExpired:
-            continue
+    return Path(override).resolve() if override else live_app.REPO_ROOT / "app.py"
 
 
 @pytest.fixture(scope="session")
@@ -109,83 +60,28 @@ def streamlit_server(tmp_path_factory: pytest.TempPathFactory):
     app = _app_script()
     if not app.exists():
         skip_or_fail(f"app script not found: {app}")
-
-    port = _free_port()
-    data_dir = tmp_path_factory.mktemp("vn57_data")
-    log_path = tmp_path_factory.mktemp("streamlit_log") / "server.log"
-    env = dict(os.environ)
-    env.update(
-        VN57_DATA_DIR=str(data_dir),
-        PYTHONUNBUFFERED="1",
-        STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
-        STREAMLIT_SERVER_HEADLESS="true",
-    )
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(app),
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
-    log = open(log_path, "wb")
-    proc = subprocess.Popen(
-        cmd,
-        cwd=str(app.parent),
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-        start_new_session=True,  # own process group, so killpg gets every child
-    )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-        while True:
-            if _health_ok(f"{base_url}/_stcore/health"):
-                break
-            if proc.poll() is not None or time.monotonic() > deadline:
-                log.flush()
-                tail = log_path.read_text(errors="replace")[-4000:]
-                why = (
-                    f"exited with code {proc.returncode}"
-                    if proc.poll() is not None
-                    else f"not healthy after {SERVER_START_TIMEOUT_S:.0f} s"
-                )
-                pytest.fail(f"streamlit server {why}; cmd={cmd}\n--- server log ---\n{tail}", pytrace=False)
-            time.sleep(0.25)
+    with contextlib.ExitStack() as stack:
+        try:
+            base_url, _proc = stack.enter_context(live_app.serve(str(tmp_path_factory.mktemp("vn57_data")), script=app))
+        except live_app.ServerFailed as exc:
+            pytest.fail(str(exc), pytrace=False)
         yield base_url
-    finally:
-        _kill_group(proc)
-        log.close()
 
 
 @pytest.fixture(scope="session")
 def browser():
-    if not Path(CHROMIUM).exists():
-        skip_or_fail(f"{CHROMIUM} not found (apt-get install chromium)")
+    if not Path(live_app.CHROMIUM).exists():
+        skip_or_fail(f"{live_app.CHROMIUM} not found (apt-get install chromium)")
     try:
-        from playwright.sync_api import sync_playwright
+        import playwright.sync_api  # noqa: F401
     except ImportError as exc:  # pragma: no cover - depends on the machine
         skip_or_fail(f"playwright is not importable: {exc}")
-    pw = sync_playwright().start()
-    try:
-        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-    except Exception as exc:
-        pw.stop()
-        skip_or_fail(f"could not launch {CHROMIUM}: {exc}")
-    try:
-        yield b
-    finally:
-        b.close()
-        pw.stop()
+    with contextlib.ExitStack() as stack:
+        try:
+            launched = stack.enter_context(live_app.chromium())
+        except Exception as exc:
+            skip_or_fail(f"could not launch {live_app.CHROMIUM}: {exc}")
+        yield launched
 
 
 @pytest.fixture(scope="session")
@@ -230,50 +126,6 @@ def page(browser, streamlit_server, external_requests):
         context.close()
 
 
-_IDLE_JS = """
-(busy) => {
-  const app = document.querySelector('[data-testid="stApp"]');
-  if (!app) return false;
-  const state = app.getAttribute('data-test-script-state');
-  if (state === null || busy.includes(state)) return false;
-  const conn = app.getAttribute('data-test-connection-state');
-  if (conn !== null && conn !== 'CONNECTED' && conn !== 'STATIC_CONNECTED') return false;
-  return document.querySelector('[data-testid="stStatusWidget"]') === null;
-}
-"""
-
-
-def wait_for_idle(page, timeout_ms: int = IDLE_TIMEOUT_MS, quiet_ms: int = QUIET_SPELL_MS) -> None:
-    """Wait until the script has run and the app has been idle for ``quiet_ms``.
-
-    Idle = ``stApp`` carries ``data-test-script-state`` that is not
-    running/initial/rerun-requested, the connection is up, and no
-    ``stStatusWidget`` is shown. A very fast rerun may never show "running", so
-    instead of waiting for a transition we require a quiet spell in which idle
-    holds at every poll.
-    """
-    deadline = time.monotonic() + timeout_ms / 1000
-    quiet_since = None
-    busy = list(_BUSY_STATES)
-    while True:
-        now = time.monotonic()
-        if page.evaluate(_IDLE_JS, busy):
-            if quiet_since is None:
-                quiet_since = now
-            elif (now - quiet_since) * 1000 >= quiet_ms:
-                return
-        else:
-            quiet_since = None
-        if now > deadline:
-            state = page.evaluate(
-                "() => { const a = document.querySelector('[data-testid=\"stApp\"]');"
-                " return a ? [a.getAttribute('data-test-script-state'),"
-                " a.getAttribute('data-test-connection-state')] : null; }"
-            )
-            raise AssertionError(f"app not idle after {timeout_ms} ms (stApp state: {state})")
-        page.wait_for_timeout(50)
-
-
 def assert_no_exception(page) -> None:
     """Fail if Streamlit rendered an exception box anywhere on the page."""
     boxes = page.locator('[data-testid="stException"]')
@@ -291,7 +143,7 @@ class BrowserHelpers:
     """The helpers above, handed to tests as a fixture (importing ``conftest``
     by name is fragile when several test folders have one)."""
 
-    wait_for_idle = staticmethod(wait_for_idle)
+    wait_for_idle = staticmethod(live_app.wait_for_idle)
     assert_no_exception = staticmethod(assert_no_exception)
     assert_no_external_requests = staticmethod(assert_no_external_requests)
 

@@ -102,7 +102,7 @@ def test_every_page_through_nginx_opens_with_no_exception_and_stays_local(cluste
         page.set_default_timeout(60_000)
         for path in PAGES:
             page.goto(f"{path}?lang=en", wait_until="domcontentloaded")
-            helpers.wait_for_idle(page, timeout_ms=120_000)
+            helpers.wait_for_idle(page, timeout_s=120)
             helpers.assert_no_exception(page)
     finally:
         context.close()
@@ -161,7 +161,7 @@ def test_an_import_through_one_process_shows_through_nginx_on_both(cluster, brow
         page = context.new_page()
         page.set_default_timeout(60_000)
         page.goto("/import?lang=en", wait_until="domcontentloaded")
-        helpers.wait_for_idle(page, timeout_ms=120_000)
+        helpers.wait_for_idle(page, timeout_s=120)
         page.locator('[class*="st-key-import_file_"] [data-testid="stFileUploaderDropzoneInput"]').set_input_files(
             str(upload)
         )
