@@ -10,6 +10,8 @@ Usage (from the project folder)::
     python -m cli undo BATCH_ID [--user NAME]
     python -m cli export [--indicator ID ...] [--layout 2008|2025] [--status S ...] [--from P] [--to P]
                          --format csv|xlsx --out FILE
+    python -m cli deck [--province CODE] [--layout 2008|2025] [--indicator ID ...] [--period P] [--synthetic]
+                       --out FILE.pptx
 
 Every command takes ``--store PATH`` (else ``$VN57_STORE``, else ``$VN57_DATA_DIR/vn57.duckdb``,
 else ``.data/vn57.duckdb``) and ``--lang en|vi`` (the language of its messages).
@@ -24,9 +26,11 @@ with a function adding its arguments; :func:`main` only dispatches.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import getpass
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -428,6 +432,89 @@ def tasks_(args: argparse.Namespace, out: TextIO) -> int:
         store.close()
     print(t("cli_tasks_imported", args.lang, batch=int(batch[schema.BATCH_ID]), added=int(batch["rows_added"]),
             skipped=int(batch["rows_skipped"])), file=out)  # fmt: skip
+    return EXIT_OK
+
+
+# --- deck ---------------------------------------------------------------------------------------------------
+def _deck_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--province", metavar="CODE", help="a province of the layout (default: the whole country)")
+    p.add_argument(
+        "--layout", choices=schema.LAYOUTS, default=schema.LAYOUT_2025, help="province layout (default 2025)"
+    )
+    p.add_argument("--indicator", metavar="ID", nargs="+", action="extend",
+                   help="one slide each, in this order (default: the Presentation page's deck)")  # fmt: skip
+    p.add_argument("--period", metavar="P", help="the period of every slide (default: each indicator's latest)")
+    p.add_argument("--synthetic", action="store_true", help="show synthetic (demonstration) values, watermarked")
+    p.add_argument("--out", metavar="FILE.pptx", required=True)
+
+
+@contextlib.contextmanager
+def _app_store(path: str | None):
+    """The app's loaders (:mod:`ui.loaders`) on the store ``path`` (or the default one) for the time of a command.
+
+    The loaders open the store named by the environment; their caches are keyed by the store's
+    location and data version, so nothing read from another store is ever reused.
+    """
+    from data.store import URL_ENV, is_url
+    from ui import loaders
+
+    saved = {key: os.environ.get(key) for key in ("VN57_STORE", URL_ENV)}
+    if path:
+        os.environ.pop("VN57_STORE" if is_url(path) else URL_ENV, None)
+        os.environ[URL_ENV if is_url(path) else "VN57_STORE"] = path
+    loaders.store.clear()
+    try:
+        handle = loaders.store()
+        try:
+            yield loaders
+        finally:
+            handle.close()
+    finally:
+        loaders.store.clear()
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+@command("deck", "write the Presentation page's meeting deck (PowerPoint, 16:9) to a file", _deck_arguments)
+def deck(args: argparse.Namespace, out: TextIO) -> int:
+    from streamlit import logger
+
+    logger.set_log_level("error")  # no "bare mode" warnings: the app's caches work without a server
+    from ui import deck_view, present, sidebar
+
+    if args.period:
+        _period_bound(args.period, False)  # a usage error when it is not a period
+    folder = Path(args.out).resolve().parent
+    if not folder.is_dir():
+        raise UsageError(f"{args.out}: no such folder")
+    with _app_store(args.store) as loaders:
+        sel = sidebar.Selection(lang=args.lang, layout=args.layout, show_synthetic=args.synthetic,
+                                province=args.province)  # fmt: skip
+        if args.province and args.province not in set(loaders.provinces(args.layout)[schema.CODE]):
+            print(t("cli_deck_unknown_province", args.lang, code=args.province, layout=args.layout), file=out)
+            return EXIT_REFUSED
+        known = set(loaders.indicators()[schema.INDICATOR])
+        unknown = sorted(set(args.indicator or []) - known)
+        if unknown:
+            print(t("cli_unknown_indicator", args.lang, ids=", ".join(unknown)), file=out)
+            return EXIT_REFUSED
+        available = loaders.benchmark_indicators(sel.layout, sel.statuses)
+        chosen = args.indicator or present.default_deck(
+            available, [i for i, _ in loaders.ranked_choices(sel.layout, sel.statuses)]
+        )
+        built = deck_view.assemble(sel, list(dict.fromkeys(chosen)), args.period)
+    if built.skipped:
+        print(t("cli_deck_skipped", args.lang, ids=", ".join(built.skipped)), file=out)
+    if not built.shown:
+        print(t("cli_deck_nothing", args.lang), file=out)
+        return EXIT_REFUSED
+    Path(args.out).write_bytes(built.data)
+    print(t("cli_deck_written", args.lang, file=args.out, slides=built.slides, n=len(built.shown)), file=out)
+    if built.synthetic:
+        print(t("cli_deck_synthetic", args.lang), file=out)
     return EXIT_OK
 
 

@@ -15,10 +15,14 @@ translucent text box), and its picture carries the map's own watermark; other sl
 
 from __future__ import annotations
 
+import collections
 import copy
 import dataclasses
+import hashlib
 import io
+import json
 import math
+import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -44,6 +48,14 @@ STATUS_COLOURS = {
 }
 _DARK, _GREY = RGBColor(0x1A, 0x1A, 0x1A), RGBColor(0x55, 0x55, 0x55)
 _MAP_PICTURE = (560, 700)  # pixels of the map frame given to vl-convert (times the scale)
+_MAP_HEIGHT_IN = 5.2  # the picture's height on the slide (inches of the 7.5-inch slide)
+#: The picture's scale: as many pixels as the slide shows it with on a 1920 x 1080 screen (1080 rows
+#: for 7.5 inches), not more: rasterising costs with the pixel count and a projector shows no finer.
+SLIDE_SCALE = round(1080 * _MAP_HEIGHT_IN / 7.5 / _MAP_PICTURE[1], 3)
+#: Pictures kept in memory (about 0.2 MB each), by the spec, size and scale they are drawn from.
+PICTURE_CACHE = 48
+_pictures: collections.OrderedDict[str, bytes] = collections.OrderedDict()
+_pictures_lock = threading.Lock()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -96,12 +108,31 @@ class TargetLine:
     synthetic: bool = False
 
 
-def map_picture(spec: Mapping, *, scale: float = 1.5, size: tuple[int, int] = _MAP_PICTURE) -> bytes:
+def map_picture(spec: Mapping, *, scale: float = SLIDE_SCALE, size: tuple[int, int] = _MAP_PICTURE) -> bytes:
     """The fitted map of a :func:`geo.vega_map.map_spec` spec as a PNG (vl-convert, offline).
 
     The spec's container size becomes ``size`` (pixels before ``scale``); its fonts become DejaVu
     Sans, shipped with matplotlib and registered here, so Vietnamese letters are drawn in one font.
+
+    A picture costs 0.3-0.8 s; the last :data:`PICTURE_CACHE` are kept, keyed by everything they are
+    drawn from (the spec holds the values, colours, labels, watermark and language), so the same map
+    asked again (a second deck, another language and back) is not drawn again. vl-convert releases
+    the GIL while it draws: callers may draw in a thread while they compute something else.
     """
+    key = hashlib.sha256(json.dumps([spec, list(size), scale], sort_keys=True, default=str).encode()).hexdigest()
+    with _pictures_lock:
+        if key in _pictures:
+            _pictures.move_to_end(key)
+            return _pictures[key]
+    picture = _draw_picture(spec, scale, size)
+    with _pictures_lock:
+        _pictures[key] = picture
+        while len(_pictures) > PICTURE_CACHE:
+            _pictures.popitem(last=False)
+    return picture
+
+
+def _draw_picture(spec: Mapping, scale: float, size: tuple[int, int]) -> bytes:
     import matplotlib
     import vl_convert
 

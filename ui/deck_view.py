@@ -4,15 +4,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from concurrent import futures
 
 import streamlit as st
 
 from analysis import forecasting
 from data import schema
 from geo import deck
-from ui import fitted_map, loaders, map_view, present, sidebar, targets_view, views
-from ui.i18n import format_date, localized, t
+from ui import fitted_map, loaders, map_view, present, sidebar, views
+from ui.i18n import format_date, language, localized, t
 
 BUILD_KEY = "present_deck_build"
 _READY = "_present_deck_ready"  # (what it was built from, file name, bytes)
@@ -30,23 +32,33 @@ _STATUS = {
 MAX_TARGETS = 6
 
 
-def map_slide(sel: sidebar.Selection, indicator: str, today: str) -> deck.MapSlide | None:
-    """One indicator's slide: its latest period, as on the Presentation page."""
+def map_slide(sel: sidebar.Selection, indicator: str, today: str, period: str | None = None) -> deck.MapSlide | None:
+    """One indicator's slide: its latest period, as on the Presentation page (or ``period``); None without a value."""
+    draft = _draft(sel, indicator, today, period)
+    return None if draft is None else dataclasses.replace(draft[0], picture=deck.map_picture(draft[1]))
+
+
+def _draft(
+    sel: sidebar.Selection, indicator: str, today: str, period: str | None = None
+) -> tuple[deck.MapSlide, dict] | None:
+    """One indicator's slide without its picture, and the map's spec to draw it from."""
     periods = loaders.benchmark_periods(indicator, sel.layout, sel.statuses)
-    if not periods:
+    if period is None and periods:
+        period = periods[-1]
+    if period not in periods:
         return None
-    view = map_view.prepare(sel, map_view.Choice(indicator, periods[-1], "value", "high_contrast", "quantile", True))
+    view = map_view.prepare(sel, map_view.Choice(indicator, period, "value", "high_contrast", "quantile", True))
     spec, _ = fitted_map.spec(view, sel, timeline=None, names_on=True, selectable=False)
-    return deck.MapSlide(
+    slide = deck.MapSlide(
         title=view.name,
         subtitle=t(
             "map_subtitle",
             sel.lang,
-            period=fitted_map.period_label(periods[-1], sel.lang),
+            period=fitted_map.period_label(period, sel.lang),
             layout=t(f"layout_{sel.layout}", sel.lang),
             unit=view.unit,
         ),
-        picture=deck.map_picture(spec),
+        picture=b"",
         legend_title=view.legend_title,
         legend=view.legend,
         numbers=present.headlines(view, sel),
@@ -55,11 +67,13 @@ def map_slide(sel: sidebar.Selection, indicator: str, today: str) -> deck.MapSli
         synthetic=schema.STATUS_SYNTHETIC in set(view.table[schema.STATUS]),
         notes=view.notes,
     )
+    return slide, spec
 
 
 def target_lines(sel: sidebar.Selection, indicators: list[str]) -> list[deck.TargetLine]:
     """The chosen place's targets of the deck's indicators (the nation's without a province), most at risk first."""
-    frame = targets_view.labelled_forecasts(sel.show_synthetic, sel.lang)
+    forecasts = loaders.forecasts_of(tuple(sorted(set(indicators))), sel.show_synthetic)  # these targets only
+    frame = views.label_targets(forecasting.with_pillars(forecasts, loaders.indicators()), sel.lang)
     if sel.province:
         mine = (frame[schema.LAYOUT] == sel.layout) & (frame[schema.GEO_CODE] == sel.province)
     else:
@@ -78,25 +92,63 @@ def target_lines(sel: sidebar.Selection, indicators: list[str]) -> list[deck.Tar
     ]
 
 
-def build(sel: sidebar.Selection, indicators: list[str]) -> bytes:
-    """The ``.pptx`` of the deck's indicators for the sidebar's place, in the page's language."""
+@dataclasses.dataclass(frozen=True)
+class Built:
+    """A deck and what it shows: the ``.pptx`` bytes, the indicators with a slide, those without a value to show
+    (no slide), whether any slide shows a synthetic value (those slides carry the watermark), the number of
+    slides (title, indicators, targets when these indicators have any)."""
+
+    data: bytes
+    shown: list[str]
+    skipped: list[str]
+    synthetic: bool
+    slides: int
+
+
+def assemble(sel: sidebar.Selection, indicators: list[str], period: str | None = None) -> Built:
+    """The deck of ``indicators`` for the place and language of ``sel``; each at its latest period, or ``period``.
+
+    Needs no running Streamlit (the command line calls it): every input is in ``sel``. The maps'
+    pictures are drawn in one background thread (vl-convert releases the GIL) while the next slides'
+    numbers and the targets are computed; each picture is kept (:func:`geo.deck.map_picture`).
+    """
+    with language(sel.lang):  # every text of the deck in its language, with or without a session
+        return _assemble(sel, indicators, period)
+
+
+def _assemble(sel: sidebar.Selection, indicators: list[str], period: str | None) -> Built:
     today = format_date(dt.date.today().isoformat(), sel.lang)
-    slides = [s for s in (map_slide(sel, i, today) for i in indicators) if s is not None]
+    with futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="vn57-deck") as painter:
+        drafts, pictures = {}, {}
+        for indicator in indicators:  # each picture is drawn while the next slide is computed
+            drafts[indicator] = _draft(sel, indicator, today, period)
+            if drafts[indicator] is not None:
+                pictures[indicator] = painter.submit(deck.map_picture, drafts[indicator][1])
+        targets = target_lines(sel, indicators)
+        slides = [dataclasses.replace(drafts[i][0], picture=pictures[i].result()) for i in pictures]
     names = localized(loaders.provinces(sel.layout).set_index(schema.CODE), "name", sel.lang)
     place = (
         names.get(sel.province, t("present_national", sel.lang)) if sel.province else t("present_national", sel.lang)
     )
-    return deck.build_deck(
+    data = deck.build_deck(
         slides,
         title=t("deck_title", sel.lang),
         subtitle=place,
         date_text=today,
         language_text=t("deck_language", sel.lang),
         watermark=t("watermark", sel.lang),
-        targets=target_lines(sel, indicators),
+        targets=targets,
         targets_title=t("deck_targets_title", sel.lang),
         targets_source=t("deck_targets_source", sel.lang),
     )
+    synthetic = any(s.synthetic for s in slides) or any(line.synthetic for line in targets)
+    skipped = [i for i in indicators if i not in pictures]
+    return Built(data, list(pictures), skipped, synthetic, 1 + len(slides) + bool(targets))
+
+
+def build(sel: sidebar.Selection, indicators: list[str]) -> bytes:
+    """The ``.pptx`` of the deck's indicators for the sidebar's place, in the page's language (:func:`assemble`)."""
+    return assemble(sel, indicators).data
 
 
 def draw_button(sel: sidebar.Selection, indicators: list[str]) -> None:

@@ -6,6 +6,9 @@ what needs Streamlit: the language chosen in the sidebar or preferred by the bro
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+
 import streamlit as st
 
 import i18n as _i18n
@@ -23,8 +26,24 @@ def browser_language() -> str:
     return "vi" if locale.lower().startswith("vi") else "en"
 
 
+_SET_LANGUAGE: contextvars.ContextVar[str | None] = contextvars.ContextVar("vn57_language", default=None)
+
+
+@contextlib.contextmanager
+def language(lang: str):
+    """Every message and number in ``lang`` for a while, whatever the session says (the meeting deck is
+    built in its own language, also by the command line, which has no session)."""
+    token = _SET_LANGUAGE.set(lang)
+    try:
+        yield
+    finally:
+        _SET_LANGUAGE.reset(token)
+
+
 def current_language() -> str:
-    """The language chosen in the sidebar (stored in session state by :func:`ui.state`)."""
+    """The language chosen in the sidebar (stored in session state by :func:`ui.state`), or set by :func:`language`."""
+    if _SET_LANGUAGE.get() in LANGUAGES:
+        return _SET_LANGUAGE.get()
     lang = st.session_state.get(LANG_KEY)
     return lang if lang in LANGUAGES else browser_language()
 

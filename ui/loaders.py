@@ -526,3 +526,16 @@ def _with_task_counts(obs: pd.DataFrame, filters: dict) -> pd.DataFrame:
     both = pd.concat([obs, chosen.assign(**{schema.BATCH_ID: float("nan")})], ignore_index=True)  # no one batch
     order = [schema.INDICATOR, schema.GEO_LEVEL, schema.LAYOUT, schema.GEO_CODE, schema.DATE]
     return both.sort_values(order, kind="stable").reset_index(drop=True)
+
+
+@per_data_version(max_entries=32)
+def forecasts_of(chosen: tuple[str, ...], show_synthetic: bool) -> pd.DataFrame:
+    """The forecasts of the targets of some indicators only (the meeting deck), as :func:`forecasts` gives them.
+
+    Only these targets are judged: a deck of six indicators does not wait for every target's forecast.
+    """
+    statuses = tuple(s for s in schema.STATUSES if show_synthetic or s != schema.STATUS_SYNTHETIC)
+    needed = tuple(sorted({i for ind in chosen for i in _inputs(ind)}))
+    obs = _stored(indicators=needed, statuses=statuses)
+    obs = obs[(obs[schema.STATUS] != schema.STATUS_TARGET) | obs[schema.INDICATOR].isin(chosen)]
+    return forecasting.forecast_targets(obs, show_synthetic=show_synthetic, indicators=_catalogue())

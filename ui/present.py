@@ -58,12 +58,17 @@ def deck(available: list[str], ranked: list[str] | None = None) -> list[str]:
     """The indicators of the slide deck: from ``?deck=`` when given, else the first four of ``ranked``
     (most reported province values first), else the default four."""
     asked = [i for i in st.query_params.get_all(DECK_KEY) if i in available]
-    best = [i for i in (ranked or []) if i in available][:4]
-    chosen = asked or best or [i for i in DEFAULT_DECK if i in available] or available[:4]
+    chosen = asked or default_deck(available, ranked)
     slide = st.query_params.get(SLIDE_KEY)
     if slide in available and slide not in chosen:  # a shared link opens its slide, in the deck or not
         chosen = chosen + [slide]
     return chosen
+
+
+def default_deck(available: list[str], ranked: list[str] | None = None) -> list[str]:
+    """The deck without a choice: the first four of ``ranked`` that can be shown, else the default four."""
+    best = [i for i in (ranked or []) if i in available][:4]
+    return best or [i for i in DEFAULT_DECK if i in available] or available[:4]
 
 
 def step(slides: list[str], by: int) -> None:

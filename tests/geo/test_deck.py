@@ -162,3 +162,20 @@ def test_the_map_picture_is_drawn_from_the_fitted_spec_offline():
     colours = {c for _, c in image.convert("RGB").getcolors(maxcolors=1 << 20)}
     assert (0xF1, 0xEF, 0x75) in colours  # the provinces' fill
     assert spec["params"][0].get("bind") is None and spec["width"] == "container"  # the page's spec is not changed
+
+
+def test_the_picture_has_the_pixels_the_slide_shows_and_is_drawn_once_per_spec(monkeypatch):
+    """The map is 5.2 of the slide's 7.5 inches tall: 1080 x 5.2 / 7.5 = 748.8 rows on a 1920 x 1080 screen."""
+    assert round(deck._MAP_PICTURE[1] * deck.SLIDE_SCALE) == 749
+    drawn = []
+    monkeypatch.setattr(deck, "_pictures", type(deck._pictures)())
+    monkeypatch.setattr(deck, "_draw_picture", lambda spec, scale, size: drawn.append(spec["description"]) or b"png")
+    first, second = {"description": "a", "layer": []}, {"description": "b", "layer": []}
+    assert deck.map_picture(first) == deck.map_picture(dict(first)) == b"png"  # an equal spec: drawn once
+    deck.map_picture(second)
+    deck.map_picture(first, scale=2)  # another size: drawn again
+    assert drawn == ["a", "b", "a"]
+    monkeypatch.setattr(deck, "PICTURE_CACHE", 2)
+    deck.map_picture({"description": "c", "layer": []})  # the least recently used go ("b" among them)
+    deck.map_picture(second)
+    assert drawn == ["a", "b", "a", "c", "b"]
