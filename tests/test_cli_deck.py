@@ -129,3 +129,18 @@ def test_python_dash_m_cli_deck_writes_the_pages_default_deck(db_path, tmp_path)
     slides = slides_of(out)
     assert slides[0]["subtitle"] == t("present_national", "en") and len(slides) >= 3
     assert all("map" in s and s["number 1"] for s in slides[1:5] if s["title"] != t("deck_targets_title", "en"))
+
+
+@pytest.mark.parametrize("show_synthetic", [False, True])
+def test_the_decks_targets_are_judged_as_on_the_targets_page(show_synthetic):
+    """The deck forecasts only its indicators' targets (fast); each comes out as in the Targets page's full table."""
+    import pandas as pd
+
+    from data import schema
+    from ui import loaders
+
+    chosen = (G5, "hq_workers_trained", RD)
+    full = loaders.forecasts.fresh(show_synthetic)
+    expected = full[full[schema.INDICATOR].isin(chosen)].reset_index(drop=True)
+    assert len(expected) >= 3  # the nation's 5G and R&D targets and a province's
+    pd.testing.assert_frame_equal(loaders.forecasts_of.fresh(chosen, show_synthetic).reset_index(drop=True), expected)
