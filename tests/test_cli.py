@@ -152,5 +152,7 @@ def test_a_locked_store_is_a_clear_message_and_exit_1(db_path, good_csv):
 
 
 def test_commands_register_themselves_for_later_additions():
-    assert list(cli.COMMANDS)[:6] == ["check", "import", "batches", "undo", "export", "tasks"] and "deck" in cli.COMMANDS
+    assert (
+        list(cli.COMMANDS)[:6] == ["check", "import", "batches", "undo", "export", "tasks"] and "deck" in cli.COMMANDS
+    )
     assert all(callable(c.run) and callable(c.arguments) for c in cli.COMMANDS.values())
