@@ -289,6 +289,7 @@ TASK_SHEET_COLUMNS = (
     "status",
     schema.COMPLETED_ON,
     schema.NOTE,
+    tasks.RENAMED_FROM,
 )
 STATUS_CHOICES = ("Đã hoàn thành", "Đang thực hiện", "Chưa thực hiện", "Chậm tiến độ", "Đã hủy")
 TASK_INSTRUCTIONS = [
@@ -313,6 +314,12 @@ TASK_INSTRUCTIONS = [
     (
         "task_id: mã của nhiệm vụ nếu có; để trống thì tên nhiệm vụ là mã.",
         "task_id: the task's own code if it has one; when empty, its title identifies it.",
+    ),
+    (
+        "renamed_from: nhiệm vụ đổi mã hoặc đổi tên thì ghi mã cũ (hoặc tên cũ) để giữ lịch sử; "
+        "để trống thì nhiệm vụ có tên mới được tính là nhiệm vụ mới.",
+        "renamed_from: for a task whose code or title changed, its old code (or old title) keeps its history; "
+        "left empty, a task under a new title counts as a new task.",
     ),
 ]
 

@@ -167,3 +167,33 @@ def test_the_renames_step_is_idempotent(tmp_path):
     register.create_renames_table(con)
     assert [r[0] for r in con.execute("DESCRIBE task_renames").fetchall()] == [*register.RENAME_COLUMNS, "batch_id"]
     con.close()
+
+
+def test_the_template_tasks_sheet_has_a_renamed_from_column_read_back(db):
+    """The reporting template's tasks sheet offers renamed_from; filled in, it maps the task."""
+    import io
+
+    import openpyxl
+
+    from data.importers import template
+
+    book = openpyxl.load_workbook(io.BytesIO(template.template_bytes("2025")))
+    header = [c.value for c in book["tasks"][1]]
+    assert header[-1] == register.RENAMED_FROM
+    _import(db, hand_csv(title=[]), as_of="30/09/2025")
+    sheet = book["tasks"]
+    rows = _renamed_rows()[1]
+    tasks_only = [r for r in rows if r[0].isdigit()]
+    for i, r in enumerate(tasks_only, start=2):
+        values = {"province": "Thái Nguyên", "programme": "Kế hoạch 57", "as_of": LATER, "task_title": r[1],
+                  "lead_department": r[2], "deadline": r[3], "status": r[4],
+                  register.RENAMED_FROM: OLD_TITLE if r[1] == NEW_TITLE else ""}  # fmt: skip
+        for j, name in enumerate(header, start=1):
+            sheet.cell(row=i, column=j, value=values.get(name, ""))
+    out = io.BytesIO()
+    book.save(out)
+    report = importers.analyse("mau.xlsx", out.getvalue(), Options(sheet="tasks"), store=db)
+    assert report.can_import(), [str(p) for p in report.fatal + report.problems]
+    importers.commit(report, db, user="test")
+    history, _ = _history(db)
+    assert len(history) == 13 and history.loc[NEW_ID].tolist() == ["in progress", "in progress"]
