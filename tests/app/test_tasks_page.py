@@ -178,3 +178,23 @@ def test_a_renamed_task_mapped_on_the_import_page_keeps_one_history(empty_store)
     history = analysis.status_history(register.read_tasks(empty_store, statuses=["reported"]))
     assert len(history) == 13
     assert history.xs(register.task_key(new), level=schema.TASK_ID).iloc[0].tolist() == ["in progress"] * 2
+
+
+def test_a_long_list_shows_a_bounded_number_of_rows_and_the_downloads_keep_all(empty_store):
+    """600 tasks, all due in 2030 (none late): the list shows the first 500 and says so; the download holds 600."""
+    from data import export
+    from ui import tasks_view
+
+    rows = [[str(i), f"Nhiệm vụ số {i}", "Sở Tài chính", "31/12/2030", "Đang thực hiện", ""] for i in range(1, 601)]
+    report = importers.analyse("dai.csv", hand_csv(rows=rows), Options(), store=empty_store)
+    importers.commit(report, empty_store, user="test")
+    loaders.clear_after_write()
+    at = open_page(PAGE, lang="en", province="19", synthetic="0")
+    assert _metrics(at)["Tasks"] == "600"
+    assert any(s.value == "Tasks (600)" for s in at.subheader), [s.value for s in at.subheader]
+    listed = [d.value for d in at.dataframe if "Status in the file" in d.value.columns]
+    assert len(listed) == 1 and len(listed[0]) == tasks_view.MAX_ROWS_SHOWN == 500
+    assert "Showing the first 500 of 600 rows; the downloads hold all of them." in [c.value for c in at.caption]
+    view = tasks_view.filtered_view.fresh("2025", "19", ("reported",), "en", (), (), (), 30)
+    assert view["n"] == 600 and len(view["raw"]) == 600
+    assert export.to_csv_bytes(view["raw"]).decode("utf-8-sig").count("Nhiệm vụ số") == 600
