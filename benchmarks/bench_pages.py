@@ -174,6 +174,34 @@ def _scan_components_once() -> None:
     manifest_scanner.scan_component_manifests = scan_once
 
 
+def _as_on_a_running_server() -> None:
+    """Make each AppTest run behave as a rerun on a running server in two respects where AppTest differs.
+
+    - AppTest builds a new ``ScriptCache`` for every run, so app.py and the page are compiled again
+      (with Streamlit's magic rewrite) on every rerun; a server compiles each script once. Here one
+      cache is shared by every run, as the server's is.
+    - AppTest resets ``PagesManager.uses_pages_directory`` before every run, so a page beside a
+      ``pages/`` folder first runs on its own (Streamlit's old multipage mode) until
+      :func:`ui.sidebar.selection` sends it through app.py with ``st.rerun()``: every rerun ran the
+      page twice. A server clears that flag for good in its first session's ``st.navigation``
+      (the warm-up below has run every page), so here it stays cleared.
+    Call after the warm-up; the reference page (no ``pages/`` folder beside it) is affected alike.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+    from streamlit.testing.v1 import app_test, local_script_runner
+
+    shared = ScriptCache()
+    app_test.ScriptCache = local_script_runner.ScriptCache = lambda: shared
+
+    class ServerPagesManager(PagesManager):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            PagesManager.uses_pages_directory = False  # as after the server's first st.navigation
+
+    app_test.PagesManager = ServerPagesManager
+
+
 # --------------------------------------------------------------------------- alternating, per scale
 def _app_test(page: str, synthetic: bool):
     """A fresh AppTest of ``page`` (``pages/x.py?a=1``) opened through app.py, or the reference page."""
@@ -218,6 +246,7 @@ def measure_scale(scale: int) -> dict:
         at.run()
         if at.exception:
             return {"error": f"{page}: {_exceptions(at)[0]}"}
+    _as_on_a_running_server()
     pages = {}
     for page in PAGES:
         firsts = {"reference": [], "page": []}

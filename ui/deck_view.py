@@ -7,14 +7,17 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from concurrent import futures
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
 from analysis import forecasting
 from data import schema
-from geo import deck
 from ui import fitted_map, loaders, map_view, present, sidebar, views
 from ui.i18n import format_date, language, localized, t
+
+if TYPE_CHECKING:  # geo.deck loads python-pptx (about 13 MB): imported where a deck is made
+    from geo import deck
 
 BUILD_KEY = "present_deck_build"
 _READY = "_present_deck_ready"  # (what it was built from, file name, bytes)
@@ -34,6 +37,8 @@ MAX_TARGETS = 6
 
 def map_slide(sel: sidebar.Selection, indicator: str, today: str, period: str | None = None) -> deck.MapSlide | None:
     """One indicator's slide: its latest period, as on the Presentation page (or ``period``); None without a value."""
+    from geo import deck
+
     draft = _draft(sel, indicator, today, period)
     return None if draft is None else dataclasses.replace(draft[0], picture=deck.map_picture(draft[1]))
 
@@ -42,6 +47,8 @@ def _draft(
     sel: sidebar.Selection, indicator: str, today: str, period: str | None = None
 ) -> tuple[deck.MapSlide, dict] | None:
     """One indicator's slide without its picture, and the map's spec to draw it from."""
+    from geo import deck
+
     periods = loaders.benchmark_periods(indicator, sel.layout, sel.statuses)
     if period is None and periods:
         period = periods[-1]
@@ -72,6 +79,8 @@ def _draft(
 
 def target_lines(sel: sidebar.Selection, indicators: list[str]) -> list[deck.TargetLine]:
     """The chosen place's targets of the deck's indicators (the nation's without a province), most at risk first."""
+    from geo import deck
+
     forecasts = loaders.forecasts_of(tuple(sorted(set(indicators))), sel.show_synthetic)  # these targets only
     frame = views.label_targets(forecasting.with_pillars(forecasts, loaders.indicators()), sel.lang)
     if sel.province:
@@ -117,6 +126,8 @@ def assemble(sel: sidebar.Selection, indicators: list[str], period: str | None =
 
 
 def _assemble(sel: sidebar.Selection, indicators: list[str], period: str | None) -> Built:
+    from geo import deck
+
     today = format_date(dt.date.today().isoformat(), sel.lang)
     with futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="vn57-deck") as painter:
         drafts, pictures = {}, {}

@@ -18,7 +18,7 @@ import streamlit as st
 
 from analysis import coverage, map_data
 from data import catalogue, registry, schema
-from geo import boundaries, choropleth, static_map, web_map
+from geo import boundaries, choropleth, web_map
 from ui import loaders, sidebar, state, widgets
 from ui.i18n import format_date, format_number, format_period, localized, localized_column, t
 
@@ -496,6 +496,8 @@ def _attribution(view: MapView) -> str:
 
 def _static(view: MapView, fmt: str) -> bytes:
     """The PNG or SVG (called by the download button when pressed: uses nothing but ``view``)."""
+    from geo import static_map  # here: matplotlib (about 15 MB) only in a server where someone downloads a map
+
     fine = view.user.frame if view.user else boundaries.load_boundaries(view.layout, fine=True)
     layout = t(f"layout_{view.layout}", view.lang)
     modes = {"value": t("map_colour_value", view.lang), "difference": t("map_colour_difference", view.lang)}

@@ -137,17 +137,27 @@ def thin_note(shown: pd.DataFrame) -> None:
         st.info(t("profile_thin", n=thin, total=len(shown), k=benchmarking.MIN_REPORTING), icon=":material/info:")
 
 
+def national_inputs(layout: str, statuses: tuple[str, ...]):
+    """``(indicator, national series, province series)`` of every benchmark indicator of the layout.
+
+    The national profile's inputs, the same in every language (cached per data version): the
+    background warm-up (:mod:`ui.warmup`) computes them after the server starts.
+    """
+    for indicator in loaders.benchmark_indicators.fresh(layout, statuses):
+        yield (
+            indicator,
+            loaders.national_series.fresh(indicator, layout, statuses),
+            loaders.province_series.fresh(indicator, layout, statuses),
+        )
+
+
 @loaders.per_data_version(max_entries=8)
 def national_profile(layout: str, statuses: tuple[str, ...], lang: str) -> pd.DataFrame:
     """Every indicator's national value at its latest period, with how many provinces report it then."""
     total = len(registry.provinces(layout))
     rows = []
-    for indicator in loaders.benchmark_indicators.fresh(layout, statuses):
-        row = benchmarking.national_row(
-            loaders.national_series.fresh(indicator, layout, statuses),
-            loaders.province_series.fresh(indicator, layout, statuses),
-            total,
-        )
+    for indicator, national, provinces in national_inputs(layout, statuses):
+        row = benchmarking.national_row(national, provinces, total)
         if row is not None:
             rows.append({schema.INDICATOR: indicator, **row})
     frame = pd.DataFrame(

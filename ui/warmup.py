@@ -1,27 +1,46 @@
-"""Import the heavy libraries in the background once the server has started.
+"""Import the heavy libraries and compute the heaviest caches in the background once the server has started.
 
-scikit-learn (forecasts), openpyxl (XLSX downloads and the template) and geopandas (maps) are
-imported where they are used, so that a page which does not need them does not pay for them. A
-server's first visitor of a page that does need them would pay instead: :func:`start` imports
-openpyxl and geopandas in a daemon thread, once per process, after the first script run, while
-the visitor reads the page, then moves every object alive at that moment (modules, functions,
-bundled data: about 300,000 objects, kept for the life of the process) out of the garbage
-collector's sight with :func:`gc.freeze`, so that later collections only look at what reruns make.
-scikit-learn is not warmed: it adds about 75 MB to every server and
-only a forecast from four or more points needs it (the robust trend of
-:mod:`analysis.forecasting`), which the reported data alone rarely has.
+scikit-learn (forecasts), openpyxl (XLSX downloads and the template), geopandas (maps) and altair
+(charts) are imported where they are used, so that a page which does not need them does not pay
+for them. A server's first visitor of a page that does need them would pay instead, as would the
+first visitor of a page whose cached data is computed from the whole store. :func:`start` runs
+:func:`warm` in a daemon thread, once per process, after the first script run, while the visitor
+reads the page:
+
+1. :data:`HEAVY_MODULES` and the view modules of the pages (:data:`VIEW_MODULES`: altair and
+   the boundaries come with them), and altair's schema validator (built with the first chart);
+2. the data that every first visit of the Profile and Targets pages computes with the sidebar's
+   default choice (34-province layout, synthetic values off): the national profile's inputs
+   (every indicator's national and province series), every target's forecast, and the names
+   and units of :func:`ui.loaders.lookups`. These are
+   cached per data version and the same in every language; the forecast imports scikit-learn
+   when a target has four or more points (the bundled data has such targets), so a server holds
+   it (about 70 MB) from the start rather than from the first visit of Targets or Profile.
+
+After the imports, every object alive (modules, functions, bundled data: about 300,000 objects,
+kept for the life of the process) is moved out of the garbage collector's sight with
+:func:`gc.freeze` (:func:`import_and_freeze`), so that later collections only look at what reruns
+make.
+
+Nothing here is shown: a failure (the store unreachable, say) is logged and the page computes
+the same on its first visit, as it would without the warm-up.
 """
 
 from __future__ import annotations
 
 import gc
 import importlib
+import logging
 import threading
 
 import streamlit as st
 
 #: Imported in this order; each costs 0.1-0.3 s on the CI machine.
 HEAVY_MODULES = ("openpyxl", "geopandas")
+#: The pages' view modules (and with them altair, the boundaries, the forecasting rule).
+VIEW_MODULES = ("ui.views", "ui.compare_view", "ui.profile_view", "ui.targets_view", "ui.map_view", "ui.fitted_map")
+
+_LOG = logging.getLogger(__name__)
 
 
 def import_heavy(modules: tuple[str, ...] = HEAVY_MODULES) -> list[str]:
@@ -44,9 +63,39 @@ def import_and_freeze(modules: tuple[str, ...] = HEAVY_MODULES) -> list[str]:
     return done
 
 
+def warm_caches() -> None:
+    """Compute the cached data of the Profile and Targets pages' first visit with the sidebar's defaults."""
+    from data import schema
+    from ui import loaders, profile_view, sidebar
+
+    default = sidebar.Selection(lang="en", layout=schema.LAYOUT_2025, show_synthetic=sidebar.SHOW_SYNTHETIC_DEFAULT)
+    loaders.lookups()  # names, units and province names in both languages
+    for _ in profile_view.national_inputs(default.layout, default.statuses):
+        pass
+    loaders.forecasts.fresh(default.show_synthetic)
+
+
+def warm_altair() -> None:
+    """Build and validate one tiny chart: altair loads and compiles its Vega-Lite schema validator on the first one."""
+    import altair as alt
+    import pandas as pd
+
+    alt.Chart(pd.DataFrame({"x": [1.0]})).mark_point().encode(x="x:Q").to_dict()
+
+
+def warm() -> None:
+    """Import and freeze, then compute (:func:`import_and_freeze`, :func:`warm_caches`); never raises."""
+    import_and_freeze(HEAVY_MODULES + VIEW_MODULES)
+    try:
+        warm_altair()
+        warm_caches()
+    except Exception:  # noqa: BLE001 - an optimisation only: the page computes it on its first visit
+        _LOG.warning("background warm-up of the caches failed", exc_info=True)
+
+
 @st.cache_resource(show_spinner=False)
 def start() -> threading.Thread:
-    """Start the background import once per server process (a cached resource); returns the thread."""
-    thread = threading.Thread(target=import_and_freeze, name="vn57-warmup", daemon=True)
+    """Start the background warm-up once per server process (a cached resource); returns the thread."""
+    thread = threading.Thread(target=warm, name="vn57-warmup", daemon=True)
     thread.start()
     return thread

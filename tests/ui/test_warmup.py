@@ -35,3 +35,29 @@ def test_the_server_runs_no_full_collection_after_every_script_run():
 
     config = tomllib.loads((Path(__file__).resolve().parents[2] / ".streamlit" / "config.toml").read_text())
     assert config["runner"]["postScriptGC"] is False
+
+
+def test_warm_caches_computes_what_the_first_profile_and_targets_visits_need(monkeypatch):
+    """After the warm-up, the national profile's inputs and the forecasts come from the cache: no loader runs again."""
+    from analysis import forecasting
+    from data import schema
+    from ui import loaders, profile_view
+
+    warmup.warm_caches()
+    calls = []
+    monkeypatch.setattr(forecasting, "forecast_targets", lambda *a, **k: calls.append("forecasts"))
+    monkeypatch.setattr(loaders, "_stored", lambda **k: calls.append("stored"))
+    statuses = tuple(s for s in schema.STATUSES if s != schema.STATUS_SYNTHETIC)  # the sidebar's default
+    inputs = list(profile_view.national_inputs(schema.LAYOUT_2025, statuses))
+    forecasts = loaders.forecasts.fresh(False)
+    assert calls == []
+    assert any(len(national) for _, national, _ in inputs) and len(forecasts) > 0
+
+
+def test_warm_never_raises_when_the_caches_cannot_be_computed(monkeypatch):
+    def broken():
+        raise RuntimeError("store unreachable")
+
+    monkeypatch.setattr(warmup, "warm_caches", broken)
+    monkeypatch.setattr(warmup, "import_heavy", lambda modules: [])
+    warmup.warm()  # logged, not raised
