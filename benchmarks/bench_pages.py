@@ -247,6 +247,9 @@ def measure_scale(scale: int) -> dict:
         if at.exception:
             return {"error": f"{page}: {_exceptions(at)[0]}"}
     _as_on_a_running_server()
+    from ui import warmup
+
+    warmup.start().join()  # the app's background warm-up (started by the first run) is over, as on a running server
     pages = {}
     for page in PAGES:
         firsts = {"reference": [], "page": []}

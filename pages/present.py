@@ -43,7 +43,7 @@ if not periods:
 period = loaders.default_period(indicator, sel.layout, sel.statuses) or periods[-1]
 choice = map_view.Choice(indicator, period, "value", "high_contrast", "quantile", True, lapse=True)
 view = map_view.prepare(sel, choice)
-timeline = fitted_map.lapse(view, sel, periods, choice.palette, choice.scheme) if len(periods) > 1 else None
+timeline = map_view.lapse(view, sel, periods, choice.palette, choice.scheme) if len(periods) > 1 else None
 
 # 4. title, period, layout and unit; the map in a frame shaped for Viet Nam, numbers and legend beside it
 st.title(widgets.plain(view.name), anchor=False)

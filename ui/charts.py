@@ -61,14 +61,15 @@ def show(builder, *args, key: str | None = None, **kwargs) -> None:
     call = (builder.__name__, args, kwargs)
     lang = current_language()  # the number marks of axes and tooltips
     digest = hashlib.blake2b(pickle.dumps((call, lang), protocol=pickle.HIGHEST_PROTOCOL), digest_size=20).hexdigest()
-    spec = chart_spec(digest, *call, lang)
+    watermark = None
     if any(
         isinstance(a, pd.DataFrame) and SYNTHETIC in a and a[SYNTHETIC].fillna(False).astype(bool).any()
         for a in (*args, *kwargs.values())
     ):
         from ui.i18n import t
 
-        spec = with_watermark(spec, t("watermark"))
+        watermark = t("watermark")
+    spec = chart_spec(digest, *call, lang, watermark)
     st.vega_lite_chart(spec=spec, width="stretch", height=int(spec.get("height", 300)) + _ROOM, key=key)
 
 
@@ -97,15 +98,43 @@ _ROOM = 170  # title, x axis with its title, legend below
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
-def chart_spec(digest: str, builder: str, _args: tuple, _kwargs: dict, lang: str = "en") -> dict:
+def chart_spec(
+    digest: str, builder: str, _args: tuple, _kwargs: dict, lang: str = "en", watermark: str | None = None
+) -> dict:
     """The Vega-Lite spec of ``<builder>(*_args, **_kwargs)`` (a builder of this module), built once per process.
 
     ``digest`` names the arguments (:func:`show` hashes their pickle: about 20 times faster than
-    Streamlit's hashing of the chart's frame on every rerun). A pure function of its arguments, so
-    kept across sessions and ``st.cache_data.clear()``; shared, not copied: callers must not change
-    it (``st.vega_lite_chart`` works on a copy).
+    Streamlit's hashing of the chart's frame on every rerun). With ``watermark``, the diagonal
+    demonstration-data text on top (:func:`with_watermark`). The tables in ``datasets`` are
+    already Arrow bytes (:func:`as_sent`), as ``st.vega_lite_chart`` sends them. A pure function of
+    its arguments, so kept across sessions and ``st.cache_data.clear()``; shared, not copied:
+    callers must not change it (``st.vega_lite_chart`` works on a copy).
     """
-    return with_locale(with_description(globals()[builder](*_args, **_kwargs)), lang)
+    spec = with_locale(with_description(globals()[builder](*_args, **_kwargs)), lang)
+    return as_sent(with_watermark(spec, watermark) if watermark else spec)
+
+
+def as_sent(spec: dict) -> dict:
+    """The spec with each table of its ``datasets`` as the Arrow bytes ``st.vega_lite_chart`` would make of it.
+
+    Streamlit converts every named table to Arrow on every call unless it is bytes already
+    (``dataframe_util.convert_anything_to_arrow_bytes``, the function used here: the same bytes),
+    which cost more than the rest of a chart on a rerun. Geometry (GeoJSON, TopoJSON) stays as is.
+    """
+    try:
+        from streamlit.dataframe_util import convert_anything_to_arrow_bytes
+    except ImportError:  # another Streamlit: let it convert
+        return spec
+    datasets = spec.get("datasets")
+    if not isinstance(datasets, dict):
+        return spec
+    sent = {
+        name: convert_anything_to_arrow_bytes(rows)
+        if isinstance(rows, list) and rows and all(isinstance(r, dict) and "geometry" not in r for r in rows)
+        else rows
+        for name, rows in datasets.items()
+    }
+    return {**spec, "datasets": sent}
 
 
 def with_locale(spec: dict, lang: str) -> dict:

@@ -236,7 +236,40 @@ def _tooltip_labels(aggregation: str) -> dict:
 
 
 def prepare(sel: sidebar.Selection, choice: Choice) -> MapView:
-    """Classes, colours, legend, tooltips and the feature collection for the chosen map."""
+    """Classes, colours, legend, tooltips and the feature collection for the chosen map.
+
+    On the bundled boundaries, computed once per data version, sidebar choice and map choice for
+    every session (:func:`_prepared`; read only: callers must not change it); on a session's own
+    uploaded boundaries, on every run.
+    """
+    if (st.session_state.get(_USER) or {}).get(sel.layout):
+        return _prepare(sel, choice)
+    return _prepared(sel, choice)
+
+
+@loaders.per_data_version(max_entries=64, shared=True)
+def _prepared(sel: sidebar.Selection, choice: Choice) -> MapView:
+    """:func:`_prepare` on the bundled boundaries (texts in ``sel.lang``, the session's language)."""
+    return _prepare(sel, choice)
+
+
+def lapse(view: MapView, sel: sidebar.Selection, periods: list[str], palette: str, scheme: str):
+    """The time-lapse of :func:`ui.fitted_map.lapse`, computed once per data version and choice on the bundled boundaries."""
+    from ui import fitted_map
+
+    if view.user:
+        return fitted_map.lapse(view, sel, periods, palette, scheme)
+    return _lapse(sel, view.choice, tuple(periods), palette, scheme)
+
+
+@loaders.per_data_version(max_entries=32, shared=True)
+def _lapse(sel: sidebar.Selection, choice: Choice, periods: tuple[str, ...], palette: str, scheme: str):
+    from ui import fitted_map
+
+    return fitted_map.lapse(_prepared(sel, choice), sel, list(periods), palette, scheme)
+
+
+def _prepare(sel: sidebar.Selection, choice: Choice) -> MapView:
     cat = loaders.indicators()
     spec = cat[cat[schema.INDICATOR] == choice.indicator].iloc[0]
     table = loaders.map_table(choice.indicator, choice.period, sel.layout, sel.statuses)
@@ -380,7 +413,7 @@ def draw_fitted(view: MapView, sel: sidebar.Selection, periods: list[str]) -> tu
     from ui import fitted_map
 
     timeline = (
-        fitted_map.lapse(view, sel, periods, view.choice.palette, view.choice.scheme)
+        lapse(view, sel, periods, view.choice.palette, view.choice.scheme)
         if view.choice.lapse and len(periods) > 1
         else None
     )
