@@ -16,14 +16,17 @@ translucent text box), and its picture carries the map's own watermark; other sl
 from __future__ import annotations
 
 import collections
-import copy
 import dataclasses
+import functools
 import hashlib
 import io
 import json
 import math
+import subprocess
+import sys
+import tempfile
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from pptx import Presentation
@@ -116,15 +119,26 @@ def map_picture(spec: Mapping, *, scale: float = SLIDE_SCALE, size: tuple[int, i
 
     A picture costs 0.3-0.8 s; the last :data:`PICTURE_CACHE` are kept, keyed by everything they are
     drawn from (the spec holds the values, colours, labels, watermark and language), so the same map
-    asked again (a second deck, another language and back) is not drawn again. vl-convert releases
-    the GIL while it draws: callers may draw in a thread while they compute something else.
+    asked again (a second deck, another language and back) is not drawn again. vl-convert holds the
+    GIL while it draws: to go on computing meanwhile, draw with a :class:`Painter`.
     """
-    key = hashlib.sha256(json.dumps([spec, list(size), scale], sort_keys=True, default=str).encode()).hexdigest()
+    key = _picture_key(spec, scale, size)
+    return _cached(key) or _keep(key, _draw_picture(_for_picture(spec, size), scale))
+
+
+def _picture_key(spec: Mapping, scale: float, size: tuple[int, int]) -> str:
+    return hashlib.sha256(json.dumps([spec, list(size), scale], sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _cached(key: str) -> bytes | None:
     with _pictures_lock:
         if key in _pictures:
             _pictures.move_to_end(key)
             return _pictures[key]
-    picture = _draw_picture(spec, scale, size)
+    return None
+
+
+def _keep(key: str, picture: bytes) -> bytes:
     with _pictures_lock:
         _pictures[key] = picture
         while len(_pictures) > PICTURE_CACHE:
@@ -132,12 +146,15 @@ def map_picture(spec: Mapping, *, scale: float = SLIDE_SCALE, size: tuple[int, i
     return picture
 
 
-def _draw_picture(spec: Mapping, scale: float, size: tuple[int, int]) -> bytes:
+def _font_folder() -> str:
     import matplotlib
-    import vl_convert
 
-    _register_fonts(str(Path(matplotlib.__file__).parent / "mpl-data" / "fonts" / "ttf"), vl_convert)
-    spec = copy.deepcopy(dict(spec))
+    return str(Path(matplotlib.__file__).parent / "mpl-data" / "fonts" / "ttf")
+
+
+def _for_picture(spec: Mapping, size: tuple[int, int]) -> dict:
+    """A copy of the page's spec for a picture: ``size`` pixels, DejaVu Sans, no slider."""
+    spec = json.loads(json.dumps(spec, default=str))  # a deep copy, faster than copy.deepcopy
     spec["width"], spec["height"] = size
     spec["config"] = {**spec.get("config", {}), "font": "DejaVu Sans"}
     for layer in spec.get("layer", []):
@@ -145,7 +162,132 @@ def _draw_picture(spec: Mapping, scale: float, size: tuple[int, int]) -> bytes:
             layer["mark"]["font"] = "DejaVu Sans"
     for param in spec.get("params", []):
         param.pop("bind", None)  # no slider in a picture
-    return vl_convert.vegalite_to_png(spec, scale=scale)
+    return spec
+
+
+def _draw_picture(prepared: dict, scale: float) -> bytes:
+    import vl_convert
+
+    _register_fonts(_font_folder(), vl_convert)
+    return vl_convert.vegalite_to_png(prepared, scale=scale)
+
+
+#: The child process of a :class:`Painter`: reads job numbers, draws ``<n>.json`` into ``<n>.png``.
+_PAINTER_CODE = """
+import json, sys
+import vl_convert
+vl_convert.register_font_directory(sys.argv[1])
+for line in sys.stdin:
+    n = line.strip()
+    try:
+        with open(f"{sys.argv[2]}/{n}.json", encoding="utf-8") as file:
+            job = json.load(file)
+        png = vl_convert.vegalite_to_png(job["spec"], scale=job["scale"])
+        with open(f"{sys.argv[2]}/{n}.png", "wb") as file:
+            file.write(png)
+        print(n, "ok", flush=True)
+    except Exception as exc:
+        print(n, "failed:", str(exc).replace("\\n", " "), flush=True)
+"""
+
+
+class Painter:
+    """Draws map pictures in a child process while the caller goes on computing the next slides.
+
+    vl-convert holds the GIL while it draws (0.3-0.8 s a picture), so a thread would stop the
+    caller; a child process draws beside it, on another core. Pictures already kept
+    (:func:`map_picture`'s cache) are not drawn again. Specs and pictures go through a temporary
+    folder (a spec does not fit a pipe's buffer); the child starts at the first picture to draw. If
+    it cannot start or fails, the pictures are drawn here instead: the deck never lacks its maps.
+
+    Examples
+    --------
+    >>> with Painter() as painter:  # doctest: +SKIP
+    ...     pending = [painter.submit(spec) for spec in specs]
+    ...     pictures = [picture() for picture in pending]
+    """
+
+    def __init__(self, *, scale: float = SLIDE_SCALE, size: tuple[int, int] = _MAP_PICTURE, timeout_s: float = 300):
+        self.scale, self.size, self.timeout_s = scale, size, timeout_s
+        self._folder: tempfile.TemporaryDirectory | None = None
+        self._child: subprocess.Popen | None = None
+        self._jobs: dict[int, tuple[str, dict]] = {}  # job number -> (key, prepared spec)
+        self._done: dict[int, str] | None = None  # job number -> the child's answer, once it has finished
+
+    def __enter__(self) -> Painter:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def submit(self, spec: Mapping) -> Callable[[], bytes]:
+        """Start drawing ``spec``; returns a function that gives the PNG (waiting for it if needed)."""
+        key = _picture_key(spec, self.scale, self.size)
+        kept = _cached(key)
+        if kept is not None:
+            return lambda: kept
+        n = len(self._jobs)
+        self._jobs[n] = (key, _for_picture(spec, self.size))
+        self._send(n)
+        return functools.partial(self._picture, n)
+
+    def _send(self, n: int) -> None:
+        if self._done is not None:
+            return  # the child has finished: this one is drawn here
+        try:
+            if self._folder is None:
+                self._folder = tempfile.TemporaryDirectory(prefix="vn57-pictures-")
+            folder = Path(self._folder.name)
+            (folder / f"{n}.json").write_text(json.dumps({"spec": self._jobs[n][1], "scale": self.scale}), "utf-8")
+            if self._child is None:
+                self._child = subprocess.Popen(
+                    [sys.executable, "-c", _PAINTER_CODE, _font_folder(), str(folder)],
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL,
+                    text=True,
+                )
+            self._child.stdin.write(f"{n}\n")
+            self._child.stdin.flush()
+        except OSError:  # no child: drawn here when asked
+            self._finish()
+
+    def _finish(self) -> None:
+        """Let the child draw what it was given and stop; note its answers."""
+        if self._done is not None:
+            return
+        self._done = {}
+        if self._child is None:
+            return
+        try:
+            out, _ = self._child.communicate(timeout=self.timeout_s)
+        except (OSError, ValueError, subprocess.TimeoutExpired):
+            self._child.kill()
+            out, _ = self._child.communicate()
+        for line in (out or "").splitlines():
+            number, _, answer = line.partition(" ")
+            if number.isdigit():
+                self._done[int(number)] = answer
+
+    def _picture(self, n: int) -> bytes:
+        key, prepared = self._jobs[n]
+        kept = _cached(key)
+        if kept is not None:
+            return kept
+        self._finish()
+        drawn = Path(self._folder.name) / f"{n}.png" if self._folder else None
+        if self._done.get(n) == "ok" and drawn is not None and drawn.is_file():
+            return _keep(key, drawn.read_bytes())
+        return _keep(key, _draw_picture(prepared, self.scale))  # the child could not draw it
+
+    def close(self) -> None:
+        """Stop the child (if any) and remove the temporary folder."""
+        if self._child is not None and self._child.poll() is None:
+            self._child.kill()
+            self._child.communicate()
+        if self._folder is not None:
+            self._folder.cleanup()
+            self._folder = None
 
 
 _REGISTERED: set[str] = set()

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from concurrent import futures
 from typing import TYPE_CHECKING
 
 import streamlit as st
@@ -118,8 +117,8 @@ def assemble(sel: sidebar.Selection, indicators: list[str], period: str | None =
     """The deck of ``indicators`` for the place and language of ``sel``; each at its latest period, or ``period``.
 
     Needs no running Streamlit (the command line calls it): every input is in ``sel``. The maps'
-    pictures are drawn in one background thread (vl-convert releases the GIL) while the next slides'
-    numbers and the targets are computed; each picture is kept (:func:`geo.deck.map_picture`).
+    pictures are drawn by a child process (:class:`geo.deck.Painter`) while the next slides' numbers
+    and the targets are computed here; each picture is kept, so the same deck again is quick.
     """
     with language(sel.lang):  # every text of the deck in its language, with or without a session
         return _assemble(sel, indicators, period)
@@ -129,14 +128,14 @@ def _assemble(sel: sidebar.Selection, indicators: list[str], period: str | None)
     from geo import deck
 
     today = format_date(dt.date.today().isoformat(), sel.lang)
-    with futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="vn57-deck") as painter:
+    with deck.Painter() as painter:
         drafts, pictures = {}, {}
-        for indicator in indicators:  # each picture is drawn while the next slide is computed
+        for indicator in indicators:  # each picture is drawn (in another process) while the next slide is computed
             drafts[indicator] = _draft(sel, indicator, today, period)
             if drafts[indicator] is not None:
-                pictures[indicator] = painter.submit(deck.map_picture, drafts[indicator][1])
+                pictures[indicator] = painter.submit(drafts[indicator][1])
         targets = target_lines(sel, indicators)
-        slides = [dataclasses.replace(drafts[i][0], picture=pictures[i].result()) for i in pictures]
+        slides = [dataclasses.replace(drafts[i][0], picture=pictures[i]()) for i in pictures]
     names = localized(loaders.provinces(sel.layout).set_index(schema.CODE), "name", sel.lang)
     place = (
         names.get(sel.province, t("present_national", sel.lang)) if sel.province else t("present_national", sel.lang)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -169,7 +170,7 @@ def test_the_picture_has_the_pixels_the_slide_shows_and_is_drawn_once_per_spec(m
     assert round(deck._MAP_PICTURE[1] * deck.SLIDE_SCALE) == 749
     drawn = []
     monkeypatch.setattr(deck, "_pictures", type(deck._pictures)())
-    monkeypatch.setattr(deck, "_draw_picture", lambda spec, scale, size: drawn.append(spec["description"]) or b"png")
+    monkeypatch.setattr(deck, "_draw_picture", lambda prepared, scale: drawn.append(prepared["description"]) or b"png")
     first, second = {"description": "a", "layer": []}, {"description": "b", "layer": []}
     assert deck.map_picture(first) == deck.map_picture(dict(first)) == b"png"  # an equal spec: drawn once
     deck.map_picture(second)
@@ -179,3 +180,42 @@ def test_the_picture_has_the_pixels_the_slide_shows_and_is_drawn_once_per_spec(m
     deck.map_picture({"description": "c", "layer": []})  # the least recently used go ("b" among them)
     deck.map_picture(second)
     assert drawn == ["a", "b", "a", "c", "b"]
+
+
+def _plain_spec(fill: str) -> dict:
+    frame = boundaries.load_boundaries("2025")
+    rows = [
+        {"code": c, "p": 0, "fill": fill, "line": "#464646", "width": 1.0, "dash": False, "tip": ""}
+        for c in frame["code"]
+    ]
+    return vega_map.map_spec(
+        vega_map.bundled_topology("2025"), rows, periods=["2025-Q4"], start=0, box=vega_map.bounds(frame)
+    )
+
+
+def test_a_painter_draws_in_a_child_process_what_map_picture_draws_here(monkeypatch):
+    """The deck's pictures come from another process (vl-convert holds the GIL); they are the same pictures."""
+    monkeypatch.setattr(deck, "_pictures", type(deck._pictures)())
+    yellow, blue = _plain_spec("#f1ef75"), _plain_spec("#1f4e9c")
+    with deck.Painter(scale=1) as painter:
+        pending = [painter.submit(yellow), painter.submit(blue)]
+        assert painter._child is not None and painter._child.poll() is None  # drawing beside the caller
+        pictures = [picture() for picture in pending]
+        folder = painter._folder.name
+    assert not Path(folder).exists()  # the specs and pictures passed through a folder that is gone
+    for picture, colour in zip(pictures, [(0xF1, 0xEF, 0x75), (0x1F, 0x4E, 0x9C)]):
+        image = Image.open(io.BytesIO(picture))
+        assert image.size == (560, 700) and colour in {c for _, c in image.convert("RGB").getcolors(maxcolors=1 << 20)}
+    # kept: asked again (by a painter or here), nothing is drawn
+    monkeypatch.setattr(deck, "_draw_picture", lambda *a: pytest.fail("drawn again"))
+    with deck.Painter(scale=1) as painter:
+        assert painter.submit(blue)() == pictures[1] and painter._child is None
+    assert deck.map_picture(yellow, scale=1) == pictures[0]
+
+
+def test_without_a_child_process_the_painter_draws_here(monkeypatch):
+    monkeypatch.setattr(deck, "_pictures", type(deck._pictures)())
+    monkeypatch.setattr(deck.sys, "executable", "/nonexistent/python")
+    with deck.Painter(scale=1) as painter:
+        picture = painter.submit(_plain_spec("#f1ef75"))()
+    assert Image.open(io.BytesIO(picture)).size == (560, 700)
