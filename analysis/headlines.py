@@ -29,6 +29,7 @@ COLUMNS = (
     schema.PERIOD,
     schema.NOTE,
     schema.SOURCE_ID,
+    schema.NOTE_VI,
 )
 
 
@@ -48,7 +49,8 @@ def headline_figures(national: pd.DataFrame, indicators: pd.DataFrame, headlines
     ----------
     national : pandas.DataFrame
         The latest national value of each indicator (:func:`analysis.benchmarking.latest_values`):
-        ``indicator_id``, ``value``, ``value_qualifier``, ``period``, ``note``, ``source_id``.
+        ``indicator_id``, ``value``, ``value_qualifier``, ``period``, ``note``, ``source_id`` (and
+        ``note_vi`` when it has one).
     indicators : pandas.DataFrame
         The catalogue (``indicator_id``, ``short_unit``).
     headlines : sequence of (label key, indicator, total indicator or None)
@@ -88,6 +90,7 @@ def headline_figures(national: pd.DataFrame, indicators: pd.DataFrame, headlines
                 schema.PERIOD: row[schema.PERIOD],
                 schema.NOTE: row[schema.NOTE],
                 schema.SOURCE_ID: row[schema.SOURCE_ID],
+                schema.NOTE_VI: row.get(schema.NOTE_VI, ""),
             }
         )
     return pd.DataFrame(rows, columns=list(COLUMNS))

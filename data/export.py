@@ -128,13 +128,15 @@ def labelled(
     provinces, indicators, sources, regions : pandas.DataFrame
         Registry, catalogue and sources as returned by :mod:`data.registry` and :mod:`data.catalogue`.
     lang : {"en", "vi"}
-        Language of the place and indicator names.
+        Language of the place and indicator names, units and notes.
 
     Returns
     -------
     pandas.DataFrame
         ``place``, ``indicator``, the observation columns, ``source_title``, ``source_url``,
-        ``citation``. Same number of rows as ``obs``, same order.
+        ``citation``. Same number of rows as ``obs``, same order. ``note`` holds the note in ``lang``
+        (``note_vi`` in Vietnamese where a row has one, else ``note``): one note column, in the
+        language of the table, like the names and units.
     """
     schema.check_choice("lang", lang, ("en", "vi"))
     place = place_names(obs, provinces, regions, lang)
@@ -142,6 +144,8 @@ def labelled(
     ind_names = i18n.localized(cat, "name", lang)
     src = sources.set_index(schema.SOURCE_ID)
     out = obs.reindex(columns=list(schema.OBSERVATION_COLUMNS)).copy()
+    out[schema.NOTE] = i18n.localized_text(out, schema.NOTE, lang)
+    out = out.drop(columns=[schema.NOTE_VI])
     # units in the language of the names, where the observation has the catalogue's unit (or none)
     units = obs[schema.INDICATOR].map(i18n.localized(cat, schema.UNIT, lang))
     usual = out[schema.UNIT].isna() | (out[schema.UNIT] == obs[schema.INDICATOR].map(cat[schema.UNIT]))

@@ -57,6 +57,7 @@ STATUS = "status"
 TARGET_DATE = "target_date"  # deadline of a target; empty when the source gives none
 SOURCE_ID = "source_id"
 NOTE = "note"
+NOTE_VI = "note_vi"  # the note in Vietnamese, beside ``note`` (English, or as a file wrote it); "" when none
 DERIVED_FROM = "derived_from"  # for derived values: the inputs and the rule
 BATCH_ID = "batch_id"  # which import (or bundled load) wrote the row
 DOUBTFUL = "doubtful"  # "yes" when a source contradicts the figure or it was inferred; the note says why
@@ -100,6 +101,7 @@ OBSERVATION_COLUMNS = (
     DERIVED_FROM,
     DOUBTFUL,
     RANK_OF,
+    NOTE_VI,
 )
 #: Columns a file must have (the rest default to empty).
 REQUIRED_COLUMNS = (GEO_LEVEL, GEO_CODE, INDICATOR, PERIOD, VALUE, STATUS, SOURCE_ID)
@@ -141,6 +143,7 @@ MILESTONE_COLUMNS = (
     MILESTONE_TEXT_VI,
     SOURCE_ID,
     NOTE,
+    NOTE_VI,
 )
 
 # --- benchmark columns (analysis.benchmarking.benchmark; the Map page's tooltips use them) ---

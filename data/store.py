@@ -50,8 +50,10 @@ URL_ENV = "VN57_STORE_URL"
 CHUNK_ROWS = 25_000
 
 _OBS_SQL_COLUMNS = ", ".join(
-    f"{c} VARCHAR" for c in schema.OBSERVATION_COLUMNS if c not in (schema.VALUE, schema.DOUBTFUL, schema.RANK_OF)
-)  # those two: step 3
+    f"{c} VARCHAR"
+    for c in schema.OBSERVATION_COLUMNS
+    if c not in (schema.VALUE, schema.DOUBTFUL, schema.RANK_OF, schema.NOTE_VI)
+)  # doubtful and rank_of: step 3; note_vi: step 8
 _DDL = f"""
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE SEQUENCE IF NOT EXISTS batch_seq START 1;
@@ -120,6 +122,15 @@ def _imported_definitions(cur) -> None:
     cur.execute("CREATE TABLE IF NOT EXISTS imported_sources (batch_id INTEGER, source_id VARCHAR, payload VARCHAR)")
 
 
+def _note_vi(cur) -> None:
+    """Step 8 (issue 12): each observation's note in Vietnamese (``note_vi``) beside ``note``.
+
+    Rows stored before it keep their values and get "" (no Vietnamese note: pages show ``note``).
+    """
+    cur.execute(f"ALTER TABLE observations ADD COLUMN IF NOT EXISTS {schema.NOTE_VI} VARCHAR DEFAULT ''")
+    cur.execute(f"UPDATE observations SET {schema.NOTE_VI} = '' WHERE {schema.NOTE_VI} IS NULL")
+
+
 #: Schema migrations, applied in order on open (:func:`migrate`), each in its own transaction that
 #: also records its number as the store's ``schema_version`` in ``meta``. A schema change is a new
 #: step appended here (never an edit of an existing one), so a store made by any earlier release
@@ -134,6 +145,7 @@ MIGRATIONS: list[tuple[int, str, object]] = [
     (5, "task register: tasks (one row per task and reporting date; data/tasks.py)", tasks.create_table),
     (6, "indicators and sources defined by imports", _imported_definitions),
     (7, "task_renames: renamed tasks, stored with their batch (data/tasks.py)", tasks.create_renames_table),
+    (8, "note_vi: the note in Vietnamese on observations", _note_vi),
 ]
 SCHEMA_VERSION = str(MIGRATIONS[-1][0])
 

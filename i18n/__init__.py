@@ -212,6 +212,37 @@ def localized(data, field: str, lang: str):
     return data[localized_column(data.keys(), field, lang)]
 
 
+def localized_text(data, field: str, lang: str):
+    """:func:`localized`, but where that text is empty the text of ``field`` (or the other language) stands in.
+
+    For texts written in one language for some rows only, such as notes: this project's notes have
+    ``note_vi`` beside ``note``, an imported note may have only one of them. A frame gives a column (row by
+    row), a row or a mapping gives a value.
+
+    >>> localized_text({"note": "Synthetic value", "note_vi": "Giá trị minh họa"}, "note", "vi")
+    'Giá trị minh họa'
+    >>> localized_text({"note": "ghi chú của tỉnh", "note_vi": ""}, "note", "vi")
+    'ghi chú của tỉnh'
+    >>> import pandas as pd
+    >>> localized_text(pd.DataFrame({"note": ["a", "b"], "note_vi": ["ă", None]}), "note", "vi").tolist()
+    ['ă', 'b']
+    """
+    present = list(data.keys())
+    own = localized_column(present, field, lang)
+    order = [own, *(c for c in (field, *(f"{field}_{o}" for o in LANGUAGES)) if c in present and c != own)]
+    if hasattr(data, "columns"):  # a frame: row by row (a column with nothing in it may read as float64)
+        texts = [data[c].astype(object).where(data[c].notna(), "").astype(str) for c in order]
+        text = texts[0]
+        for other in texts[1:]:
+            text = text.where(text != "", other)
+        return text
+    for column in order:
+        value = data[column]
+        if isinstance(value, str) and value:
+            return value
+    return data[own] if isinstance(data[own], str) else ""
+
+
 @functools.lru_cache(maxsize=4)
 def vega_locale(lang: str) -> dict:
     """The language's number marks for Vega-Lite's ``config.locale`` (d3-format), from Babel.

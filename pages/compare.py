@@ -3,8 +3,8 @@
 import streamlit as st
 
 from data import schema
-from ui import charts, loaders, sidebar, state, views, widgets
 from ui import compare_view as cv
+from ui import loaders, sidebar, state, views, widgets
 from ui.i18n import t
 
 # 1. title and help
@@ -45,7 +45,6 @@ if not periods:  # the chosen indicator has no value here: say so, offer to impo
 # 3. cached benchmark, then labels
 table = loaders.benchmark(ind, period, sel.layout, sel.statuses)
 shown = cv.shown_benchmark(ind, period, sel.layout, sel.statuses, sel.lang, tuple(peer_filter))
-national = table[schema.NATIONAL_VALUE].iloc[0]
 widgets.synthetic_banner(list(shown[schema.STATUS]) + [table[schema.NATIONAL_STATUS].iloc[0]])
 if not set(table[schema.STATUS]) & {schema.STATUS_REPORTED, schema.STATUS_DERIVED}:  # demonstration values only
     widgets.no_reported_values(names.get(ind, ind), t(f"layout_{sel.layout}"), key="compare_no_reported",
@@ -57,17 +56,10 @@ ranked = shown[shown[schema.VALUE].notna()].sort_values([schema.RANK, views.PLAC
 if ranked.empty:
     st.info(t("compare_no_values_period"))
 else:
-    charts.show(charts.ranking, ranked[[views.PLACE, schema.VALUE, charts.STATUS_LABEL, charts.SYNTHETIC, schema.RANK]],
-                title=t("compare_bars_title", indicator=names[ind], period=views.period_text(period, sel.lang)),
-                value_title=views.axis_title(ind, sel.lang), status_title=t("col_status"),
-                labels=views.status_labels(sel.lang), national=None if cv.isnan(national) else float(national),
-                national_label=t("compare_national_label", value=views.value_text(national, ind, sel.lang, recorded=False)),
-                rank_title=t("col_rank"), key="ranking_chart")
+    cv.ranking_chart(ranked, table, ind, period, sel)
     widgets.source_line(views.sources_of((ranked, schema.SOURCE_ID), (table, schema.NATIONAL_SOURCE_ID)), loaders.sources())
 cv.ranking_table(ind, period, peer_filter, sel)
-missing = shown.loc[shown[schema.VALUE].isna(), views.PLACE]
-if len(missing):
-    st.caption(t("compare_no_data", n=len(missing), places=", ".join(missing)))
+cv.no_data_caption(shown, sel.lang)
 
 # 5. scatter of two indicators, with the nation
 st.subheader(t("compare_scatter"))

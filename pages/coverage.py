@@ -8,7 +8,7 @@ import streamlit as st
 from data import schema
 from ui import coverage_view as cv
 from ui import loaders, sidebar, state, widgets
-from ui.i18n import format_number, t
+from ui.i18n import t
 
 # 1. title and help
 sel = sidebar.selection()
@@ -24,7 +24,8 @@ if not years:
 first, last = state.url_range("cov_years", t("coverage_years"), years) if len(years) > 1 else (years[0], years[0])
 
 # 3. the grid, its colours, its counts and the provinces that never reported (computed once per data version)
-view = cv.grid_view(sel.layout, sel.statuses, f"{first}-01-01", f"{last}-12-31", sel.lang)
+date_from, date_to = cv.year_span(first, last)
+view = cv.grid_view(sel.layout, sel.statuses, date_from, date_to, sel.lang)
 names = cv.names(sel)
 wide = view["wide"]
 
@@ -38,18 +39,7 @@ event = st.dataframe(
     height=min(38 * (len(wide) + 1), 900),
     width="stretch",
 )
-st.caption(
-    t(
-        "coverage_counts",
-        reported=format_number(view["reported"], 0, sel.lang),
-        cells=format_number(view["cells"], 0, sel.lang),
-    )
-)
-if view["never"]:
-    st.markdown(t("coverage_never", n=len(view["never"])))
-    st.text(", ".join(view["never"]))
-else:
-    st.caption(t("coverage_never_none"))
+cv.counts(view, sel.lang)
 
 stamp = dt.date.today().isoformat()
 st.download_button(
@@ -73,8 +63,8 @@ if code and indicator:
         geo_levels=("province",),
         province_codes=(code,),
         statuses=sel.statuses,
-        date_from=f"{first}-01-01",
-        date_to=f"{last}-12-31",
+        date_from=date_from,
+        date_to=date_to,
     )
     if values.empty:
         widgets.no_reported_values(

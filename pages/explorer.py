@@ -6,8 +6,8 @@ import functools
 import streamlit as st
 
 from data import __version__, export, schema
-from ui import loaders, sidebar, state, widgets
-from ui.i18n import format_number, localized, t
+from ui import loaders, sidebar, state, views, widgets
+from ui.i18n import localized, t
 
 MAX_ROWS_SHOWN = 2_000  # on screen; the downloads hold every row of the filter
 
@@ -48,7 +48,7 @@ filters = dict(
 table = loaders.labelled_observations(sel.lang, **filters)
 
 # 5. draw
-st.caption(t("rows_shown", n=format_number(len(table), 0, sel.lang)) + " · " + t("link_hint"))
+st.caption(views.rows_caption(len(table), sel.lang))
 if table.empty:
     st.warning(t("no_rows"))
 else:

@@ -46,7 +46,7 @@ with right:
 # 5. what is missing, where the numbers come from, the boundaries' licence
 map_view.draw_no_data(view)
 map_view.draw_predecessor_ranks(view, sel)
-st.caption(t("map_drawn", n=len(view.collection["features"]), k=int(view.table[schema.VALUE].notna().sum())))
+st.caption(map_view.drawn_caption(view, sel.lang))
 map_view.draw_sources(view, sel)
 
 # 6. static map for slides, and the user's own boundaries

@@ -22,7 +22,7 @@ with bar:
     st.button(t("present_previous"), key="present_prev", on_click=present.step, args=(slides, -1),
               shortcut="PageUp", icon=":material/arrow_back:", width="content")
     indicator = state.url_selectbox(st.selectbox, present.SLIDE_KEY, t("present_slide"), slides, slides[0],
-                                    format_func=lambda i: f"{slides.index(i) + 1}/{len(slides)} · {names[i]}")
+                                    format_func=present.slide_label(slides, names))
     st.button(t("present_next"), key="present_next", on_click=present.step, args=(slides, +1),
               shortcut="PageDown", icon=":material/arrow_forward:", width="content")
     seconds = state.url_selectbox(st.selectbox, present.AUTO_KEY, t("present_auto"), present.AUTO_CHOICES, 0,

@@ -9,6 +9,8 @@ every value into a tidy ``reported`` observation:
   name that does not resolve stops the build;
 * the source is the ``data/sources.toml`` entry with the row's URL (a missing one stops the build);
 * a row whose notes say DOUBT or CONFLICT gives ``doubtful`` observations (the note says why);
+* every note is written in English (``note``) and Vietnamese (``note_vi``, from the table's ``notes_vi``:
+  a row with notes but no ``notes_vi`` stops the build);
 * a rank keeps the size of its field in ``rank_of``;
 * the same figure printed by two rows is one observation, its note naming the second source; two
   different figures for one province stop the build;
@@ -49,6 +51,7 @@ COLUMNS = [
     "note",
     "doubtful",
     "rank_of",
+    "note_vi",
 ]
 
 # file -> (layout of the edition, period, field size, {column: indicator})
@@ -171,7 +174,9 @@ def build() -> list[dict]:
             if (file, name) in NOTE_ONLY:
                 continue
             code = resolve(name, layout)
-            notes = row.get("notes", "")
+            notes, notes_vi = row.get("notes", ""), row.get("notes_vi", "")
+            if notes and not notes_vi:
+                raise ValueError(f"{file}: {name}: the notes have no Vietnamese (notes_vi)")
             doubtful = "yes" if ("DOUBT" in notes or "CONFLICT" in notes) else ""
             size = int(row.get("rank_of") or field)
             edition = row["year_edition"]
@@ -191,8 +196,10 @@ def build() -> list[dict]:
                     raise ValueError(f"{file}: {name}: no source in data/sources.toml has the URL {url}")
                 rank = indicator.endswith("_rank")
                 note = f"{edition} ({size} provinces). As written: {name}. {notes}".strip()
+                note_vi = f"{edition} ({size} tỉnh). Tên như nguồn ghi: {name}. {notes_vi}".strip()
                 if rank and implied:
                     note += " The rank is inferred from the order of a list."
+                    note_vi += " Thứ hạng được suy ra từ thứ tự của một danh sách."
                 key = (layout, code, indicator, period)
                 obs = {
                     "geo_level": "province",
@@ -208,6 +215,7 @@ def build() -> list[dict]:
                     "note": note,
                     "doubtful": doubtful,
                     "rank_of": str(size) if rank else "",
+                    "note_vi": note_vi,
                 }
                 if key in where:
                     first = out[where[key]]
@@ -218,6 +226,10 @@ def build() -> list[dict]:
                         )
                     first["note"] = (
                         first["note"].rstrip(". ") + f". The same figure is also printed by "
+                        f"{row['source_title']} ({url})."
+                    )
+                    first["note_vi"] = (
+                        first["note_vi"].rstrip(". ") + f". Cùng số liệu này cũng được đăng trong "
                         f"{row['source_title']} ({url})."
                     )
                     continue

@@ -41,6 +41,7 @@ ANCHOR = dt.date(2025, 11, 3)  # Thái Nguyên's report
 QUARTERS = ["2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3"]
 SOURCE = "synthetic_demo"
 NOTE = "Synthetic demonstration value (scripts/make_synthetic.py, seed 57): not real data."
+NOTE_VI = "Giá trị minh họa tổng hợp (scripts/make_synthetic.py, hạt giống 57): không phải số liệu thật."
 TN_NEW = "19"  # Thái Nguyên in the 2025 layout
 NATIONAL_RD_DENSITY = 8.2  # per 10,000, 2025-11-03 (Thái Nguyên's report)
 G5_NATIONAL = {dt.date(2025, 6, 30): 26.0, dt.date(2025, 10, 31): 39.52}
@@ -86,6 +87,7 @@ def _rows(records: list[dict]) -> pd.DataFrame:
     frame[schema.STATUS] = schema.STATUS_SYNTHETIC
     frame[schema.SOURCE_ID] = SOURCE
     frame[schema.NOTE] = NOTE
+    frame[schema.NOTE_VI] = NOTE_VI
     return frame
 
 
@@ -192,6 +194,7 @@ def generate(seed: int = SEED) -> pd.DataFrame:
     new = new[new[schema.INDICATOR] != "population"]  # the 2025 population is reported
     both = pd.concat([old, new], ignore_index=True)
     both[schema.NOTE] = NOTE
+    both[schema.NOTE_VI] = NOTE_VI
     both[schema.VALUE] = both[schema.VALUE].round(4)
     return both.sort_values([schema.LAYOUT, schema.INDICATOR, schema.GEO_CODE, schema.DATE]).reset_index(drop=True)
 

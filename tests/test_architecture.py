@@ -87,6 +87,39 @@ def test_page_files_stay_short():
     assert not long, f"page files over {MAX_PAGE_LINES} lines (move logic to ui/ or analysis/): {long}"
 
 
+#: Calls that write a number or a date for people: they belong in ui/ view modules or analysis/, not in pages.
+FORMATTERS = {"format_number", "format_numbers", "format_compact", "format_date", "format_period", "strftime",
+              "isoformat", "format_percent"}  # fmt: skip
+
+
+def _formatting_in(tree: ast.Module) -> list[tuple[int, str]]:
+    """Formatter calls, and f-strings or format specs that write a number (``{n:,}``, ``{x:.1f}``)."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            name = getattr(node.func, "attr", None) or getattr(node.func, "id", None)
+            if name in FORMATTERS:
+                found.append((node.lineno, name))
+        elif isinstance(node, ast.FormattedValue) and node.format_spec is not None:
+            found.append((node.lineno, "format spec"))
+    return found
+
+
+@pytest.mark.parametrize("page", [p.name for p in _registered_pages()])
+def test_pages_hold_no_formatting_decisions(page):
+    """Pages read widgets -> loader -> draw: numbers, dates and periods are written by ui/ or analysis/."""
+    path = ROOT / "pages" / page
+    allowed = {"isoformat"}  # today's date in a download's file name: a machine stamp, not text for people
+    found = [(line, name) for line, name in _formatting_in(ast.parse(path.read_text(encoding="utf-8")))
+             if name not in allowed]  # fmt: skip
+    assert found == [], f"{page} formats numbers or dates itself (move it to a ui/ view module): {found}"
+
+
+def test_the_formatting_scan_sees_formatting():
+    tree = ast.parse('x = format_number(n, 0, lang)\ny = f"{n:,}"\nz = d.strftime("%d")\nw = f"{n}"')
+    assert sorted(name for _, name in _formatting_in(tree)) == ["format spec", "format_number", "strftime"]
+
+
 # --- layers and cycles -------------------------------------------------------------------------
 #: Each top-level package's floor: a module may import its own floor and the floors below it, never
 #: one above (files or store -> data -> analysis, geo -> ui -> pages; i18n under them all; app.py,

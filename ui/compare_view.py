@@ -11,7 +11,7 @@ import streamlit as st
 from analysis import aggregation, benchmarking
 from data import schema
 from ui import charts, loaders, views, widgets
-from ui.i18n import format_numbers, t
+from ui.i18n import format_number, format_numbers, t
 
 DEFAULT_INDICATOR = "rd_staff_per_10k"
 DEFAULT_SECOND = "g5_population_coverage"
@@ -249,3 +249,30 @@ def trends(ind: str, picked: list[str], sel) -> None:
         key="trend_chart",
     )
     widgets.source_line(views.sources_of((both, schema.SOURCE_ID)), loaders.sources())
+
+
+def ranking_chart(ranked: pd.DataFrame, table: pd.DataFrame, indicator: str, period: str, sel) -> None:
+    """The ranking bars with the national rule; title, period and national value written in the language."""
+    national = table[schema.NATIONAL_VALUE].iloc[0]
+    names = views.names(sel.lang)
+    charts.show(
+        charts.ranking,
+        ranked[[views.PLACE, schema.VALUE, charts.STATUS_LABEL, charts.SYNTHETIC, schema.RANK]],
+        title=t("compare_bars_title", indicator=names[indicator], period=views.period_text(period, sel.lang)),
+        value_title=views.axis_title(indicator, sel.lang),
+        status_title=t("col_status"),
+        labels=views.status_labels(sel.lang),
+        national=None if isnan(national) else float(national),
+        national_label=t(
+            "compare_national_label", value=views.value_text(national, indicator, sel.lang, recorded=False)
+        ),
+        rank_title=t("col_rank"),
+        key="ranking_chart",
+    )
+
+
+def no_data_caption(shown: pd.DataFrame, lang: str) -> None:
+    """Name the provinces without a value for the chosen period (counted in the language), if any."""
+    missing = shown.loc[shown[schema.VALUE].isna(), views.PLACE]
+    if len(missing):
+        st.caption(t("compare_no_data", n=format_number(len(missing), 0, lang), places=", ".join(missing)))

@@ -15,7 +15,7 @@ import streamlit as st
 from analysis import coverage
 from data import schema
 from ui import loaders
-from ui.i18n import t
+from ui.i18n import format_number, t
 
 PLACE_KEY, INDICATOR_KEY = "cov_place", "cov_ind"
 #: Cell colours per status (Okabe-Ito, as the charts); the letter carries the status in black and white.
@@ -152,3 +152,26 @@ def cell_choice(event, view: dict, names: Names) -> tuple[str | None, str | None
     code = cols[0].selectbox(t("coverage_cell_place"), codes, key=PLACE_KEY, format_func=names.place)
     indicator = cols[1].selectbox(t("coverage_cell_indicator"), inds, key=INDICATOR_KEY, format_func=names.indicator)
     return code, indicator
+
+
+def year_span(first: str, last: str) -> tuple[str, str]:
+    """The first day of year ``first`` and the last day of year ``last``, as ISO dates (the grid's filter).
+
+    >>> year_span("2022", "2025")
+    ('2022-01-01', '2025-12-31')
+    """
+    return schema.month_span(f"{first}-01", f"{last}-12")
+
+
+def counts(view: dict, lang: str) -> None:
+    """Cells with a reported value of all cells, then the provinces that never reported, or that none did.
+
+    Counts in the language, names as text. ``view``: :func:`grid_view`.
+    """
+    reported, cells = format_number(view["reported"], 0, lang), format_number(view["cells"], 0, lang)
+    st.caption(t("coverage_counts", reported=reported, cells=cells))
+    if view["never"]:
+        st.markdown(t("coverage_never", n=format_number(len(view["never"]), 0, lang)))
+        st.text(", ".join(view["never"]))
+    else:
+        st.caption(t("coverage_never_none"))

@@ -1,13 +1,16 @@
-"""The Home page's "how much is real" section (pages/home.py only calls it)."""
+"""The Home page's sections: headline cards, what the dashboard holds, how much is real, milestones.
+
+pages/home.py only calls them; every count, date and period is written here, in the session's language.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from data import schema
-from ui import loaders
-from ui.i18n import format_date, format_number, localized, t
+from data import export, schema
+from ui import loaders, widgets
+from ui.i18n import format_date, format_number, format_period, localized, t
 
 
 def how_much_is_real(sel, by_status: pd.Series, catalogue: pd.DataFrame, sources: pd.DataFrame) -> None:
@@ -52,3 +55,56 @@ def how_much_is_real(sel, by_status: pd.Series, catalogue: pd.DataFrame, sources
         },
     )
     st.page_link("pages/coverage.py", label=t("home_real_coverage_link"), icon=":material/grid_on:")
+
+
+def headline_cards(figures: pd.DataFrame, lang: str) -> None:
+    """The national headline figures (:func:`analysis.headlines.headline_figures`) as metrics, six to a grid.
+
+    Each shows its value in the language, its note as help (in the language, escaped) and its period below.
+    """
+    cards = st.columns(3) + st.columns(3)
+    for column, figure in zip(cards, figures.to_dict("records")):
+        with column:
+            st.metric(
+                t(figure["label_key"]),
+                widgets.headline_text(figure, lang),
+                help=widgets.note_help(figure, lang),
+                border=True,
+            )
+            st.caption(t("metric_on", period=format_period(figure[schema.PERIOD], lang)))
+
+
+def holds(counts: pd.DataFrame, lang: str) -> None:
+    """What the dashboard holds: provinces of both layouts, indicators, observations and sources, counted.
+
+    ``counts``: :func:`ui.loaders.summary` indexed by status, with an ``all`` row.
+    """
+    total = counts.loc["all"] if "all" in counts.index else {"indicators": 0, "observations": 0, "sources": 0}
+    n = {layout: format_number(len(loaders.provinces(layout)), 0, lang) for layout in ("2025", "2008")}
+    cards = st.columns(4)
+    cards[0].metric(t("holds_provinces"), t("holds_provinces_value", n34=n["2025"], n63=n["2008"]))
+    cards[1].metric(t("holds_indicators"), format_number(total["indicators"], 0, lang))
+    cards[2].metric(t("holds_observations"), format_number(total["observations"], 0, lang))
+    cards[3].metric(t("holds_sources"), format_number(total["sources"], 0, lang))
+
+
+def milestones(events: pd.DataFrame, lang: str) -> None:
+    """The steering committees' milestones: date (in the language), place, kind and text, then their sources."""
+    shown = events.assign(
+        place=export.place_names(events, loaders.provinces(), loaders.regions(), lang),
+        kind=events[schema.MILESTONE_KIND].map(lambda k: t(f"milestone_kind_{k}")),
+        text=localized(events, "text", lang),
+        date=events[schema.DATE].map(lambda d: format_date(d, lang)),
+    )
+    st.dataframe(
+        shown[[schema.DATE, "place", "kind", "text"]],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            schema.DATE: t("col_period"),
+            "place": t("col_place"),
+            "kind": " ",
+            "text": st.column_config.TextColumn(t("col_note"), width="large"),
+        },
+    )
+    widgets.source_line(events[schema.SOURCE_ID], loaders.sources())

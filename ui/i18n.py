@@ -12,7 +12,7 @@ import contextvars
 import streamlit as st
 
 import i18n as _i18n
-from i18n import LANGUAGE_NAMES, LANGUAGES, TRANSLATIONS_DIR, localized, localized_column, translations  # noqa: F401 (re-exported)
+from i18n import LANGUAGE_NAMES, LANGUAGES, TRANSLATIONS_DIR, localized, localized_column, localized_text, translations  # noqa: F401 (re-exported)
 
 LANG_KEY = "lang"
 

@@ -631,3 +631,9 @@ def sel_names(sel: sidebar.Selection) -> pd.Series:
     """The provinces of the sidebar's layout, by code."""
     provinces = loaders.provinces(sel.layout)
     return _column(provinces, schema.CODE, localized_column(provinces.columns, "name", sel.lang))
+
+
+def drawn_caption(view: MapView, lang: str) -> str:
+    """How many provinces the map draws and how many of them have a value, counted in the language."""
+    drawn, with_value = len(view.collection["features"]), int(view.table[schema.VALUE].notna().sum())
+    return t("map_drawn", n=format_number(drawn, 0, lang), k=format_number(with_value, 0, lang))

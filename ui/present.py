@@ -169,3 +169,8 @@ def _without_nation(view, sel, has, table, fmt) -> list[tuple[str, str]]:
         out.append((t("present_last", name=view.names.get(bottom, bottom)), fmt(best[schema.VALUE].iloc[-1])))
     out.append((t("present_with_data"), f"{len(has)} / {len(table)}"))
     return out
+
+
+def slide_label(slides: list[str], names) -> object:
+    """The slide selector's labels: "2/7 · name" (position in the deck, then the indicator's name)."""
+    return lambda indicator: f"{slides.index(indicator) + 1}/{len(slides)} · {names[indicator]}"

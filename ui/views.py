@@ -117,6 +117,11 @@ def period_text(period: str, lang: str) -> str:
     return format_period(period if isinstance(period, str) else "", lang)
 
 
+def rows_caption(n: int, lang: str) -> str:
+    """How many rows a filter gives (counted in the language), with the hint that the link keeps the filter."""
+    return t("rows_shown", n=format_number(n, 0, lang)) + " · " + t("link_hint")
+
+
 def sources_of(*frames_and_columns) -> list[str]:
     """Distinct source ids of the given (frame, column) pairs, empty ones dropped."""
     found = []

@@ -17,6 +17,7 @@ from ui.i18n import (
     format_numbers,
     format_period,
     localized_column,
+    localized_text,
     t,
 )
 
@@ -75,6 +76,12 @@ def headline_text(figure: dict, lang: str | None = None) -> str:
     if pd.notna(figure["total"]):
         text += " / " + format_number(figure["total"], 0, lang)
     return text + ("%" if figure["is_percent"] else "")
+
+
+def note_help(row: dict, lang: str | None = None) -> str | None:
+    """A row's note in the language (``note_vi`` or ``note``, see :func:`i18n.localized_text`), escaped; None if none."""
+    note = localized_text(row, schema.NOTE, lang or current_language())
+    return plain(note) if note else None
 
 
 def synthetic_banner(statuses) -> None:

@@ -47,6 +47,7 @@ _FOOTNOTE = re.compile(
 )
 _UNIT = re.compile(r"(?:đơn vị tính|đơn vị|đvt|unit)\s*[:.]\s*(.+)$", re.IGNORECASE)
 PRELIMINARY_NOTE = "preliminary figure (so bo / prel.) as marked in the table"
+PRELIMINARY_NOTE_VI = "số liệu sơ bộ (sơ bộ / prel.) như bảng ghi"
 
 
 @dataclasses.dataclass
@@ -238,10 +239,11 @@ def parse(grid: Grid, options: Options) -> Parsed:
     positions, period_of, cell_text, exact = positions[keep], period_of[keep], cell_text[keep], exact[keep]
     labels = np.array([header.periods[c][0] for c in period_of], dtype=object)
     notes = np.array([PRELIMINARY_NOTE if header.periods[c][1] else "" for c in period_of], dtype=object)
+    notes_vi = np.array([PRELIMINARY_NOTE_VI if header.periods[c][1] else "" for c in period_of], dtype=object)
     place = place_text.iloc[positions].to_numpy(dtype=object) if len(positions) else np.array([], dtype=object)
     frame = pd.DataFrame({
         schema.INDICATOR: indicator, schema.PERIOD: labels, schema.VALUE: cell_text, schema.STATUS: status,
-        schema.SOURCE_ID: source, schema.NOTE: notes,
+        schema.SOURCE_ID: source, schema.NOTE: notes, schema.NOTE_VI: notes_vi,
     }, index=range(len(positions)))  # fmt: skip
     frame = frame.astype("str")
     frame[schema.VALUE], detected["decimal"] = numeric.read_numbers(

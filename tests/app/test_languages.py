@@ -1,21 +1,27 @@
 """Every page runs in both languages, and a Vietnamese page shows no English interface text.
 
 "English interface text" is any text of the English translation tables (or an English indicator
-name) that differs from its Vietnamese counterpart. Pages are read from app.py's st.Page calls,
-so a new page is covered as soon as it is added to the navigation.
+name) that differs from its Vietnamese counterpart, and every note this project wrote in English in
+the bundled files (shown in Vietnamese from their ``note_vi``). Pages are read from app.py's st.Page
+calls, so a new page is covered as soon as it is added to the navigation. Downloads with headers for
+people are checked too (headers and notes).
 """
 
 from __future__ import annotations
 
 import ast
+import csv
+import io
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
+from streamlit.delta_generator import DeltaGenerator
 from streamlit.testing.v1 import AppTest
 
-from data import catalogue
-from data.schema import NOTE
+from data import catalogue, observations
+from data.schema import NOTE, NOTE_VI
 from ui import i18n
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,13 +40,29 @@ def _pages() -> list[str]:
     ]
 
 
+def project_notes() -> set[str]:
+    """The notes this project wrote in English in the bundled files, where their Vietnamese differs."""
+    notes: set[str] = set()
+    for path in (*observations.REAL_FILES, observations.SYNTHETIC_FILE, observations.MILESTONES_FILE):
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        assert NOTE_VI in frame, f"{path.name} has no {NOTE_VI} column"
+        notes |= set(frame.loc[(frame[NOTE] != "") & (frame[NOTE] != frame[NOTE_VI]), NOTE])
+    return notes
+
+
 def _english_only() -> set[str]:
-    """Interface strings that exist only in English (long enough to be unambiguous)."""
+    """Interface strings and project notes that exist only in English (long enough to be unambiguous)."""
     tables = i18n.translations()
     english = {v for k, v in tables["en"].items() if v != tables["vi"].get(k)}
     cat = catalogue.indicators()
     english |= set(cat.loc[cat["name_en"] != cat["name_vi"], "name_en"])
+    english |= project_notes()
     return {text for text in english if len(text) >= 8 and "{" not in text}
+
+
+def _unescaped(text: str) -> str:
+    """Markdown text as the reader sees it: escaping backslashes and word joiners (ui.widgets.plain) removed."""
+    return re.sub(r"\\(.)", r"\1", text).replace("\u2060", "")
 
 
 def _texts(at: AppTest) -> list[str]:
@@ -49,6 +71,7 @@ def _texts(at: AppTest) -> list[str]:
     for kind in ("title", "header", "subheader", "caption", "markdown", "info", "warning", "error", "success"):
         texts += [str(el.value) for el in getattr(at, kind)]
     texts += [m.label for m in at.metric]
+    texts += [_unescaped(m.proto.help) for m in at.metric if m.proto.help]  # a metric's help: the value's note
     for kind in ("selectbox", "multiselect", "radio", "toggle", "select_slider", "button", "text_input", "checkbox"):
         texts += [w.label for w in getattr(at, kind)]
     texts += [at.title[0].value] if at.title else []
@@ -62,9 +85,7 @@ def _shown_texts(at: AppTest) -> list[str]:
         texts += [str(option) for widget in getattr(at, kind) for option in widget.options]
     for table in at.dataframe:
         frame = table.value
-        for column in list(table.proto.column_order) or list(frame.columns):  # the shown columns
-            if column == NOTE:  # notes of the bundled observations: data, in the language the file gives
-                continue
+        for column in list(table.proto.column_order) or list(frame.columns):  # the shown columns, notes too
             texts += list(dict.fromkeys(v for v in frame[column].head(500) if isinstance(v, str)))
     return texts
 
@@ -136,3 +157,43 @@ def test_vietnamese_tables_and_options_show_no_english_interface_text(page):
     english = _english_only()
     leaks = sorted({text for text in _shown_texts(at) for phrase in english if phrase == text or phrase in text})
     assert leaks == [], f"{page} shows English text in Vietnamese: {leaks[:5]}"
+
+
+def test_the_english_project_notes_are_found_and_each_has_its_vietnamese():
+    notes = project_notes()
+    assert any(n.startswith("DTI 2022 (63 provinces). As written:") for n in notes)  # built by build_published
+    assert any("Synthetic demonstration value" in n for n in notes)  # written by make_synthetic
+    for path in (*observations.REAL_FILES, observations.SYNTHETIC_FILE, observations.MILESTONES_FILE):
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        assert ((frame[NOTE] != "") == (frame[NOTE_VI] != "")).all(), f"{path.name}: a note without its Vietnamese"
+
+
+def test_a_vietnamese_download_with_headers_for_people_has_no_english_headers_or_notes(monkeypatch):
+    """The explorer's downloads, headers for people ticked, in Vietnamese: headers and notes in Vietnamese."""
+    from openpyxl import load_workbook
+
+    made: dict[str, bytes] = {}
+    draw = DeltaGenerator.download_button
+
+    def keep(self, label, data, *args, **kwargs):  # the page hands a callable: build the file as a click would
+        made[kwargs.get("key")] = data() if callable(data) else data
+        return draw(self, label, data, *args, **kwargs)
+
+    monkeypatch.setattr(DeltaGenerator, "download_button", keep)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.query_params["lang"] = "vi"
+    at.switch_page("pages/explorer.py").run()
+    at.checkbox(key="download_labelled").check().run()
+    assert not at.exception
+    rows = list(csv.reader(io.StringIO(made["download_csv"].decode("utf-8-sig"))))
+    sheet = load_workbook(io.BytesIO(made["download_xlsx"]), read_only=True).worksheets[0]
+    xlsx_header = [c.value for c in next(sheet.iter_rows(max_row=1))]
+    words = i18n.translations()["vi"]
+    assert rows[0] == xlsx_header
+    assert set(rows[0]) <= {v for k, v in words.items() if k.startswith("export_col_")}  # every header in words
+    english = _english_only()
+    assert [h for h in rows[0] if h in english] == []
+    note = rows[0].index(words[f"export_col_{NOTE}"])
+    shown_notes = {row[note] for row in rows[1:]}
+    assert len(rows) > 100 and shown_notes - {""}
+    assert sorted(shown_notes & english)[:3] == []  # every bundled note in Vietnamese

@@ -79,6 +79,18 @@ def test_header_synonyms_in_both_languages(db, header):
     ]
 
 
+@pytest.mark.parametrize("header", [
+    ["province", "indicator", "period", "value", "status", "source", "note", "note_vi"],
+    ["tỉnh", "chỉ tiêu", "kỳ", "giá trị", "trạng thái", "nguồn", "Ghi chú", "Ghi chú (tiếng Việt)"],
+    ["Tỉnh", "Chỉ tiêu", "Năm", "Giá trị", "Trạng thái", "Nguồn", "Ghi chú tiếng Anh", "Note (VI)"],
+])  # fmt: skip
+def test_a_tidy_file_may_carry_its_note_in_vietnamese(db, header):
+    row = ["Hà Nội", "rd_staff", "2026-Q1", "30000", "reported", "derived_here", "first count", "lần đếm đầu"]
+    report = importers.analyse("s.csv", synonym_file([row], header, ","), store=db)
+    assert problems(report) == [] and report.importer == "tidy"
+    assert report.valid[["note", "note_vi"]].values.tolist() == [["first count", "lần đếm đầu"]]
+
+
 # --- the misread of the issue: a tidy file read as a yearbook -------------------------------------------------
 MISREAD = """geo_level,layout,geo_code,indicator,period,value,status,source_id
 nation,,VN,rd_staff,2022,2024,reported,derived_here

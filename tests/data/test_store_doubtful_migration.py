@@ -19,7 +19,7 @@ def _old_store(path) -> None:
         "rows_skipped, undone_by) VALUES (900, ?, 'import', 'hn.csv', 'abc', 1, 'ana', NULL, 0, NULL)",
         [dt.datetime(2026, 11, 1)],
     )
-    old = [c for c in schema.OBSERVATION_COLUMNS if c not in (schema.DOUBTFUL, schema.RANK_OF)]
+    old = [c for c in schema.OBSERVATION_COLUMNS if c not in (schema.DOUBTFUL, schema.RANK_OF, schema.NOTE_VI)]
     values = {
         schema.GEO_LEVEL: "province",
         schema.LAYOUT: "2025",
