@@ -17,7 +17,7 @@ import streamlit as st
 
 from data import schema
 from geo import boundaries, choropleth, labels, vega_map
-from ui import loaders, sidebar
+from ui import loaders, sidebar, widgets
 from ui.i18n import format_date, format_number, localized, t
 
 #: Frame heights (CSS): the whole country and both archipelagos, never taller than the screen.
@@ -221,4 +221,4 @@ def play_button(key: str) -> None:
 def draw_key(entries: list) -> None:
     """The numbered provinces' names, as page text beside the map."""
     if entries:
-        st.caption(" · ".join(f"{n} {name}" for n, name in entries))
+        st.caption(" · ".join(f"{n} {widgets.plain(name)}" for n, name in entries))  # names as text
