@@ -208,3 +208,27 @@ def test_play_steps_through_the_periods_in_the_browser_and_stops_at_the_last(pag
     )
     helpers.assert_no_exception(page)
     assert external_requests[before:] == [], f"Map requested outside hosts: {external_requests[before:]}"
+
+
+def test_the_powerpoint_button_gives_a_deck_drawn_by_the_server(page, helpers, external_requests):
+    """A real server builds the deck (its map pictures drawn by a child process) and offers the file: read it back."""
+    from pptx import Presentation
+
+    before = len(external_requests)
+    page.goto("/present?lang=en&synthetic=1&deck=rd_staff_per_10k&deck=g5_population_coverage",
+              wait_until="domcontentloaded")  # fmt: skip
+    helpers.wait_for_idle(page)
+    page.get_by_role("button", name="PowerPoint").click()
+    download_button = page.get_by_role("button", name="Download .pptx")
+    download_button.wait_for(timeout=120_000)
+    with page.expect_download() as download:
+        download_button.click()
+    slides = [{shape.name: shape for shape in slide.shapes} for slide in Presentation(download.value.path()).slides]
+    assert [s["title"].text_frame.text for s in slides[1:3]] == [
+        "R&D staff per 10,000 inhabitants",
+        "5G coverage of the population",
+    ]
+    assert all(s["map"].image.content_type == "image/png" and s["map"].image.size[1] == 749 for s in slides[1:3])
+    assert all("watermark" in s for s in slides[1:3])  # synthetic values at the latest period
+    helpers.assert_no_exception(page)
+    assert external_requests[before:] == []
