@@ -478,7 +478,11 @@ def _app_store(path: str | None):
                 os.environ[key] = value
 
 
-@command("deck", "write the Presentation page's meeting deck (PowerPoint, 16:9) to a file", _deck_arguments)
+@command(
+    "deck",
+    "write the Presentation page's meeting deck (PowerPoint, 16:9) to a file, in --lang's language",
+    _deck_arguments,
+)
 def deck(args: argparse.Namespace, out: TextIO) -> int:
     from streamlit import logger
 
