@@ -16,9 +16,7 @@ with st.expander(t("targets_rule_title")):
     st.markdown(t("targets_rule"))
 
 # 2-3. every target with its forecast (cached), labelled
-labelled = tv.labelled_forecasts(sel.show_synthetic, sel.lang)
-pillars = tv.pillar_names(labelled, sel.lang)
-places = dict(zip(labelled[views.PLACE_KEY], labelled[views.PLACE]))
+pillars, places = tv.filter_options(sel.show_synthetic, sel.lang)
 
 # filters, in the URL
 cols = st.columns(3)
@@ -31,18 +29,18 @@ with cols[1]:
 with cols[2]:
     chosen_places = state.url_multiselect("place", t("targets_place"), list(places), format_func=places.get,
                                           placeholder=t("targets_all"))
-shown = views.filtered(labelled, {tv.PILLAR: chosen_pillars, schema.FORECAST_STATUS: chosen_status,
-                                   views.PLACE_KEY: chosen_places})
+found = tv.shown(sel.show_synthetic, sel.lang, tuple(chosen_pillars), tuple(chosen_status), tuple(chosen_places))
+shown = found.frame
 
 # 5. the table (sorted by risk: moving away first, achieved last), a chart of the paces, one forecast
-st.caption(tv.count_line(shown, sel.lang))
-widgets.synthetic_banner([schema.STATUS_SYNTHETIC] if forecasting.uses_synthetic(shown).any() else [])
+st.caption(found.count_line)
+widgets.synthetic_banner([schema.STATUS_SYNTHETIC] if found.synthetic else [])
 if shown.empty:
     st.warning(t("targets_none"))
     st.stop()
 views.targets_table(shown, sel.lang, key="targets_table")
-widgets.source_line(views.sources_of((shown, schema.SOURCE_ID)), loaders.sources())
-views.progress_chart(shown, sel.lang)
+widgets.source_line(found.sources, loaders.sources())
+views.progress_chart(shown, sel.lang, found.progress)
 st.subheader(t("targets_forecast"))
-chosen = views.target_choice(shown, "target")
+chosen = views.target_choice(shown, "target", found.options)
 views.forecast_chart(chosen, sel)

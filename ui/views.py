@@ -303,19 +303,30 @@ def filtered(frame: pd.DataFrame, choices: dict[str, list]) -> pd.DataFrame:
     return frame[keep].reset_index(drop=True)
 
 
-def target_choice(frame: pd.DataFrame, key: str) -> dict | None:
-    """A selectbox over the targets of a labelled forecast table (kept in the URL); the chosen row."""
+def target_options(frame: pd.DataFrame) -> dict:
+    """The choices of :func:`target_choice`: ``labels`` by target id, the ``default`` id, each target's ``rows``."""
+    labels = dict(zip(frame[TARGET_ID], frame[PLACE] + " · " + frame["indicator"] + " · " + frame[TARGET_TEXT]))
+    with_data = frame.loc[frame[schema.N_OBSERVATIONS] > 0, TARGET_ID]
+    default = with_data.iloc[0] if len(with_data) else next(iter(labels), None)  # the first target that has data
+    rows = {i: frame[frame[TARGET_ID] == i].iloc[0].to_dict() for i in labels}  # the first row of each id
+    return {"labels": labels, "default": default, "rows": rows}
+
+
+def target_choice(frame: pd.DataFrame, key: str, options: dict | None = None) -> dict | None:
+    """A selectbox over the targets of a labelled forecast table (kept in the URL); the chosen row.
+
+    ``options``: :func:`target_options` of ``frame``, when the caller has them cached.
+    """
     from ui import state
 
     if frame.empty:
         return None
-    labels = dict(zip(frame[TARGET_ID], frame[PLACE] + " · " + frame["indicator"] + " · " + frame[TARGET_TEXT]))
-    with_data = frame.loc[frame[schema.N_OBSERVATIONS] > 0, TARGET_ID]
-    default = with_data.iloc[0] if len(with_data) else next(iter(labels))  # the first target that has data
+    options = target_options(frame) if options is None else options
+    labels = options["labels"]
     chosen = state.url_selectbox(
-        st.selectbox, key, t("forecast_choose"), list(labels), default=default, format_func=labels.get
+        st.selectbox, key, t("forecast_choose"), list(labels), default=options["default"], format_func=labels.get
     )
-    return frame[frame[TARGET_ID] == chosen].iloc[0].to_dict()
+    return dict(options["rows"][chosen])
 
 
 def forecast_chart(row: dict, sel) -> None:
@@ -376,12 +387,14 @@ def forecast_chart_rows(
     }
 
 
-def progress_chart(frame: pd.DataFrame, lang: str) -> None:
-    """Observed / required pace of every target that has both, with the rule's thresholds."""
+def progress_data(frame: pd.DataFrame, lang: str) -> dict:
+    """What :func:`progress_chart` draws: the chart's ``data``, status ``domain`` and ``colours``, ``sources``.
+
+    ``data`` is None when no target has both paces.
+    """
     have = frame[frame[schema.PROGRESS_RATIO].notna()]
     if have.empty:
-        st.caption(t("targets_no_ratio"))
-        return
+        return {"data": None, "domain": [], "colours": [], "sources": []}
     synthetic = forecasting.uses_synthetic(have)
     marks = synthetic.map({True: f" ({widgets.status_label(schema.STATUS_SYNTHETIC, lang)})", False: ""})
     data = pd.DataFrame(
@@ -393,15 +406,32 @@ def progress_chart(frame: pd.DataFrame, lang: str) -> None:
         }
     )
     order = [s for s in forecasting.STATUSES if s in set(have[schema.FORECAST_STATUS])]
+    return {
+        "data": data,
+        "domain": [forecasting.status_text(s, lang) for s in order],
+        "colours": [LIGHTS[s][0] for s in order],
+        "sources": sources_of((have, schema.SOURCE_ID)),
+    }
+
+
+def progress_chart(frame: pd.DataFrame, lang: str, found: dict | None = None) -> None:
+    """Observed / required pace of every target that has both, with the rule's thresholds.
+
+    ``found``: :func:`progress_data` of ``frame``, when the caller has it cached.
+    """
+    found = progress_data(frame, lang) if found is None else found
+    if found["data"] is None:
+        st.caption(t("targets_no_ratio"))
+        return
     charts.show(
         charts.progress,
-        data,
+        found["data"],
         title=t("targets_chart_title"),
         x_title=t("targets_chart_x"),
         status_title=t("col_forecast_status"),
-        domain=[forecasting.status_text(s, lang) for s in order],
-        colours=[LIGHTS[s][0] for s in order],
+        domain=found["domain"],
+        colours=found["colours"],
         thresholds=[0.0, forecasting.ACCELERATE_FROM, forecasting.ON_TRACK_FROM],
         key="progress_chart",
     )
-    widgets.source_line(sources_of((have, schema.SOURCE_ID)), loaders.sources())
+    widgets.source_line(found["sources"], loaders.sources())
