@@ -2,8 +2,6 @@
 
 import streamlit as st
 
-from analysis import headlines
-from analysis.benchmarking import latest_values
 from data import schema
 from ui import home_view, loaders, sidebar, widgets
 from ui.i18n import t
@@ -13,13 +11,9 @@ sel = sidebar.selection()
 st.title(t("home_title"))
 st.caption(t("home_intro"))
 
-# 2-4. data: the latest reported national figures
-national = latest_values(loaders.observations(geo_levels=("nation",), statuses=(schema.STATUS_REPORTED,)))
-catalogue = loaders.indicators().set_index(schema.INDICATOR)
+# 2-5. data and headline metrics: the latest reported national figures (analysis/headlines.py, cached)
 sources = loaders.sources()
-
-# 5. headline metrics (analysis/headlines.py: which indicators, "x / y" pairs, percentages)
-figures = headlines.headline_figures(national, loaders.indicators())
+figures = home_view.national_headlines()
 st.subheader(t("home_national"))
 home_view.headline_cards(figures, sel.lang)
 widgets.source_line(figures[schema.SOURCE_ID], sources)
@@ -38,8 +32,8 @@ st.dataframe(
 )
 
 # how much of it is real: reported values per indicator and source, the newest, the synthetic share
-home_view.how_much_is_real(sel, by_status, catalogue, sources)
+home_view.how_much_is_real(sel, by_status)
 
 # milestones of the steering committees
 st.subheader(t("home_milestones"))
-home_view.milestones(loaders.milestones(), sel.lang)
+home_view.milestones(sel.lang)
