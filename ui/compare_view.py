@@ -58,7 +58,7 @@ def trend_lines(indicator: str, layout: str, statuses: tuple[str, ...], granular
     return series.groupby(schema.GEO_CODE)[schema.VALUE].agg(list)
 
 
-@loaders.per_data_version(max_entries=64)
+@loaders.per_data_version(max_entries=64, shared=True)
 def shown_benchmark(
     ind: str, period: str, layout: str, statuses: tuple[str, ...], lang: str, peer_filter: tuple[str, ...]
 ) -> pd.DataFrame:
@@ -70,7 +70,7 @@ def shown_benchmark(
     )
 
 
-@loaders.per_data_version(max_entries=64)
+@loaders.per_data_version(max_entries=64, shared=True)
 def ranking_rows(
     ind: str, period: str, layout: str, statuses: tuple[str, ...], lang: str, peer_filter: tuple[str, ...]
 ) -> pd.DataFrame:
@@ -136,7 +136,7 @@ def ranking_table(indicator: str, period: str, peer_filter: list[str], sel) -> N
     widgets.source_line(views.sources_of((table, schema.SOURCE_ID)), loaders.sources())
 
 
-@loaders.per_data_version(max_entries=64)
+@loaders.per_data_version(max_entries=64, shared=True)
 def scatter_data(
     ind: str, ind2: str, period: str, layout: str, statuses: tuple[str, ...], lang: str, peer_filter: tuple[str, ...]
 ) -> dict:
@@ -203,7 +203,7 @@ def scatter(ind: str, ind2: str, period: str, peer_filter: list[str], sel) -> No
     widgets.source_line(found["sources"], loaders.sources())
 
 
-@loaders.per_data_version(max_entries=64)
+@loaders.per_data_version(max_entries=64, shared=True)
 def trend_data(ind: str, picked: tuple[str, ...], layout: str, statuses: tuple[str, ...], lang: str) -> pd.DataFrame:
     """The trend chart's rows: the chosen provinces' values and the nation's, labelled (with their sources)."""
     series = loaders.province_series.fresh(ind, layout, statuses)
