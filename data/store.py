@@ -146,6 +146,7 @@ MIGRATIONS: list[tuple[int, str, object]] = [
     (6, "indicators and sources defined by imports", _imported_definitions),
     (7, "task_renames: renamed tasks, stored with their batch (data/tasks.py)", tasks.create_renames_table),
     (8, "note_vi: the note in Vietnamese on observations", _note_vi),
+    (9, "note_vi: the note in Vietnamese on tasks (data/tasks.py)", tasks.add_note_vi),
 ]
 SCHEMA_VERSION = str(MIGRATIONS[-1][0])
 

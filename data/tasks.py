@@ -68,6 +68,7 @@ TASK_COLUMNS = (
     schema.NOTE,
     schema.STATUS,
     schema.SOURCE_ID,
+    schema.NOTE_VI,
 )
 #: A snapshot: one programme of one province on one reporting date.
 SNAPSHOT_KEY = (schema.LAYOUT, schema.GEO_CODE, schema.PROGRAMME, schema.AS_OF)
@@ -84,7 +85,7 @@ RENAME_COLUMNS = (*SNAPSHOT_KEY, OLD_ID, NEW_ID)
 
 DDL = (
     "CREATE TABLE IF NOT EXISTS tasks ("
-    + ", ".join(f"{c} VARCHAR" for c in TASK_COLUMNS)
+    + ", ".join(f"{c} VARCHAR" for c in TASK_COLUMNS if c != schema.NOTE_VI)  # note_vi: a later step
     + f", {schema.BATCH_ID} INTEGER)"
 )
 
@@ -92,6 +93,12 @@ DDL = (
 def create_table(connection) -> None:
     """The schema step of the task register: create the ``tasks`` table if it is missing (idempotent)."""
     connection.execute(DDL)
+
+
+def add_note_vi(connection) -> None:
+    """The schema step of the tasks' Vietnamese notes: ``note_vi`` on ``tasks``, "" for rows stored before (idempotent)."""
+    connection.execute(f"ALTER TABLE tasks ADD COLUMN IF NOT EXISTS {schema.NOTE_VI} VARCHAR DEFAULT ''")
+    connection.execute(f"UPDATE tasks SET {schema.NOTE_VI} = '' WHERE {schema.NOTE_VI} IS NULL")
 
 
 RENAMES_DDL = (
@@ -365,7 +372,8 @@ def check_tasks(
                 problem(pos, "province", "bad_province", value=place, reason=str(exc))
             continue
         out.loc[rows, schema.LAYOUT], out.loc[rows, schema.GEO_CODE] = ref.layout, ref.code
-    for col in (schema.PROGRAMME, schema.PROGRAMME_NUMBER, schema.TASK_TITLE, schema.LEAD_DEPARTMENT, schema.NOTE):
+    for col in (schema.PROGRAMME, schema.PROGRAMME_NUMBER, schema.TASK_TITLE, schema.LEAD_DEPARTMENT, schema.NOTE,
+                schema.NOTE_VI):  # fmt: skip
         out[col] = each_unique(text[col], lambda v: " ".join(v.split()))
     programme_date = each_unique(text[schema.PROGRAMME_DATE], lambda v: deadline_of(v) if v else "")
     for pos in np.flatnonzero(programme_date.isna().to_numpy()):

@@ -31,6 +31,7 @@ from data import tasks as register
 
 SEED = 57
 NOTE = "Synthetic demonstration task (scripts/make_tasks.py, seed 57): not real data."
+NOTE_VI = "Nhiệm vụ minh họa tổng hợp (scripts/make_tasks.py, hạt giống 57): không phải số liệu thật."
 START = dt.date(2025, 3, 1)  # programmes were adopted in the spring of 2025
 #: code (2025 layout) -> (tasks, reporting dates)
 TN = "19"
@@ -141,6 +142,7 @@ def province_tasks(code: str, n: int, dates: list[str], rng: np.random.Generator
                     schema.STATUS_IN_FILE: status[i],
                     schema.COMPLETED_ON: completed[i] if done[i] else "",
                     schema.NOTE: NOTE,
+                    schema.NOTE_VI: NOTE_VI,
                     schema.STATUS: schema.STATUS_SYNTHETIC,
                     schema.SOURCE_ID: register.DEMO_SOURCE,
                 }

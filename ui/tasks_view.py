@@ -20,7 +20,7 @@ from analysis import tasks as analysis
 from data import export, registry, schema
 from data.tasks import each_unique
 from ui import charts, loaders, state, views, widgets
-from ui.i18n import format_date, format_number, localized, t
+from ui.i18n import format_date, format_number, localized, localized_text, t
 
 PLACE, PROGRAMME_LABEL, PILLAR_NAME = "place", "programme_label", "pillar_name"
 KEY = "programme_key"  # "layout|code|programme"
@@ -197,8 +197,14 @@ def filtered_view(
         "due": (task_rows(due.head(MAX_ROWS_SHOWN), lang).iloc[:, :6], len(due)),
         "rows": task_rows(shown.head(MAX_ROWS_SHOWN), lang),
         "n": len(shown),
-        "raw": shown.drop(columns=[KEY, PROGRAMME_LABEL, PILLAR_NAME], errors="ignore"),
+        "raw": _download_rows(shown, lang),
     }
+
+
+def _download_rows(shown: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Every filtered task with its machine columns, the note in ``lang`` (``note_vi`` in Vietnamese, else ``note``)."""
+    raw = shown.drop(columns=[KEY, PROGRAMME_LABEL, PILLAR_NAME, schema.NOTE_VI], errors="ignore")
+    return raw.assign(**{schema.NOTE: localized_text(shown, schema.NOTE, lang)}) if schema.NOTE in shown else raw
 
 
 def metrics(view: dict, lang: str) -> None:

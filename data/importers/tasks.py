@@ -96,6 +96,7 @@ HEADERS = {
     **dict.fromkeys(("ngay hoan thanh", "completed on", "completed_on", "completion date"), schema.COMPLETED_ON),
     **dict.fromkeys(("linh vuc", "tru cot", "pillar", "nhom nhiem vu"), schema.PILLAR),
     **dict.fromkeys(("ghi chu", "note"), schema.NOTE),
+    **dict.fromkeys(("note_vi", "note (vi)", "ghi chu (tieng viet)", "ghi chu tieng viet"), schema.NOTE_VI),
     **dict.fromkeys(("programme", "chuong trinh", "ke hoach"), schema.PROGRAMME),
     **dict.fromkeys(("programme_number", "so chuong trinh", "so hieu"), schema.PROGRAMME_NUMBER),
     **dict.fromkeys(("programme_date", "ngay ban hanh"), schema.PROGRAMME_DATE),

@@ -20,7 +20,7 @@ import pytest
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.testing.v1 import AppTest
 
-from data import catalogue, observations
+from data import catalogue, observations, tasks
 from data.schema import NOTE, NOTE_VI
 from ui import i18n
 
@@ -40,10 +40,19 @@ def _pages() -> list[str]:
     ]
 
 
+#: The bundled files whose notes this project wrote (observations, milestones, demonstration tasks).
+FILES_WITH_NOTES = (
+    *observations.REAL_FILES,
+    observations.SYNTHETIC_FILE,
+    observations.MILESTONES_FILE,
+    tasks.DEMO_FILE,
+)
+
+
 def project_notes() -> set[str]:
     """The notes this project wrote in English in the bundled files, where their Vietnamese differs."""
     notes: set[str] = set()
-    for path in (*observations.REAL_FILES, observations.SYNTHETIC_FILE, observations.MILESTONES_FILE):
+    for path in FILES_WITH_NOTES:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
         assert NOTE_VI in frame, f"{path.name} has no {NOTE_VI} column"
         notes |= set(frame.loc[(frame[NOTE] != "") & (frame[NOTE] != frame[NOTE_VI]), NOTE])
@@ -163,15 +172,14 @@ def test_the_english_project_notes_are_found_and_each_has_its_vietnamese():
     notes = project_notes()
     assert any(n.startswith("DTI 2022 (63 provinces). As written:") for n in notes)  # built by build_published
     assert any("Synthetic demonstration value" in n for n in notes)  # written by make_synthetic
-    for path in (*observations.REAL_FILES, observations.SYNTHETIC_FILE, observations.MILESTONES_FILE):
+    assert any("Synthetic demonstration task" in n for n in notes)  # written by make_tasks
+    for path in FILES_WITH_NOTES:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
         assert ((frame[NOTE] != "") == (frame[NOTE_VI] != "")).all(), f"{path.name}: a note without its Vietnamese"
 
 
-def test_a_vietnamese_download_with_headers_for_people_has_no_english_headers_or_notes(monkeypatch):
-    """The explorer's downloads, headers for people ticked, in Vietnamese: headers and notes in Vietnamese."""
-    from openpyxl import load_workbook
-
+def _downloads(monkeypatch) -> dict[str, bytes]:
+    """The files of every download button drawn from now on (by key), built as a click would build them."""
     made: dict[str, bytes] = {}
     draw = DeltaGenerator.download_button
 
@@ -180,6 +188,14 @@ def test_a_vietnamese_download_with_headers_for_people_has_no_english_headers_or
         return draw(self, label, data, *args, **kwargs)
 
     monkeypatch.setattr(DeltaGenerator, "download_button", keep)
+    return made
+
+
+def test_a_vietnamese_download_with_headers_for_people_has_no_english_headers_or_notes(monkeypatch):
+    """The explorer's downloads, headers for people ticked, in Vietnamese: headers and notes in Vietnamese."""
+    from openpyxl import load_workbook
+
+    made = _downloads(monkeypatch)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
     at.query_params["lang"] = "vi"
     at.switch_page("pages/explorer.py").run()
@@ -197,3 +213,17 @@ def test_a_vietnamese_download_with_headers_for_people_has_no_english_headers_or
     shown_notes = {row[note] for row in rows[1:]}
     assert len(rows) > 100 and shown_notes - {""}
     assert sorted(shown_notes & english)[:3] == []  # every bundled note in Vietnamese
+
+
+def test_the_vietnamese_task_download_has_the_notes_in_vietnamese(monkeypatch):
+    made = _downloads(monkeypatch)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.query_params["lang"] = "vi"
+    at.query_params["synthetic"] = "1"  # the demonstration task lists
+    at.switch_page("pages/tasks.py").run()
+    assert not at.exception
+    rows = list(csv.DictReader(io.StringIO(made["tasks_csv"].decode("utf-8-sig"))))
+    assert rows and NOTE_VI not in rows[0]  # one note column, in the language
+    assert {row[NOTE] for row in rows} == {
+        "Nhiệm vụ minh họa tổng hợp (scripts/make_tasks.py, hạt giống 57): không phải số liệu thật."
+    }

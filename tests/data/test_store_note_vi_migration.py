@@ -4,9 +4,11 @@ Runs on DuckDB and on PostgreSQL (``store_target``): the store is brought back t
 the step left it (no ``note_vi`` column, the version before) with one imported row, then opened again.
 """
 
+import datetime as dt
+
 import pandas as pd
 
-from data import observations, schema, store
+from data import observations, schema, store, tasks
 
 
 def _row(period: str, value: str, **extra) -> pd.DataFrame:
@@ -51,6 +53,41 @@ def test_a_store_made_before_note_vi_keeps_its_rows_and_imports_after_opening(st
         assert (bundled[schema.NOTE_VI] != "").all()
         with db._transaction() as cur:  # idempotent: the step runs again on an up-to-date store
             store._note_vi(cur)
+        assert store.migrate(db._engine) == []
+    finally:
+        db.close()
+
+
+#: The number of the step that adds ``note_vi`` to the tasks.
+TASKS_STEP = next(n for n, _, step in store.MIGRATIONS if step is tasks.add_note_vi)
+
+
+def test_a_store_made_before_the_tasks_note_vi_keeps_its_tasks_and_reads_the_demo_notes_in_vietnamese(store_target):
+    db = store.open_store(store_target)
+    own = tasks.bundled_tasks().head(1).assign(**{schema.PROGRAMME: "Kế hoạch 01", schema.STATUS: "reported",
+                                                  schema.NOTE: "own task", schema.NOTE_VI: ""})  # fmt: skip
+    with db._transaction() as cur:
+        cur.execute(
+            "INSERT INTO batches (batch_id, created_at, kind, file_name, sha256, rows_added, user_name, undone_at, "
+            "rows_skipped, undone_by) VALUES (900, ?, 'import', 'kh01.xlsx', 'abc', 1, 'ana', NULL, 0, NULL)",
+            [dt.datetime(2026, 11, 1)],
+        )
+        tasks.insert(cur, own, batch_id=900)
+        cur.execute(f"ALTER TABLE tasks DROP COLUMN {schema.NOTE_VI}")  # as the release before the step left it
+        cur.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(TASKS_STEP - 1)])
+        cur.execute("UPDATE meta SET value = 'older release' WHERE key = 'bundled_fingerprint'")
+    db.close()
+
+    db = store.open_store(store_target)  # applies the step, then loads the bundled files of this release
+    try:
+        assert db.meta("schema_version") == store.SCHEMA_VERSION
+        stored = tasks.read_tasks(db)
+        kept = stored[stored[schema.BATCH_ID] == 900]
+        assert kept[[schema.PROGRAMME, schema.NOTE, schema.NOTE_VI]].values.tolist() == [
+            ["Kế hoạch 01", "own task", ""]
+        ]
+        demo = stored[stored[schema.STATUS] == schema.STATUS_SYNTHETIC]
+        assert len(demo) == len(tasks.bundled_tasks()) and (demo[schema.NOTE_VI] != "").all()
         assert store.migrate(db._engine) == []
     finally:
         db.close()
