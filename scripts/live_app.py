@@ -94,7 +94,9 @@ def serve(data_dir: str | None = None, timeout_s: float = 60.0, script: str | Pa
                "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]  # fmt: skip
         log_path = Path(tmp) / "server.log"
         log = open(log_path, "wb")  # noqa: SIM115 - closed in finally
-        proc = subprocess.Popen(cmd, cwd=app.parent, env=env, stdout=log, stderr=subprocess.STDOUT,
+        # from the repository (its .streamlit/config.toml, its packages importable); a script elsewhere from its folder
+        cwd = REPO_ROOT if app.is_relative_to(REPO_ROOT) else app.parent
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
                                 stdin=subprocess.DEVNULL, start_new_session=True)  # fmt: skip
         base = f"http://127.0.0.1:{port}"
         try:
