@@ -24,7 +24,6 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
-import pyogrio
 import shapely
 from shapely.geometry import MultiPolygon
 
@@ -377,6 +376,8 @@ def _read_path(path: Path, label: str) -> gpd.GeoDataFrame:
     if path.stat().st_size == 0:
         raise ValueError(f"The boundary file {label!r} is empty.")
     source = _zip_member(path, label) if path.suffix.lower() == ".zip" else str(path)
+    import pyogrio  # here: GDAL (about 30 MB) only in a server where someone uploads boundaries
+
     try:
         layers = [name for name, kind in pyogrio.list_layers(source) if kind is not None]
         if not layers:
