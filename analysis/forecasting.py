@@ -33,8 +33,7 @@ possibly empty), the place (a province of either layout, or the nation) and the 
 4. **Projection** (always linear; clipped to the indicator's valid range):
 
    * with :data:`MODEL_MIN_OBSERVATIONS` (4) observations or more, a robust linear trend
-     (scikit-learn's ``HuberRegressor`` fit, epsilon 1.35, run through SciPy: :func:`huber_fit`,
-     on the baseline and the observations) with an
+     (scikit-learn ``HuberRegressor``, epsilon 1.35, on the baseline and the observations) with an
      80% interval from a residual bootstrap: residuals inflated by sqrt(n / (n - 2)) and resampled
      :data:`BOOTSTRAP` times (seed :data:`SEED`), each replicate refitted to the same Huber loss at
      the fit's scale (vectorised IRLS, so 400 refits cost milliseconds), plus one resampled
@@ -60,6 +59,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -233,85 +233,16 @@ def status_of(ratio: float) -> str:
 
 def _huber(t: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
     """Intercept, slope and scale of scikit-learn's robust ``HuberRegressor`` (y standardised for the fit)."""
+    # imported here, not at the top: scikit-learn costs about 0.6 s and 70 MB to import, and only
+    # a forecast of four or more points needs it (ui.warmup imports it in the background)
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.linear_model import HuberRegressor
+
     centre, spread = float(np.mean(y)), float(np.std(y)) or 1.0
-    intercept, slope, scale = huber_fit(np.asarray(t, dtype=np.float64), (y - centre) / spread)
-    return centre + spread * intercept, spread * slope, spread * scale
-
-
-#: scikit-learn's ``HuberRegressor`` defaults for ``alpha`` and ``tol``; the iteration cap used here.
-HUBER_ALPHA, HUBER_TOL, HUBER_MAX_ITER = 1e-4, 1e-5, 500
-
-
-def huber_fit(t: np.ndarray, y: np.ndarray, epsilon: float = HUBER_EPSILON) -> tuple[float, float, float]:
-    """Intercept, slope and scale of ``HuberRegressor(epsilon=epsilon, max_iter=500).fit(t[:, None], y)``.
-
-    scikit-learn's fit (BSD-3-Clause, ``sklearn/linear_model/_huber.py`` 1.9): the same loss and
-    gradient (:func:`_huber_loss_and_gradient`), start (zeros, scale 1), bounds and L-BFGS-B call,
-    through SciPy alone: importing scikit-learn for it cost every server about 35 MB more than
-    SciPy's optimiser. ``tests/analysis/test_forecasting.py`` checks the two agree. Not converging
-    within the iterations keeps the last iterate, as scikit-learn does (with a warning there).
-    """
-    from scipy import optimize  # here: only a forecast of four or more points needs it
-
-    x = t.reshape(-1, 1)
-    parameters = np.zeros(3)
-    parameters[-1] = 1.0  # a strictly positive scale to start from
-    bounds = np.tile([-np.inf, np.inf], (3, 1))
-    bounds[-1][0] = np.finfo(np.float64).eps * 10
-    result = optimize.minimize(
-        _huber_loss_and_gradient,
-        parameters,
-        method="L-BFGS-B",
-        jac=True,
-        args=(x, y, epsilon, HUBER_ALPHA, np.ones(len(y))),
-        options={"maxiter": HUBER_MAX_ITER, "gtol": HUBER_TOL},
-        bounds=bounds,
-    )
-    if result.status == 2:
-        raise ValueError(f"Huber fit failed: L-BFGS-B terminated with {result.message}")
-    coef, intercept, scale = result.x
-    return float(intercept), float(coef), float(scale)
-
-
-def _huber_loss_and_gradient(w, x, y, epsilon, alpha, sample_weight):
-    """Huber loss with a jointly estimated scale, and its gradient (scikit-learn's, dense, with intercept).
-
-    ``w`` = coefficients, intercept, scale.
-    """
-    n_features = x.shape[1]
-    intercept, sigma = w[-2], w[-1]
-    w = w[:n_features]
-    n_samples = np.sum(sample_weight)
-    linear_loss = y - x @ w
-    linear_loss -= intercept
-    abs_linear_loss = np.abs(linear_loss)
-    outliers_mask = abs_linear_loss > epsilon * sigma
-    outliers = abs_linear_loss[outliers_mask]
-    num_outliers = np.count_nonzero(outliers_mask)
-    outliers_sw = sample_weight[outliers_mask]
-    n_sw_outliers = np.sum(outliers_sw)
-    outlier_loss = 2.0 * epsilon * np.sum(outliers_sw * outliers) - sigma * n_sw_outliers * epsilon**2
-    non_outliers = linear_loss[~outliers_mask]
-    weighted_non_outliers = sample_weight[~outliers_mask] * non_outliers
-    weighted_loss = np.dot(weighted_non_outliers.T, non_outliers)
-    squared_loss = weighted_loss / sigma
-    grad = np.zeros(n_features + 2)
-    x_non_outliers = -(x[~outliers_mask, :] if x.shape[0] - num_outliers else np.zeros((0, n_features)))
-    grad[:n_features] = 2.0 / sigma * (weighted_non_outliers @ x_non_outliers)
-    signed_outliers = np.ones_like(outliers)
-    signed_outliers[linear_loss[outliers_mask] < 0] = -1.0
-    x_outliers = x[outliers_mask, :] if num_outliers else np.zeros((0, n_features))
-    sw_outliers = sample_weight[outliers_mask] * signed_outliers
-    grad[:n_features] -= 2.0 * epsilon * (sw_outliers @ x_outliers)
-    grad[:n_features] += alpha * 2.0 * w
-    grad[-1] = n_samples
-    grad[-1] -= n_sw_outliers * epsilon**2
-    grad[-1] -= squared_loss / sigma
-    grad[-2] = -2.0 * np.sum(weighted_non_outliers) / sigma
-    grad[-2] -= 2.0 * epsilon * np.sum(sw_outliers)
-    loss = n_samples * sigma + squared_loss + outlier_loss
-    loss += alpha * np.dot(w, w)
-    return loss, grad
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = HuberRegressor(epsilon=HUBER_EPSILON, max_iter=500).fit(t.reshape(-1, 1), (y - centre) / spread)
+    return centre + spread * float(model.intercept_), spread * float(model.coef_[0]), spread * float(model.scale_)
 
 
 def _huber_refits(t: np.ndarray, ys: np.ndarray, scale: float, iterations: int = 50) -> np.ndarray:
