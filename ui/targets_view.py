@@ -82,3 +82,18 @@ def shown(
         views.progress_data(frame, lang),
         views.target_options(frame),
     )
+
+
+@loaders.per_data_version(max_entries=64, shared=True)
+def forecast_chart_rows(
+    geo_level: str,
+    layout: str,
+    code: str,
+    indicator: str,
+    period: str,
+    target_date: str,
+    show_synthetic: bool,
+    lang: str,
+) -> dict:
+    """:func:`ui.views.forecast_chart_rows` (the chosen target's history, trend and sources), once per data version."""
+    return views.forecast_chart_rows(geo_level, layout, code, indicator, period, target_date, show_synthetic, lang)

@@ -329,9 +329,9 @@ def target_choice(frame: pd.DataFrame, key: str, options: dict | None = None) ->
     return dict(options["rows"][chosen])
 
 
-def forecast_chart(row: dict, sel) -> None:
-    """History, trend, 80% band and target of one target, with its explanation and sources."""
-    found = forecast_chart_rows(
+def forecast_key(row: dict, sel) -> tuple:
+    """The arguments of :func:`forecast_chart_rows` for a target's row and the sidebar's choice."""
+    return (
         row[schema.GEO_LEVEL],
         row[schema.LAYOUT],
         row[schema.GEO_CODE],
@@ -341,6 +341,14 @@ def forecast_chart(row: dict, sel) -> None:
         sel.show_synthetic,
         sel.lang,
     )
+
+
+def forecast_chart(row: dict, sel, rows=None) -> None:
+    """History, trend, 80% band and target of one target, with its explanation and sources.
+
+    ``rows``: a cached :func:`forecast_chart_rows` (called with :func:`forecast_key`), if the page has one.
+    """
+    found = (rows or forecast_chart_rows)(*forecast_key(row, sel))
     y_title = axis_title(row[schema.INDICATOR], sel.lang)
     charts.show(
         charts.forecast,

@@ -70,9 +70,9 @@ def warm_caches() -> None:
 
     default = sidebar.Selection(lang="en", layout=schema.LAYOUT_2025, show_synthetic=sidebar.SHOW_SYNTHETIC_DEFAULT)
     loaders.lookups()  # names, units and province names in both languages
+    loaders.forecasts.fresh(default.show_synthetic)  # first: about a third of the time of the profile's inputs
     for _ in profile_view.national_inputs(default.layout, default.statuses):
         pass
-    loaders.forecasts.fresh(default.show_synthetic)
 
 
 def warm_altair() -> None:
