@@ -119,12 +119,21 @@ def _upstreams(folder: Path) -> dict[str, str]:
     return found
 
 
+async def _logged_upstream(folder: Path, node: str, timeout_s: float = 10.0) -> str:
+    """The process nginx sent sticky id ``node`` to; nginx logs a request after answering it, so wait for the line."""
+    deadline = time.monotonic() + timeout_s
+    while (port := _upstreams(folder).get(node)) is None:
+        assert time.monotonic() < deadline, f"nginx logged no request of sticky id {node} in {timeout_s:.0f} s"
+        await asyncio.sleep(0.05)
+    return port
+
+
 async def _sessions_through_nginx(cluster: dict, per_process: int) -> list[Session]:
     """Sessions through nginx, each with nginx's sticky cookie, until every process has ``per_process`` of them."""
     sessions, count = [], dict.fromkeys((str(p) for p in cluster["ports"]), 0)
     for _ in range(40):
         cookie = await asyncio.to_thread(cookie_of, cluster["nginx"])
-        port = _upstreams(cluster["dir"])[cookie.split("=", 1)[1]]
+        port = await _logged_upstream(cluster["dir"], cookie.split("=", 1)[1])
         if count[port] >= per_process:
             continue
         count[port] += 1
