@@ -172,7 +172,8 @@ def test_yearbook_one_header_row(db):
     assert valid.loc[("RRD", "2023"), "value"] == 11.0
     assert valid.loc[("01", "2023"), ["layout", "value"]].tolist() == ["2008", 21.0]
     assert valid.loc[("02", "2024"), "note"].startswith("preliminary figure")
-    assert valid.loc[("01", "2022"), "note"] == ""
+    assert valid.loc[("02", "2024"), "note_vi"].startswith("số liệu sơ bộ")  # the note in both languages
+    assert valid.loc[("01", "2022"), ["note", "note_vi"]].tolist() == ["", ""]
     assert len(report.valid) == 10
 
 
