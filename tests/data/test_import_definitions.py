@@ -203,24 +203,28 @@ def test_undoing_the_batch_that_defines_an_indicator_still_in_use_is_refused(db)
 
 
 def test_a_store_made_before_the_definitions_step_keeps_its_imports(tmp_path):
-    """A store at schema version 5 (the release before) with an import; opening it now applies step 6."""
+    """A store at schema version 5 (the release before) with an import; opening it now applies step 6 and later ones.
+
+    The old store is written with SQL on the columns it had then (today's writer knows later columns).
+    """
     path = tmp_path / "old.duckdb"
     con = duckdb.connect(str(path))
-    before = [step for step in store.MIGRATIONS if step[0] <= 5]
-    store.migrate(con, before)
-    # today's code writes note_vi (a later step): it is there while the old store is filled, then dropped
-    con.execute(f"ALTER TABLE observations ADD COLUMN {schema.NOTE_VI} VARCHAR DEFAULT ''")
-    con.close()
-    old = store.Store(store.DuckDBEngine(path))
-    old.load_bundled()
+    store.migrate(con, [step for step in store.MIGRATIONS if step[0] <= 5])
     report = importers.analyse("hn.csv", b"province,indicator_id,period,value,status,source_id\n"
                                b"H\xc3\xa0 N\xe1\xbb\x99i,rd_staff,2026-Q1,30000,reported,derived_here\n")  # fmt: skip
-    old.add_batch(report.valid, kind=store.KIND_IMPORT, file_name="hn.csv", sha256="abc", user="ana")
-    old.close()
-    check = duckdb.connect(str(path))
-    check.execute(f"ALTER TABLE observations DROP COLUMN {schema.NOTE_VI}")
-    assert store.schema_version(check) == 5
-    check.close()
+    batch = con.execute("SELECT nextval('batch_seq')").fetchone()[0]
+    con.execute(
+        "INSERT INTO batches (batch_id, created_at, kind, file_name, sha256, rows_added, user_name, rows_skipped) "
+        "VALUES (?, now(), ?, 'hn.csv', 'abc', 1, 'ana', 0)",
+        [batch, store.KIND_IMPORT],
+    )
+    old_columns = [row[0] for row in con.execute("DESCRIBE observations").fetchall()]
+    rows = report.valid.assign(batch_id=batch)
+    columns = ", ".join(c for c in old_columns if c in rows.columns)
+    con.register("imported", rows)
+    con.execute(f"INSERT INTO observations ({columns}) SELECT {columns} FROM imported")
+    assert store.schema_version(con) == 5
+    con.close()
 
     reopened = store.open_store(path)
     assert reopened.meta("schema_version") == store.SCHEMA_VERSION == str(store.MIGRATIONS[-1][0])
