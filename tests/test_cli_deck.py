@@ -144,3 +144,20 @@ def test_the_decks_targets_are_judged_as_on_the_targets_page(show_synthetic):
     expected = full[full[schema.INDICATOR].isin(chosen)].reset_index(drop=True)
     assert len(expected) >= 3  # the nation's 5G and R&D targets and a province's
     pd.testing.assert_frame_equal(loaders.forecasts_of.fresh(chosen, show_synthetic).reset_index(drop=True), expected)
+
+
+def test_the_numbers_on_a_slides_map_are_named_in_its_key(db_path, tmp_path):
+    """Small provinces carry a number on the map picture; the slide names each one (1, 2, ... in order)."""
+    import re
+
+    from data import registry
+
+    out = tmp_path / "pii.pptx"
+    code, text = run("deck", "--lang", "vi", "--indicator", "pii_score", "--out", out, "--store", db_path)
+    assert code == 0, text
+    notes = slides_of(out)[1]["notes"].splitlines()
+    entries = re.findall(r"(\d+) ([^·]+?)(?: · |$)", notes[-1])
+    assert entries, notes
+    assert [int(n) for n, _ in entries] == list(range(1, len(entries) + 1))
+    names = set(registry.provinces("2025")["name_vi"])
+    assert {name for _, name in entries} <= names

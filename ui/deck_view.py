@@ -54,7 +54,8 @@ def _draft(
     if period not in periods:
         return None
     view = map_view.prepare(sel, map_view.Choice(indicator, period, "value", "high_contrast", "quantile", True))
-    spec, _ = fitted_map.spec(view, sel, timeline=None, names_on=True, selectable=False)
+    spec, numbered = fitted_map.spec(view, sel, timeline=None, names_on=True, selectable=False)
+    key = " · ".join(f"{n} {name}" for n, name in numbered)  # the small provinces' numbers on the map
     slide = deck.MapSlide(
         title=view.name,
         subtitle=t(
@@ -71,7 +72,7 @@ def _draft(
         source=t("map_static_sources", sel.lang, sources=view.source_text),
         date_line=t("map_static_date", sel.lang, date=today),
         synthetic=schema.STATUS_SYNTHETIC in set(view.table[schema.STATUS]),
-        notes=view.notes,
+        notes=[*view.notes, key] if key else view.notes,
     )
     return slide, spec
 
