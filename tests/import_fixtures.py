@@ -102,8 +102,11 @@ def use_fresh_app_store(tmp_path, monkeypatch):
     """Point the app (ui.loaders.store) at a fresh copy of the bundled store, with cold caches."""
     import streamlit as st
 
-    from ui import loaders
+    from ui import loaders, warmup
 
+    # the app's background warm-up (once per process, started by the first page run) reads the store:
+    # over before the store is replaced, so it never caches one store's data under another's version
+    warmup.start().join()
     fresh_store(tmp_path).close()
     monkeypatch.setenv("VN57_STORE", str(tmp_path / "s.duckdb"))
     loaders.store.clear()

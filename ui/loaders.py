@@ -51,7 +51,7 @@ def data_version() -> tuple[str, int, int]:
     process), so checking it on every loader call of every rerun stays cheap, even over PostgreSQL.
     """
     handle = store()
-    mark = (id(handle), handle.writes)
+    mark = (id(handle), handle.location, handle.writes)  # an id may be reused by a later store
     now = time.monotonic()
     with _version_lock:
         seen = _version_seen.get("last")

@@ -15,7 +15,7 @@ import streamlit as st
 
 from data import observations, store
 from tests.app_support import ok, open_page
-from ui import loaders
+from ui import loaders, warmup
 from ui.i18n import t
 
 PAGE = "pages/coverage.py"
@@ -35,6 +35,7 @@ def small_store(tmp_path, monkeypatch):
             ROWS, columns=["geo_level", "layout", "geo_code", "indicator_id", "period", "value", "status", "source_id"]
         )
     )
+    warmup.start().join()  # the app's background warm-up must not read a store being replaced
     monkeypatch.setattr(observations, "bundled_observations", lambda: frame)
     store.open_store(tmp_path / "small.duckdb").close()
     monkeypatch.setenv("VN57_STORE", str(tmp_path / "small.duckdb"))

@@ -25,7 +25,7 @@ from streamlit.testing.v1 import AppTest
 from data import importers, store
 from data.store_engines import WRITE_LOCK_KEY
 from tests.import_fixtures import assert_same, row, snapshot, tidy_text
-from ui import loaders
+from ui import loaders, warmup
 from ui.i18n import t
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,6 +50,7 @@ db.close()
 @pytest.fixture()
 def pg_app(pg_cluster, monkeypatch):
     """The app's store is a fresh PostgreSQL database (``VN57_STORE_URL``); the data version is read on every call."""
+    warmup.start().join()  # the app's background warm-up must not read a store being replaced
     url = pg_cluster.fresh_url()
     monkeypatch.setenv("VN57_STORE_URL", url)
     monkeypatch.setattr(loaders, "VERSION_TTL_S", 0.0)
