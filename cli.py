@@ -218,26 +218,33 @@ def import_(args: argparse.Namespace, out: TextIO) -> int:
     store = _store(args)
     try:
         report = _analyse(args, store, files)
-        if not report.can_import(args.valid_rows_only):
-            if not _to_add(report) and not report.refused:
-                print(t("cli_nothing", args.lang), file=out)
-                return EXIT_OK
-            if args.valid_rows_only and report.mostly_invalid and not report.fatal:
-                print(report.mostly_invalid_problem().full(args.lang), file=out)
-            else:
-                print(t("cli_refused", args.lang, n=len(report.fatal) + len(report.problems)), file=out)
-            _print_problems(report, args.lang, out)
-            return EXIT_REFUSED
-        try:
-            batch = importers.commit(report, store, user=_user(args), valid_only=args.valid_rows_only)
-        except (ValueError, StoreWriteError) as exc:
-            print(t("cli_not_imported", args.lang, error=_error_text(exc, args.lang)), file=out)
-            return EXIT_REFUSED
+        batch = _commit_or_refuse(args, report, store, out, nothing_to_add=not _to_add(report))
     finally:
         store.close()
+    if not isinstance(batch, dict):
+        return batch
     print(t("cli_imported", args.lang, batch=int(batch[schema.BATCH_ID]), added=int(batch["rows_added"]),
             skipped=int(batch["rows_skipped"])), file=out)  # fmt: skip
     return EXIT_OK
+
+
+def _commit_or_refuse(args: argparse.Namespace, report, store: Store, out: TextIO, *, nothing_to_add: bool):
+    """Store an analysed file as one batch (its ``batches`` row as a dict), or print why not and return the exit code."""
+    if not report.can_import(args.valid_rows_only):
+        if nothing_to_add and not report.refused:
+            print(t("cli_nothing", args.lang), file=out)
+            return EXIT_OK
+        if args.valid_rows_only and report.mostly_invalid and not report.fatal:
+            print(report.mostly_invalid_problem().full(args.lang), file=out)
+        else:
+            print(t("cli_refused", args.lang, n=len(report.fatal) + len(report.problems)), file=out)
+        _print_problems(report, args.lang, out)
+        return EXIT_REFUSED
+    try:
+        return importers.commit(report, store, user=_user(args), valid_only=args.valid_rows_only)
+    except (ValueError, StoreWriteError) as exc:
+        print(t("cli_not_imported", args.lang, error=_error_text(exc, args.lang)), file=out)
+        return EXIT_REFUSED
 
 
 def _error_text(exc: Exception, lang: str) -> str:
@@ -413,23 +420,12 @@ def tasks_(args: argparse.Namespace, out: TextIO) -> int:
         report = importers.analyse(name, raw, options, store=store, limits=importers.Limits.from_settings())
         for key, value in report.detected_items():
             print(f"{key}: {value.text(args.lang) if hasattr(value, 'text') else value}", file=out)
-        if not report.can_import(args.valid_rows_only):
-            if report.tasks is not None and report.tasks.empty and not report.refused:
-                print(t("cli_nothing", args.lang), file=out)
-                return EXIT_OK
-            if args.valid_rows_only and report.mostly_invalid and not report.fatal:
-                print(report.mostly_invalid_problem().full(args.lang), file=out)
-            else:
-                print(t("cli_refused", args.lang, n=len(report.fatal) + len(report.problems)), file=out)
-            _print_problems(report, args.lang, out)
-            return EXIT_REFUSED
-        try:
-            batch = importers.commit(report, store, user=_user(args), valid_only=args.valid_rows_only)
-        except (ValueError, StoreWriteError) as exc:
-            print(t("cli_not_imported", args.lang, error=_error_text(exc, args.lang)), file=out)
-            return EXIT_REFUSED
+        nothing = report.tasks is not None and report.tasks.empty
+        batch = _commit_or_refuse(args, report, store, out, nothing_to_add=nothing)
     finally:
         store.close()
+    if not isinstance(batch, dict):
+        return batch
     print(t("cli_tasks_imported", args.lang, batch=int(batch[schema.BATCH_ID]), added=int(batch["rows_added"]),
             skipped=int(batch["rows_skipped"])), file=out)  # fmt: skip
     return EXIT_OK
