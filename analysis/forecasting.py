@@ -33,7 +33,9 @@ possibly empty), the place (a province of either layout, or the nation) and the 
 4. **Projection** (always linear; clipped to the indicator's valid range):
 
    * with :data:`MODEL_MIN_OBSERVATIONS` (4) observations or more, a robust linear trend
-     (scikit-learn ``HuberRegressor``, epsilon 1.35, on the baseline and the observations) with an
+     (scikit-learn ``HuberRegressor``, epsilon 1.35, on the baseline and the observations, fitted
+     in a child process for a server that has not imported scikit-learn: :mod:`analysis.robust_fit`;
+     :func:`prefit` fits many targets' trends in one) with an
      80% interval from a residual bootstrap: residuals inflated by sqrt(n / (n - 2)) and resampled
      :data:`BOOTSTRAP` times (seed :data:`SEED`), each replicate refitted to the same Huber loss at
      the fit's scale (vectorised IRLS, so 400 refits cost milliseconds), plus one resampled
@@ -59,13 +61,14 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 import math
-import warnings
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
 import i18n
-from analysis import benchmarking
+from analysis import benchmarking, robust_fit
+from analysis.robust_fit import HUBER_EPSILON
 from data import catalogue, schema
 
 ACHIEVED = "achieved"
@@ -94,7 +97,6 @@ ACCELERATE_FROM = 0.6
 
 MODEL_MIN_OBSERVATIONS = 4
 BOOTSTRAP = 400
-HUBER_EPSILON = 1.35
 SEED = 57
 LEVEL = 0.80
 DAYS_A_YEAR = 365.25
@@ -232,17 +234,12 @@ def status_of(ratio: float) -> str:
 
 
 def _huber(t: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
-    """Intercept, slope and scale of scikit-learn's robust ``HuberRegressor`` (y standardised for the fit)."""
-    # imported here, not at the top: scikit-learn costs about 0.6 s and 70 MB to import, and only
-    # a forecast of four or more points needs it (ui.warmup imports it in the background)
-    from sklearn.exceptions import ConvergenceWarning
-    from sklearn.linear_model import HuberRegressor
+    """Intercept, slope and scale of scikit-learn's robust ``HuberRegressor`` (:func:`analysis.robust_fit.huber_line`).
 
-    centre, spread = float(np.mean(y)), float(np.std(y)) or 1.0
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        model = HuberRegressor(epsilon=HUBER_EPSILON, max_iter=500).fit(t.reshape(-1, 1), (y - centre) / spread)
-    return centre + spread * float(model.intercept_), spread * float(model.coef_[0]), spread * float(model.scale_)
+    Through :func:`analysis.robust_fit.huber_lines`: from its memo (filled for every target at once by
+    :func:`prefit`), else fitted in a child process, so that a server never imports scikit-learn.
+    """
+    return robust_fit.huber_lines([(t, y)])[0]
 
 
 def _huber_refits(t: np.ndarray, ys: np.ndarray, scale: float, iterations: int = 50) -> np.ndarray:
@@ -286,6 +283,104 @@ def _model(t: np.ndarray, y: np.ndarray, grid: np.ndarray, seed: int) -> dict:
 
 
 # --- one target ------------------------------------------------------------------------------------------
+class _Series(NamedTuple):
+    """What a target is judged on (:func:`_series`): its indicator's catalogue row and the points used."""
+
+    spec: pd.Series
+    used: tuple[str, ...]  # the statuses of the observations
+    n_obs: int  # observations (the assumed zero baseline not counted)
+    history: pd.DataFrame  # date, value, status, period, source_id; the zero baseline included
+    kind: str  # ZERO_START or FIRST_OBSERVATION
+
+
+def _series(obs: pd.DataFrame, target: dict, *, show_synthetic: bool, cat: pd.DataFrame) -> _Series:
+    """The observations of a target (step 1 of the module doc) with its baseline (step 2)."""
+    spec = cat.loc[target[schema.INDICATOR]]
+    chosen, used = observations_for(obs, target, show_synthetic=show_synthetic, indicators=cat)
+    history = chosen[[schema.DATE, schema.VALUE, schema.STATUS, schema.PERIOD, schema.SOURCE_ID]].copy()
+    zero_on = str(spec.get("baseline_zero_on") or "")
+    kind = FIRST_OBSERVATION
+    if zero_on and (history.empty or history[schema.DATE].min() > zero_on):
+        kind = ZERO_START
+        start = pd.DataFrame(
+            [
+                {
+                    schema.DATE: zero_on,
+                    schema.VALUE: 0.0,
+                    schema.STATUS: BASELINE,
+                    schema.PERIOD: zero_on,
+                    schema.SOURCE_ID: "",
+                }
+            ]
+        )
+        history = pd.concat([start, history], ignore_index=True) if not history.empty else start
+    elif zero_on:
+        history = history[history[schema.DATE] >= history.loc[history[schema.DATE] <= zero_on, schema.DATE].max()]
+    return _Series(spec, used, len(chosen), history.reset_index(drop=True), kind)
+
+
+def _points(history: pd.DataFrame) -> tuple[_dt.date, np.ndarray, np.ndarray]:
+    """The baseline's day, the days since it and the values of ``history`` (not empty), as the projection uses them."""
+    base_day = _day(history[schema.DATE].iloc[0])
+    days = np.array([(_day(x) - base_day).days for x in history[schema.DATE]], dtype=float)
+    return base_day, days, history[schema.VALUE].to_numpy(dtype=float)
+
+
+def _model_input(series: _Series) -> tuple[np.ndarray, np.ndarray] | None:
+    """The (years, values) that :func:`_project` fits a robust trend to for this series, or None when it fits none."""
+    if series.n_obs < MODEL_MIN_OBSERVATIONS or len(series.history) < 2:
+        return None
+    _, days, y = _points(series.history)
+    return (days / DAYS_A_YEAR, y) if days[-1] > 0 else None
+
+
+def _prefit(pairs: list[tuple[pd.DataFrame, dict]], show_synthetic: bool, cat: pd.DataFrame) -> list[_Series]:
+    """The series of every (observations, target), after one :func:`analysis.robust_fit.huber_lines` call for all their fits."""
+    prepared = [_series(obs, target, show_synthetic=show_synthetic, cat=cat) for obs, target in pairs]
+    robust_fit.huber_lines([fit for fit in map(_model_input, prepared) if fit is not None])
+    return prepared
+
+
+def prefit(
+    obs: pd.DataFrame,
+    targets: pd.DataFrame | list[dict],
+    *,
+    show_synthetic: bool,
+    indicators: pd.DataFrame | None = None,
+) -> int:
+    """Fit the robust trends of many targets' forecasts at once, so that :func:`forecast` finds them done.
+
+    Each forecast of four or more observations fits one robust trend (:func:`_huber`); fitted one
+    by one in a process that has not imported scikit-learn, each would start a child process of
+    its own (:mod:`analysis.robust_fit`). Called first with every target, one child fits them all,
+    and the forecasts that follow with the same arguments take their fits from its memo.
+    :func:`forecast_targets` does this itself.
+
+    Parameters
+    ----------
+    obs, show_synthetic, indicators
+        As for :func:`forecast`.
+    targets : pandas.DataFrame or list of dict
+        Target rows (:func:`targets`).
+
+    Returns
+    -------
+    int
+        The number of trends fitted or found in the memo.
+    """
+    rows = targets.to_dict("records") if isinstance(targets, pd.DataFrame) else [dict(t) for t in targets]
+    return prefit_pairs([(obs, row) for row in rows], show_synthetic=show_synthetic, indicators=indicators)
+
+
+def prefit_pairs(
+    pairs: list[tuple[pd.DataFrame, dict]], *, show_synthetic: bool, indicators: pd.DataFrame | None = None
+) -> int:
+    """:func:`prefit` of targets that each come with observations of their own: (observations, target) pairs."""
+    cat = benchmarking.indexed_catalogue(indicators)
+    prepared = _prefit([(obs, dict(target)) for obs, target in pairs], show_synthetic, cat)
+    return sum(_model_input(s) is not None for s in prepared)
+
+
 def forecast(
     obs: pd.DataFrame,
     target: dict,
@@ -301,8 +396,12 @@ def forecast(
     """
     target = dict(target)
     cat = benchmarking.indexed_catalogue(indicators)
-    spec = cat.loc[target[schema.INDICATOR]]
-    chosen, used = observations_for(obs, target, show_synthetic=show_synthetic, indicators=cat)
+    return _forecast(target, _series(obs, target, show_synthetic=show_synthetic, cat=cat), today)
+
+
+def _forecast(target: dict, series: _Series, today: _dt.date | None) -> Forecast:
+    """:func:`forecast` of a target whose series is known."""
+    spec, history, kind = series.spec, series.history, series.kind
     d = 1 if spec["direction"] == "higher" else -1
     goal = float(target[schema.VALUE])
     deadline = _day(target[schema.TARGET_DATE]) if str(target.get(schema.TARGET_DATE) or "") else None
@@ -326,33 +425,11 @@ def forecast(
             schema.TARGET_VALUE: goal,
             schema.UNIT: spec["unit"],
             schema.DIRECTION: spec["direction"],
-            schema.STATUSES_USED: ", ".join(used),
-            schema.N_OBSERVATIONS: len(chosen),
+            schema.STATUSES_USED: ", ".join(series.used),
+            schema.N_OBSERVATIONS: series.n_obs,
         }
     )
-    history = chosen[[schema.DATE, schema.VALUE, schema.STATUS, schema.PERIOD, schema.SOURCE_ID]].copy()
-
-    # baseline
-    zero_on = str(spec.get("baseline_zero_on") or "")
-    kind = FIRST_OBSERVATION
-    if zero_on and (history.empty or history[schema.DATE].min() > zero_on):
-        kind = ZERO_START
-        start = pd.DataFrame(
-            [
-                {
-                    schema.DATE: zero_on,
-                    schema.VALUE: 0.0,
-                    schema.STATUS: BASELINE,
-                    schema.PERIOD: zero_on,
-                    schema.SOURCE_ID: "",
-                }
-            ]
-        )
-        history = pd.concat([start, history], ignore_index=True) if not history.empty else start
-    elif zero_on:
-        history = history[history[schema.DATE] >= history.loc[history[schema.DATE] <= zero_on, schema.DATE].max()]
-    history = history.reset_index(drop=True)
-    row.update(_assess(history, kind, goal, deadline, d, spec, len(chosen)))
+    row.update(_assess(history, kind, goal, deadline, d, spec, series.n_obs))
     row.update(judge_passed(history, goal, deadline, d, today or _dt.date.today()))
     if row[schema.AT_DEADLINE_DATE] or (deadline and deadline < (today or _dt.date.today())):
         # a passed deadline is judged on what was observed, never projected
@@ -471,9 +548,7 @@ def _assess(
     }
     if history.empty or n_obs == 0:
         return out
-    base_day = _day(history[schema.DATE].iloc[0])
-    days = np.array([(_day(x) - base_day).days for x in history[schema.DATE]], dtype=float)
-    y = history[schema.VALUE].to_numpy(dtype=float)
+    base_day, days, y = _points(history)
     y0, yt, tt = float(y[0]), float(y[-1]), float(days[-1])
     out.update(
         {
@@ -537,7 +612,7 @@ def _project(
         grid = np.linspace(0.0, end, 40)
         if big_t is not None:
             grid = np.sort(np.append(grid, big_t))
-        fit = _model(days / DAYS_A_YEAR, y, grid / DAYS_A_YEAR, SEED)
+        fit = _model(days / DAYS_A_YEAR, y, grid / DAYS_A_YEAR, SEED)  # the series of _model_input
         a, b = fit["a"], fit["b"] / DAYS_A_YEAR
         reach = None if met else _reach(a, b, goal, d)
         slopes = fit["params"][:, 1] / DAYS_A_YEAR
@@ -644,10 +719,10 @@ def forecast_targets(
         The date deadlines are compared with (default: the computer's date).
     """
     cat = benchmarking.indexed_catalogue(indicators if indicators is not None else catalogue.indicators())
-    rows = [
-        forecast(obs, t, show_synthetic=show_synthetic, indicators=cat, today=today).row
-        for t in targets(obs).to_dict("records")
-    ]
+    wanted = targets(obs).to_dict("records")
+    # every robust fit at once (one child process), then the forecasts, which find them in the memo
+    prepared = _prefit([(obs, target) for target in wanted], show_synthetic, cat)
+    rows = [_forecast(target, series, today).row for target, series in zip(wanted, prepared)]
     frame = pd.DataFrame(rows, columns=list(FORECAST_COLUMNS))
     if frame.empty:
         return frame

@@ -197,6 +197,12 @@ def finish_forecast(
         ``row[PROJECTED_DATE]`` is the date all tasks are done at the trend ("" when never),
         ``row[FORECAST_STATUS]`` whether that is on time; ``history`` and ``trend`` for a chart.
     """
+    obs, target = _finish_inputs(history, deadline, layout=layout, code=code)
+    return forecasting.forecast(obs, target, show_synthetic=True, indicators=indicators)
+
+
+def _finish_inputs(history: pd.DataFrame, deadline: str, *, layout: str, code: str) -> tuple[pd.DataFrame, dict]:
+    """The observations and the target of :func:`finish_forecast`."""
     history = history.sort_values(schema.AS_OF)
     obs = pd.DataFrame(
         {
@@ -224,7 +230,29 @@ def finish_forecast(
         schema.STATUS: schema.STATUS_TARGET,
         schema.SOURCE_ID: DERIVED_SOURCE,
     }
-    return forecasting.forecast(obs, target, show_synthetic=True, indicators=indicators)
+    return obs, target
+
+
+def prefit_finish(tasks: pd.DataFrame, indicators: pd.DataFrame | None = None) -> int:
+    """Fit at once the robust trends of the finish forecasts of every programme of ``tasks``.
+
+    :func:`finish_forecast` of a programme with four or more reporting dates fits a robust trend,
+    in a child process when the server has not imported scikit-learn
+    (:mod:`analysis.robust_fit`): one child per programme, unless they were all fitted together
+    before, by this function (:func:`analysis.forecasting.prefit`, per programme as each has its own
+    observations). The finish forecasts of programmes of ``tasks`` (each programme's
+    :func:`burn_up` and :func:`programme_deadline`) then find their fits in the memo.
+
+    Returns
+    -------
+    int
+        The number of trends fitted or found in the memo.
+    """
+    pairs = []
+    for (layout, code, _), rows in tasks.groupby([schema.LAYOUT, schema.GEO_CODE, schema.PROGRAMME], sort=False):
+        deadline = programme_deadline(rows)[PROGRAMME_DEADLINE].iloc[0]
+        pairs.append(_finish_inputs(burn_up(rows), deadline, layout=layout, code=code))
+    return forecasting.prefit_pairs(pairs, show_synthetic=True, indicators=indicators)
 
 
 def required_pace(history: pd.DataFrame, deadline: str, start: str) -> pd.DataFrame:
