@@ -8,6 +8,9 @@ import tempfile
 
 import pytest
 
+# Loaded up front so that forecasts fit in the test process (analysis.robust_fit): only tests asking for where="child" start children.
+import sklearn.linear_model  # noqa: F401
+
 # Set before any test module imports the store: the app and loaders read it at open time.
 os.environ.setdefault("VN57_DATA_DIR", tempfile.mkdtemp(prefix="vn57-tests-"))
 

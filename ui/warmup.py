@@ -1,7 +1,8 @@
 """Import the heavy libraries and compute the heaviest caches in the background once the server has started.
 
-scikit-learn (forecasts), openpyxl (XLSX downloads and the template), geopandas (maps) and altair
-(charts) are imported where they are used, so that a page which does not need them does not pay
+openpyxl (XLSX downloads and the template), geopandas (maps) and altair (charts) are imported
+where they are used (scikit-learn, for the forecasts' robust trends, never in the server: in a
+short-lived child process, :mod:`analysis.robust_fit`), so that a page which does not need them does not pay
 for them. A server's first visitor of a page that does need them would pay instead, as would the
 first visitor of a page whose cached data is computed from the whole store. :func:`start` runs
 :func:`warm` in a daemon thread, once per process, after the first script run, while the visitor
@@ -13,9 +14,9 @@ reads the page:
    default choice (34-province layout, synthetic values off): the national profile's inputs
    (every indicator's national and province series), every target's forecast, and the names
    and units of :func:`ui.loaders.lookups`. These are
-   cached per data version and the same in every language; the forecast imports scikit-learn
-   when a target has four or more points (the bundled data has such targets), so a server holds
-   it (about 70 MB) from the start rather than from the first visit of Targets or Profile.
+   cached per data version and the same in every language; the forecasts' robust trends (targets
+   of four or more points: the bundled data has such targets) are fitted in one child process at
+   start, which imports scikit-learn and exits, rather than at the first visit of Targets or Profile.
 
 After the imports, every object alive (modules, functions, bundled data: about 300,000 objects,
 kept for the life of the process) is moved out of the garbage collector's sight with

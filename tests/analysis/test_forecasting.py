@@ -434,3 +434,88 @@ def test_with_pillars_joins_the_catalogue_pillar_and_keeps_rows_without_one():
     out = fc.with_pillars(forecasts, cat)
     assert out["pillar"].tolist()[:2] == ["digital", "science"] and pd.isna(out["pillar"].iloc[2])
     assert out["x"].tolist() == [1, 2, 3] and "pillar" not in forecasts
+
+
+# --- robust fits in one child process (analysis.robust_fit) ----------------------------------------------
+def two_model_targets() -> pd.DataFrame:
+    """Twelve quarterly values in two provinces (two robust trends), and a one-point pace target (none)."""
+    first, _ = _linear_series(seed=0)
+    second = [(lv, lay, "02", ind, p, v, s, *rest) for lv, lay, _, ind, p, v, s, *rest in _linear_series(seed=3)[0]]
+    return make_obs(first + second + THAI_NGUYEN + [THAI_NGUYEN[0][:5] + (156, "target", "2025-12-31")])
+
+
+@pytest.fixture
+def fresh_memo():
+    from analysis import robust_fit
+
+    robust_fit.forget()
+    yield
+    robust_fit.forget()
+
+
+@pytest.fixture
+def children(monkeypatch, fresh_memo) -> list[int]:
+    """The number of series sent to each child process; as in a server, scikit-learn is not loaded here."""
+    import json
+    import subprocess
+    import sys
+
+    from analysis import robust_fit
+
+    started: list[int] = []
+    real = subprocess.run
+
+    def watched(command, *args, **kwargs):
+        started.append(len(json.loads(kwargs["input"])))
+        return real(command, *args, **kwargs)
+
+    monkeypatch.setattr(robust_fit.subprocess, "run", watched)
+    monkeypatch.delitem(sys.modules, "sklearn")  # restored after the test
+    return started
+
+
+def test_forecast_targets_fits_every_robust_trend_in_one_child_with_the_same_numbers(children, monkeypatch):
+    from analysis import robust_fit
+
+    obs = two_model_targets()
+    there = fc.forecast_targets(obs, show_synthetic=True, today=AS_OF)
+    assert children == [2]  # one child for both trends
+    for target in fc.targets(obs).to_dict("records"):  # then one target at a time (the detail page): the memo
+        fc.forecast(obs, target, show_synthetic=True, today=AS_OF)
+    assert children == [2]
+    monkeypatch.undo()  # scikit-learn back: the same forecasts fitted in this process
+    robust_fit.forget()
+    here = fc.forecast_targets(obs, show_synthetic=True, today=AS_OF)
+    assert (here[schema.METHOD] == "model").sum() == 2 and len(here) == 3
+    pd.testing.assert_frame_equal(there, here, check_exact=True)
+
+
+def test_prefit_fits_the_trends_of_the_targets_given_in_one_child(children):
+    obs = two_model_targets()
+    assert fc.prefit(obs, fc.targets(obs), show_synthetic=True) == 2
+    assert fc.prefit(obs, fc.targets(obs), show_synthetic=False) == 0  # synthetic values hidden: no model
+    assert children == [2]
+    rows = [fc.forecast(obs, t, show_synthetic=True, today=AS_OF).row for t in fc.targets(obs).to_dict("records")]
+    assert [r[schema.METHOD] for r in rows] == ["model", "model", "pace"] and children == [2]
+
+
+def test_a_fresh_interpreter_forecasts_without_importing_scikit_learn(tmp_path):
+    """As in an app server: the fits run in a child, and the forecasts are those of this process."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import sys, datetime\n"
+        "from analysis import forecasting\n"
+        "from tests.analysis.test_forecasting import two_model_targets, AS_OF\n"
+        "out = forecasting.forecast_targets(two_model_targets(), show_synthetic=True, today=AS_OF)\n"
+        f"out.to_pickle({str(tmp_path / 'out.pkl')!r})\n"
+        "print('sklearn' in sys.modules)\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root)
+    assert done.stdout.strip().splitlines()[-1] == "False"
+    here = fc.forecast_targets(two_model_targets(), show_synthetic=True, today=AS_OF)
+    assert (here[schema.METHOD] == "model").sum() == 2
+    pd.testing.assert_frame_equal(pd.read_pickle(tmp_path / "out.pkl"), here, check_exact=True)

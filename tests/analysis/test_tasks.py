@@ -196,3 +196,53 @@ def test_other_pages_get_the_registers_counts_only_where_none_was_reported(novem
     assert analysis.without_reported(derived, reported).empty  # all five go together
     elsewhere = reported.assign(**{schema.DATE: "2025-10-31"})
     assert len(analysis.without_reported(derived, elsewhere)) == 5
+
+
+def test_prefit_finish_fits_every_programme_trend_in_one_child(snapshot, monkeypatch):
+    """Two programmes reported on five dates each (four or more: a robust trend each): one child fits both.
+
+    Their finish forecasts then come from the memo, the same as those fitted in this process.
+    """
+    import json
+    import subprocess
+    import sys
+
+    from analysis import robust_fit
+
+    dates = ["2025-03-31", "2025-05-31", "2025-07-31", "2025-09-30", "2025-11-30"]
+    done_by = {d: snapshot[schema.TASK_STATUS].eq("done").cumsum().le(i + 2) for i, d in enumerate(dates)}
+    reports = []
+    for programme in ("A", "B"):
+        for i, day in enumerate(dates):
+            rows = snapshot.assign(**{schema.AS_OF: day, schema.PROGRAMME: programme})
+            done = rows[schema.TASK_STATUS].eq("done") & done_by[day]  # 2, 3, 4, 5, 6 tasks done
+            if programme == "B":
+                done = rows[schema.TASK_STATUS].eq("done") & (i > 0)  # 0 then 6 done: another line
+            rows[schema.TASK_STATUS] = rows[schema.TASK_STATUS].where(
+                done | rows[schema.TASK_STATUS].ne("done"), "in progress"
+            )
+            reports.append(rows)
+    tasks = pd.concat(reports, ignore_index=True)
+
+    def finish(programme):
+        rows = tasks[tasks[schema.PROGRAMME] == programme]
+        deadline = analysis.programme_deadline(rows)[analysis.PROGRAMME_DEADLINE].iloc[0]
+        return analysis.finish_forecast(analysis.burn_up(rows), deadline, layout="2025", code="19").row
+
+    robust_fit.forget()
+    here = [finish("A"), finish("B")]  # in this process (the tests load scikit-learn)
+    assert [r[schema.METHOD] for r in here] == ["model", "model"]
+    assert analysis.burn_up(tasks[tasks[schema.PROGRAMME] == "A"])["done"].tolist() == [2, 3, 4, 5, 6]
+    robust_fit.forget()
+    started = []
+    real = subprocess.run
+    monkeypatch.setattr(
+        robust_fit.subprocess, "run", lambda c, *a, **k: started.append(len(json.loads(k["input"]))) or real(c, *a, **k)
+    )
+    monkeypatch.delitem(sys.modules, "sklearn")
+    assert analysis.prefit_finish(tasks) == 2 and started == [2]
+    there = [finish("A"), finish("B")]
+    assert started == [2]
+    for a, b in zip(there, here):
+        pd.testing.assert_series_equal(pd.Series(a), pd.Series(b), check_exact=True)
+    robust_fit.forget()
