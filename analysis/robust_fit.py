@@ -99,6 +99,8 @@ def huber_lines(series: Sequence[tuple[np.ndarray, np.ndarray]], *, where: str |
     list of (float, float, float)
         Intercept, slope and scale of each series, in order.
     """
+    if where not in (None, "child", "here"):
+        raise ValueError(f"where must be None, 'child' or 'here', not {where!r}")
     keys = [_key(t, y) for t, y in series]
     with _LOCK:
         known = {k: _MEMO[k] for k in keys if k in _MEMO}

@@ -107,6 +107,11 @@ def test_nothing_to_fit_starts_no_child(children):
     assert children == []
 
 
+def test_an_unknown_place_is_refused():
+    with pytest.raises(ValueError, match="where must be None, 'child' or 'here', not 'there'"):
+        robust_fit.huber_lines([arrays("negative")], where="there")
+
+
 @pytest.mark.parametrize(
     "command",
     [
