@@ -68,15 +68,15 @@ except OSError:
 PY
 }
 
-wait_healthy() {  # url, what, pid file
-  for _ in $(seq 1 240); do
+wait_healthy() {  # url, what, pid file; an app answers once warm (serve.py waits up to 60 s for that)
+  for _ in $(seq 1 360); do
     if healthy "$1"; then return 0; fi
     if [ -n "${3:-}" ] && ! alive "$3"; then
       echo "cluster.sh: $2 exited; see $DIR/logs" >&2; return 1
     fi
     sleep 0.5
   done
-  echo "cluster.sh: $2 not healthy after 120 s; see $DIR/logs" >&2
+  echo "cluster.sh: $2 not healthy after 180 s; see $DIR/logs" >&2
   return 1
 }
 
@@ -120,7 +120,7 @@ start_app() {  # replica number
     cd "$ROOT"
     VN57_STORE_URL="$URL" STREAMLIT_SERVER_COOKIE_SECRET="$(cat "$DIR/cookie.secret")" \
       VN57_IMPORT_MAX_MB="$VN57_IMPORT_MAX_MB" STREAMLIT_BROWSER_GATHER_USAGE_STATS=false \
-      setsid "$PYTHON" -m streamlit run app.py --server.port "$port" --server.address 127.0.0.1 \
+      setsid "$PYTHON" -m streamlit run serve.py --server.port "$port" --server.address 127.0.0.1 \
       --server.headless true --browser.gatherUsageStats false --server.maxUploadSize "$VN57_IMPORT_MAX_MB" \
       --server.fileWatcherType none </dev/null >"$DIR/logs/app-$n.log" 2>&1 &
     echo $! >"$DIR/pids/app-$n.pid"

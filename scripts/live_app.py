@@ -78,12 +78,15 @@ def stop(proc: subprocess.Popen) -> None:
 
 
 @contextlib.contextmanager
-def serve(data_dir: str | None = None, timeout_s: float = 60.0, script: str | Path = "app.py"):
+def serve(data_dir: str | None = None, timeout_s: float = 150.0, script: str | Path = "serve.py"):
     """Start ``streamlit run`` of ``script`` (relative to the repository, or absolute) on a free loopback port.
 
-    The data folder (``VN57_DATA_DIR``) is ``data_dir``, else a temporary one. Yields ``(base_url, process)``
-    once ``/_stcore/health`` answers; raises :class:`ServerFailed` with the log's end if it never does. The
-    server runs in its own process group, ended with every child on the way out.
+    By default the app as the README starts it (``serve.py``: it answers its health check once warm, see
+    :mod:`ui.warmup`). The data folder (``VN57_DATA_DIR``) is ``data_dir``, else a temporary one. Yields
+    ``(base_url, process)`` once ``/_stcore/health`` answers; the process's ``log_path`` is the server's log
+    and ``log_at_health`` what it held then. Raises :class:`ServerFailed` with the log's end if it never
+    answers within ``timeout_s`` (the warm-up waits at most 60 s of it). The server runs in its own process
+    group, ended with every child on the way out.
     """
     app = (REPO_ROOT / script).resolve()
     port = free_port()
@@ -112,6 +115,8 @@ def serve(data_dir: str | None = None, timeout_s: float = 60.0, script: str | Pa
                     tail = log_path.read_text(errors="replace")[-4000:]
                     raise ServerFailed(f"streamlit server {why}; cmd={cmd}\n--- server log ---\n{tail}")
                 time.sleep(0.2)
+            log.flush()
+            proc.log_path, proc.log_at_health = log_path, log_path.read_text(errors="replace")
             yield base, proc
         finally:
             stop(proc)

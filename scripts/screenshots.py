@@ -1,6 +1,6 @@
 """Regenerate the README's screenshots from the current app: ``python -m scripts.screenshots``.
 
-Starts the app as the README does (``streamlit run app.py``, bundled data, a fresh store in a
+Starts the app as the README does (``streamlit run serve.py``, bundled data, a fresh store in a
 temporary folder), opens each view in headless Debian Chromium (``/usr/bin/chromium``) and writes
 ``docs/<name>.png``. Add a view to :data:`SHOTS` to add a screenshot.
 """

@@ -1,6 +1,6 @@
 """The README's first command starts a server that contacts no host but its own, and lets this machine edit.
 
-The server is started exactly as the README says (``python -m streamlit run app.py`` from the project folder,
+The server is started exactly as the README says (``python -m streamlit run serve.py`` from the project folder,
 nothing else on the command line; only the port comes from the environment, so the test never collides with a
 dashboard already running on 8501). A ``sitecustomize`` module on ``PYTHONPATH`` installs a Python audit hook
 that writes down every ``socket.connect`` and every name lookup of the server process; after the server has
@@ -25,7 +25,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
-START_TIMEOUT_S = 90
+START_TIMEOUT_S = 150  # serve.py answers once warm: it waits up to 60 s for the warm-up
 
 SITECUSTOMIZE = r"""
 import json, os, sys
@@ -80,7 +80,7 @@ def _is_loopback(host: str) -> bool:
 
 def test_the_readme_first_command_listens_on_localhost_and_connects_nowhere(tmp_path):
     command = readme_first_command()
-    assert command == "python -m streamlit run app.py"
+    assert command == "python -m streamlit run serve.py"
     hook_dir = tmp_path / "hook"
     hook_dir.mkdir()
     (hook_dir / "sitecustomize.py").write_text(SITECUSTOMIZE, encoding="utf-8")

@@ -23,25 +23,37 @@ kept for the life of the process) is moved out of the garbage collector's sight 
 :func:`gc.freeze` (:func:`import_and_freeze`), so that later collections only look at what reruns
 make.
 
+Served by ``streamlit run serve.py`` (the README's way), all of this happens before the server
+answers anything: :func:`lifespan` waits for :func:`start`'s thread in the server's start-up, and
+the server answers its health check only after that, so no visitor pays for the warm-up (app.py's
+own call then finds the thread finished). ``streamlit run app.py`` still warms in the background.
+
 Nothing here is shown: a failure (the store unreachable, say) is logged and the page computes
 the same on its first visit, as it would without the warm-up.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
 import importlib
-import logging
 import threading
+import time
+from collections.abc import AsyncIterator
 
 import streamlit as st
+from streamlit.logger import get_logger
 
 #: Imported in this order; each costs 0.1-0.3 s on the CI machine.
 HEAVY_MODULES = ("openpyxl", "geopandas")
 #: The pages' view modules (and with them altair, the boundaries, the forecasting rule).
 VIEW_MODULES = ("ui.views", "ui.compare_view", "ui.profile_view", "ui.targets_view", "ui.map_view", "ui.fitted_map")
+#: The longest a server start waits for the warm-up (:func:`lifespan`); after it, it serves while warming.
+START_WAIT_LIMIT_S = 60.0
 
-_LOG = logging.getLogger(__name__)
+#: Streamlit's logger: its lines go to the server's console, at the level of ``logger.level``.
+_LOG = get_logger(__name__)
 
 
 def import_heavy(modules: tuple[str, ...] = HEAVY_MODULES) -> list[str]:
@@ -85,13 +97,19 @@ def warm_altair() -> None:
 
 
 def warm() -> None:
-    """Import and freeze, then compute (:func:`import_and_freeze`, :func:`warm_caches`); never raises."""
-    import_and_freeze(HEAVY_MODULES + VIEW_MODULES)
+    """Import and freeze, then compute (:func:`import_and_freeze`, :func:`warm_caches`); never raises.
+
+    Logs one line when done (how long it took), or a warning with the error.
+    """
+    began = time.monotonic()
     try:
+        import_and_freeze(HEAVY_MODULES + VIEW_MODULES)
         warm_altair()
         warm_caches()
     except Exception:  # noqa: BLE001 - an optimisation only: the page computes it on its first visit
         _LOG.warning("background warm-up of the caches failed", exc_info=True)
+    else:
+        _LOG.info("warm-up done in %.1f s", time.monotonic() - began)
 
 
 @st.cache_resource(show_spinner=False)
@@ -100,3 +118,25 @@ def start() -> threading.Thread:
     thread = threading.Thread(target=warm, name="vn57-warmup", daemon=True)
     thread.start()
     return thread
+
+
+@contextlib.asynccontextmanager
+async def lifespan(_app: object = None) -> AsyncIterator[None]:
+    """Warm up before the server answers anything: the lifespan of serve.py's ``st.App``.
+
+    Streamlit's runtime has started (its caches work) and the server answers no request, its health
+    check included, until this yields. The wait for :func:`start`'s thread runs in a worker thread,
+    so the event loop stays free, and lasts at most :data:`START_WAIT_LIMIT_S` (a store that does
+    not answer, say: the warm-up goes on in the background). Never raises: a failure is logged and
+    the server starts anyway; the pages then compute on their first visit, as without the warm-up.
+    :func:`warm` logs ``warm-up done in ... s`` when it has finished.
+    """
+    try:
+        thread = start()
+        await asyncio.to_thread(thread.join, START_WAIT_LIMIT_S)
+    except Exception:  # noqa: BLE001 - an optimisation only: never keep the server from starting
+        _LOG.warning("warm-up before serving failed; serving anyway", exc_info=True)
+    else:
+        if thread.is_alive():
+            _LOG.warning("warm-up still running after %.0f s; serving while it finishes", START_WAIT_LIMIT_S)
+    yield

@@ -3,9 +3,11 @@
 Server, browser and idle wait are ``scripts/live_app.py`` (one implementation for the tests, the
 screenshots and the benchmarks); here they become pytest fixtures:
 
-* ``streamlit_server``: ``python -m streamlit run app.py`` on a free loopback port, with
-  ``VN57_DATA_DIR`` pointed at a temp dir, once ``/_stcore/health`` answers ``ok``; the whole process
-  group is ended at the end of the session.
+* ``streamlit_server``: ``python -m streamlit run serve.py`` (as the README starts it: app.py's
+  pages, warmed before the health check answers) on a free loopback port, with ``VN57_DATA_DIR``
+  pointed at a temp dir, once ``/_stcore/health`` answers ``ok``; the whole process group is ended at
+  the end of the session. ``server_log_at_health``: what its log held when the health check first
+  answered.
 * ``browser``: Debian's Chromium (``/usr/bin/chromium``) driven by Playwright.
   Playwright's own browser download is never needed (and must not be run here).
 * ``page``: a fresh context + page whose every request to a host other than
@@ -17,7 +19,7 @@ skipping them.
 
 ``VN57_BROWSER_APP`` (optional) points the harness at another app script, e.g.
 a throwaway app used to check the harness itself; by default it is the repo's
-``app.py``.
+``serve.py``.
 """
 
 from __future__ import annotations
@@ -51,21 +53,33 @@ def skip_or_fail(reason: str) -> None:
 
 def _app_script() -> Path:
     override = os.environ.get("VN57_BROWSER_APP")
-    return Path(override).resolve() if override else live_app.REPO_ROOT / "app.py"
+    return Path(override).resolve() if override else live_app.REPO_ROOT / "serve.py"
 
 
 @pytest.fixture(scope="session")
-def streamlit_server(tmp_path_factory: pytest.TempPathFactory):
-    """Base URL (``http://127.0.0.1:<port>``) of a live Streamlit server."""
+def live_server(tmp_path_factory: pytest.TempPathFactory):
+    """``(base_url, process)`` of the session's one live Streamlit server (:func:`scripts.live_app.serve`)."""
     app = _app_script()
     if not app.exists():
         skip_or_fail(f"app script not found: {app}")
     with contextlib.ExitStack() as stack:
         try:
-            base_url, _proc = stack.enter_context(live_app.serve(str(tmp_path_factory.mktemp("vn57_data")), script=app))
+            served = stack.enter_context(live_app.serve(str(tmp_path_factory.mktemp("vn57_data")), script=app))
         except live_app.ServerFailed as exc:
             pytest.fail(str(exc), pytrace=False)
-        yield base_url
+        yield served
+
+
+@pytest.fixture(scope="session")
+def streamlit_server(live_server) -> str:
+    """Base URL (``http://127.0.0.1:<port>``) of a live Streamlit server."""
+    return live_server[0]
+
+
+@pytest.fixture(scope="session")
+def server_log_at_health(live_server) -> str:
+    """The live server's log as it was when its health check first answered."""
+    return live_server[1].log_at_health
 
 
 @pytest.fixture(scope="session")

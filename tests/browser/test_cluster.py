@@ -55,7 +55,7 @@ def cluster():
     env = {**os.environ, "VN57_APP_PORT": str(first), "VN57_HTTP_PORT": str(free_port()), "VN57_PG_PORT": str(free_port()),
            "VN57_LISTEN": "127.0.0.1", "PYTHON": sys.executable, "VN57_CLUSTER_DIR": str(folder)}  # fmt: skip
     up = subprocess.run(
-        ["bash", str(SCRIPT), "up", "--replicas", "2"], env=env, capture_output=True, text=True, timeout=300
+        ["bash", str(SCRIPT), "up", "--replicas", "2"], env=env, capture_output=True, text=True, timeout=480
     )
     info = {"dir": folder, "env": env, "apps": [f"http://127.0.0.1:{first}", f"http://127.0.0.1:{first + 1}"],
             "nginx": f"http://127.0.0.1:{env['VN57_HTTP_PORT']}", "ports": (first, first + 1)}  # fmt: skip

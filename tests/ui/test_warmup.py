@@ -1,7 +1,13 @@
-"""Heavy libraries are imported where they are used, and warmed in the background."""
+"""Heavy libraries are imported where they are used, and warmed in the background or, by serve.py, before serving."""
 
+import asyncio
+import logging
 import subprocess
 import sys
+import threading
+import time
+
+import pytest
 
 from ui import warmup
 
@@ -61,3 +67,92 @@ def test_warm_never_raises_when_the_caches_cannot_be_computed(monkeypatch):
     monkeypatch.setattr(warmup, "warm_caches", broken)
     monkeypatch.setattr(warmup, "import_heavy", lambda modules: [])
     warmup.warm()  # logged, not raised
+
+
+# --- the lifespan of serve.py: warm before serving ----------------------------------------------
+@pytest.fixture
+def warmup_log(monkeypatch):
+    """What ui.warmup logs (Streamlit's logger does not propagate to pytest's caplog)."""
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    monkeypatch.setattr(warmup._LOG, "handlers", [*warmup._LOG.handlers, handler])
+    monkeypatch.setattr(warmup._LOG, "level", logging.INFO)
+    return records
+
+
+def _serve_once(lifespan) -> tuple[list[str], int]:
+    """Enter and leave ``lifespan`` on an event loop, as the server's start-up does.
+
+    Returns the events in order and how many times a coroutine beside it ran while it waited.
+    """
+    events: list[str] = []
+
+    async def main():
+        ticks = 0
+        stop = asyncio.Event()
+
+        async def ticker():
+            nonlocal ticks
+            while not stop.is_set():
+                ticks += 1
+                await asyncio.sleep(0.01)
+
+        beside = asyncio.create_task(ticker())
+        async with lifespan(None):
+            events.append("serving")
+        stop.set()
+        await beside
+        return ticks
+
+    return events, asyncio.run(main())
+
+
+def test_the_lifespan_serves_only_after_the_warm_up_and_keeps_the_event_loop_free(monkeypatch, warmup_log):
+    events: list[str] = []
+
+    def slow_warm():
+        time.sleep(0.3)
+        events.append("warmed")
+
+    thread = threading.Thread(target=slow_warm)
+    monkeypatch.setattr(warmup, "start", lambda: thread.start() or thread)
+    served, ticks = _serve_once(warmup.lifespan)
+    assert events + served == ["warmed", "serving"]
+    assert ticks >= 5  # the loop went on while the warm-up ran (0.3 s at one tick each 0.01 s)
+    assert warmup_log == []  # nothing went wrong: the warm-up itself says when it is done
+
+
+def test_warm_says_when_it_is_done(monkeypatch, warmup_log):
+    monkeypatch.setattr(warmup, "import_heavy", lambda modules: [])
+    monkeypatch.setattr(warmup, "warm_caches", lambda: None)
+    warmup.warm()
+    assert [r.levelname for r in warmup_log] == ["INFO"]
+    assert warmup_log[0].getMessage().startswith("warm-up done in ")
+
+
+def test_a_failed_warm_up_is_logged_and_the_server_still_starts(monkeypatch, warmup_log):
+    def broken():
+        raise RuntimeError("store unreachable")
+
+    monkeypatch.setattr(warmup, "start", broken)
+    served, _ = _serve_once(warmup.lifespan)
+    assert served == ["serving"]
+    assert [(r.levelname, r.getMessage()) for r in warmup_log] == [
+        ("WARNING", "warm-up before serving failed; serving anyway")
+    ]
+    assert "store unreachable" in str(warmup_log[0].exc_info[1])
+
+
+def test_a_warm_up_longer_than_the_limit_goes_on_while_the_server_starts(monkeypatch, warmup_log):
+    release = threading.Event()
+    thread = threading.Thread(target=release.wait, daemon=True)
+    monkeypatch.setattr(warmup, "start", lambda: thread.start() or thread)
+    monkeypatch.setattr(warmup, "START_WAIT_LIMIT_S", 0.1)
+    try:
+        served, _ = _serve_once(warmup.lifespan)
+        assert served == ["serving"] and thread.is_alive()
+        assert [r.levelname for r in warmup_log] == ["WARNING"]
+        assert "still running" in warmup_log[0].getMessage()
+    finally:
+        release.set()
