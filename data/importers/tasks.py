@@ -21,9 +21,6 @@ import re
 
 import numpy as np
 import pandas as pd
-from openpyxl.cell.cell import TYPE_STRING
-from openpyxl.styles import Font, PatternFill
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from data import catalogue, registry, schema, tasks
 from data.importers.core import FileRefused, Grid, Layout, Options, Parsed, fold, register_layout
@@ -327,6 +324,10 @@ TASK_INSTRUCTIONS = [
 
 def add_tasks_sheet(book, lists, notes, layout: str, data_rows: int) -> None:
     """Add the ``tasks`` sheet (drop-downs for province, pillar and status) to the reporting template."""
+    from openpyxl.cell.cell import TYPE_STRING
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     sheet = book.create_sheet(TASKS_SHEET, 1)
     pillars = catalogue.pillars()
     provinces = list(registry.provinces(layout)[schema.NAME_VI])

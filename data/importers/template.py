@@ -16,11 +16,6 @@ from __future__ import annotations
 import io
 import re
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import TYPE_STRING
-from openpyxl.styles import Font, PatternFill
-from openpyxl.worksheet.datavalidation import DataValidation
-
 from data import catalogue, definitions, registry, schema
 from data.importers.core import Grid, Layout, Options, Parsed, register_layout
 from data.importers.tidy import parse_table
@@ -86,6 +81,12 @@ def template_bytes(layout: str = schema.LAYOUT_2025) -> bytes:
     >>> template_bytes("2025")[:2]
     b'PK'
     """
+    # openpyxl (and lxml) are imported when a template is asked for, not with the Import page (about 15 MB)
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import TYPE_STRING
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     schema.check_choice("layout", layout, schema.LAYOUTS)
     provinces = registry.provinces(layout)
     places = [NATION_NAME, *provinces[schema.NAME_VI]]

@@ -28,7 +28,6 @@ from xml.sax.saxutils import unescape
 
 import numpy as np
 import pandas as pd
-import python_calamine
 from defusedxml import ElementTree as SafeTree
 
 from data.importers.core import (
@@ -392,6 +391,8 @@ def read_sheet(file_name: str, raw: bytes, archive: zipfile.ZipFile, paths: dict
             "imp_ignored_cells", n=table.stray_count, cells=", ".join(table.strays),
             table=f"{column_letter(table.left)}{table.top + 1}:{column_letter(table.right)}{table.bottom + 1}",
             more=Message.of("imp_ignored_more", n=rest) if rest > 0 else "")  # fmt: skip
+    import python_calamine  # here: only when a workbook is read, not with the Import page
+
     book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(source))
     try:
         sheet = book.get_sheet_by_name(name)
@@ -427,6 +428,8 @@ def read_named_sheet(file_name: str, raw: bytes, name: str, limits: Limits) -> G
 
 
 def _first_cell(raw: bytes, name: str) -> str:
+    import python_calamine
+
     book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(raw))
     try:
         first = book.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=1)
