@@ -106,6 +106,9 @@ def overview(layout: str, province: str | None, statuses: tuple[str, ...], lang:
     frame = scope.fresh(layout, province, statuses, lang)
     if frame.empty:
         return {"latest": frame}
+    # every programme's robust trend in one child process (scikit-learn stays out of the server), so
+    # that choosing a programme below finds its finish forecast's fit ready (analysis.robust_fit)
+    analysis.prefit_finish(frame, loaders.indicators.fresh())
     latest = analysis.latest(frame)
     labels = dict(zip(frame[KEY], frame[PROGRAMME_LABEL]))
     return {

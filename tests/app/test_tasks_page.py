@@ -198,3 +198,48 @@ def test_a_long_list_shows_a_bounded_number_of_rows_and_the_downloads_keep_all(e
     view = tasks_view.filtered_view.fresh("2025", "19", ("reported",), "en", (), (), (), 30)
     assert view["n"] == 600 and len(view["raw"]) == 600
     assert export.to_csv_bytes(view["raw"]).decode("utf-8-sig").count("Nhiệm vụ số") == 600
+
+
+def test_every_programme_trend_is_fitted_in_one_child_when_the_page_opens(tmp_path, monkeypatch):
+    """Two programmes reported on four dates each (a robust trend: scikit-learn, in a child process in a server).
+
+    The page's overview fits every programme's trend at once (``analysis.tasks.prefit_finish``): one
+    child for the page, none more when the other programme's burn-up and finish forecast are drawn.
+    """
+    import json
+    import sys
+
+    from analysis import robust_fit
+
+    use_fresh_app_store(tmp_path, monkeypatch)
+    store = loaders.store()
+    from tests.task_fixtures import TITLE
+
+    second = [TITLE[0], TITLE[1].replace("SỐ 15-CTr/TU", "SỐ 16-CTr/TU"), TITLE[2]]
+    dates = {0: ("31/10/2025", "30/11/2025", "31/12/2025"), 1: ("15/10/2025", "15/11/2025", "15/01/2026")}
+    for n, title in enumerate((TITLE, second)):  # two programmes, each reported on four dates (other days)
+        for as_of in (None, *dates[n]):
+            report = importers.analyse("ds.csv", hand_csv(title), Options(as_of=as_of), store=store)
+            importers.commit(report, store, user="test")
+    loaders.clear_after_write()
+    robust_fit.forget()
+    started = []
+    real = robust_fit.subprocess.run
+    monkeypatch.setattr(
+        robust_fit.subprocess, "run", lambda c, *a, **k: started.append(len(json.loads(k["input"]))) or real(c, *a, **k)
+    )
+    monkeypatch.delitem(sys.modules, "sklearn")  # as in a server: scikit-learn never imported there
+    try:
+        at = open_page(PAGE, lang="en", province="19", synthetic="0")
+        assert started == [2], started  # both programmes' trends, one child
+        programmes = at.selectbox(key="tasks_programme")
+        assert len(programmes.options) == 2
+        other = programmes.value.replace("SỐ 15-CTr/TU", "SỐ 16-CTr/TU")
+        ok(programmes.set_value(other).run())  # the other programme: its fit is in the memo
+        assert at.selectbox(key="tasks_programme").value == other
+        assert started == [2], started
+    finally:
+        store.close()
+        loaders.store.clear()
+        st.cache_data.clear()
+        robust_fit.forget()
