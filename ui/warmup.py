@@ -1,4 +1,4 @@
-"""Import the heavy libraries and compute the heaviest caches in the background once the server has started.
+"""Import the heavy libraries and compute the heaviest caches once per server: before it answers, or in the background.
 
 openpyxl (XLSX downloads and the template), geopandas (maps) and altair (charts) are imported
 where they are used (scikit-learn, for the forecasts' robust trends, never in the server: in a

@@ -29,7 +29,7 @@ def test_the_health_check_answers_only_once_the_warm_up_is_done(server_log_at_he
     assert "serving anyway" not in server_log_at_health and "still running" not in server_log_at_health
 
 
-def test_a_first_visit_finds_the_warm_up_done_and_starts_no_other(page, helpers, live_server, external_requests):
+def test_visits_find_the_warm_up_done_and_start_no_other(page, helpers, live_server, external_requests):
     page.goto("/profile?lang=en", wait_until="domcontentloaded")
     helpers.wait_for_idle(page)
     helpers.assert_no_exception(page)
