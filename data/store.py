@@ -263,15 +263,19 @@ class Store:
             f"WHERE b.undone_at IS NULL AND o.{schema.STATUS} IN ({marks})"
             + "".join(f" AND {clause}" for clause in doubtful)
         )
-        counts = (
-            f"COUNT(*) AS observations, COUNT(DISTINCT o.{schema.INDICATOR}) AS indicators, "
-            f"COUNT(DISTINCT o.{schema.SOURCE_ID}) AS sources"
+        # rows per status, indicator and source (a few hundred), counted here: DuckDB's COUNT(DISTINCT)
+        # keeps about 10 MB of the server's memory after it, for good
+        keys = (schema.STATUS, schema.INDICATOR, schema.SOURCE_ID)
+        picked = ", ".join(f"o.{key}" for key in keys)
+        groups = self._query(f"SELECT {picked}, COUNT(*) AS n {base} GROUP BY {picked}", list(statuses))
+
+        def counts(rows: pd.DataFrame) -> list[int]:
+            return [int(rows["n"].sum()), rows[schema.INDICATOR].nunique(), rows[schema.SOURCE_ID].nunique()]
+
+        by_status = [[status, *counts(rows)] for status, rows in groups.groupby(schema.STATUS, sort=False)]
+        return pd.DataFrame(
+            [*by_status, ["all", *counts(groups)]], columns=["status", "observations", "indicators", "sources"]
         )
-        sql = (
-            f"SELECT o.{schema.STATUS} AS status, {counts} {base} GROUP BY o.{schema.STATUS} "
-            f"UNION ALL SELECT 'all' AS status, {counts} {base}"
-        )
-        return self._query(sql, list(statuses) * 2)
 
     def distinct(self, column: str) -> list[str]:
         """Sorted distinct values of an observation column (rows of undone batches left out)."""

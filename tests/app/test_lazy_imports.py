@@ -1,4 +1,8 @@
-"""Drawing a page imports no XLSX library: openpyxl (and lxml) and python-calamine come when a file is read or written."""
+"""Drawing a page imports no XLSX library: openpyxl (and lxml) and python-calamine come when a file is read or written.
+
+Nor pyarrow's query engine (pyarrow.acero, with its datasets and file systems: about 12 MB for the
+life of the server), which pandas loads for a groupby that aggregates text columns.
+"""
 
 import os
 import subprocess
@@ -21,6 +25,8 @@ def test_drawing_every_page_leaves_the_xlsx_libraries_unloaded_until_a_workbook_
         for page in {PAGES!r}:
             open_page(f"pages/{{page}}.py")
             assert not [m for m in xlsx if m in sys.modules], (page, [m for m in xlsx if m in sys.modules])
+            # a groupby aggregating text (max, nunique of a str column) loads pyarrow's query engine: 12 MB
+            assert "pyarrow.acero" not in sys.modules, page
 
         # asked for: the template and an XLSX download are still whole workbooks
         import pandas as pd

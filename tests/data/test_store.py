@@ -145,3 +145,25 @@ def test_distinct_refuses_unknown_columns(db):
     assert "2025-11-03" in db.distinct("date")
     with pytest.raises(ValueError, match="The 'column' parameter must be one of"):
         db.distinct("value; DROP TABLE observations")
+
+
+def test_summary_counts_rows_indicators_and_sources_per_status_and_over_all(db):
+    """Worked out from the rows the same filter returns; an undone batch and doubtful rows are left out."""
+    batch = db.add_batch(_one_import(), kind=store.KIND_IMPORT, file_name="hn.csv", sha256="abc", user="analyst")
+    wanted = ["reported", "target"]
+    rows = db.observations(statuses=wanted)
+
+    def counted(part):
+        return [len(part), len(set(part[schema.INDICATOR])), len(set(part[schema.SOURCE_ID]))]
+
+    expected = {s: counted(rows[rows[schema.STATUS] == s]) for s in wanted} | {"all": counted(rows)}
+    got = db.summary(wanted).set_index("status")
+    assert got.columns.tolist() == ["observations", "indicators", "sources"]
+    assert {s: got.loc[s].tolist() for s in got.index} == expected and got.index[-1] == "all"
+    assert "derived_here" in set(rows[schema.SOURCE_ID])  # the import is counted...
+    db.undo_batch(batch, user="analyst")
+    after = db.summary(wanted).set_index("status")
+    assert after.loc["reported", "observations"] == expected["reported"][0] - 1  # ...until it is undone
+    with_doubtful = db.summary([*wanted, schema.SHOW_DOUBTFUL]).set_index("status")
+    assert with_doubtful.loc["all", "observations"] > after.loc["all", "observations"]  # the bundled doubtful rows
+    assert db.summary([]).values.tolist() == [["all", 0, 0, 0]]
