@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from data import schema
-from geo import boundaries, choropleth, labels, vega_map
+from geo import boundaries, choropleth, labels, vega_map, web_map
 from ui import loaders, sidebar, widgets
 from ui.i18n import format_date, format_number, localized, t
 
@@ -89,7 +89,7 @@ def lapse(view, sel: sidebar.Selection, periods: list[str], palette: str, scheme
     tables = [loaders.map_table(view.choice.indicator, p, sel.layout, sel.statuses) for p in periods]
     joint = choropleth.classify(pd.concat([tb[schema.VALUE] for tb in tables], ignore_index=True), scheme=scheme)
     colours = choropleth.palette("value", palette, spec["direction"], n=joint.n)
-    geojson = view.user.web if view.user else _bundled_geojson(sel.layout)
+    geojson = view.user.web if view.user else web_map.bundled_geojson(sel.layout)
     names = view.names.to_dict()
     start = periods.index(view.choice.period) if view.choice.period in periods else len(periods) - 1
     collections, offset, legend, synthetic = [], 0, [], False
@@ -118,11 +118,6 @@ def lapse(view, sel: sidebar.Selection, periods: list[str], palette: str, scheme
         legend,
         bool(synthetic),
     )
-
-
-@functools.lru_cache(maxsize=2)
-def _bundled_geojson(layout: str) -> dict:
-    return boundaries.geojson_dict(layout)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -183,7 +178,7 @@ def spec(
         slider_label=t("map_period", sel.lang),
         selectable=selectable,
         description=t("map_alt", sel.lang, name=view.name),
-        focus=vega_map.focus_feature(view.user.web if view.user else _bundled_geojson(sel.layout), sel.province)
+        focus=vega_map.focus_feature(view.user.web if view.user else web_map.bundled_geojson(sel.layout), sel.province)
         if focus and sel.province
         else None,
     )
