@@ -9,4 +9,5 @@ import streamlit as st
 
 from ui import warmup
 
+warmup.lean_allocators()  # before pandas and pyarrow are imported
 app = st.App("app.py", lifespan=warmup.lifespan)

@@ -182,11 +182,13 @@ def observations(
     )
 
 
-@per_data_version(max_entries=64, shared=True)
+@per_data_version(max_entries=8, shared=True)
 def labelled_observations(lang: str, **filters) -> pd.DataFrame:
     """:func:`observations` with place, indicator and source names (see :func:`data.export.labelled`).
 
-    Shared, not copied (the explorer only reads it): do not change the frame returned.
+    Shared, not copied (the explorer only reads it): do not change the frame returned. The last
+    eight choices of filters are kept: one is about 4 MB with the bundled data and synthetic values
+    shown, about 40 MB at ten times the data.
     """
     obs = _stored(**filters)
     return export.labelled(

@@ -156,3 +156,32 @@ def test_a_warm_up_longer_than_the_limit_goes_on_while_the_server_starts(monkeyp
         assert "still running" in warmup_log[0].getMessage()
     finally:
         release.set()
+
+
+def _fresh(code: str, **env) -> str:
+    import os
+
+    clean = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env={**clean, **env})
+    return out.stdout.strip().splitlines()[-1]
+
+
+def test_serve_py_makes_pyarrow_use_the_system_allocator_and_limits_malloc_arenas():
+    """Imported as the server does, serve.py sets both before pandas or pyarrow is loaded."""
+    code = (
+        "import sys, serve\n"
+        "early = 'pyarrow' in sys.modules\n"
+        "import pandas, pyarrow\n"
+        "print(pyarrow.default_memory_pool().backend_name, early)"
+    )
+    assert _fresh(code) == "system False"
+    assert _fresh("from ui import warmup; print(warmup.lean_allocators())") == (
+        "{'arrow_system_pool': True, 'malloc_arenas': True}"
+    )
+
+
+def test_lean_allocators_leaves_a_loaded_pyarrow_and_a_chosen_pool_alone():
+    code = "import pyarrow\nfrom ui import warmup\nprint(warmup.lean_allocators()['arrow_system_pool'])"
+    assert _fresh(code) == "False"  # too late: pyarrow read its setting when imported
+    code = "import os\nfrom ui import warmup\nprint(warmup.lean_allocators()['arrow_system_pool'], os.environ['ARROW_DEFAULT_MEMORY_POOL'])"
+    assert _fresh(code, ARROW_DEFAULT_MEMORY_POOL="jemalloc") == "False jemalloc"  # whoever started the server chose
