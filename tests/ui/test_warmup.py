@@ -77,8 +77,10 @@ def warmup_log(monkeypatch):
     handler = logging.Handler()
     handler.emit = records.append
     monkeypatch.setattr(warmup._LOG, "handlers", [*warmup._LOG.handlers, handler])
-    monkeypatch.setattr(warmup._LOG, "level", logging.INFO)
-    return records
+    level = warmup._LOG.level
+    warmup._LOG.setLevel(logging.INFO)  # setLevel, not the attribute: a logger caches what it may emit
+    yield records
+    warmup._LOG.setLevel(level)
 
 
 def _serve_once(lifespan) -> tuple[list[str], int]:
@@ -105,7 +107,12 @@ def _serve_once(lifespan) -> tuple[list[str], int]:
         await beside
         return ticks
 
-    return events, asyncio.run(main())
+    # on a thread of its own, as the server's loop: pytest's thread may hold another test's loop
+    ran: dict[str, int] = {}
+    loop = threading.Thread(target=lambda: ran.update(ticks=asyncio.run(main())))
+    loop.start()
+    loop.join()
+    return events, ran["ticks"]
 
 
 def test_the_lifespan_serves_only_after_the_warm_up_and_keeps_the_event_loop_free(monkeypatch, warmup_log):
