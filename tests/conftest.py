@@ -37,3 +37,12 @@ def store_target(request, tmp_path):
         fresh_store(tmp_path).close()
         return tmp_path / "s.duckdb"
     return request.getfixturevalue("pg_cluster").fresh_url()
+
+
+@pytest.fixture()
+def db_path(tmp_path):
+    """A fresh DuckDB store holding the bundled data, as a path for ``--db`` (the command-line tests)."""
+    from tests.import_fixtures import fresh_store
+
+    fresh_store(tmp_path).close()
+    return str(next(tmp_path.glob("*.duckdb")))

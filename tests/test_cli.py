@@ -5,7 +5,6 @@ Most tests call :func:`cli.main` in this process with a fresh store; one runs ``
 
 from __future__ import annotations
 
-import io
 import json
 import subprocess
 import sys
@@ -17,21 +16,10 @@ import pytest
 
 import cli
 from data import store
-from tests.import_fixtures import fresh_store, row, tidy_text
+from tests.cli_support import run
+from tests.import_fixtures import row, tidy_text
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture()
-def db_path(tmp_path):
-    fresh_store(tmp_path).close()
-    return str(next(tmp_path.glob("*.duckdb")))
-
-
-def run(*argv) -> tuple[int, str]:
-    out = io.StringIO()
-    code = cli.main([str(a) for a in argv], out)
-    return code, out.getvalue()
 
 
 @pytest.fixture()

@@ -8,7 +8,6 @@ has nothing to show. The latest period with synthetic values on is 2026-Q3, synt
 
 from __future__ import annotations
 
-import io
 import subprocess
 import sys
 from pathlib import Path
@@ -16,26 +15,13 @@ from pathlib import Path
 import pytest
 from pptx import Presentation
 
-import cli
 from geo import deck
-from tests.import_fixtures import fresh_store
+from tests.cli_support import run
 from ui.i18n import t
 
 ROOT = Path(__file__).resolve().parents[1]
 RD = "rd_staff_per_10k"
 G5 = "g5_population_coverage"
-
-
-@pytest.fixture()
-def db_path(tmp_path):
-    fresh_store(tmp_path).close()
-    return str(next(tmp_path.glob("*.duckdb")))
-
-
-def run(*argv) -> tuple[int, str]:
-    out = io.StringIO()
-    code = cli.main([str(a) for a in argv], out)
-    return code, out.getvalue()
 
 
 def slides_of(path) -> list[dict[str, str]]:

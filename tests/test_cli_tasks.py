@@ -8,24 +8,15 @@ fixture's table): 12 tasks besides the cancelled one, 6 done, 2 in progress, 1 n
 
 from __future__ import annotations
 
-import io
-
 import pytest
 
-import cli
 from analysis import tasks as analysis
 from data import schema, store
 from data import tasks as register
-from tests.import_fixtures import fresh_store
+from tests.cli_support import run
 from tests.task_fixtures import ROWS, hand_csv
 
 GIVEN = ("--province", "19", "--programme", "Kế hoạch 57", "--as-of", "2025-09-30")
-
-
-@pytest.fixture()
-def db_path(tmp_path):
-    fresh_store(tmp_path).close()
-    return str(next(tmp_path.glob("*.duckdb")))
 
 
 @pytest.fixture()
@@ -43,12 +34,6 @@ def bad_table(tmp_path):
     path = tmp_path / "loi.csv"
     path.write_bytes(hand_csv(title=[], rows=rows))
     return path
-
-
-def run(*argv) -> tuple[int, str]:
-    out = io.StringIO()
-    code = cli.main([str(a) for a in argv], out)
-    return code, out.getvalue()
 
 
 def _stored(db_path: str):
