@@ -12,13 +12,21 @@ import pytest
 from ui import warmup
 
 
+def _fresh(code: str, **env) -> str:
+    """The last line ``code`` prints in a fresh interpreter (``env`` added to this one's, without a chosen Arrow pool)."""
+    import os
+
+    clean = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env={**clean, **env})
+    return out.stdout.strip().splitlines()[-1]
+
+
 def test_the_pages_loader_modules_do_not_import_scikit_learn_or_openpyxl():
     code = (
         "import sys, ui.loaders, ui.charts, ui.views, ui.sidebar, data.export, analysis.forecasting\n"
         "print(sorted(m for m in ('sklearn', 'openpyxl') if m in sys.modules))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip().splitlines()[-1] == "[]"
+    assert _fresh(code) == "[]"
 
 
 def test_import_heavy_imports_what_it_can_and_skips_what_is_missing():
@@ -31,8 +39,7 @@ def test_the_warm_up_freezes_what_is_loaded_so_collections_skip_it():
         "import gc\nfrom ui import warmup\nassert gc.get_freeze_count() == 0\n"
         "print(warmup.import_and_freeze(('json',)), gc.get_freeze_count() > 10000)"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip().splitlines()[-1] == "['json'] True"
+    assert _fresh(code) == "['json'] True"
 
 
 def test_the_server_runs_no_full_collection_after_every_script_run():
@@ -163,14 +170,6 @@ def test_a_warm_up_longer_than_the_limit_goes_on_while_the_server_starts(monkeyp
         assert "still running" in warmup_log[0].getMessage()
     finally:
         release.set()
-
-
-def _fresh(code: str, **env) -> str:
-    import os
-
-    clean = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env={**clean, **env})
-    return out.stdout.strip().splitlines()[-1]
 
 
 def test_serve_py_makes_pyarrow_use_the_system_allocator_and_limits_malloc_arenas():
